@@ -1,0 +1,69 @@
+// Datasets give (input, target) items by index. Targets are class indices
+// (stored as floats) for classification, or values for regression.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gradscope/spec.h"
+#include "gradscope/tensor.h"
+
+namespace gs {
+
+class Dataset {
+public:
+    virtual ~Dataset() = default;
+    virtual std::string name() const = 0;
+    virtual size_t size() const = 0;
+    virtual Shape item_shape() const = 0;
+    // Number of classes; 0 for a regression target.
+    virtual int num_classes() const = 0;
+    // Floats per target: 1 for a class index, more for a vector target.
+    virtual int target_size() const { return 1; }
+    virtual std::vector<std::string> class_names() const { return {}; }
+    // Copies items indices[0..n) into x (n * item numel) and y (n * target_size).
+    virtual void gather(const uint32_t* indices, int n, float* x, float* y) const = 0;
+};
+
+// Items held as floats in memory.
+class InMemoryDataset : public Dataset {
+public:
+    InMemoryDataset(std::string name, Shape item, int num_classes, int target_size = 1);
+    std::string name() const override { return m_name; }
+    size_t size() const override { return m_y.size() / static_cast<size_t>(m_target_size); }
+    Shape item_shape() const override { return m_item; }
+    int num_classes() const override { return m_classes; }
+    int target_size() const override { return m_target_size; }
+    std::vector<std::string> class_names() const override { return m_class_names; }
+    void gather(const uint32_t* indices, int n, float* x, float* y) const override;
+
+    void add(const float* x, const float* y);
+    void reserve(size_t n);
+    void set_class_names(std::vector<std::string> names) { m_class_names = std::move(names); }
+    const std::vector<float>& inputs() const { return m_x; }
+    const std::vector<float>& targets() const { return m_y; }
+
+private:
+    std::string m_name;
+    Shape m_item;
+    int m_classes;
+    int m_target_size;
+    std::vector<float> m_x, m_y;
+    std::vector<std::string> m_class_names;
+};
+
+struct DataSplit {
+    std::shared_ptr<Dataset> train;
+    std::shared_ptr<Dataset> test;
+};
+
+// The built-in sets: spiral, circle, xor, gaussian, moons (2-D, two classes),
+// line (1-D regression), synthetic (random items of a given shape, for
+// benchmarks). Throws gs::Error for an unknown name.
+DataSplit make_builtin_dataset(const DataSpec& spec, const Shape& item_shape = Shape{},
+                               int num_classes = 0);
+std::vector<std::string> builtin_dataset_names();
+
+}  // namespace gs

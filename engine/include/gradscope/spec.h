@@ -1,0 +1,121 @@
+// ModelSpec: a network as plain data (input shape, layers, loss, optimizer,
+// schedule, data and seed), read from and written to JSON. Validation infers
+// every layer's output shape and returns every problem at once, each naming
+// the layer, the field, what is wrong and what would fix it. A spec that does
+// not validate never reaches a backend, and nothing is allocated from it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gradscope/tensor.h"
+
+namespace gs {
+
+struct LayerSpec {
+    std::string type;  // canonical name: Dense, Conv2D, MaxPool2D, ...
+    // Dense
+    int units = 0;
+    // Conv2D and pools (pool stride defaults to its kernel)
+    int filters = 0;
+    int kernel = 0;  // 0: 2 for pools (Conv2D needs one)
+    int stride = 0;  // 0: 1 for Conv2D, the kernel for pools
+    int padding = 0;
+    // LeakyReLU slope, Dropout rate, BatchNorm epsilon and momentum
+    float alpha = 0.01f;
+    float rate = 0.5f;
+    float eps = 1e-5f;
+    float momentum = 0.1f;
+    // Dense and Conv2D
+    std::string init;  // he_uniform, he_normal, xavier_uniform, xavier_normal, zeros
+    bool bias = true;
+};
+
+struct OptimizerSpec {
+    std::string type = "sgd";  // sgd, adam, adamw, rmsprop
+    float lr = 0.01f;
+    float momentum = 0.0f;  // sgd, rmsprop
+    bool nesterov = false;  // sgd
+    float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // adam(w); eps also rmsprop
+    float alpha = 0.99f;  // rmsprop smoothing
+    float weight_decay = 0.0f;
+    float clip_norm = 0.0f;  // clip gradients to this global L2 norm; 0 = off
+};
+
+struct ScheduleSpec {
+    std::string type = "constant";  // constant, step, exponential, cosine
+    long step_size = 1000;  // step: multiply by gamma every step_size steps
+    float gamma = 0.1f;     // step, exponential
+    long total_steps = 10000;  // cosine: steps from lr down to min_lr
+    float min_lr = 0.0f;
+    long warmup_steps = 0;  // linear warm-up from 0, on top of any schedule
+};
+
+struct DataSpec {
+    std::string name;  // spiral, circle, xor, gaussian, moons, line, synthetic, fashion-mnist
+    int samples = 500;
+    float noise = 0.0f;
+    float test_fraction = 0.2f;
+    uint64_t seed = 1;
+};
+
+struct ModelSpec {
+    std::string name;
+    std::string description;
+    Shape input;  // one item: (F) or (C, H, W)
+    std::vector<LayerSpec> layers;
+    std::string loss = "softmax_cross_entropy";  // or binary_cross_entropy, mse
+    OptimizerSpec optimizer;
+    ScheduleSpec schedule;
+    int batch_size = 32;
+    int epochs = 10;
+    uint64_t seed = 42;
+    DataSpec data;
+};
+
+// One problem found in a spec. layer is -1 for the spec as a whole.
+struct SpecIssue {
+    int layer = -1;
+    std::string layer_type;
+    std::string field;
+    std::string message;
+    std::string str() const;  // "layer 3 (Dense): units: ..."
+};
+
+// What validation learned about one layer.
+struct LayerInfo {
+    Shape in, out;  // per item
+    size_t params = 0;
+};
+
+struct SpecResult {
+    ModelSpec spec;
+    std::vector<SpecIssue> issues;
+    bool ok() const { return issues.empty(); }
+    std::string message() const;  // every issue, one per line
+};
+
+// Parses JSON text and validates it. Never throws.
+SpecResult parse_spec(const std::string& json_text);
+// Reads a file and parses it; an unreadable file is an issue too.
+SpecResult load_spec_file(const std::string& path);
+std::string spec_to_json(const ModelSpec& spec, int indent = 2);
+
+// Checks a spec and fills one LayerInfo per layer (when info is given).
+std::vector<SpecIssue> validate_spec(const ModelSpec& spec, std::vector<LayerInfo>* info = nullptr);
+
+// The layer with its "use the default" zeros filled in: a pool's kernel 0 is
+// 2; stride 0 is 1 for Conv2D and the kernel for pools. Validation and the
+// layers see specs through this, so specs built in code may leave them 0.
+LayerSpec with_defaults(const LayerSpec& layer);
+
+// Canonical layer type for a name in any case ("dense" -> "Dense"), or "".
+std::string canonical_layer_type(const std::string& name);
+
+// Limits that keep a typo from becoming an allocation.
+constexpr size_t kMaxParameters = 256ull * 1024 * 1024;   // 1 GiB of float32
+constexpr size_t kMaxItemActivations = 64ull * 1024 * 1024;  // per item, per layer
+constexpr int kMaxBatch = 65536;
+
+}  // namespace gs

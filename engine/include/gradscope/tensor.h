@@ -1,0 +1,83 @@
+// Tensor: a float32 array of up to four dimensions (N, C, H, W) whose storage
+// belongs to a Backend. Copies of a Tensor share storage; batch views share it
+// too, so the training loop can step on a smaller last batch without
+// allocating. data() is a device pointer on a non-CPU backend.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gs {
+
+class Backend;
+
+// A shape of rank 1..4. Dimension 0 is the batch where a batch exists.
+struct Shape {
+    int rank = 0;
+    std::array<int, 4> d{1, 1, 1, 1};
+
+    Shape() = default;
+    Shape(std::initializer_list<int> dims);
+    static Shape from_vector(const std::vector<int>& dims);
+
+    int operator[](int i) const { return d[static_cast<size_t>(i)]; }
+    int& operator[](int i) { return d[static_cast<size_t>(i)]; }
+    size_t numel() const;
+    // The product of all dimensions but the first.
+    size_t per_item() const;
+    // This shape with a batch dimension n put in front.
+    Shape with_batch(int n) const;
+    // This shape without its first dimension.
+    Shape drop_batch() const;
+    std::vector<int> to_vector() const;
+    std::string str() const;  // "64x3x3"
+    bool operator==(const Shape& o) const;
+    bool operator!=(const Shape& o) const { return !(*this == o); }
+};
+
+// Raw storage handed out by a backend and given back when the last Tensor
+// that refers to it goes away.
+struct Storage {
+    Backend* backend = nullptr;
+    float* ptr = nullptr;
+    size_t count = 0;  // floats
+    Storage(Backend* b, size_t n);
+    ~Storage();
+    Storage(const Storage&) = delete;
+    Storage& operator=(const Storage&) = delete;
+};
+
+class Tensor {
+public:
+    Tensor() = default;
+    Tensor(Backend& backend, Shape shape);  // allocates, contents zeroed
+
+    bool defined() const { return m_storage != nullptr; }
+    const Shape& shape() const { return m_shape; }
+    size_t numel() const { return m_shape.numel(); }
+    int dim(int i) const { return m_shape[i]; }
+    Backend* backend() const { return m_storage ? m_storage->backend : nullptr; }
+
+    float* data() { return m_storage ? m_storage->ptr + m_offset : nullptr; }
+    const float* data() const { return m_storage ? m_storage->ptr + m_offset : nullptr; }
+
+    // Items [first, first + count) of dimension 0, sharing storage.
+    Tensor batch_view(int first, int count) const;
+    // The same storage seen with another shape of equal element count.
+    Tensor reshaped(const Shape& s) const;
+
+    std::vector<float> to_host() const;
+    void from_host(const float* src, size_t n);
+    void from_host(const std::vector<float>& src) { from_host(src.data(), src.size()); }
+
+private:
+    std::shared_ptr<Storage> m_storage;
+    size_t m_offset = 0;
+    Shape m_shape;
+};
+
+}  // namespace gs

@@ -1,0 +1,88 @@
+// Trainer: the synchronous training loop (shuffle, batch, forward, loss,
+// backward, clip, update) over a model, an optimizer and a dataset. It owns
+// every buffer it steps with; after the first step nothing is allocated.
+// The Session (worker thread, commands, telemetry) drives one of these.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gradscope/backend.h"
+#include "gradscope/dataset.h"
+#include "gradscope/model.h"
+#include "gradscope/optim.h"
+#include "gradscope/spec.h"
+
+namespace gs {
+
+struct StepResult {
+    double loss = 0.0;      // mean over the batch
+    double accuracy = -1;   // fraction right, -1 for regression
+    double grad_norm = 0;   // global L2 norm before clipping (0 when not computed)
+    float lr = 0;
+    int batch = 0;          // items in this batch
+    long step = 0;          // global step after this one
+    int epoch = 0;          // epoch this step belonged to
+};
+
+struct EvalResult {
+    double loss = 0.0;
+    double accuracy = -1;
+    size_t items = 0;
+};
+
+class Trainer {
+public:
+    // Throws gs::Error if the spec does not validate or does not fit the data.
+    Trainer(const ModelSpec& spec, std::shared_ptr<Dataset> train, std::shared_ptr<Dataset> test,
+            Backend& backend);
+
+    // One batch. Starts a new epoch (reshuffled) when the last one is done.
+    StepResult step();
+    // Steps until the current epoch ends; returns the mean training result.
+    EvalResult run_epoch();
+    // Loss and accuracy over a whole dataset (no training).
+    EvalResult evaluate(const Dataset& data);
+    // Predictions (the model's final output) for items of the given dataset.
+    std::vector<float> predict(const Dataset& data, size_t first, size_t count);
+
+    // Re-initializes the model and optimizer state from the spec's seed.
+    void reset();
+
+    Model& model() { return m_model; }
+    Optimizer& optimizer() { return m_optim; }
+    const ModelSpec& spec() const { return m_model.spec(); }
+    ScheduleSpec& schedule() { return m_schedule; }
+    Dataset& train_data() { return *m_train; }
+    Dataset* test_data() { return m_test.get(); }
+    long global_step() const { return m_step; }
+    int epoch() const { return m_epoch; }
+    size_t steps_per_epoch() const;
+    int batch_size() const { return m_batch; }
+    // Takes effect at the next batch.
+    void set_batch_size(int n);
+    // Restores counters from a checkpoint.
+    void set_progress(long step, int epoch);
+
+private:
+    void start_epoch();
+    void upload_batch(const Dataset& data, const uint32_t* idx, int n);
+
+    Backend* m_be;
+    Model m_model;
+    Optimizer m_optim;
+    ScheduleSpec m_schedule;
+    std::shared_ptr<Dataset> m_train, m_test;
+    int m_batch;
+    long m_step = 0;
+    int m_epoch = 0;
+    size_t m_cursor = 0;
+    bool m_epoch_open = false;
+    std::vector<uint32_t> m_order;
+    std::vector<float> m_host_x, m_host_y;
+    Tensor m_x, m_y;
+};
+
+}  // namespace gs

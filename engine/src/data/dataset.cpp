@@ -1,0 +1,54 @@
+// InMemoryDataset: items and targets held as flat float arrays, item after
+// item, gathered into batches by index.
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "gradscope/dataset.h"
+#include "gradscope/error.h"
+
+namespace gs {
+
+InMemoryDataset::InMemoryDataset(std::string name, Shape item, int num_classes, int target_size)
+    : m_name(std::move(name)), m_item(item), m_classes(num_classes), m_target_size(target_size) {
+    if (m_item.rank < 1 || m_item.rank > 4)
+        throw Error("dataset '" + m_name + "': an item needs 1 to 4 dimensions, got " +
+                    std::to_string(m_item.rank));
+    for (int i = 0; i < m_item.rank; ++i)
+        if (m_item[i] < 1)
+            throw Error("dataset '" + m_name + "': item shape " + m_item.str() +
+                        " has a dimension below 1");
+    if (m_classes < 0)
+        throw Error("dataset '" + m_name + "': the number of classes cannot be negative (" +
+                    std::to_string(m_classes) + ")");
+    if (m_target_size < 1)
+        throw Error("dataset '" + m_name + "': a target needs at least one value, got " +
+                    std::to_string(m_target_size));
+}
+
+void InMemoryDataset::gather(const uint32_t* indices, int n, float* x, float* y) const {
+    const size_t item = m_item.numel();
+    const size_t target = static_cast<size_t>(m_target_size);
+    const size_t count = size();
+    for (int i = 0; i < n; ++i) {
+        const size_t k = indices[i];
+        if (k >= count)
+            throw Error("dataset '" + m_name + "': item " + std::to_string(k) +
+                        " asked for, but it holds " + std::to_string(count));
+        std::memcpy(x + static_cast<size_t>(i) * item, m_x.data() + k * item, item * sizeof(float));
+        std::memcpy(y + static_cast<size_t>(i) * target, m_y.data() + k * target,
+                    target * sizeof(float));
+    }
+}
+
+void InMemoryDataset::add(const float* x, const float* y) {
+    m_x.insert(m_x.end(), x, x + m_item.numel());
+    m_y.insert(m_y.end(), y, y + m_target_size);
+}
+
+void InMemoryDataset::reserve(size_t n) {
+    m_x.reserve(n * m_item.numel());
+    m_y.reserve(n * static_cast<size_t>(m_target_size));
+}
+
+}  // namespace gs

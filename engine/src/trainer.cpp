@@ -1,0 +1,227 @@
+// Trainer: the synchronous training loop. Buffers (host staging, device
+// batch, activations) are sized once for the batch size; each step gathers a
+// shuffled batch, uploads it and runs forward, loss, backward and update.
+#include "gradscope/trainer.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "gradscope/error.h"
+#include "gradscope/rng.h"
+
+namespace gs {
+
+namespace {
+
+// Floats per target as the loss wants them: class index, or one-hot for an
+// MSE loss over several class outputs, or the regression values.
+int loss_target_size(const Model& m, const Dataset& d) {
+    const int out = static_cast<int>(m.output_shape().numel());
+    if (m.loss_kind() == LossKind::MeanSquaredError && d.num_classes() >= 2 && out > 1) return out;
+    return d.target_size();
+}
+
+void check_fits(const Model& m, const Dataset& d) {
+    const ModelSpec& s = m.spec();
+    if (d.item_shape().numel() != s.input.numel())
+        throw Error("the model expects inputs of " + s.input.str() + " but " + d.name() +
+                    " has items of " + d.item_shape().str() + " — set \"input\" to [" +
+                    d.item_shape().str() + "] (as a list)");
+    const int out = static_cast<int>(m.output_shape().numel());
+    const int k = d.num_classes();
+    switch (m.loss_kind()) {
+        case LossKind::SoftmaxCrossEntropy:
+            if (k < 2)
+                throw Error("softmax cross-entropy needs classes, but " + d.name() +
+                            " is a regression set — use the mse loss");
+            if (out != k)
+                throw Error("the model outputs " + std::to_string(out) + " classes but " +
+                            d.name() + " has " + std::to_string(k) +
+                            " — set the last Dense layer's units to " + std::to_string(k));
+            break;
+        case LossKind::BinaryCrossEntropy:
+            if (k != 2)
+                throw Error("binary cross-entropy needs a two-class set, but " + d.name() +
+                            (k ? " has " + std::to_string(k) + " classes" : " is regression") +
+                            " — use softmax_cross_entropy or mse");
+            break;
+        case LossKind::MeanSquaredError:
+            if (k == 0 && out != d.target_size())
+                throw Error("the model outputs " + std::to_string(out) + " values but " + d.name() +
+                            " has targets of " + std::to_string(d.target_size()));
+            if (k == 2 && out != 1 && out != 2)
+                throw Error("for two classes with mse the model needs 1 output (or 2, one-hot)");
+            if (k > 2 && out != k)
+                throw Error("with mse over " + std::to_string(k) + " classes the model needs " +
+                            std::to_string(k) + " outputs (one-hot targets)");
+            break;
+    }
+}
+
+}  // namespace
+
+Trainer::Trainer(const ModelSpec& spec, std::shared_ptr<Dataset> train,
+                 std::shared_ptr<Dataset> test, Backend& backend)
+    : m_be(&backend),
+      m_model(spec, backend),
+      m_optim(spec.optimizer, backend),
+      m_schedule(spec.schedule),
+      m_train(std::move(train)),
+      m_test(std::move(test)),
+      m_batch(spec.batch_size) {
+    if (!m_train || m_train->size() == 0) throw Error("the training set is empty");
+    check_fits(m_model, *m_train);
+    if (m_test && m_test->size() > 0) check_fits(m_model, *m_test);
+    m_model.set_classify(m_train->num_classes() >= 2);
+    m_model.reserve(m_batch);
+    m_model.initialize(spec.seed);
+    m_optim.attach(m_model.named_params());
+    set_batch_size(m_batch);
+    m_order.resize(m_train->size());
+}
+
+void Trainer::set_batch_size(int n) {
+    if (n < 1 || n > kMaxBatch)
+        throw Error("batch size " + std::to_string(n) + " is out of range [1, " +
+                    std::to_string(kMaxBatch) + "]");
+    m_batch = n;
+    m_model.reserve(n);
+    const Shape in = m_model.input_shape();
+    const int ty = loss_target_size(m_model, *m_train);
+    if (!m_x.defined() || m_x.dim(0) < n) {
+        m_x = Tensor(*m_be, in.with_batch(n));
+        m_y = Tensor(*m_be, {n, ty});
+        m_host_x.assign(static_cast<size_t>(n) * in.numel(), 0.0f);
+        m_host_y.assign(static_cast<size_t>(n) * std::max(ty, m_train->target_size()), 0.0f);
+    }
+}
+
+void Trainer::set_progress(long step, int epoch) {
+    m_step = step;
+    m_epoch = epoch;
+    m_epoch_open = false;
+    m_cursor = 0;
+}
+
+size_t Trainer::steps_per_epoch() const {
+    return (m_train->size() + static_cast<size_t>(m_batch) - 1) / static_cast<size_t>(m_batch);
+}
+
+void Trainer::start_epoch() {
+    std::iota(m_order.begin(), m_order.end(), 0u);
+    Rng rng(m_model.spec().seed ^ mix64(static_cast<uint64_t>(m_epoch) + 1));
+    for (size_t i = m_order.size(); i > 1; --i) std::swap(m_order[i - 1], m_order[rng.below(i)]);
+    m_cursor = 0;
+    m_epoch_open = true;
+}
+
+void Trainer::upload_batch(const Dataset& data, const uint32_t* idx, int n) {
+    data.gather(idx, n, m_host_x.data(), m_host_y.data());
+    const int ty = static_cast<int>(m_y.dim(1));
+    if (ty != data.target_size()) {
+        // One-hot targets for an MSE loss over classes, built back to front
+        // so the labels are read before they are overwritten.
+        for (int i = n; i-- > 0;) {
+            const int label = static_cast<int>(m_host_y[static_cast<size_t>(i)]);
+            float* row = m_host_y.data() + static_cast<size_t>(i) * ty;
+            std::fill(row, row + ty, 0.0f);
+            if (label >= 0 && label < ty) row[label] = 1.0f;
+        }
+    }
+    Tensor xv = m_x.batch_view(0, n), yv = m_y.batch_view(0, n);
+    m_be->upload(xv.data(), m_host_x.data(), xv.numel());
+    m_be->upload(yv.data(), m_host_y.data(), yv.numel());
+}
+
+StepResult Trainer::step() {
+    if (!m_epoch_open) start_epoch();
+    const size_t left = m_order.size() - m_cursor;
+    const int n = static_cast<int>(std::min<size_t>(left, static_cast<size_t>(m_batch)));
+    upload_batch(*m_train, m_order.data() + m_cursor, n);
+
+    PassContext ctx{true, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
+    m_model.forward(m_x.batch_view(0, n), ctx, true);
+    LossSums ls = m_model.loss(m_y.batch_view(0, n), true);
+    m_model.backward();
+
+    StepResult r;
+    if (m_optim.spec().clip_norm > 0) r.grad_norm = m_optim.clip_gradients();
+    r.lr = scheduled_lr(m_schedule, m_optim.spec().lr, m_step);
+    m_optim.step(r.lr);
+
+    r.loss = ls.loss_sum / n;
+    r.accuracy = ls.correct >= 0 ? static_cast<double>(ls.correct) / n : -1.0;
+    r.batch = n;
+    r.epoch = m_epoch;
+    r.step = ++m_step;
+    m_cursor += static_cast<size_t>(n);
+    if (m_cursor >= m_order.size()) {
+        m_epoch_open = false;
+        ++m_epoch;
+    }
+    return r;
+}
+
+EvalResult Trainer::run_epoch() {
+    EvalResult e;
+    double loss = 0, correct = 0;
+    const int start = m_epoch;
+    do {
+        StepResult r = step();
+        loss += r.loss * r.batch;
+        if (r.accuracy >= 0) correct += r.accuracy * r.batch;
+        e.items += static_cast<size_t>(r.batch);
+        if (r.accuracy < 0) e.accuracy = -2;  // mark regression
+    } while (m_epoch == start);
+    e.loss = loss / static_cast<double>(e.items);
+    e.accuracy = e.accuracy < -1 ? -1 : correct / static_cast<double>(e.items);
+    return e;
+}
+
+EvalResult Trainer::evaluate(const Dataset& data) {
+    EvalResult e;
+    if (data.size() == 0) return e;
+    std::vector<uint32_t> idx(static_cast<size_t>(m_batch));
+    double loss = 0;
+    long correct = 0;
+    bool classify = true;
+    PassContext ctx{false, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
+    for (size_t first = 0; first < data.size(); first += static_cast<size_t>(m_batch)) {
+        const int n = static_cast<int>(std::min<size_t>(data.size() - first, m_batch));
+        std::iota(idx.begin(), idx.begin() + n, static_cast<uint32_t>(first));
+        upload_batch(data, idx.data(), n);
+        m_model.forward(m_x.batch_view(0, n), ctx, true);
+        LossSums ls = m_model.loss(m_y.batch_view(0, n), false);
+        loss += ls.loss_sum;
+        if (ls.correct < 0) classify = false;
+        correct += std::max(0L, ls.correct);
+    }
+    e.items = data.size();
+    e.loss = loss / static_cast<double>(e.items);
+    e.accuracy = classify ? static_cast<double>(correct) / static_cast<double>(e.items) : -1.0;
+    return e;
+}
+
+std::vector<float> Trainer::predict(const Dataset& data, size_t first, size_t count) {
+    const size_t per = m_model.output_shape().numel();
+    std::vector<float> out;
+    out.reserve(count * per);
+    std::vector<uint32_t> idx(static_cast<size_t>(m_batch));
+    PassContext ctx{false, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
+    for (size_t i = 0; i < count; i += static_cast<size_t>(m_batch)) {
+        const int n = static_cast<int>(std::min<size_t>(count - i, m_batch));
+        std::iota(idx.begin(), idx.begin() + n, static_cast<uint32_t>(first + i));
+        upload_batch(data, idx.data(), n);
+        std::vector<float> y = m_model.forward(m_x.batch_view(0, n), ctx, false).to_host();
+        out.insert(out.end(), y.begin(), y.end());
+    }
+    return out;
+}
+
+void Trainer::reset() {
+    m_model.initialize(m_model.spec().seed);
+    m_optim.reset_state();
+    set_progress(0, 0);
+}
+
+}  // namespace gs
