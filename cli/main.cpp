@@ -1,0 +1,40 @@
+// gradscope-train: train a model headless, list presets, validate a spec.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.h"
+#include "gradscope/error.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"gradscope-train: train neural networks headless and watch them learn"};
+    app.require_subcommand(1);
+
+    gs::cli::TrainOptions t;
+    auto* train = app.add_subcommand("train", "train a preset or a spec file");
+    train->add_option("model", t.model, "preset name or path to a spec JSON")->capture_default_str();
+    train->add_option("-e,--epochs", t.epochs, "epochs to train (default: the spec's)");
+    train->add_option("-b,--backend", t.backend, "backend to train on")->capture_default_str();
+    train->add_option("-s,--seed", t.seed, "seed (default: the spec's)");
+    train->add_option("--save", t.save, "write a checkpoint here at the end");
+    train->add_option("--load", t.load, "start from this checkpoint");
+    train->add_flag("-q,--quiet", t.quiet, "print only the final result");
+
+    app.add_subcommand("presets", "list the example models");
+    std::string spec_path;
+    auto* validate = app.add_subcommand("validate", "check a model spec and print its layers");
+    validate->add_option("spec", spec_path, "preset name or path to a spec JSON")->required();
+
+    CLI11_PARSE(app, argc, argv);
+    try {
+        if (train->parsed()) return gs::cli::run_train(t);
+        if (validate->parsed()) return gs::cli::run_validate(spec_path);
+        return gs::cli::run_presets();
+    } catch (const gs::Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "internal error: " << e.what() << "\n";
+        return 2;
+    }
+}
