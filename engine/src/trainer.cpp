@@ -21,12 +21,18 @@ int loss_target_size(const Model& m, const Dataset& d) {
     return d.target_size();
 }
 
+std::string json_dims(const Shape& s) {
+    std::string out = "[";
+    for (int i = 0; i < s.rank; ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + "]";
+}
+
 void check_fits(const Model& m, const Dataset& d) {
     const ModelSpec& s = m.spec();
     if (d.item_shape().numel() != s.input.numel())
         throw Error("the model expects inputs of " + s.input.str() + " but " + d.name() +
-                    " has items of " + d.item_shape().str() + " — set \"input\" to [" +
-                    d.item_shape().str() + "] (as a list)");
+                    " has items of " + d.item_shape().str() + " — set \"input\" to " +
+                    json_dims(d.item_shape()));
     const int out = static_cast<int>(m.output_shape().numel());
     const int k = d.num_classes();
     switch (m.loss_kind()) {
@@ -96,11 +102,15 @@ void Trainer::set_batch_size(int n) {
     }
 }
 
-void Trainer::set_progress(long step, int epoch) {
+void Trainer::set_progress(long step, int epoch, size_t position) {
     m_step = step;
     m_epoch = epoch;
     m_epoch_open = false;
     m_cursor = 0;
+    if (position > 0 && position < m_order.size()) {
+        start_epoch();
+        m_cursor = position;
+    }
 }
 
 size_t Trainer::steps_per_epoch() const {

@@ -325,7 +325,9 @@ struct PoolRun {
 // Runs forward with a workspace if the backend wants one.
 void pool_forward(const gs::PoolParams& p, PoolRun& r, const Shape& y_shape) {
     const size_t wsz = be().pool2d_workspace(p, r.x.shape());
-    if (p.kind == gs::PoolKind::Avg) EXPECT_EQ(wsz, 0u);
+    if (p.kind == gs::PoolKind::Avg) {
+        EXPECT_EQ(wsz, 0u);
+    }
     r.ws = wsz ? garbage(Shape{static_cast<int>(wsz)}) : Tensor();
     r.y = garbage(y_shape);
     be().pool2d_forward(p, r.x, r.y, wsz ? &r.ws : nullptr);
@@ -400,6 +402,7 @@ TEST(Pool2d, MaxAndAvgMatchNaivePooling) {
             {2, 2, 10, 9, pool_params(kind, 3, 2, 1)},   // non-square 10x9 -> 5x5
             {1, 4, 9, 13, pool_params(kind, 3, 3, 0)},   // 9x13 -> 3x4, last col dropped
             {3, 1, 6, 5, pool_params(kind, 3, 1, 1)},    // overlapping windows, stride 1
+            {1, 2, 12, 12, pool_params(kind, 3, 3, 1)},  // padding on the left, last col dropped
         };
         for (const auto& c : cases) check_pool(c, seed += 10);
     }
@@ -420,6 +423,25 @@ TEST(Pool2d, AvgExcludesPaddingFromTheCount) {
     const auto d = dx.to_host();
     const std::vector<float> want{0.25f, 0.25f, 0, 0, 0.25f, 0.25f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     EXPECT_EQ(d, want);
+}
+
+TEST(Pool2d, MaxIgnoresPadding) {
+    // All inputs negative: padding must not act as a zero that wins the max.
+    gs::PoolParams p = pool_params(gs::PoolKind::Max, 3, 2, 1);
+    std::vector<float> xv(16);
+    for (int i = 0; i < 16; ++i) xv[i] = -1.0f - static_cast<float>(i);  // -1 .. -16
+    PoolRun r;
+    r.x = tensor_of(Shape{1, 1, 4, 4}, xv);
+    pool_forward(p, r, Shape{1, 1, 2, 2});
+    // Windows: rows/cols {0,1} -> max -1; {0,1}x{1,2,3} -> -2; {1,2,3}x{0,1} -> -5;
+    // {1,2,3}x{1,2,3} -> -6.
+    EXPECT_EQ(r.y.to_host(), (std::vector<float>{-1.0f, -2.0f, -5.0f, -6.0f}));
+    Tensor dy = tensor_of(Shape{1, 1, 2, 2}, {1.0f, 2.0f, 3.0f, 4.0f});
+    Tensor dx = garbage(r.x.shape());
+    be().pool2d_backward(p, r.x, dy, r.ws.defined() ? &r.ws : nullptr, dx);
+    std::vector<float> want(16, 0.0f);
+    want[0] = 1.0f, want[1] = 2.0f, want[4] = 3.0f, want[5] = 4.0f;
+    EXPECT_EQ(dx.to_host(), want);
 }
 
 TEST(Pool2d, MaxPoolingWithoutItsWorkspaceIsAnError) {

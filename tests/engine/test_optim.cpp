@@ -364,7 +364,9 @@ TEST(State, NamesFollowTheParamsInOrder) {
         for (auto& [name, t] : opt.named_state()) {
             out.push_back(name);
             EXPECT_NE(t, nullptr);
-            if (t) EXPECT_EQ(t->numel(), 1u);
+            if (t) {
+                EXPECT_EQ(t->numel(), 1u);
+            }
         }
         return out;
     };
@@ -492,7 +494,7 @@ TEST(Schedule, LinearWarmupOnTopOfCosine) {
     s.min_lr = 0.001f;
     s.warmup_steps = 10;
     expect_lr(s, 0.1f, 0, 0.01);                  // cosine(0) = 0.1, times 1/10
-    expect_lr(s, 0.1f, 4, 0.0503048389);          // cosine(4) = 0.1006097677, times 5/10
+    expect_lr(s, 0.1f, 4, 0.0498048389);          // cosine(4) = 0.0996096777, times 5/10
     expect_lr(s, 0.1f, 9, 0.0980345374);          // cosine(9), times 10/10
     expect_lr(s, 0.1f, 10, 0.0975772976);         // cosine(10), warm-up over
     expect_lr(s, 0.1f, 200, 0.001);

@@ -52,6 +52,14 @@ struct RmsPropStep {
     float lr = 1e-3f, alpha = 0.99f, eps = 1e-8f, weight_decay = 0.0f, momentum = 0.0f;
 };
 
+// What a backend's tensors hold, for the memory read-outs and for tests that
+// check the training loop allocates nothing per step.
+struct MemoryStats {
+    size_t allocations = 0;  // allocate() calls so far
+    size_t live_bytes = 0;
+    size_t peak_bytes = 0;
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -65,6 +73,7 @@ public:
     virtual void copy(Tensor& dst, const Tensor& src) = 0;
     virtual void fill(Tensor& t, float value) = 0;
     virtual void synchronize() {}
+    virtual MemoryStats memory_stats() const = 0;
 
     // --- dense ------------------------------------------------------------
     // y(N,M) = x(N,K) w(M,K)^T + b(M)

@@ -63,8 +63,11 @@ public:
     int batch_size() const { return m_batch; }
     // Takes effect at the next batch.
     void set_batch_size(int n);
-    // Restores counters from a checkpoint.
-    void set_progress(long step, int epoch);
+    // Items of the current epoch already trained on.
+    size_t epoch_position() const { return m_epoch_open ? m_cursor : 0; }
+    // Restores counters from a checkpoint: the next step takes the same batch
+    // the saved run would have taken (the epoch's order follows from the seed).
+    void set_progress(long step, int epoch, size_t position = 0);
 
 private:
     void start_epoch();

@@ -24,6 +24,7 @@ public:
     void download(float* host, const float* src, size_t n) override;
     void copy(Tensor& dst, const Tensor& src) override;
     void fill(Tensor& t, float value) override;
+    MemoryStats memory_stats() const override { return m_mem; }
 
     void dense_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y) override;
     void dense_backward(const Tensor& x, const Tensor& w, const Tensor& dy, Tensor* dx, Tensor& dw,
@@ -72,6 +73,7 @@ public:
 
 private:
     std::unique_ptr<DnnlOps> m_dnnl;
+    MemoryStats m_mem;
 };
 
 // Below this many multiply-adds a dense product runs as plain loops: oneDNN's

@@ -50,14 +50,25 @@ double block_sum(long n, F&& f) {
 
 // ----------------------------------------------------------------- memory ---
 
+// Each block starts with a 64-byte header holding its size, so deallocate()
+// can keep the byte counts; the data after it stays 64-byte aligned.
 float* CpuBackend::allocate(size_t count) {
-    size_t bytes = ((count * sizeof(float) + 63) / 64) * 64;
-    void* p = std::aligned_alloc(64, bytes ? bytes : 64);
+    const size_t bytes = ((count * sizeof(float) + 63) / 64) * 64 + 64;
+    void* p = std::aligned_alloc(64, bytes);
     if (!p) throw Error("out of memory: could not allocate " + std::to_string(bytes) + " bytes");
     std::memset(p, 0, bytes);
-    return static_cast<float*>(p);
+    *static_cast<size_t*>(p) = bytes;
+    ++m_mem.allocations;
+    m_mem.live_bytes += bytes;
+    m_mem.peak_bytes = std::max(m_mem.peak_bytes, m_mem.live_bytes);
+    return reinterpret_cast<float*>(static_cast<char*>(p) + 64);
 }
-void CpuBackend::deallocate(float* p) { std::free(p); }
+void CpuBackend::deallocate(float* p) {
+    if (!p) return;
+    char* base = reinterpret_cast<char*>(p) - 64;
+    m_mem.live_bytes -= *reinterpret_cast<size_t*>(base);
+    std::free(base);
+}
 void CpuBackend::upload(float* dst, const float* host, size_t n) {
     std::memcpy(dst, host, n * sizeof(float));
 }
@@ -269,10 +280,10 @@ LossSums CpuBackend::softmax_cross_entropy(const Tensor& logits, const Tensor& l
     for (int n = 0; n < N; ++n) {
         const float* z = logits.data() + static_cast<size_t>(n) * K;
         const float lf = labels.data()[n];
-        const int label = static_cast<int>(lf);
-        if (!(lf >= 0) || label >= K || static_cast<float>(label) != lf)
+        if (!(lf >= 0 && lf < static_cast<float>(K)) || lf != std::floor(lf))
             throw Error("label " + std::to_string(lf) + " is not a class of a " +
                         std::to_string(K) + "-way output");
+        const int label = static_cast<int>(lf);
         int arg = 0;
         float mx = z[0];
         for (int k = 1; k < K; ++k)

@@ -1,5 +1,6 @@
 // Checkpoints: every parameter, buffer and optimizer state tensor of a
 // Trainer in one safetensors file, with the spec, step and epoch as metadata.
+#include <algorithm>
 #include <string>
 
 #include "gradscope/error.h"
@@ -31,6 +32,7 @@ void save_checkpoint(const std::string& path, Trainer& trainer) {
     f.metadata["spec"] = spec_to_json(trainer.spec(), -1);
     f.metadata["step"] = std::to_string(trainer.global_step());
     f.metadata["epoch"] = std::to_string(trainer.epoch());
+    f.metadata["epoch_position"] = std::to_string(trainer.epoch_position());
     f.metadata["optimizer"] = trainer.optimizer().spec().type;
     f.metadata["optimizer_steps"] = std::to_string(trainer.optimizer().steps_taken());
     save_safetensors(path, f);
@@ -68,7 +70,8 @@ void load_checkpoint(const std::string& path, Trainer& trainer) {
             throw Error("'" + path + "': metadata \"" + key + "\" is not a number");
         }
     };
-    trainer.set_progress(num("step"), static_cast<int>(num("epoch")));
+    trainer.set_progress(num("step"), static_cast<int>(num("epoch")),
+                         static_cast<size_t>(std::max(0L, num("epoch_position"))));
     trainer.optimizer().set_steps_taken(num("optimizer_steps"));
 }
 

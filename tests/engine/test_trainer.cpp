@@ -1,0 +1,223 @@
+// The training loop end to end: convergence of the classroom presets,
+// determinism in one process and across processes, no allocation per step,
+// and errors for data that does not fit the model.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <new>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "gradscope/error.h"
+#include "gradscope/presets.h"
+#include "gradscope/trainer.h"
+
+// Counts heap allocations made by this process, to check the training loop.
+static std::atomic<long> g_allocations{0};
+void* operator new(size_t n) {
+    ++g_allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+
+namespace gs {
+namespace {
+
+struct PresetRun {
+    std::shared_ptr<Trainer> trainer;
+    DataSplit data;
+};
+
+PresetRun make(const std::string& preset, int epochs = -1) {
+    ModelSpec s = load_preset(preset);
+    if (epochs > 0) s.epochs = epochs;
+    PresetRun r;
+    r.data = open_dataset(s);
+    r.trainer = std::make_shared<Trainer>(s, r.data.train, r.data.test, cpu_backend());
+    return r;
+}
+
+// A small CNN with every kind of layer on synthetic images: exercises the
+// oneDNN paths, BatchNorm and Dropout.
+ModelSpec small_cnn() {
+    SpecResult r = parse_spec(R"({
+      "input": [1, 12, 12],
+      "layers": [
+        {"type": "Conv2D", "filters": 8, "kernel": 3, "padding": 1},
+        {"type": "BatchNorm"}, {"type": "ReLU"},
+        {"type": "MaxPool2D", "kernel": 2},
+        {"type": "Conv2D", "filters": 16, "kernel": 3, "stride": 2},
+        {"type": "GELU"}, {"type": "AvgPool2D", "kernel": 2},
+        {"type": "Flatten"}, {"type": "Dropout", "rate": 0.25},
+        {"type": "Dense", "units": 200}, {"type": "LeakyReLU"},
+        {"type": "Dense", "units": 10}, {"type": "Softmax"}],
+      "loss": "softmax_cross_entropy",
+      "optimizer": {"type": "adam", "lr": 0.001, "clip_norm": 5.0},
+      "batch_size": 32, "seed": 3,
+      "data": {"name": "synthetic", "samples": 200, "test_fraction": 0.2, "seed": 4}})");
+    EXPECT_TRUE(r.ok()) << r.message();
+    return r.spec;
+}
+
+DataSplit synthetic_for(const ModelSpec& s) { return make_builtin_dataset(s.data, s.input, 10); }
+
+std::vector<double> losses(const ModelSpec& s, int steps) {
+    DataSplit d = synthetic_for(s);
+    Trainer t(s, d.train, d.test, cpu_backend());
+    std::vector<double> out;
+    for (int i = 0; i < steps; ++i) out.push_back(t.step().loss);
+    return out;
+}
+
+TEST(Trainer, XorSigmoidReachesFullAccuracy) {
+    PresetRun r = make("xor-sigmoid");
+    EvalResult e;
+    for (int i = 0; i < r.trainer->spec().epochs; ++i) e = r.trainer->run_epoch();
+    EXPECT_EQ(r.trainer->evaluate(*r.data.train).accuracy, 1.0);
+    EXPECT_LT(e.loss, 0.05);
+}
+
+TEST(Trainer, SpiralTanhReaches95PercentTrainingAccuracy) {
+    PresetRun r = make("spiral-tanh");
+    const double before = r.trainer->evaluate(*r.data.train).accuracy;
+    for (int i = 0; i < r.trainer->spec().epochs; ++i) r.trainer->run_epoch();
+    const double after = r.trainer->evaluate(*r.data.train).accuracy;
+    EXPECT_LT(before, 0.7);
+    EXPECT_GE(after, 0.95);
+    EXPECT_GE(r.trainer->evaluate(*r.data.test).accuracy, 0.9);
+}
+
+TEST(Trainer, LinearRegressionFindsTheLine) {
+    PresetRun r = make("linear-regression");
+    for (int i = 0; i < r.trainer->spec().epochs; ++i) r.trainer->run_epoch();
+    // The data is y = 2x + 0.5 + 0.1 N(0, 1).
+    auto w = r.trainer->model().named_params();
+    EXPECT_NEAR(w[0].second->value.to_host()[0], 2.0, 0.05);
+    EXPECT_NEAR(w[1].second->value.to_host()[0], 0.5, 0.05);
+    EXPECT_LT(r.trainer->evaluate(*r.data.test).loss, 0.02);
+    EXPECT_EQ(r.trainer->evaluate(*r.data.test).accuracy, -1);  // regression
+}
+
+TEST(Trainer, SmallCnnLearnsItsTrainingSet) {
+    ModelSpec s = small_cnn();
+    DataSplit d = synthetic_for(s);
+    Trainer t(s, d.train, d.test, cpu_backend());
+    const double first = t.evaluate(*d.train).loss;
+    for (int i = 0; i < 30; ++i) t.run_epoch();
+    EXPECT_LT(t.evaluate(*d.train).loss, 0.5 * first);
+}
+
+TEST(Trainer, SameSeedSameLossesBitForBit) {
+    ModelSpec s = small_cnn();
+    auto a = losses(s, 25), b = losses(s, 25);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i], b[i]) << "step " << i;
+    s.seed = 4;
+    EXPECT_NE(losses(s, 25), a);
+}
+
+// Run by the test below in a child process: writes the losses as hex floats.
+TEST(Trainer, DeterminismChild) {
+    const char* out = std::getenv("GS_DETERMINISM_OUT");
+    if (!out) GTEST_SKIP() << "runs only as the child of SameSeedSameLossesAcrossProcesses";
+    std::ofstream f(out);
+    for (double l : losses(small_cnn(), 25)) f << std::hexfloat << l << "\n";
+}
+
+std::string self_path() {
+    char buf[4096];
+    const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+TEST(Trainer, SameSeedSameLossesAcrossProcesses) {
+    std::ostringstream mine;
+    for (double l : losses(small_cnn(), 25)) mine << std::hexfloat << l << "\n";
+    for (int k = 0; k < 2; ++k) {
+        const std::string path = testing::TempDir() + "gs_det_" + std::to_string(k) + ".txt";
+        const std::string cmd = "GS_DETERMINISM_OUT=" + path + " " + self_path() +
+                                " --gtest_filter=Trainer.DeterminismChild >/dev/null";
+        ASSERT_EQ(std::system(cmd.c_str()), 0);
+        std::ifstream f(path);
+        std::stringstream theirs;
+        theirs << f.rdbuf();
+        EXPECT_EQ(theirs.str(), mine.str()) << "child process " << k;
+        std::remove(path.c_str());
+    }
+}
+
+// No tensor is allocated after the first epoch, and on the plain-loop path
+// (classroom networks) no heap allocation at all. oneDNN's primitive execute
+// builds a small argument map per call internally (its exec_args_t is a
+// std::unordered_map), which no public API avoids; those are the only heap
+// allocations left on the oneDNN path.
+TEST(Trainer, NoAllocationPerStepAfterTheFirstEpoch) {
+    for (bool cnn : {false, true}) {
+        PresetRun r;
+        ModelSpec s = cnn ? small_cnn() : load_preset("spiral-tanh");
+        r.data = cnn ? synthetic_for(s) : open_dataset(s);
+        Trainer t(s, r.data.train, r.data.test, cpu_backend());
+        t.run_epoch();  // first steps create primitives, including the last partial batch
+        const long before = g_allocations.load();
+        const size_t tensors = cpu_backend().memory_stats().allocations;
+        for (int i = 0; i < 3 * static_cast<int>(t.steps_per_epoch()); ++i) t.step();
+        EXPECT_EQ(cpu_backend().memory_stats().allocations, tensors)
+            << (cnn ? "small CNN" : "spiral-tanh");
+        if (!cnn) EXPECT_EQ(g_allocations.load() - before, 0) << "spiral-tanh";
+    }
+}
+
+TEST(Trainer, SmallerLastBatchUsesViews) {
+    ModelSpec s = load_preset("spiral-tanh");
+    s.batch_size = 32;  // 250 items: 7 batches of 32 and one of 26
+    DataSplit d = open_dataset(s);
+    Trainer t(s, d.train, d.test, cpu_backend());
+    int last = 0;
+    for (size_t i = 0; i < t.steps_per_epoch(); ++i) last = t.step().batch;
+    EXPECT_EQ(last, 250 - 7 * 32);
+    EXPECT_EQ(t.epoch(), 1);
+    EXPECT_EQ(t.global_step(), 8);
+}
+
+TEST(Trainer, DataThatDoesNotFitTheModelIsAnError) {
+    ModelSpec s = load_preset("mlp-fashion");
+    s.data.name = "spiral";
+    DataSplit d = open_dataset(s);
+    try {
+        Trainer t(s, d.train, d.test, cpu_backend());
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "the model expects inputs of 784 but spiral has items of 2 — set \"input\" to "
+                  "[2]");
+    }
+    s.input = Shape{2};
+    try {
+        Trainer t(s, d.train, d.test, cpu_backend());
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "the model outputs 10 classes but spiral has 2 — set the last Dense layer's "
+                  "units to 2");
+    }
+}
+
+TEST(Trainer, ResetStartsTheSameRunAgain) {
+    PresetRun r = make("spiral-tanh");
+    std::vector<double> a, b;
+    for (int i = 0; i < 30; ++i) a.push_back(r.trainer->step().loss);
+    r.trainer->reset();
+    EXPECT_EQ(r.trainer->global_step(), 0);
+    for (int i = 0; i < 30; ++i) b.push_back(r.trainer->step().loss);
+    EXPECT_EQ(a, b);
+}
+
+}  // namespace
+}  // namespace gs
