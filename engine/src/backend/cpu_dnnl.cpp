@@ -42,36 +42,67 @@ struct PrimKeyHash {
     }
 };
 
-// A primitive ready to run: memories whose data handles are set per call.
+// A primitive ready to run. Callers bind plain (row-major, NCHW) buffers;
+// where the primitive prefers another layout (blocked formats for
+// convolution and pooling), the entry owns a buffer in that layout and
+// reorders into it before the call or out of it after. Everything is made
+// once; a call rebinds data pointers and runs.
 struct Prim {
+    struct Reorder {
+        dnnl::primitive prim;
+        std::array<dnnl_exec_arg_t, 2> args;
+    };
     dnnl::primitive prim;
-    std::vector<memory> mems;
+    std::vector<memory> user;   // bound per call, in add() order
+    std::vector<memory> inner;  // the primitive's own layouts
+    std::vector<std::unique_ptr<uint8_t[]>> buffers;
     std::vector<dnnl_exec_arg_t> args;
-    std::unique_ptr<uint8_t[]> scratch;
+    std::vector<Reorder> before, after;
     size_t workspace_bytes = 0;
 
-    size_t add(int /*arg: for the reader*/, const memory::desc& md, const dnnl::engine& eng) {
-        mems.emplace_back(md, eng, static_cast<void*>(nullptr));
-        return mems.size() - 1;
+    // An argument the caller binds in layout user_md; impl_md is what the
+    // primitive wants. Returns the bind index.
+    size_t add(int arg, const memory::desc& impl_md, const memory::desc& user_md, bool output,
+               const dnnl::engine& eng) {
+        user.emplace_back(user_md, eng, static_cast<void*>(nullptr));
+        dnnl_memory_t u = user.back().get();
+        if (impl_md == user_md) {
+            args.push_back({arg, u});
+            return user.size() - 1;
+        }
+        buffers.emplace_back(new uint8_t[impl_md.get_size()]);
+        inner.emplace_back(impl_md, eng, buffers.back().get());
+        dnnl_memory_t in = inner.back().get();
+        Reorder r;
+        r.prim = output ? dnnl::reorder(inner.back(), user.back())
+                        : dnnl::reorder(user.back(), inner.back());
+        r.args = {{{DNNL_ARG_FROM, output ? in : u}, {DNNL_ARG_TO, output ? u : in}}};
+        (output ? after : before).push_back(std::move(r));
+        args.push_back({arg, in});
+        return user.size() - 1;
+    }
+    size_t add(int arg, const memory::desc& md, const dnnl::engine& eng) {
+        return add(arg, md, md, false, eng);
     }
     void add_scratchpad(const memory::desc& md, const dnnl::engine& eng) {
-        size_t bytes = md.get_size();
+        const size_t bytes = md.get_size();
         if (bytes == 0) return;
-        scratch.reset(new uint8_t[bytes]);
-        mems.emplace_back(md, eng, scratch.get());
+        buffers.emplace_back(new uint8_t[bytes]);
+        inner.emplace_back(md, eng, buffers.back().get());
+        args.push_back({DNNL_ARG_SCRATCHPAD, inner.back().get()});
     }
-    // Builds the C argument list once every memory is added.
-    void finish(const std::vector<int>& ids) {
-        args.clear();
-        for (size_t i = 0; i < ids.size(); ++i) args.push_back({ids[i], mems[i].get()});
-        if (mems.size() > ids.size()) args.push_back({DNNL_ARG_SCRATCHPAD, mems.back().get()});
-    }
-    void bind(size_t i, const float* p) { mems[i].set_data_handle(const_cast<float*>(p)); }
+    void bind(size_t i, const float* p) { user[i].set_data_handle(const_cast<float*>(p)); }
     void run(const dnnl::stream& s) {
-        dnnl_status_t st = dnnl_primitive_execute(prim.get(), s.get(), static_cast<int>(args.size()),
-                                                  args.data());
-        if (st != dnnl_success) throw Error("oneDNN failed to run a primitive (status " +
-                                            std::to_string(static_cast<int>(st)) + ")");
+        for (auto& r : before) exec(r.prim, s, r.args.data(), 2);
+        exec(prim, s, args.data(), static_cast<int>(args.size()));
+        for (auto& r : after) exec(r.prim, s, r.args.data(), 2);
+    }
+    static void exec(const dnnl::primitive& p, const dnnl::stream& s, const dnnl_exec_arg_t* a,
+                     int n) {
+        dnnl_status_t st = dnnl_primitive_execute(p.get(), s.get(), n, a);
+        if (st != dnnl_success)
+            throw Error("oneDNN failed to run a primitive (status " +
+                        std::to_string(static_cast<int>(st)) + ")");
     }
 };
 
@@ -156,13 +187,10 @@ void CpuBackend::dense_forward(const Tensor& x, const Tensor& w, const Tensor* b
         p.add(DNNL_ARG_SRC, src, eng);
         p.add(DNNL_ARG_WEIGHTS, wei, eng);
         p.add(DNNL_ARG_DST, dst, eng);
-        std::vector<int> ids{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST};
         if (b) {
             p.add(DNNL_ARG_BIAS, bias, eng);
-            ids.push_back(DNNL_ARG_BIAS);
         }
         p.add_scratchpad(pd.scratchpad_desc(), eng);
-        p.finish(ids);
     });
     p.bind(0, xp);
     p.bind(1, wp);
@@ -221,7 +249,6 @@ void CpuBackend::dense_backward(const Tensor& x, const Tensor& w, const Tensor& 
         p.add(DNNL_ARG_WEIGHTS, wei, eng);
         p.add(DNNL_ARG_DST, dst, eng);
         p.add_scratchpad(pd.scratchpad_desc(), eng);
-        p.finish({DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST});
     });
     pw.bind(0, gp);
     pw.bind(1, xp);
@@ -239,7 +266,6 @@ void CpuBackend::dense_backward(const Tensor& x, const Tensor& w, const Tensor& 
         p.add(DNNL_ARG_WEIGHTS, wei, eng);
         p.add(DNNL_ARG_DST, dst, eng);
         p.add_scratchpad(pd.scratchpad_desc(), eng);
-        p.finish({DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST});
     });
     pd_.bind(0, gp);
     pd_.bind(1, wp);
@@ -248,28 +274,38 @@ void CpuBackend::dense_backward(const Tensor& x, const Tensor& w, const Tensor& 
 }
 
 // ---------------------------------------------------------- convolution ----
+// Forward and backward-data let oneDNN choose blocked layouts (format any:
+// direct JIT kernels, 2-4x faster than im2col on plain NCHW for cnn-fashion,
+// reorders included); the entries reorder from and to the callers' NCHW /
+// OIHW buffers. Backward-weights stays on plain layouts: measured with
+// ONEDNN_VERBOSE=1 on cnn-fashion, its gemm kernel beat the blocked one
+// (2.4 vs 4.8 ms for the 32->64 layer).
 
 namespace {
 
 struct ConvDescs {
-    memory::desc src, wei, bias, dst;
+    memory::desc src, wei, bias, dst;           // plain, as the caller holds them
+    memory::desc any_src, any_wei, any_dst;     // for the primitive to choose
     memory::dims strides, pad;
 };
 
+memory::desc any(const memory::dims& dims) { return memory::desc(dims, dt::f32, tag::any); }
+
 ConvDescs conv_descs(const ConvParams& p, int N, int C, int H, int W, int O) {
     const int Ho = out_size(H, p.kh, p.sh, p.ph), Wo = out_size(W, p.kw, p.sw, p.pw);
-    return {plain({N, C, H, W}), plain({O, C, p.kh, p.kw}), plain({O}), plain({N, O, Ho, Wo}),
-            {p.sh, p.sw}, {p.ph, p.pw}};
+    return {plain({N, C, H, W}),   plain({O, C, p.kh, p.kw}), plain({O}),
+            plain({N, O, Ho, Wo}), any({N, C, H, W}),         any({O, C, p.kh, p.kw}),
+            any({N, O, Ho, Wo}),   {p.sh, p.sw},              {p.ph, p.pw}};
 }
 
 dnnl::convolution_forward::primitive_desc conv_fwd_pd(const ConvDescs& d, bool bias,
                                                       const dnnl::engine& eng) {
-    auto desc = bias ? dnnl::convolution_forward::desc(
-                           dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-                           d.src, d.wei, d.bias, d.dst, d.strides, d.pad, d.pad)
-                     : dnnl::convolution_forward::desc(
-                           dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-                           d.src, d.wei, d.dst, d.strides, d.pad, d.pad);
+    const auto prop = dnnl::prop_kind::forward_training;
+    const auto alg = dnnl::algorithm::convolution_direct;
+    auto desc = bias ? dnnl::convolution_forward::desc(prop, alg, d.any_src, d.any_wei, d.bias,
+                                                       d.any_dst, d.strides, d.pad, d.pad)
+                     : dnnl::convolution_forward::desc(prop, alg, d.any_src, d.any_wei, d.any_dst,
+                                                       d.strides, d.pad, d.pad);
     return dnnl::convolution_forward::primitive_desc(desc, user_scratchpad(), eng);
 }
 
@@ -285,16 +321,11 @@ void CpuBackend::conv2d_forward(const ConvParams& cp, const Tensor& x, const Ten
         ConvDescs d = conv_descs(cp, N, C, H, W, O);
         auto pd = conv_fwd_pd(d, b != nullptr, eng);
         p.prim = dnnl::convolution_forward(pd);
-        p.add(DNNL_ARG_SRC, d.src, eng);
-        p.add(DNNL_ARG_WEIGHTS, d.wei, eng);
-        p.add(DNNL_ARG_DST, d.dst, eng);
-        std::vector<int> ids{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST};
-        if (b) {
-            p.add(DNNL_ARG_BIAS, d.bias, eng);
-            ids.push_back(DNNL_ARG_BIAS);
-        }
+        p.add(DNNL_ARG_SRC, pd.src_desc(), d.src, false, eng);
+        p.add(DNNL_ARG_WEIGHTS, pd.weights_desc(), d.wei, false, eng);
+        p.add(DNNL_ARG_DST, pd.dst_desc(), d.dst, true, eng);
+        if (b) p.add(DNNL_ARG_BIAS, d.bias, eng);
         p.add_scratchpad(pd.scratchpad_desc(), eng);
-        p.finish(ids);
     });
     p.bind(0, x.data());
     p.bind(1, w.data());
@@ -307,29 +338,23 @@ void CpuBackend::conv2d_backward(const ConvParams& cp, const Tensor& x, const Te
                                  const Tensor& dy, Tensor* dx, Tensor& dw, Tensor* db) {
     const int N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3), O = w.dim(0);
     auto& eng = m_dnnl->eng();
+    const auto alg = dnnl::algorithm::convolution_direct;
     PrimKey kw{kConvBwdWeights,
                {N, C, H, W, O, cp.kh, cp.kw, cp.sh, cp.sw, cp.ph, cp.pw, db != nullptr}};
     Prim& pw = m_dnnl->get(kw, [&](Prim& p) {
         ConvDescs d = conv_descs(cp, N, C, H, W, O);
         auto hint = conv_fwd_pd(d, db != nullptr, eng);
-        auto desc = db ? dnnl::convolution_backward_weights::desc(
-                             dnnl::algorithm::convolution_direct, d.src, d.wei, d.bias, d.dst,
-                             d.strides, d.pad, d.pad)
-                       : dnnl::convolution_backward_weights::desc(
-                             dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst, d.strides,
-                             d.pad, d.pad);
+        auto desc = db ? dnnl::convolution_backward_weights::desc(alg, d.src, d.wei, d.bias, d.dst,
+                                                                  d.strides, d.pad, d.pad)
+                       : dnnl::convolution_backward_weights::desc(alg, d.src, d.wei, d.dst,
+                                                                  d.strides, d.pad, d.pad);
         dnnl::convolution_backward_weights::primitive_desc pd(desc, user_scratchpad(), eng, hint);
         p.prim = dnnl::convolution_backward_weights(pd);
-        p.add(DNNL_ARG_SRC, d.src, eng);
-        p.add(DNNL_ARG_DIFF_DST, d.dst, eng);
-        p.add(DNNL_ARG_DIFF_WEIGHTS, d.wei, eng);
-        std::vector<int> ids{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS};
-        if (db) {
-            p.add(DNNL_ARG_DIFF_BIAS, d.bias, eng);
-            ids.push_back(DNNL_ARG_DIFF_BIAS);
-        }
+        p.add(DNNL_ARG_SRC, pd.src_desc(), d.src, false, eng);
+        p.add(DNNL_ARG_DIFF_DST, pd.diff_dst_desc(), d.dst, false, eng);
+        p.add(DNNL_ARG_DIFF_WEIGHTS, pd.diff_weights_desc(), d.wei, true, eng);
+        if (db) p.add(DNNL_ARG_DIFF_BIAS, d.bias, eng);
         p.add_scratchpad(pd.scratchpad_desc(), eng);
-        p.finish(ids);
     });
     pw.bind(0, x.data());
     pw.bind(1, dy.data());
@@ -341,15 +366,14 @@ void CpuBackend::conv2d_backward(const ConvParams& cp, const Tensor& x, const Te
     Prim& pdata = m_dnnl->get(kd, [&](Prim& p) {
         ConvDescs d = conv_descs(cp, N, C, H, W, O);
         auto hint = conv_fwd_pd(d, false, eng);
-        dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, d.src,
-                                                   d.wei, d.dst, d.strides, d.pad, d.pad);
+        dnnl::convolution_backward_data::desc desc(alg, d.any_src, d.any_wei, d.any_dst, d.strides,
+                                                   d.pad, d.pad);
         dnnl::convolution_backward_data::primitive_desc pd(desc, user_scratchpad(), eng, hint);
         p.prim = dnnl::convolution_backward_data(pd);
-        p.add(DNNL_ARG_DIFF_DST, d.dst, eng);
-        p.add(DNNL_ARG_WEIGHTS, d.wei, eng);
-        p.add(DNNL_ARG_DIFF_SRC, d.src, eng);
+        p.add(DNNL_ARG_DIFF_DST, pd.diff_dst_desc(), d.dst, false, eng);
+        p.add(DNNL_ARG_WEIGHTS, pd.weights_desc(), d.wei, false, eng);
+        p.add(DNNL_ARG_DIFF_SRC, pd.diff_src_desc(), d.src, true, eng);
         p.add_scratchpad(pd.scratchpad_desc(), eng);
-        p.finish({DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC});
     });
     pdata.bind(0, dy.data());
     pdata.bind(1, w.data());
@@ -401,14 +425,11 @@ Prim& pool_forward_prim(DnnlOps& ops, const PoolParams& pp, const Shape& x) {
         p.prim = dnnl::pooling_forward(pd);
         p.add(DNNL_ARG_SRC, d.src, eng);
         p.add(DNNL_ARG_DST, d.dst, eng);
-        std::vector<int> ids{DNNL_ARG_SRC, DNNL_ARG_DST};
         p.workspace_bytes = pd.workspace_desc().get_size();
         if (p.workspace_bytes) {
             p.add(DNNL_ARG_WORKSPACE, pd.workspace_desc(), eng);
-            ids.push_back(DNNL_ARG_WORKSPACE);
         }
         p.add_scratchpad(pd.scratchpad_desc(), eng);
-        p.finish(ids);
     });
 }
 
@@ -444,14 +465,11 @@ void CpuBackend::pool2d_backward(const PoolParams& pp, const Tensor& x, const Te
         p.prim = dnnl::pooling_backward(pd);
         p.add(DNNL_ARG_DIFF_DST, d.dst, eng);
         p.add(DNNL_ARG_DIFF_SRC, d.src, eng);
-        std::vector<int> ids{DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
         p.workspace_bytes = hint.workspace_desc().get_size();
         if (p.workspace_bytes) {
             p.add(DNNL_ARG_WORKSPACE, hint.workspace_desc(), eng);
-            ids.push_back(DNNL_ARG_WORKSPACE);
         }
         p.add_scratchpad(pd.scratchpad_desc(), eng);
-        p.finish(ids);
     });
     p.bind(0, dy.data());
     p.bind(1, dx.data());
