@@ -277,9 +277,11 @@ void CpuBackend::dense_backward(const Tensor& x, const Tensor& w, const Tensor& 
 // Forward and backward-data let oneDNN choose blocked layouts (format any:
 // direct JIT kernels, 2-4x faster than im2col on plain NCHW for cnn-fashion,
 // reorders included); the entries reorder from and to the callers' NCHW /
-// OIHW buffers. Backward-weights stays on plain layouts: measured with
-// ONEDNN_VERBOSE=1 on cnn-fashion, its gemm kernel beat the blocked one
-// (2.4 vs 4.8 ms for the 32->64 layer).
+// OIHW buffers. Backward-weights does the same for inputs of few channels
+// but stays on plain layouts otherwise: measured with ONEDNN_VERBOSE=1 on
+// cnn-fashion b64 (one run; this machine drifts), blocked was faster for
+// the 1->32 layer (2.4 vs 3.4 ms)
+// and slower for the 32->64 layer (4.8 vs 2.6 ms).
 
 namespace {
 
@@ -344,10 +346,14 @@ void CpuBackend::conv2d_backward(const ConvParams& cp, const Tensor& x, const Te
     Prim& pw = m_dnnl->get(kw, [&](Prim& p) {
         ConvDescs d = conv_descs(cp, N, C, H, W, O);
         auto hint = conv_fwd_pd(d, db != nullptr, eng);
-        auto desc = db ? dnnl::convolution_backward_weights::desc(alg, d.src, d.wei, d.bias, d.dst,
+        const bool blocked = C < 16;
+        const auto& src = blocked ? d.any_src : d.src;
+        const auto& wei = blocked ? d.any_wei : d.wei;
+        const auto& dst = blocked ? d.any_dst : d.dst;
+        auto desc = db ? dnnl::convolution_backward_weights::desc(alg, src, wei, d.bias, dst,
                                                                   d.strides, d.pad, d.pad)
-                       : dnnl::convolution_backward_weights::desc(alg, d.src, d.wei, d.dst,
-                                                                  d.strides, d.pad, d.pad);
+                       : dnnl::convolution_backward_weights::desc(alg, src, wei, dst, d.strides,
+                                                                  d.pad, d.pad);
         dnnl::convolution_backward_weights::primitive_desc pd(desc, user_scratchpad(), eng, hint);
         p.prim = dnnl::convolution_backward_weights(pd);
         p.add(DNNL_ARG_SRC, pd.src_desc(), d.src, false, eng);
