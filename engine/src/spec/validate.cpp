@@ -1,0 +1,302 @@
+// Validating a model spec (validate_spec): each layer's fields checked against
+// their ranges, each layer's output shape and parameter count inferred with
+// saturating 64-bit arithmetic (so a typo never overflows or allocates), the
+// loss checked against the last layer, and the training settings checked.
+// Also with_defaults, which fills in a layer's "use the default" zeros.
+#include "spec/spec_detail.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gs {
+
+using namespace spec_detail;
+
+LayerSpec with_defaults(const LayerSpec& layer) {
+    LayerSpec l = layer;
+    const std::string t = canonical_layer_type(l.type);
+    const bool pool = t == "MaxPool2D" || t == "AvgPool2D";
+    if (pool && l.kernel == 0) l.kernel = 2;
+    if ((pool || t == "Conv2D") && l.stride == 0) l.stride = pool ? l.kernel : 1;
+    return l;
+}
+
+namespace {
+
+// The layer's fields that decide shapes; false if any is out of range.
+bool check_layer_fields(const LayerSpec& l, const std::string& t, const Where& w) {
+    bool ok = true;
+    bool pool = t == "MaxPool2D" || t == "AvgPool2D";
+    if (t == "Dense") ok &= w.check("units", int64_t{l.units}, kUnitsRange);
+    if (t == "Conv2D") ok &= w.check("filters", int64_t{l.filters}, kUnitsRange);
+    if (t == "Conv2D" || pool) {
+        bool k = w.check("kernel", int64_t{l.kernel}, kKernelRange);
+        ok &= k;
+        ok &= w.check("stride", int64_t{l.stride}, kStrideRange);
+        bool p = w.check("padding", int64_t{l.padding}, kPaddingRange);
+        ok &= p;
+        if (pool && k && p && 2 * l.padding > l.kernel) {
+            w.add("padding", "padding " + std::to_string(l.padding) +
+                                 " is more than half the kernel " + std::to_string(l.kernel) +
+                                 " — use at most " + std::to_string(l.kernel / 2));
+            ok = false;
+        }
+    }
+    if ((t == "Dense" || t == "Conv2D") && !l.init.empty() &&
+        std::find(kInits.begin(), kInits.end(), l.init) == kInits.end()) {
+        std::string guess = closest(l.init, kInits);
+        w.add("init", "unknown initializer " + squote(l.init) +
+                          (guess.empty() ? "; expected " + join(kInits)
+                                         : "; did you mean " + squote(guess) + "?"));
+    }
+    if (t == "LeakyReLU") w.check("alpha", l.alpha, kNonNegative);
+    if (t == "Dropout") w.check("rate", l.rate, kUnitOpen);
+    if (t == "BatchNorm") {
+        w.check("eps", l.eps, kPositive);
+        w.check("momentum", l.momentum, kUnitClosed);
+    }
+    return ok;
+}
+
+const char* const kFlatHint = " — insert Flatten before it";
+
+// Infers the output of one layer from cur (replaced by it). False, with an
+// issue, when the layer cannot take cur.
+bool infer_layer(const LayerSpec& l, const std::string& t, bool first, Shape& cur, uint64_t& params,
+                 const Where& w) {
+    uint64_t bias = l.bias ? 1 : 0;
+    if (t == "Dense" || t == "Softmax") {
+        if (cur.rank != 1) {
+            w.add("", "expects a flat input, got " + dims_str(cur) + kFlatHint);
+            return false;
+        }
+        if (t == "Dense") {
+            params = sat_add(sat_mul(static_cast<uint64_t>(cur[0]), static_cast<uint64_t>(l.units)),
+                             bias * static_cast<uint64_t>(l.units));
+            cur = make_shape({l.units});
+        }
+        return true;
+    }
+    if (t == "Conv2D" || t == "MaxPool2D" || t == "AvgPool2D") {
+        if (cur.rank != 3) {
+            w.add("", "expects an image input (channels x height x width), got " + dims_str(cur) +
+                          (first ? " — give the input as [channels, height, width]"
+                                 : " — " + t + " cannot follow Flatten or Dense"));
+            return false;
+        }
+        int64_t ph = int64_t{cur[1]} + 2 * l.padding, pw = int64_t{cur[2]} + 2 * l.padding;
+        if (ph < l.kernel || pw < l.kernel) {
+            w.add("kernel", "kernel " + std::to_string(l.kernel) +
+                                " is larger than the padded input " + std::to_string(ph) + "x" +
+                                std::to_string(pw) + " — use a smaller kernel or more padding");
+            return false;
+        }
+        int64_t oh = (ph - l.kernel) / l.stride + 1, ow = (pw - l.kernel) / l.stride + 1;
+        int64_t c = t == "Conv2D" ? l.filters : cur[0];
+        uint64_t n = sat_mul(sat_mul(static_cast<uint64_t>(c), static_cast<uint64_t>(oh)),
+                             static_cast<uint64_t>(ow));
+        if (n > kMaxItemActivations) {
+            w.add("", "its output " + std::to_string(c) + "x" + std::to_string(oh) + "x" +
+                          std::to_string(ow) + " would hold " + grouped(n) +
+                          " values per item; the limit is " + grouped(kMaxItemActivations) +
+                          " — use fewer filters or a larger stride");
+            return false;
+        }
+        if (t == "Conv2D") {
+            uint64_t k2 = static_cast<uint64_t>(l.kernel) * static_cast<uint64_t>(l.kernel);
+            params = sat_add(
+                sat_mul(sat_mul(static_cast<uint64_t>(c), static_cast<uint64_t>(cur[0])), k2),
+                bias * static_cast<uint64_t>(c));
+        }
+        cur = make_shape({c, oh, ow});
+        return true;
+    }
+    if (t == "Flatten") {
+        if (cur.rank == 3) cur = make_shape({int64_t{cur[0]} * cur[1] * cur[2]});
+        return true;
+    }
+    if (t == "BatchNorm") params = 2 * static_cast<uint64_t>(cur[0]);
+    return true;  // activations and Dropout keep the shape
+}
+
+void check_loss(const ModelSpec& spec, bool known, const Shape& out, const Where& w) {
+    std::string loss = canonical_loss(spec.loss);
+    if (loss.empty()) {
+        std::string guess = closest(spec.loss, kLosses);
+        w.add("loss", "unknown loss " + squote(spec.loss) +
+                          (guess.empty() ? "; expected " + join(kLosses)
+                                         : "; did you mean " + squote(guess) + "?"));
+        return;
+    }
+    if (!known || spec.layers.empty()) return;
+    uint64_t n = 1;
+    for (int i = 0; i < out.rank; ++i) n *= static_cast<uint64_t>(out[i]);  // within the item limit
+    if (loss == "binary_cross_entropy") {
+        bool sigmoid = canonical_layer_type(spec.layers.back().type) == "Sigmoid";
+        if (sigmoid && n == 1) return;
+        std::string msg = "binary cross-entropy expects a final Sigmoid layer with 1 output";
+        if (n == 1)
+            msg += " — add {\"type\": \"Sigmoid\"}";
+        else if (sigmoid)
+            msg += ", got " + dims_str(out) + " — give the last Dense layer 1 unit";
+        else
+            msg += ", got " + dims_str(out) +
+                   " — end with a Dense layer of 1 unit and {\"type\": \"Sigmoid\"}";
+        w.add("loss", msg);
+    } else if (loss == "softmax_cross_entropy" && (out.rank != 1 || out[0] < 2)) {
+        std::string msg =
+            "softmax cross-entropy expects a flat output of at least 2 classes, got " +
+            dims_str(out);
+        if (out.rank != 1)
+            msg += " — add Flatten and a Dense layer with one unit per class";
+        else
+            msg += " — for two classes use binary_cross_entropy with a final Sigmoid";
+        w.add("loss", msg);
+    }
+}
+
+void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
+    Where top{&issues};
+    Where o{&issues, -1, "", "optimizer."};
+    const OptimizerSpec& p = s.optimizer;
+    std::string type = lower(p.type);
+    if (std::find(kOptimizers.begin(), kOptimizers.end(), type) == kOptimizers.end()) {
+        std::string guess = closest(p.type, kOptimizers);
+        o.add("type", "unknown optimizer " + squote(p.type) +
+                          (guess.empty() ? "; expected " + join(kOptimizers)
+                                         : "; did you mean " + squote(guess) + "?"));
+    }
+    o.check("lr", p.lr, kPositive);
+    o.check("momentum", p.momentum, kUnitOpen);
+    o.check("beta1", p.beta1, kUnitOpen);
+    o.check("beta2", p.beta2, kUnitOpen);
+    o.check("eps", p.eps, kPositive);
+    o.check("alpha", p.alpha, kUnitOpen);
+    o.check("weight_decay", p.weight_decay, kNonNegative);
+    o.check("clip_norm", p.clip_norm, kNonNegative);
+    if (type == "sgd" && p.nesterov && p.momentum == 0.0f)
+        o.add("nesterov",
+              "Nesterov momentum needs a momentum above 0 — set optimizer.momentum, "
+              "e.g. 0.9");
+
+    Where sc{&issues, -1, "", "schedule."};
+    const ScheduleSpec& q = s.schedule;
+    std::string stype = lower(q.type);
+    if (std::find(kSchedules.begin(), kSchedules.end(), stype) == kSchedules.end()) {
+        std::string guess = closest(q.type, kSchedules);
+        sc.add("type", "unknown schedule " + squote(q.type) +
+                           (guess.empty() ? "; expected " + join(kSchedules)
+                                          : "; did you mean " + squote(guess) + "?"));
+    }
+    sc.check("step_size", int64_t{q.step_size}, kStepsRange);
+    sc.check("gamma", q.gamma, kGammaRange);
+    sc.check("total_steps", int64_t{q.total_steps}, kStepsRange);
+    sc.check("min_lr", q.min_lr, kNonNegative);
+    sc.check("warmup_steps", int64_t{q.warmup_steps}, kWarmupRange);
+    if (stype == "cosine" && std::isfinite(q.min_lr) && std::isfinite(p.lr) && q.min_lr > p.lr)
+        sc.add("min_lr", num(q.min_lr) + " is above the learning rate " + num(p.lr) +
+                             " — the cosine schedule goes from optimizer.lr down to min_lr");
+
+    top.check("batch_size", int64_t{s.batch_size}, kBatchRange);
+    top.check("epochs", int64_t{s.epochs}, kEpochsRange);
+
+    Where d{&issues, -1, "", "data."};
+    d.check("samples", int64_t{s.data.samples}, kSamplesRange);
+    d.check("noise", s.data.noise, kNonNegative);
+    d.check("test_fraction", s.data.test_fraction, kUnitOpen);
+}
+
+}  // namespace
+
+std::vector<SpecIssue> validate_spec(const ModelSpec& spec, std::vector<LayerInfo>* info) {
+    std::vector<SpecIssue> issues;
+    if (info) info->assign(spec.layers.size(), LayerInfo{});
+    Where top{&issues};
+
+    // The input: [F] or [C, H, W] of positive sizes, within the item limit.
+    bool known = false;
+    Shape cur = spec.input;
+    bool dims_ok = cur.rank == 1 || cur.rank == 3;
+    for (int i = 0; dims_ok && i < cur.rank; ++i) dims_ok = cur[i] >= 1;
+    if (cur.rank == 0) {
+        top.add("input",
+                "missing — give the shape of one item: [features] or [channels, height, "
+                "width]");
+    } else if (!dims_ok) {
+        top.add("input",
+                "expects [features] or [channels, height, width] with positive integers, "
+                "got [" +
+                    join(
+                        [&] {
+                            std::vector<std::string> v;
+                            for (int i = 0; i < cur.rank; ++i) v.push_back(std::to_string(cur[i]));
+                            return v;
+                        }(),
+                        ", ") +
+                    "]");
+    } else {
+        uint64_t n = 1;
+        for (int i = 0; i < cur.rank; ++i) n = sat_mul(n, static_cast<uint64_t>(cur[i]));
+        if (n > kMaxItemActivations)
+            top.add("input", "one item of " + dims_str(cur) + " holds " + grouped(n) +
+                                 " values; the limit is " + grouped(kMaxItemActivations));
+        else
+            known = true;
+    }
+
+    if (spec.layers.empty())
+        top.add("layers",
+                "the model has no layers — add at least one, e.g. {\"type\": \"Dense\", "
+                "\"units\": 10}");
+
+    uint64_t total = 0, largest = 0;
+    int largest_at = -1;
+    for (size_t i = 0; i < spec.layers.size(); ++i) {
+        const LayerSpec l = with_defaults(spec.layers[i]);
+        std::string t = canonical_layer_type(l.type);
+        Where w{&issues, static_cast<int>(i), t.empty() ? l.type : t, ""};
+        if (t.empty()) {
+            if (l.type.empty()) {
+                w.add("type", "missing — every layer needs a type such as Dense, Conv2D or ReLU");
+            } else {
+                std::string guess = closest(l.type, layer_type_names());
+                for (const auto& [alias, canonical] : type_aliases())
+                    if (guess.empty() && lower(l.type) == alias) guess = canonical;
+                w.add("type", "unknown layer type " + squote(l.type) +
+                                  (guess.empty() ? "; expected " + join(layer_type_names())
+                                                 : "; did you mean " + squote(guess) + "?"));
+            }
+            known = false;
+            continue;
+        }
+        bool fields_ok = check_layer_fields(l, t, w);
+        if (!known) continue;
+        LayerInfo li;
+        li.in = cur;
+        uint64_t params = 0;
+        known = fields_ok && infer_layer(l, t, i == 0, cur, params, w);
+        if (!known) continue;
+        li.out = cur;
+        li.params = static_cast<size_t>(params);
+        if (info) (*info)[i] = li;
+        total = sat_add(total, params);
+        if (params > largest) {
+            largest = params;
+            largest_at = static_cast<int>(i);
+        }
+    }
+    if (total > kMaxParameters) {
+        std::string big = canonical_layer_type(spec.layers[static_cast<size_t>(largest_at)].type);
+        top.add("layers", "the model would have " + grouped(total) + " parameters (" +
+                              bytes_str(sat_mul(total, sizeof(float))) + "); the limit is " +
+                              grouped(kMaxParameters) + " (" +
+                              bytes_str(kMaxParameters * sizeof(float)) + ") — layer " +
+                              std::to_string(largest_at + 1) + " (" + big + ") alone has " +
+                              grouped(largest) + "; use fewer units or filters");
+    }
+    check_loss(spec, known, cur, top);
+    check_training(spec, issues);
+    return issues;
+}
+
+}  // namespace gs
