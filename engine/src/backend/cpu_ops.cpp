@@ -23,6 +23,20 @@ namespace {
 constexpr long kParallelMin = 1 << 15;
 constexpr long kBlock = 4096;  // reduction block
 
+// Runs f(i) for i in [0, n): vectorized, and split across the threads only
+// when n is large (a parallel region costs microseconds; classroom tensors
+// have tens of elements).
+template <typename F>
+inline void parallel_for(long n, F&& f) {
+    if (n < kParallelMin) {
+#pragma omp simd
+        for (long i = 0; i < n; ++i) f(i);
+    } else {
+#pragma omp parallel for simd schedule(static)
+        for (long i = 0; i < n; ++i) f(i);
+    }
+}
+
 // Sum of f(i) over [0, n) in double, by blocks added in order.
 template <typename F>
 double block_sum(long n, F&& f) {
@@ -91,14 +105,12 @@ void CpuBackend::activation_forward(Activation a, float alpha, const Tensor& x, 
     const float* xp = x.data();
     float* yp = y.data();
     const long n = static_cast<long>(x.numel());
-#define GS_ACT_LOOP(F)                                                      \
-    _Pragma("omp parallel for simd schedule(static) if (n >= kParallelMin)") \
-    for (long i = 0; i < n; ++i) yp[i] = F;
+#define GS_ACT_LOOP(F) parallel_for(n, [=](long i) { yp[i] = F; });
     switch (a) {
         case Activation::ReLU: GS_ACT_LOOP(kernels::relu(xp[i])) break;
         case Activation::LeakyReLU: GS_ACT_LOOP(kernels::leaky_relu(xp[i], alpha)) break;
         case Activation::Sigmoid: GS_ACT_LOOP(kernels::sigmoid(xp[i])) break;
-        case Activation::Tanh: GS_ACT_LOOP(tanhf(xp[i])) break;
+        case Activation::Tanh: GS_ACT_LOOP(kernels::fast_tanh(xp[i])) break;
         case Activation::GELU: GS_ACT_LOOP(kernels::gelu(xp[i])) break;
     }
 #undef GS_ACT_LOOP
@@ -111,9 +123,7 @@ void CpuBackend::activation_backward(Activation a, float alpha, const Tensor& x,
     const float* gp = dy.data();
     float* dp = dx.data();
     const long n = static_cast<long>(x.numel());
-#define GS_ACT_LOOP(F)                                                      \
-    _Pragma("omp parallel for simd schedule(static) if (n >= kParallelMin)") \
-    for (long i = 0; i < n; ++i) dp[i] = gp[i] * (F);
+#define GS_ACT_LOOP(F) parallel_for(n, [=](long i) { dp[i] = gp[i] * (F); });
     switch (a) {
         case Activation::ReLU: GS_ACT_LOOP(kernels::relu_grad(xp[i])) break;
         case Activation::LeakyReLU: GS_ACT_LOOP(kernels::leaky_relu_grad(xp[i], alpha)) break;
@@ -172,8 +182,7 @@ void CpuBackend::multiply(const Tensor& a, const Tensor& b, Tensor& y) {
     const float* ap = a.data();
     const float* bp = b.data();
     float* yp = y.data();
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
-    for (long i = 0; i < n; ++i) yp[i] = ap[i] * bp[i];
+    parallel_for(n, [&](long i) { yp[i] = ap[i] * bp[i]; });
 }
 
 // ------------------------------------------------------------ batch norm ----
@@ -347,9 +356,12 @@ void CpuBackend::sgd_update(Tensor& param, const Tensor& grad, Tensor* velocity,
     const long n = static_cast<long>(param.numel());
     float* p = param.data();
     const float* g = grad.data();
-    float* v = velocity ? velocity->data() : nullptr;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
-    for (long i = 0; i < n; ++i) kernels::sgd_step(p[i], g[i], v ? &v[i] : nullptr, s);
+    if (velocity) {
+        float* v = velocity->data();
+        parallel_for(n, [&](long i) { kernels::sgd_momentum_step(p[i], g[i], v[i], s); });
+    } else {
+        parallel_for(n, [&](long i) { kernels::sgd_step(p[i], g[i], s); });
+    }
 }
 
 void CpuBackend::adam_update(Tensor& param, const Tensor& grad, Tensor& m, Tensor& v,
@@ -360,8 +372,7 @@ void CpuBackend::adam_update(Tensor& param, const Tensor& grad, Tensor& m, Tenso
     float* mp = m.data();
     float* vp = v.data();
     const kernels::AdamFactors f = kernels::adam_factors(s);
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
-    for (long i = 0; i < n; ++i) kernels::adam_step(p[i], g[i], mp[i], vp[i], s, f);
+    parallel_for(n, [&](long i) { kernels::adam_step(p[i], g[i], mp[i], vp[i], s, f); });
 }
 
 void CpuBackend::rmsprop_update(Tensor& param, const Tensor& grad, Tensor& square_avg,
@@ -370,9 +381,12 @@ void CpuBackend::rmsprop_update(Tensor& param, const Tensor& grad, Tensor& squar
     float* p = param.data();
     const float* g = grad.data();
     float* sq = square_avg.data();
-    float* b = buffer ? buffer->data() : nullptr;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
-    for (long i = 0; i < n; ++i) kernels::rmsprop_step(p[i], g[i], sq[i], b ? &b[i] : nullptr, s);
+    if (buffer) {
+        float* b = buffer->data();
+        parallel_for(n, [&](long i) { kernels::rmsprop_momentum_step(p[i], g[i], sq[i], b[i], s); });
+    } else {
+        parallel_for(n, [&](long i) { kernels::rmsprop_step(p[i], g[i], sq[i], s); });
+    }
 }
 
 // ------------------------------------------------------------- reductions ---
@@ -386,8 +400,7 @@ double CpuBackend::sum_squares(const Tensor& t) {
 void CpuBackend::scale(Tensor& t, float factor) {
     const long n = static_cast<long>(t.numel());
     float* p = t.data();
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
-    for (long i = 0; i < n; ++i) p[i] *= factor;
+    parallel_for(n, [&](long i) { p[i] *= factor; });
 }
 
 }  // namespace gs

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <math.h>
+#include <string.h>
 
 #include "gradscope/backend.h"
 
@@ -16,15 +17,61 @@
 
 namespace gs::kernels {
 
+GS_HD float float_from_bits(int i) {
+#if defined(__CUDA_ARCH__)
+    return __int_as_float(i);
+#else
+    float f;
+    memcpy(&f, &i, sizeof f);
+    return f;
+#endif
+}
+
+// exp for float, written so loops over it vectorize (libm's expf is a call
+// per element): Cephes' expf, range reduction by ln 2, a degree-6
+// polynomial and 2^n from the exponent bits. Within 2 ulp of expf on
+// [-87, 88]; the input is clamped to that range (no inf, no denormals).
+GS_HD float fast_exp(float x) {
+    x = fminf(fmaxf(x, -87.3f), 88.3f);
+    const float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    return p * float_from_bits((static_cast<int>(n) + 127) << 23);
+}
+
+// tanh, vectorizable: Cephes' odd polynomial below 0.625, else
+// 1 - 2 / (exp(2|x|) + 1) with the sign of x. Within a few ulp of tanhf.
+GS_HD float fast_tanh(float x) {
+    const float a = fabsf(x);
+    const float z = x * x;
+    float p = -5.70498872745e-3f;
+    p = p * z + 2.06390887954e-2f;
+    p = p * z - 5.37397155531e-2f;
+    p = p * z + 1.33314422036e-1f;
+    p = p * z - 3.33332819422e-1f;
+    const float small = x + x * z * p;
+    // Past 8.7, tanh rounds to 1 in float (as tanhf gives).
+    const float e = fast_exp(2.0f * fminf(a, 9.0f));
+    const float big = copysignf(a >= 8.7f ? 1.0f : 1.0f - 2.0f / (e + 1.0f), x);
+    return a < 0.625f ? small : big;
+}
+
 GS_HD float relu(float x) { return x > 0.0f ? x : 0.0f; }
 GS_HD float relu_grad(float x) { return x > 0.0f ? 1.0f : 0.0f; }
 GS_HD float leaky_relu(float x, float a) { return x > 0.0f ? x : a * x; }
 GS_HD float leaky_relu_grad(float x, float a) { return x > 0.0f ? 1.0f : a; }
 GS_HD float sigmoid(float x) {
-    // Stable on both tails.
-    if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
-    const float e = expf(x);
-    return e / (1.0f + e);
+    // Stable on both tails: e = exp(-|x|) never overflows.
+    const float e = fast_exp(-fabsf(x));
+    const float inv = 1.0f / (1.0f + e);
+    return x >= 0.0f ? inv : e * inv;
 }
 GS_HD float sigmoid_grad_from_y(float y) { return y * (1.0f - y); }
 GS_HD float tanh_grad_from_y(float y) { return 1.0f - y * y; }
@@ -45,12 +92,16 @@ GS_HD float bce_with_logits(float z, float t) {
 GS_HD float dropout_mask(float u, float p, float scale) { return u < p ? 0.0f : scale; }
 
 // SGD as PyTorch does it: g += wd p; v = mu v + g; p -= lr (nesterov ? g + mu v : v).
-GS_HD void sgd_step(float& p, float g, float* v, const SgdStep& s) {
+// Without momentum there is no v. (Two functions, not a pointer test per
+// element, so the loops vectorize.)
+GS_HD void sgd_step(float& p, float g, const SgdStep& s) {
     g += s.weight_decay * p;
-    if (v) {
-        *v = s.momentum * *v + g;
-        g = s.nesterov ? g + s.momentum * *v : *v;
-    }
+    p -= s.lr * g;
+}
+GS_HD void sgd_momentum_step(float& p, float g, float& v, const SgdStep& s) {
+    g += s.weight_decay * p;
+    v = s.momentum * v + g;
+    g = s.nesterov ? g + s.momentum * v : v;
     p -= s.lr * g;
 }
 
@@ -78,17 +129,17 @@ GS_HD void adam_step(float& p, float g, float& m, float& v, const AdamStep& s,
     p -= f.step_size * m / denom;
 }
 
-// RMSProp as PyTorch does it (not centered).
-GS_HD void rmsprop_step(float& p, float g, float& sq, float* buf, const RmsPropStep& s) {
+// RMSProp as PyTorch does it (not centered), without and with momentum.
+GS_HD void rmsprop_step(float& p, float g, float& sq, const RmsPropStep& s) {
     g += s.weight_decay * p;
     sq = s.alpha * sq + (1.0f - s.alpha) * g * g;
-    const float avg = sqrtf(sq) + s.eps;
-    if (buf) {
-        *buf = s.momentum * *buf + g / avg;
-        p -= s.lr * *buf;
-    } else {
-        p -= s.lr * g / avg;
-    }
+    p -= s.lr * g / (sqrtf(sq) + s.eps);
+}
+GS_HD void rmsprop_momentum_step(float& p, float g, float& sq, float& buf, const RmsPropStep& s) {
+    g += s.weight_decay * p;
+    sq = s.alpha * sq + (1.0f - s.alpha) * g * g;
+    buf = s.momentum * buf + g / (sqrtf(sq) + s.eps);
+    p -= s.lr * buf;
 }
 
 }  // namespace gs::kernels
