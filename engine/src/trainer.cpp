@@ -126,8 +126,14 @@ void Trainer::start_epoch() {
 }
 
 void Trainer::upload_batch(const Dataset& data, const uint32_t* idx, int n) {
-    data.gather(idx, n, m_host_x.data(), m_host_y.data());
+    Tensor xv = m_x.batch_view(0, n), yv = m_y.batch_view(0, n);
     const int ty = static_cast<int>(m_y.dim(1));
+    const bool in_place = m_be->host_memory() && ty == data.target_size();
+    if (in_place) {
+        data.gather(idx, n, xv.data(), yv.data());
+        return;
+    }
+    data.gather(idx, n, m_host_x.data(), m_host_y.data());
     if (ty != data.target_size()) {
         // One-hot targets for an MSE loss over classes, built back to front
         // so the labels are read before they are overwritten.
@@ -138,7 +144,6 @@ void Trainer::upload_batch(const Dataset& data, const uint32_t* idx, int n) {
             if (label >= 0 && label < ty) row[label] = 1.0f;
         }
     }
-    Tensor xv = m_x.batch_view(0, n), yv = m_y.batch_view(0, n);
     m_be->upload(xv.data(), m_host_x.data(), xv.numel());
     m_be->upload(yv.data(), m_host_y.data(), yv.numel());
 }

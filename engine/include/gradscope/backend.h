@@ -73,6 +73,9 @@ public:
     virtual void copy(Tensor& dst, const Tensor& src) = 0;
     virtual void fill(Tensor& t, float value) = 0;
     virtual void synchronize() {}
+    // True when data() pointers are host memory (the CPU backend): then
+    // batches are assembled in place instead of staged and uploaded.
+    virtual bool host_memory() const { return false; }
     virtual MemoryStats memory_stats() const = 0;
 
     // --- dense ------------------------------------------------------------

@@ -17,6 +17,7 @@ public:
     CpuBackend();
     ~CpuBackend() override;
     std::string name() const override { return "cpu"; }
+    bool host_memory() const override { return true; }
 
     float* allocate(size_t count) override;
     void deallocate(float* p) override;

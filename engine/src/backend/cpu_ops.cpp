@@ -297,16 +297,20 @@ LossSums CpuBackend::softmax_cross_entropy(const Tensor& logits, const Tensor& l
         float mx = z[0];
         for (int k = 1; k < K; ++k)
             if (z[k] > mx) mx = z[k], arg = k;
+        // Softmax in float (into dlogits when asked), the sum in double.
+        float* d = dlogits ? dlogits->data() + static_cast<size_t>(n) * K : nullptr;
         double s = 0;
-        for (int k = 0; k < K; ++k) s += std::exp(static_cast<double>(z[k] - mx));
-        const double lse = std::log(s) + mx;
-        r.loss_sum += lse - z[label];
+        for (int k = 0; k < K; ++k) {
+            const float e = kernels::fast_exp(z[k] - mx);
+            if (d) d[k] = e;
+            s += e;
+        }
+        r.loss_sum += std::log(s) + mx - z[label];
         if (arg == label) ++r.correct;
-        if (dlogits) {
-            float* d = dlogits->data() + static_cast<size_t>(n) * K;
-            for (int k = 0; k < K; ++k)
-                d[k] = (static_cast<float>(std::exp(z[k] - lse)) - (k == label ? 1.0f : 0.0f)) *
-                       invn;
+        if (d) {
+            const float scale = static_cast<float>(1.0 / s) * invn;
+            for (int k = 0; k < K; ++k) d[k] *= scale;
+            d[label] -= invn;
         }
     }
     return r;
