@@ -3,11 +3,17 @@
 // median as "bench <case> <value> <unit>".
 //
 //   gradscope-bench [--cases a,b] [--windows N] [--seconds S] [--backend cpu]
+//
+// Cases: training throughput on inputs of the presets' real shapes (the
+// Fashion-MNIST ones on synthetic tensors, as the PyTorch script does), and
+// for those, "<case>/real-data-cost": how much slower the same training is
+// on the real dataset (in %), when Fashion-MNIST is installed.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,42 +47,73 @@ const std::vector<Case> kCases = {
     {"cnn-fashion/b64", "cnn-fashion", 64, true, false},
 };
 
-double run_case(const Case& c, const Options& o) {
+std::unique_ptr<gs::Trainer> make_trainer(const Case& c, const Options& o, bool real) {
     gs::ModelSpec spec = gs::load_preset(c.preset);
     spec.batch_size = c.batch;
-    gs::DataSplit data;
-    if (c.real_data) {
-        data = gs::open_dataset(spec);
+    gs::PreparedData data;
+    if (real) {
+        data = gs::prepare_data(spec);
     } else {
         gs::DataSpec d;
         d.name = "synthetic";
         d.samples = c.batch * 16;  // 16 distinct batches, as the PyTorch script
         d.test_fraction = 0;
         d.seed = 7;
-        data = gs::make_builtin_dataset(d, spec.input, 10);
+        data.train = gs::make_builtin_dataset(d, spec.input, 10).train;
     }
-    gs::Trainer t(spec, data.train, nullptr, gs::backend_by_name(o.backend));
-    // Warm-up: primitive creation and caches.
-    const auto warm_end = Clock::now() + std::chrono::duration<double>(std::min(0.5, o.seconds));
-    while (Clock::now() < warm_end) t.step();
+    data.validation = data.test = nullptr;
+    return std::make_unique<gs::Trainer>(spec, data, gs::backend_by_name(o.backend));
+}
+
+void warm_up(gs::Trainer& t, double seconds) {
+    const auto end = Clock::now() + std::chrono::duration<double>(seconds);
+    while (Clock::now() < end) t.step();
+}
+
+// Steps (or items) per second over one window.
+double window(gs::Trainer& t, bool per_sample, double seconds) {
+    long steps = 0, items = 0;
+    const auto start = Clock::now();
+    const auto end = start + std::chrono::duration<double>(seconds);
+    auto now = start;
+    while (now < end) {
+        // Check the clock every few steps: reading it costs ~20 ns.
+        for (int i = 0; i < 8; ++i) items += t.step().batch;
+        steps += 8;
+        now = Clock::now();
+    }
+    const double secs = std::chrono::duration<double>(now - start).count();
+    return (per_sample ? static_cast<double>(items) : static_cast<double>(steps)) / secs;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+double run_case(const Case& c, const Options& o) {
+    auto t = make_trainer(c, o, c.real_data);
+    warm_up(*t, std::min(0.5, o.seconds));
     std::vector<double> rates;
+    for (int w = 0; w < o.windows; ++w) rates.push_back(window(*t, c.per_sample, o.seconds));
+    return median(rates);
+}
+
+// Real Fashion-MNIST (uint8, normalized, batches assembled on the loader
+// thread) against synthetic float tensors of the same shape, in alternating
+// windows so the machine's drift cancels: the cost of real data, in percent.
+double real_data_cost(const Case& c, const Options& o) {
+    auto synthetic = make_trainer(c, o, false);
+    auto real = make_trainer(c, o, true);
+    warm_up(*synthetic, std::min(0.5, o.seconds));
+    warm_up(*real, std::min(0.5, o.seconds));
+    std::vector<double> costs;
     for (int w = 0; w < o.windows; ++w) {
-        long steps = 0, items = 0;
-        const auto start = Clock::now();
-        const auto end = start + std::chrono::duration<double>(o.seconds);
-        auto now = start;
-        while (now < end) {
-            // Check the clock every few steps: reading it costs ~20 ns.
-            for (int i = 0; i < 8; ++i) items += t.step().batch;
-            steps += 8;
-            now = Clock::now();
-        }
-        const double secs = std::chrono::duration<double>(now - start).count();
-        rates.push_back((c.per_sample ? static_cast<double>(items) : static_cast<double>(steps)) /
-                        secs);
+        const double s = window(*synthetic, true, o.seconds);
+        const double r = window(*real, true, o.seconds);
+        costs.push_back(100.0 * (s - r) / s);
     }
-    std::sort(rates.begin(), rates.end());
-    return rates[rates.size() / 2];
+    return median(costs);
 }
 
 std::vector<std::string> split(const std::string& s) {
@@ -110,6 +147,8 @@ int main(int argc, char** argv) {
         else if (a == "--backend") o.backend = next();
         else if (a == "--list") {
             for (const auto& c : kCases) std::printf("%s\n", c.name.c_str());
+            for (const auto& c : kCases)
+                if (!c.real_data) std::printf("%s/real-data-cost\n", c.name.c_str());
             return 0;
         } else {
             std::fprintf(stderr,
@@ -124,6 +163,19 @@ int main(int argc, char** argv) {
                 continue;
             const double v = run_case(c, o);
             std::printf("bench %s %.0f %s\n", c.name.c_str(), v, c.per_sample ? "samples/s" : "steps/s");
+            std::fflush(stdout);
+        }
+        for (const auto& c : kCases) {
+            const std::string name = c.name + "/real-data-cost";
+            if (c.real_data || (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(),
+                                                              name) == o.cases.end()))
+                continue;
+            try {
+                const double v = real_data_cost(c, o);
+                std::printf("bench %s %.1f %%\n", name.c_str(), v);
+            } catch (const gs::Error& e) {
+                std::fprintf(stderr, "skipping %s: %s\n", name.c_str(), e.what());
+            }
             std::fflush(stdout);
         }
     } catch (const gs::Error& e) {

@@ -14,11 +14,13 @@ struct TrainOptions {
     long seed = -1;       // -1: the spec's
     std::string save;     // checkpoint to write at the end
     std::string load;     // checkpoint to start from
+    std::string data_path;  // overrides the spec's data.path
     bool quiet = false;
 };
 
 int run_train(const TrainOptions& o);
 int run_presets();
 int run_validate(const std::string& path);
+int run_data_info(const std::string& what);
 
 }  // namespace gs::cli

@@ -19,19 +19,30 @@ int main(int argc, char** argv) {
     train->add_option("--save", t.save, "write a checkpoint here at the end");
     train->add_option("--load", t.load, "start from this checkpoint");
     train->add_flag("-q,--quiet", t.quiet, "print only the final result");
+    train->add_option("--data-path", t.data_path, "where the spec's file dataset is (data.path)");
 
     app.add_subcommand("presets", "list the example models");
     std::string spec_path;
     auto* validate = app.add_subcommand("validate", "check a model spec and print its layers");
     validate->add_option("spec", spec_path, "preset name or path to a spec JSON")->required();
 
+    std::string data_what;
+    auto* data = app.add_subcommand("data", "look at datasets");
+    data->require_subcommand(1);
+    auto* info = data->add_subcommand("info", "items per split, shapes, classes and balance");
+    info->add_option("dataset", data_what, "fashion-mnist, a built-in set, or a path")->required();
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (train->parsed()) return gs::cli::run_train(t);
         if (validate->parsed()) return gs::cli::run_validate(spec_path);
+        if (info->parsed()) return gs::cli::run_data_info(data_what);
         return gs::cli::run_presets();
     } catch (const gs::Error& e) {
         std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "error: out of memory\n";
         return 1;
     } catch (const std::exception& e) {
         std::cerr << "internal error: " << e.what() << "\n";

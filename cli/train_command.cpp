@@ -29,15 +29,17 @@ int run_train(const TrainOptions& o) {
     ModelSpec spec = load_model(o.model);
     if (o.epochs > 0) spec.epochs = o.epochs;
     if (o.seed >= 0) spec.seed = static_cast<uint64_t>(o.seed);
-    DataSplit data = open_dataset(spec);
-    Trainer trainer(spec, data.train, data.test, backend_by_name(o.backend));
+    if (!o.data_path.empty()) spec.data.path = o.data_path;
+    PreparedData data = prepare_data(spec);
+    Trainer trainer(spec, data, backend_by_name(o.backend));
     if (!o.load.empty()) {
         load_checkpoint(o.load, trainer);
         std::printf("resumed from %s at step %ld\n", o.load.c_str(), trainer.global_step());
     }
-    std::printf("%s: %zu parameters, %zu training and %zu test items, backend %s\n",
-                spec.name.c_str(), trainer.model().parameter_count(), data.train->size(),
-                data.test ? data.test->size() : 0, o.backend.c_str());
+    auto count = [](const std::shared_ptr<Dataset>& d) { return d ? d->size() : size_t{0}; };
+    std::printf("%s: %zu parameters; %zu training, %zu validation, %zu test items; backend %s\n",
+                spec.name.c_str(), trainer.model().parameter_count(), count(data.train),
+                count(data.validation), count(data.test), o.backend.c_str());
 
     const auto start = Clock::now();
     auto last_print = start - std::chrono::seconds(1);
@@ -55,11 +57,18 @@ int run_train(const TrainOptions& o) {
         if (o.quiet && !last) continue;
         if (!last && now - last_print < std::chrono::milliseconds(250)) continue;
         last_print = now;
-        if (data.test && data.test->size()) te = trainer.evaluate(*data.test);
         const double secs = std::chrono::duration<double>(now - start).count();
-        std::printf("epoch %4d/%d  step %7ld  loss %.4f  acc %s  test loss %.4f  acc %s  %.1fs\n",
-                    e + 1, spec.epochs, trainer.global_step(), tr.loss, percent(tr.accuracy).c_str(),
-                    te.loss, percent(te.accuracy).c_str(), secs);
+        std::printf("epoch %4d/%d  step %7ld  loss %.4f  acc %s", e + 1, spec.epochs,
+                    trainer.global_step(), tr.loss, percent(tr.accuracy).c_str());
+        if (count(data.validation)) {
+            const EvalResult v = trainer.evaluate(*data.validation);
+            std::printf("  val loss %.4f  acc %s", v.loss, percent(v.accuracy).c_str());
+        }
+        if (count(data.test)) {
+            te = trainer.evaluate(*data.test);
+            std::printf("  test loss %.4f  acc %s", te.loss, percent(te.accuracy).c_str());
+        }
+        std::printf("  %.1fs\n", secs);
         std::fflush(stdout);
     }
     if (!o.save.empty()) {

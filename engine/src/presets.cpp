@@ -1,4 +1,4 @@
-// Presets and data lookup: the one place that maps names to files and sets.
+// Presets: the one place that maps model names to files.
 #include "gradscope/presets.h"
 
 #include <algorithm>
@@ -57,17 +57,6 @@ ModelSpec load_model(const std::string& name_or_path) {
         fs::is_regular_file(name_or_path, ec))
         return checked(load_spec_file(name_or_path), "'" + name_or_path + "'");
     return load_preset(name_or_path);
-}
-
-DataSplit open_dataset(const ModelSpec& spec) {
-    const std::string& n = spec.data.name;
-    auto builtin = builtin_dataset_names();
-    if (std::find(builtin.begin(), builtin.end(), n) != builtin.end())
-        return make_builtin_dataset(spec.data, spec.input, 0);
-    if (n.empty()) throw Error("the spec names no data: set \"data\": {\"name\": \"spiral\"}");
-    std::string list;
-    for (const auto& b : builtin) list += (list.empty() ? "" : ", ") + b;
-    throw Error("dataset '" + n + "' is not available in this build; built-in sets are: " + list);
 }
 
 }  // namespace gs

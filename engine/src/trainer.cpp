@@ -68,95 +68,113 @@ void check_fits(const Model& m, const Dataset& d) {
 
 Trainer::Trainer(const ModelSpec& spec, std::shared_ptr<Dataset> train,
                  std::shared_ptr<Dataset> test, Backend& backend)
+    : Trainer(spec, PreparedData{std::move(train), nullptr, std::move(test), {}, ""}, backend) {}
+
+Trainer::Trainer(const ModelSpec& spec, PreparedData data, Backend& backend)
     : m_be(&backend),
       m_model(spec, backend),
       m_optim(spec.optimizer, backend),
       m_schedule(spec.schedule),
-      m_train(std::move(train)),
-      m_test(std::move(test)),
+      m_train(std::move(data.train)),
+      m_validation(std::move(data.validation)),
+      m_test(std::move(data.test)),
+      m_pre(std::move(data.preprocess)),
       m_batch(spec.batch_size) {
     if (!m_train || m_train->size() == 0) throw Error("the training set is empty");
     check_fits(m_model, *m_train);
+    if (m_validation && m_validation->size() > 0) check_fits(m_model, *m_validation);
     if (m_test && m_test->size() > 0) check_fits(m_model, *m_test);
     m_model.set_classify(m_train->num_classes() >= 2);
-    m_model.reserve(m_batch);
+    m_target_size = loss_target_size(m_model, *m_train);
     m_model.initialize(spec.seed);
     m_optim.attach(m_model.named_params());
-    set_batch_size(m_batch);
-    m_order.resize(m_train->size());
+    m_batch = 0;
+    set_batch_size(spec.batch_size);
 }
+
+Trainer::~Trainer() = default;
 
 void Trainer::set_batch_size(int n) {
     if (n < 1 || n > kMaxBatch)
         throw Error("batch size " + std::to_string(n) + " is out of range [1, " +
                     std::to_string(kMaxBatch) + "]");
+    drop_queued();
     m_batch = n;
     m_model.reserve(n);
     const Shape in = m_model.input_shape();
-    const int ty = loss_target_size(m_model, *m_train);
-    if (!m_x.defined() || m_x.dim(0) < n) {
-        m_x = Tensor(*m_be, in.with_batch(n));
-        m_y = Tensor(*m_be, {n, ty});
+    if (!m_loader || m_loader->max_batch() < n) {
+        m_loader = std::make_unique<BatchLoader>(*m_be, in, m_target_size, n);
+        m_ex = Tensor(*m_be, in.with_batch(n));
+        m_ey = Tensor(*m_be, {n, m_target_size});
         m_host_x.assign(static_cast<size_t>(n) * in.numel(), 0.0f);
-        m_host_y.assign(static_cast<size_t>(n) * std::max(ty, m_train->target_size()), 0.0f);
+        m_host_y.assign(static_cast<size_t>(n) *
+                            std::max(m_target_size, m_train->target_size()), 0.0f);
     }
 }
 
 void Trainer::set_progress(long step, int epoch, size_t position) {
+    drop_queued();
     m_step = step;
     m_epoch = epoch;
-    m_epoch_open = false;
-    m_cursor = 0;
-    if (position > 0 && position < m_order.size()) {
-        start_epoch();
-        m_cursor = position;
-    }
+    m_cursor = position < m_train->size() ? position : 0;
+    m_epoch_open = m_cursor > 0;
 }
 
 size_t Trainer::steps_per_epoch() const {
     return (m_train->size() + static_cast<size_t>(m_batch) - 1) / static_cast<size_t>(m_batch);
 }
 
-void Trainer::start_epoch() {
+void Trainer::order_for(int epoch) {
+    if (m_order_epoch == epoch) return;
+    m_order.resize(m_train->size());
     std::iota(m_order.begin(), m_order.end(), 0u);
-    Rng rng(m_model.spec().seed ^ mix64(static_cast<uint64_t>(m_epoch) + 1));
+    Rng rng(m_model.spec().seed ^ mix64(static_cast<uint64_t>(epoch) + 1));
     for (size_t i = m_order.size(); i > 1; --i) std::swap(m_order[i - 1], m_order[rng.below(i)]);
-    m_cursor = 0;
-    m_epoch_open = true;
+    m_order_epoch = epoch;
 }
 
-void Trainer::upload_batch(const Dataset& data, const uint32_t* idx, int n) {
-    Tensor xv = m_x.batch_view(0, n), yv = m_y.batch_view(0, n);
-    const int ty = static_cast<int>(m_y.dim(1));
-    const bool in_place = m_be->host_memory() && ty == data.target_size();
-    if (in_place) {
-        data.gather(idx, n, xv.data(), yv.data());
-        return;
+// Asks the loader for the batch after the last one queued (or, with none
+// queued, the one at the trained position).
+void Trainer::queue_next() {
+    if (m_queued_cursor >= m_train->size()) {
+        ++m_queued_epoch;
+        m_queued_cursor = 0;
     }
-    data.gather(idx, n, m_host_x.data(), m_host_y.data());
-    if (ty != data.target_size()) {
-        // One-hot targets for an MSE loss over classes, built back to front
-        // so the labels are read before they are overwritten.
-        for (int i = n; i-- > 0;) {
-            const int label = static_cast<int>(m_host_y[static_cast<size_t>(i)]);
-            float* row = m_host_y.data() + static_cast<size_t>(i) * ty;
-            std::fill(row, row + ty, 0.0f);
-            if (label >= 0 && label < ty) row[label] = 1.0f;
+    order_for(m_queued_epoch);
+    const size_t left = m_train->size() - m_queued_cursor;
+    const int n = static_cast<int>(std::min<size_t>(left, static_cast<size_t>(m_batch)));
+    // Augmentation draws from the item's place in the run, not the thread.
+    const uint64_t place = static_cast<uint64_t>(m_queued_epoch) * m_train->size() + m_queued_cursor;
+    m_loader->prepare(*m_train, m_order.data() + m_queued_cursor, n, m_pre, true,
+                      m_model.spec().seed, place);
+    m_queued_cursor += static_cast<size_t>(n);
+}
+
+void Trainer::drop_queued() {
+    if (m_loader && m_loader->pending()) {
+        Tensor x, y;
+        try {
+            m_loader->take(x, y);
+        } catch (const std::exception&) {
+            // The batch is dropped either way; its error comes back if it is asked for again.
         }
     }
-    m_be->upload(xv.data(), m_host_x.data(), xv.numel());
-    m_be->upload(yv.data(), m_host_y.data(), yv.numel());
 }
 
 StepResult Trainer::step() {
-    if (!m_epoch_open) start_epoch();
-    const size_t left = m_order.size() - m_cursor;
-    const int n = static_cast<int>(std::min<size_t>(left, static_cast<size_t>(m_batch)));
-    upload_batch(*m_train, m_order.data() + m_cursor, n);
+    if (!m_loader->pending()) {
+        m_queued_epoch = m_epoch;
+        m_queued_cursor = m_epoch_open ? m_cursor : 0;
+        queue_next();
+    }
+    Tensor x, y;
+    m_loader->take(x, y);
+    const int n = x.dim(0);
+    queue_next();  // the next batch is assembled while this one trains
 
     PassContext ctx{true, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
-    m_model.forward(m_x.batch_view(0, n), ctx, true);
-    LossSums ls = m_model.loss(m_y.batch_view(0, n), true);
+    m_model.forward(x, ctx, true);
+    LossSums ls = m_model.loss(y, true);
     m_model.backward();
 
     StepResult r;
@@ -169,9 +187,11 @@ StepResult Trainer::step() {
     r.batch = n;
     r.epoch = m_epoch;
     r.step = ++m_step;
-    m_cursor += static_cast<size_t>(n);
-    if (m_cursor >= m_order.size()) {
+    m_cursor = (m_epoch_open ? m_cursor : 0) + static_cast<size_t>(n);
+    m_epoch_open = true;
+    if (m_cursor >= m_train->size()) {
         m_epoch_open = false;
+        m_cursor = 0;
         ++m_epoch;
     }
     return r;
@@ -193,6 +213,27 @@ EvalResult Trainer::run_epoch() {
     return e;
 }
 
+// Gathers, one-hot encodes (MSE over classes) and normalizes a batch into
+// the evaluation buffers, on this thread.
+void Trainer::eval_batch(const Dataset& data, const uint32_t* idx, int n) {
+    Tensor xv = m_ex.batch_view(0, n), yv = m_ey.batch_view(0, n);
+    const bool host = m_be->host_memory();
+    float* x = host ? xv.data() : m_host_x.data();
+    float* y = host && m_target_size == data.target_size() ? yv.data() : m_host_y.data();
+    data.gather(idx, n, x, y);
+    if (m_target_size != data.target_size()) {
+        for (int i = n; i-- > 0;) {
+            const int label = static_cast<int>(y[i]);
+            float* row = y + static_cast<size_t>(i) * m_target_size;
+            std::fill(row, row + m_target_size, 0.0f);
+            if (label >= 0 && label < m_target_size) row[label] = 1.0f;
+        }
+    }
+    m_pre.apply(x, n, data.item_shape(), false, 0, 0, m_scratch);
+    if (!host) m_be->upload(xv.data(), x, xv.numel());
+    if (y != yv.data()) m_be->upload(yv.data(), y, yv.numel());
+}
+
 EvalResult Trainer::evaluate(const Dataset& data) {
     EvalResult e;
     if (data.size() == 0) return e;
@@ -204,9 +245,9 @@ EvalResult Trainer::evaluate(const Dataset& data) {
     for (size_t first = 0; first < data.size(); first += static_cast<size_t>(m_batch)) {
         const int n = static_cast<int>(std::min<size_t>(data.size() - first, m_batch));
         std::iota(idx.begin(), idx.begin() + n, static_cast<uint32_t>(first));
-        upload_batch(data, idx.data(), n);
-        m_model.forward(m_x.batch_view(0, n), ctx, true);
-        LossSums ls = m_model.loss(m_y.batch_view(0, n), false);
+        eval_batch(data, idx.data(), n);
+        m_model.forward(m_ex.batch_view(0, n), ctx, true);
+        LossSums ls = m_model.loss(m_ey.batch_view(0, n), false);
         loss += ls.loss_sum;
         if (ls.correct < 0) classify = false;
         correct += std::max(0L, ls.correct);
@@ -226,8 +267,8 @@ std::vector<float> Trainer::predict(const Dataset& data, size_t first, size_t co
     for (size_t i = 0; i < count; i += static_cast<size_t>(m_batch)) {
         const int n = static_cast<int>(std::min<size_t>(count - i, m_batch));
         std::iota(idx.begin(), idx.begin() + n, static_cast<uint32_t>(first + i));
-        upload_batch(data, idx.data(), n);
-        std::vector<float> y = m_model.forward(m_x.batch_view(0, n), ctx, false).to_host();
+        eval_batch(data, idx.data(), n);
+        std::vector<float> y = m_model.forward(m_ex.batch_view(0, n), ctx, false).to_host();
         out.insert(out.end(), y.begin(), y.end());
     }
     return out;

@@ -34,15 +34,15 @@ namespace {
 
 struct PresetRun {
     std::shared_ptr<Trainer> trainer;
-    DataSplit data;
+    PreparedData data;
 };
 
 PresetRun make(const std::string& preset, int epochs = -1) {
     ModelSpec s = load_preset(preset);
     if (epochs > 0) s.epochs = epochs;
     PresetRun r;
-    r.data = open_dataset(s);
-    r.trainer = std::make_shared<Trainer>(s, r.data.train, r.data.test, cpu_backend());
+    r.data = prepare_data(s);
+    r.trainer = std::make_shared<Trainer>(s, r.data, cpu_backend());
     return r;
 }
 
@@ -160,12 +160,31 @@ TEST(Trainer, SameSeedSameLossesAcrossProcesses) {
 // builds a small argument map per call internally (its exec_args_t is a
 // std::unordered_map), which no public API avoids; those are the only heap
 // allocations left on the oneDNN path.
+// Idle OpenMP threads sleep unless the user asked otherwise (see
+// engine/src/backend/omp_policy.cpp): checked in a child started without
+// the variable.
+TEST(Trainer, OpenMpWaitPolicyChild) {
+    if (!std::getenv("GS_POLICY_CHILD")) GTEST_SKIP() << "runs only as a child of the test below";
+    const char* p = std::getenv("OMP_WAIT_POLICY");
+    ASSERT_NE(p, nullptr);
+    EXPECT_STREQ(p, "PASSIVE");
+}
+
+TEST(Trainer, OpenMpThreadsSleepWhenIdleByDefault) {
+    const std::string cmd = "env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT GS_POLICY_CHILD=1 " +
+                            self_path() + " --gtest_filter=Trainer.OpenMpWaitPolicyChild >/dev/null";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    // A user's choice is kept.
+    const std::string keep = "env OMP_WAIT_POLICY=ACTIVE GS_POLICY_CHILD=1 " + self_path() +
+                             " --gtest_filter=Trainer.OpenMpWaitPolicyChild >/dev/null 2>&1";
+    EXPECT_NE(std::system(keep.c_str()), 0);
+}
+
 TEST(Trainer, NoAllocationPerStepAfterTheFirstEpoch) {
     for (bool cnn : {false, true}) {
-        PresetRun r;
         ModelSpec s = cnn ? small_cnn() : load_preset("spiral-tanh");
-        r.data = cnn ? synthetic_for(s) : open_dataset(s);
-        Trainer t(s, r.data.train, r.data.test, cpu_backend());
+        PreparedData d = prepare_data(s);
+        Trainer t(s, d, cpu_backend());
         t.run_epoch();  // first steps create primitives, including the last partial batch
         const long before = g_allocations.load();
         const size_t tensors = cpu_backend().memory_stats().allocations;
@@ -181,8 +200,8 @@ TEST(Trainer, NoAllocationPerStepAfterTheFirstEpoch) {
 TEST(Trainer, SmallerLastBatchUsesViews) {
     ModelSpec s = load_preset("spiral-tanh");
     s.batch_size = 32;  // 250 items: 7 batches of 32 and one of 26
-    DataSplit d = open_dataset(s);
-    Trainer t(s, d.train, d.test, cpu_backend());
+    PreparedData d = prepare_data(s);
+    Trainer t(s, d, cpu_backend());
     int last = 0;
     for (size_t i = 0; i < t.steps_per_epoch(); ++i) last = t.step().batch;
     EXPECT_EQ(last, 250 - 7 * 32);
@@ -193,9 +212,9 @@ TEST(Trainer, SmallerLastBatchUsesViews) {
 TEST(Trainer, DataThatDoesNotFitTheModelIsAnError) {
     ModelSpec s = load_preset("mlp-fashion");
     s.data.name = "spiral";
-    DataSplit d = open_dataset(s);
+    PreparedData d = prepare_data(s);
     try {
-        Trainer t(s, d.train, d.test, cpu_backend());
+        Trainer t(s, d, cpu_backend());
         FAIL() << "expected an error";
     } catch (const Error& e) {
         EXPECT_EQ(std::string(e.what()),
@@ -204,7 +223,7 @@ TEST(Trainer, DataThatDoesNotFitTheModelIsAnError) {
     }
     s.input = Shape{2};
     try {
-        Trainer t(s, d.train, d.test, cpu_backend());
+        Trainer t(s, d, cpu_backend());
         FAIL() << "expected an error";
     } catch (const Error& e) {
         EXPECT_EQ(std::string(e.what()),

@@ -54,6 +54,37 @@ private:
     std::vector<std::string> m_class_names;
 };
 
+// Items held as bytes (images, 0..255) with a class label each: uint8
+// sources stay uint8 in memory and become floats (byte / 255) per batch.
+class ByteDataset : public Dataset {
+public:
+    ByteDataset(std::string name, Shape item, int num_classes,
+                std::vector<std::string> class_names = {});
+    std::string name() const override { return m_name; }
+    size_t size() const override { return m_labels.size(); }
+    Shape item_shape() const override { return m_item; }
+    int num_classes() const override { return m_classes; }
+    std::vector<std::string> class_names() const override { return m_class_names; }
+    void gather(const uint32_t* indices, int n, float* x, float* y) const override;
+
+    void reserve(size_t n);
+    // pixels: item_shape().numel() bytes in (C, H, W) order.
+    void add(const uint8_t* pixels, int label);
+    // Takes a whole block of items at once (n items, labels[n]).
+    void assign(std::vector<uint8_t> pixels, std::vector<uint8_t> labels);
+    const uint8_t* item(size_t i) const { return m_pixels.data() + i * m_item.numel(); }
+    int label(size_t i) const { return m_labels[i]; }
+    size_t memory_bytes() const { return m_pixels.capacity() + m_labels.capacity(); }
+
+private:
+    std::string m_name;
+    Shape m_item;
+    int m_classes;
+    std::vector<std::string> m_class_names;
+    std::vector<uint8_t> m_pixels;
+    std::vector<uint8_t> m_labels;
+};
+
 struct DataSplit {
     std::shared_ptr<Dataset> train;
     std::shared_ptr<Dataset> test;

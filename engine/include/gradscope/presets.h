@@ -1,4 +1,4 @@
-// Finding example models (assets/models/*.json) and the data a spec names.
+// Finding the example models (assets/models/*.json).
 #pragma once
 
 #include <string>
@@ -18,8 +18,5 @@ std::vector<std::string> preset_names();
 ModelSpec load_preset(const std::string& name);
 // A spec from a preset name or a path to a JSON file.
 ModelSpec load_model(const std::string& name_or_path);
-
-// The train and test data a spec's "data" names. Throws gs::Error.
-DataSplit open_dataset(const ModelSpec& spec);
 
 }  // namespace gs

@@ -53,11 +53,30 @@ struct ScheduleSpec {
 };
 
 struct DataSpec {
-    std::string name;  // spiral, circle, xor, gaussian, moons, line, synthetic, fashion-mnist
-    int samples = 500;
-    float noise = 0.0f;
+    // A built-in set (spiral, circle, xor, gaussian, moons, line, plane,
+    // blobs-regression, synthetic), "fashion-mnist" (Debian's package), or a
+    // file format read from path: idx, cifar10, csv, folder.
+    std::string name;
+    std::string path;  // directory (idx, cifar10, folder) or file (csv)
+    int samples = 500;  // built-in sets
+    float noise = 0.0f;  // built-in sets
+    // Fraction held out for testing, for sources without a test split of
+    // their own (built-in sets, csv, folder).
     float test_fraction = 0.2f;
-    uint64_t seed = 1;
+    // Seeded fraction of the training split held out for validation.
+    float validation_fraction = 0.0f;
+    uint64_t seed = 1;  // generation and splits
+    int limit = 0;       // use at most this many training items (0: all)
+    int test_limit = 0;  // and test items
+    // Per-channel mean / std from the training split, applied to every split.
+    bool normalize = false;
+    // Training-time augmentation of images: horizontal flips, and random
+    // crops of the image padded by this many zero pixels.
+    bool augment_flip = false;
+    int augment_crop_padding = 0;
+    std::string label_column;  // csv: header name or index ("" = last column)
+    int image_size = 32;       // folder: images resized to image_size square
+    bool grayscale = false;    // folder: 1 channel instead of 3
 };
 
 struct ModelSpec {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gradscope/backend.h"
+#include "gradscope/data_pipeline.h"
 #include "gradscope/dataset.h"
 #include "gradscope/model.h"
 #include "gradscope/optim.h"
@@ -36,14 +37,18 @@ struct EvalResult {
 class Trainer {
 public:
     // Throws gs::Error if the spec does not validate or does not fit the data.
+    Trainer(const ModelSpec& spec, PreparedData data, Backend& backend);
+    // The same without validation data or preprocessing.
     Trainer(const ModelSpec& spec, std::shared_ptr<Dataset> train, std::shared_ptr<Dataset> test,
             Backend& backend);
+    ~Trainer();
 
     // One batch. Starts a new epoch (reshuffled) when the last one is done.
     StepResult step();
     // Steps until the current epoch ends; returns the mean training result.
     EvalResult run_epoch();
-    // Loss and accuracy over a whole dataset (no training).
+    // Loss and accuracy over a whole dataset (no training), preprocessed as
+    // the training data is (normalized, not augmented).
     EvalResult evaluate(const Dataset& data);
     // Predictions (the model's final output) for items of the given dataset.
     std::vector<float> predict(const Dataset& data, size_t first, size_t count);
@@ -56,7 +61,9 @@ public:
     const ModelSpec& spec() const { return m_model.spec(); }
     ScheduleSpec& schedule() { return m_schedule; }
     Dataset& train_data() { return *m_train; }
+    Dataset* validation_data() { return m_validation.get(); }
     Dataset* test_data() { return m_test.get(); }
+    const Preprocess& preprocess() const { return m_pre; }
     long global_step() const { return m_step; }
     int epoch() const { return m_epoch; }
     size_t steps_per_epoch() const;
@@ -70,22 +77,32 @@ public:
     void set_progress(long step, int epoch, size_t position = 0);
 
 private:
-    void start_epoch();
-    void upload_batch(const Dataset& data, const uint32_t* idx, int n);
+    void order_for(int epoch);
+    void queue_next();
+    void drop_queued();
+    void eval_batch(const Dataset& data, const uint32_t* idx, int n);
 
     Backend* m_be;
     Model m_model;
     Optimizer m_optim;
     ScheduleSpec m_schedule;
-    std::shared_ptr<Dataset> m_train, m_test;
+    std::shared_ptr<Dataset> m_train, m_validation, m_test;
+    Preprocess m_pre;
     int m_batch;
+    int m_target_size;
     long m_step = 0;
     int m_epoch = 0;
-    size_t m_cursor = 0;
-    bool m_epoch_open = false;
+    size_t m_cursor = 0;        // items of epoch m_epoch trained on
+    bool m_epoch_open = false;  // m_cursor counts within m_epoch
+    // The batch being prepared by the loader: where it starts.
+    int m_queued_epoch = 0;
+    size_t m_queued_cursor = 0;
+    int m_order_epoch = -1;  // the epoch m_order is the shuffle of
     std::vector<uint32_t> m_order;
-    std::vector<float> m_host_x, m_host_y;
-    Tensor m_x, m_y;
+    std::unique_ptr<BatchLoader> m_loader;
+    // Evaluation stages its batches here, apart from the training loader.
+    Tensor m_ex, m_ey;
+    std::vector<float> m_host_x, m_host_y, m_scratch;
 };
 
 }  // namespace gs

@@ -355,7 +355,17 @@ void read_spec(const Json& top, ModelSpec& s, std::vector<SpecIssue>& issues) {
         rd.get_int(*o, "samples", p.samples, kSamplesRange);
         rd.get(*o, "noise", p.noise);
         rd.get(*o, "test_fraction", p.test_fraction);
+        rd.get(*o, "validation_fraction", p.validation_fraction);
         rd.get_seed(*o, "seed", p.seed);
+        rd.get(*o, "path", p.path);
+        rd.get_int(*o, "limit", p.limit, kLimitRange);
+        rd.get_int(*o, "test_limit", p.test_limit, kLimitRange);
+        rd.get(*o, "normalize", p.normalize);
+        rd.get(*o, "augment_flip", p.augment_flip);
+        rd.get_int(*o, "augment_crop_padding", p.augment_crop_padding, kCropRange);
+        rd.get(*o, "label_column", p.label_column);
+        rd.get_int(*o, "image_size", p.image_size, kImageSizeRange);
+        rd.get(*o, "grayscale", p.grayscale);
     }
 }
 

@@ -224,7 +224,11 @@ const std::vector<std::string> kOptimizerFields = {
     "beta2", "eps", "alpha",    "weight_decay", "clip_norm"};
 const std::vector<std::string> kScheduleFields = {"type",        "step_size", "gamma",
                                                   "total_steps", "min_lr",    "warmup_steps"};
-const std::vector<std::string> kDataFields = {"name", "samples", "noise", "test_fraction", "seed"};
+const std::vector<std::string> kDataFields = {
+    "name",          "path",         "samples",      "noise",
+    "test_fraction", "validation_fraction", "seed",  "limit",
+    "test_limit",    "normalize",    "augment_flip", "augment_crop_padding",
+    "label_column",  "image_size",   "grayscale"};
 
 std::string canonical_loss(const std::string& name) {
     std::string l = lower(name);

@@ -79,6 +79,9 @@ inline constexpr IntRange kPaddingRange{0, 64};
 inline constexpr IntRange kBatchRange{1, kMaxBatch};
 inline constexpr IntRange kEpochsRange{1, kIntMax};
 inline constexpr IntRange kSamplesRange{1, 10'000'000};
+inline constexpr IntRange kLimitRange{0, kIntMax};
+inline constexpr IntRange kCropRange{0, 64};
+inline constexpr IntRange kImageSizeRange{1, 4096};
 inline constexpr IntRange kStepsRange{1, kLongMax};
 inline constexpr IntRange kWarmupRange{0, kLongMax};
 

@@ -204,6 +204,11 @@ void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
     d.check("samples", int64_t{s.data.samples}, kSamplesRange);
     d.check("noise", s.data.noise, kNonNegative);
     d.check("test_fraction", s.data.test_fraction, kUnitOpen);
+    d.check("validation_fraction", s.data.validation_fraction, kUnitOpen);
+    d.check("limit", int64_t{s.data.limit}, kLimitRange);
+    d.check("test_limit", int64_t{s.data.test_limit}, kLimitRange);
+    d.check("augment_crop_padding", int64_t{s.data.augment_crop_padding}, kCropRange);
+    d.check("image_size", int64_t{s.data.image_size}, kImageSizeRange);
 }
 
 }  // namespace

@@ -85,11 +85,28 @@ Json spec_json(const ModelSpec& s) {
     j["batch_size"] = s.batch_size;
     j["epochs"] = s.epochs;
     j["seed"] = s.seed;
-    j["data"] = {{"name", s.data.name},
-                 {"samples", s.data.samples},
-                 {"noise", jnum(s.data.noise)},
-                 {"test_fraction", jnum(s.data.test_fraction)},
-                 {"seed", s.data.seed}};
+    // The fields every spec shows, then the rest where they differ from the
+    // defaults (a file's own fields stay out of a built-in set's spec).
+    const DataSpec& d = s.data;
+    const DataSpec dd;
+    Json dj = {{"name", d.name},
+               {"samples", d.samples},
+               {"noise", jnum(d.noise)},
+               {"test_fraction", jnum(d.test_fraction)},
+               {"seed", d.seed}};
+    if (d.path != dd.path) dj["path"] = d.path;
+    if (d.validation_fraction != dd.validation_fraction)
+        dj["validation_fraction"] = jnum(d.validation_fraction);
+    if (d.limit != dd.limit) dj["limit"] = d.limit;
+    if (d.test_limit != dd.test_limit) dj["test_limit"] = d.test_limit;
+    if (d.normalize != dd.normalize) dj["normalize"] = d.normalize;
+    if (d.augment_flip != dd.augment_flip) dj["augment_flip"] = d.augment_flip;
+    if (d.augment_crop_padding != dd.augment_crop_padding)
+        dj["augment_crop_padding"] = d.augment_crop_padding;
+    if (d.label_column != dd.label_column) dj["label_column"] = d.label_column;
+    if (d.image_size != dd.image_size) dj["image_size"] = d.image_size;
+    if (d.grayscale != dd.grayscale) dj["grayscale"] = d.grayscale;
+    j["data"] = dj;
     return j;
 }
 
