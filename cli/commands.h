@@ -16,6 +16,7 @@ struct TrainOptions {
     std::string load;     // checkpoint to start from
     std::string data_path;  // overrides the spec's data.path
     bool quiet = false;
+    bool every_epoch = false;  // print every epoch, not at most four lines a second
 };
 
 int run_train(const TrainOptions& o);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     train->add_option("--save", t.save, "write a checkpoint here at the end");
     train->add_option("--load", t.load, "start from this checkpoint");
     train->add_flag("-q,--quiet", t.quiet, "print only the final result");
+    train->add_flag("--every-epoch", t.every_epoch, "print (and evaluate) every epoch");
     train->add_option("--data-path", t.data_path, "where the spec's file dataset is (data.path)");
 
     app.add_subcommand("presets", "list the example models");

@@ -55,7 +55,7 @@ int run_train(const TrainOptions& o) {
         const auto now = Clock::now();
         const bool last = e + 1 == spec.epochs;
         if (o.quiet && !last) continue;
-        if (!last && now - last_print < std::chrono::milliseconds(250)) continue;
+        if (!last && !o.every_epoch && now - last_print < std::chrono::milliseconds(250)) continue;
         last_print = now;
         const double secs = std::chrono::duration<double>(now - start).count();
         std::printf("epoch %4d/%d  step %7ld  loss %.4f  acc %s", e + 1, spec.epochs,

@@ -358,3 +358,53 @@ TEST(BuiltinDatasets, SyntheticNeedsShapeAndClasses) {
     EXPECT_THROW(gs::make_builtin_dataset(spec_for("synthetic", 10), gs::Shape{4}), gs::Error);
     EXPECT_THROW(gs::make_builtin_dataset(spec_for("synthetic", 10), gs::Shape{}, 3), gs::Error);
 }
+
+namespace {
+
+// The two regression sets: 2-D inputs in [-1, 1], a target that follows its
+// formula (plane: (x1 + x2) / 2; multi-gaussian: +1 and -1 bumps), seeded.
+TEST(BuiltinRegression, PlaneFollowsItsFormula) {
+    gs::DataSpec d;
+    d.name = "plane";
+    d.samples = 400;
+    d.noise = 0;
+    d.test_fraction = 0.25f;
+    gs::DataSplit s = gs::make_builtin_dataset(d);
+    EXPECT_EQ(s.train->num_classes(), 0);
+    EXPECT_EQ(s.train->size(), 300u);
+    EXPECT_EQ(s.test->size(), 100u);
+    std::vector<uint32_t> idx(300);
+    for (uint32_t i = 0; i < 300; ++i) idx[i] = i;
+    std::vector<float> x(600), y(300);
+    s.train->gather(idx.data(), 300, x.data(), y.data());
+    for (int i = 0; i < 300; ++i) {
+        EXPECT_LE(std::fabs(x[2 * i]), 1.0f);
+        EXPECT_NEAR(y[i], 0.5f * (x[2 * i] + x[2 * i + 1]), 1e-6f);
+    }
+}
+
+TEST(BuiltinRegression, MultiGaussianHasBumpsOfBothSigns) {
+    gs::DataSpec d;
+    d.name = "multi-gaussian";
+    d.samples = 2000;
+    d.test_fraction = 0;
+    gs::DataSplit s = gs::make_builtin_dataset(d);
+    std::vector<uint32_t> idx(2000);
+    for (uint32_t i = 0; i < 2000; ++i) idx[i] = i;
+    std::vector<float> x(4000), y(2000);
+    s.train->gather(idx.data(), 2000, x.data(), y.data());
+    float lo = 0, hi = 0;
+    for (int i = 0; i < 2000; ++i) {
+        lo = std::min(lo, y[i]);
+        hi = std::max(hi, y[i]);
+        EXPECT_LE(std::fabs(y[i]), 1.0f);
+    }
+    EXPECT_LT(lo, -0.8f);
+    EXPECT_GT(hi, 0.8f);
+    gs::DataSplit t = gs::make_builtin_dataset(d);
+    std::vector<float> x2(4000), y2(2000);
+    t.train->gather(idx.data(), 2000, x2.data(), y2.data());
+    EXPECT_EQ(y, y2);
+}
+
+}  // namespace

@@ -162,6 +162,47 @@ Generated make_moons(int n, double noise, Rng& rng) {
 }
 
 // y = 2x + 0.5 + noise * N(0, 1), x uniform in [-1, 1].
+// Playground's two regression sets, on [-1, 1]^2 with a target in [-1, 1]:
+// a tilted plane, y = (x1 + x2) / 2 ...
+Generated make_plane(int n, double noise, Rng& rng) {
+    Generated g;
+    g.item = Shape{2};
+    g.classes = 0;
+    for (int i = 0; i < n; ++i) {
+        const double a = rng.uniform(-1.0, 1.0), b = rng.uniform(-1.0, 1.0);
+        g.x.push_back(static_cast<float>(a));
+        g.x.push_back(static_cast<float>(b));
+        g.y.push_back(static_cast<float>(0.5 * (a + b) + noise * rng.uniform(-1.0, 1.0)));
+    }
+    return g;
+}
+
+// ... and a mixture of Gaussians: six bumps of height +-1 (width 0.3) at
+// fixed places, summed and clamped to [-1, 1].
+Generated make_multi_gaussian(int n, double noise, Rng& rng) {
+    struct Bump {
+        double x, y, sign;
+    };
+    static const Bump bumps[] = {{-0.67, 0.67, 1}, {0.0, 0.67, -1}, {0.67, 0.67, 1},
+                                 {-0.67, -0.67, -1}, {0.0, -0.67, 1}, {0.67, -0.67, -1}};
+    Generated g;
+    g.item = Shape{2};
+    g.classes = 0;
+    for (int i = 0; i < n; ++i) {
+        const double a = rng.uniform(-1.0, 1.0), b = rng.uniform(-1.0, 1.0);
+        double v = 0;
+        for (const Bump& k : bumps) {
+            const double d2 = (a - k.x) * (a - k.x) + (b - k.y) * (b - k.y);
+            v += k.sign * std::exp(-d2 / (2 * 0.3 * 0.3));
+        }
+        v = std::clamp(v, -1.0, 1.0) + noise * rng.uniform(-1.0, 1.0);
+        g.x.push_back(static_cast<float>(a));
+        g.x.push_back(static_cast<float>(b));
+        g.y.push_back(static_cast<float>(v));
+    }
+    return g;
+}
+
 Generated make_line(int n, double noise, Rng& rng) {
     Generated g;
     g.item = Shape{1};
@@ -262,7 +303,8 @@ std::string lowercase(std::string s) {
 }  // namespace
 
 std::vector<std::string> builtin_dataset_names() {
-    return {"spiral", "circle", "xor", "gaussian", "moons", "line", "synthetic"};
+    return {"spiral", "circle", "xor", "gaussian", "moons", "line", "plane", "multi-gaussian",
+            "synthetic"};
 }
 
 DataSplit make_builtin_dataset(const DataSpec& spec, const Shape& item_shape, int num_classes) {
@@ -315,6 +357,10 @@ DataSplit make_builtin_dataset(const DataSpec& spec, const Shape& item_shape, in
         g = make_moons(n, noise, gen);
     else if (name == "line")
         g = make_line(n, noise, gen);
+    else if (name == "plane")
+        g = make_plane(n, noise, gen);
+    else if (name == "multi-gaussian")
+        g = make_multi_gaussian(n, noise, gen);
     else
         g = make_synthetic(name, n, item_shape, num_classes, gen);
     return shuffle_and_split(name, g, spec.test_fraction, shuffle);

@@ -69,7 +69,10 @@ std::string printable(std::string_view s) {
 }
 
 std::string shown(std::string_view s) {
-    return "'" + printable(s) + "'";
+    std::string out(1, '\'');  // not "'" + printable(s): GCC 12 warns (-Wrestrict) on that
+    out += printable(s);
+    out += '\'';
+    return out;
 }
 
 enum class NumberKind { kFinite, kNonFinite, kOutOfRange, kNotANumber };

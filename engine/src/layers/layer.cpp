@@ -26,12 +26,18 @@ void init_values(const std::string& init, std::vector<float>& values, int fan_in
     } else if (init == "xavier_uniform" || init.empty()) {
         const double b = std::sqrt(6.0 / (fi + fo));
         for (float& v : values) v = static_cast<float>(rng.uniform(-b, b));
+    } else if (init == "lecun_uniform") {
+        const double b = std::sqrt(3.0 / fi);
+        for (float& v : values) v = static_cast<float>(rng.uniform(-b, b));
+    } else if (init == "lecun_normal") {
+        const double s = std::sqrt(1.0 / fi);
+        for (float& v : values) v = static_cast<float>(s * rng.normal());
     } else if (init == "xavier_normal") {
         const double s = std::sqrt(2.0 / (fi + fo));
         for (float& v : values) v = static_cast<float>(s * rng.normal());
     } else {
         throw Error("unknown initializer '" + init +
-                    "'; use he_uniform, he_normal, xavier_uniform, xavier_normal or zeros");
+                    "'; use he_uniform, he_normal, xavier_uniform, xavier_normal, lecun_uniform, lecun_normal or zeros");
     }
 }
 

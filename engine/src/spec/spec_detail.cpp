@@ -211,8 +211,9 @@ const std::vector<std::pair<std::string, std::string>>& type_aliases() {
     return a;
 }
 
-const std::vector<std::string> kInits = {"he_uniform", "he_normal", "xavier_uniform",
-                                         "xavier_normal", "zeros"};
+const std::vector<std::string> kInits = {"he_uniform",     "he_normal",   "xavier_uniform",
+                                           "xavier_normal",  "lecun_uniform", "lecun_normal",
+                                           "zeros"};
 const std::vector<std::string> kLosses = {"softmax_cross_entropy", "binary_cross_entropy", "mse"};
 const std::vector<std::string> kOptimizers = {"sgd", "adam", "adamw", "rmsprop"};
 const std::vector<std::string> kSchedules = {"constant", "step", "exponential", "cosine"};
