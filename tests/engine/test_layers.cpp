@@ -175,6 +175,10 @@ TEST(Layers, InitializersHaveTheirSpread) {
     EXPECT_NEAR(var(), 2.0 / 80, 0.002);
     init_values("xavier_uniform", v, 50, 30, rng);
     EXPECT_NEAR(var(), 2.0 / 80, 0.002);
+    init_values("lecun_normal", v, 50, 30, rng);
+    EXPECT_NEAR(var(), 1.0 / 50, 0.0015);
+    init_values("lecun_uniform", v, 50, 30, rng);
+    EXPECT_NEAR(var(), 1.0 / 50, 0.0015);
     init_values("zeros", v, 50, 30, rng);
     EXPECT_EQ(var(), 0.0);
     EXPECT_THROW(init_values("glorot", v, 1, 1, rng), std::exception);
