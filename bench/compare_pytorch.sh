@@ -16,8 +16,9 @@
 # PyTorch runs with OMP_WAIT_POLICY=PASSIVE and without OPENBLAS_CORETYPE /
 # OPENBLAS_L2_SIZE (set on these machines for old OpenBLAS builds; they force
 # AVX2 kernels and slow torch down), its best settings here. The engine runs
-# without OMP_WAIT_POLICY (its one OpenMP pool is fastest with libgomp's
-# default spin-then-sleep). ratio = Gradscope / PyTorch (> 1: Gradscope faster).
+# without OMP_WAIT_POLICY, so it picks its own short spin (GOMP_SPINCOUNT=3000,
+# see engine/src/backend/omp_policy.cpp). ratio = Gradscope / PyTorch (> 1:
+# Gradscope faster).
 # Exit status: 0 ok, 2 engine binary missing, 1 a benchmark failed.
 set -u -o pipefail
 
