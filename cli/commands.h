@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "gradscope/spec.h"
+
 namespace gs::cli {
 
 struct TrainOptions {
@@ -12,8 +14,12 @@ struct TrainOptions {
     std::string backend = "cpu";
     int epochs = 0;       // 0: the spec's
     long seed = -1;       // -1: the spec's
-    std::string save;     // checkpoint to write at the end
-    std::string load;     // checkpoint to start from
+    std::string checkpoint;  // write a checkpoint here at the end (and on Ctrl-C)
+    std::string resume;      // start from this checkpoint
+    std::string log_dir;     // write a run log (run.jsonl, epochs.csv) here
+    std::string data;        // a dataset name or path, replacing the spec's
+    int batch = 0;           // 0: the spec's
+    double lr = 0;           // 0: the spec's
     std::string data_path;  // overrides the spec's data.path
     bool quiet = false;
     bool every_epoch = false;  // print every epoch, not at most four lines a second
@@ -23,5 +29,9 @@ int run_train(const TrainOptions& o);
 int run_presets();
 int run_validate(const std::string& path);
 int run_data_info(const std::string& what);
+
+// The data spec for a dataset name or a path (its format recognized), on top
+// of base (whose splits and preprocessing are kept).
+DataSpec data_spec_for(const std::string& what, DataSpec base = {});
 
 }  // namespace gs::cli

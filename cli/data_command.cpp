@@ -13,11 +13,8 @@ namespace gs::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// The data spec for a name or a path, recognizing the format of a path.
-DataSpec data_spec_for(const std::string& what) {
-    DataSpec d;
+DataSpec data_spec_for(const std::string& what, DataSpec d) {
+    d.path.clear();
     const auto builtin = builtin_dataset_names();
     std::error_code ec;
     if (std::find(builtin.begin(), builtin.end(), what) != builtin.end() || what == "fashion-mnist") {
@@ -41,6 +38,8 @@ DataSpec data_spec_for(const std::string& what) {
     else d.name = "folder";
     return d;
 }
+
+namespace {
 
 void describe(const char* split, const Dataset* d) {
     if (!d || d->size() == 0) {

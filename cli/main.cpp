@@ -8,16 +8,26 @@
 
 int main(int argc, char** argv) {
     CLI::App app{"gradscope-train: train neural networks headless and watch them learn"};
+    app.footer(
+        "exit status: 0 done; 1 an error (bad spec, data or file; a failed run); 3 stopped at a "
+        "non-finite value; 130 interrupted by Ctrl-C (a checkpoint was saved); other values: "
+        "bad command line");
     app.require_subcommand(1);
 
     gs::cli::TrainOptions t;
     auto* train = app.add_subcommand("train", "train a preset or a spec file");
-    train->add_option("model", t.model, "preset name or path to a spec JSON")->capture_default_str();
+    train->add_option("model,-m,--model", t.model, "preset name or path to a spec JSON")
+        ->capture_default_str();
+    train->add_option("-d,--data", t.data, "dataset name or path (default: the spec's)");
     train->add_option("-e,--epochs", t.epochs, "epochs to train (default: the spec's)");
+    train->add_option("--batch", t.batch, "batch size (default: the spec's)");
+    train->add_option("--lr", t.lr, "learning rate (default: the spec's)");
     train->add_option("-b,--backend", t.backend, "backend to train on")->capture_default_str();
     train->add_option("-s,--seed", t.seed, "seed (default: the spec's)");
-    train->add_option("--save", t.save, "write a checkpoint here at the end");
-    train->add_option("--load", t.load, "start from this checkpoint");
+    train->add_option("--log", t.log_dir, "write a run log (run.jsonl, epochs.csv) in this directory");
+    train->add_option("--checkpoint,--save", t.checkpoint,
+                      "write a checkpoint here at the end and on Ctrl-C");
+    train->add_option("--resume,--load", t.resume, "start from this checkpoint");
     train->add_flag("-q,--quiet", t.quiet, "print only the final result");
     train->add_flag("--every-epoch", t.every_epoch, "print (and evaluate) every epoch");
     train->add_option("--data-path", t.data_path, "where the spec's file dataset is (data.path)");

@@ -1,14 +1,24 @@
-// The train, presets and validate subcommands.
+// The train, presets and validate subcommands. Training runs in a Session;
+// this thread only drains its telemetry and draws: a progress bar on a
+// terminal, plain lines otherwise. Ctrl-C pauses, saves a checkpoint and
+// exits with 130.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "commands.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/presets.h"
-#include "gradscope/trainer.h"
+#include "gradscope/session.h"
 
 namespace gs::cli {
 
@@ -16,11 +26,43 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) { g_interrupted = true; }
+
 std::string percent(double acc) {
-    if (acc < 0) return "   -  ";
+    if (acc < 0) return "  -  ";
     char b[32];
     std::snprintf(b, sizeof b, "%5.1f%%", 100.0 * acc);
     return b;
+}
+
+std::string duration(double s) {
+    if (!std::isfinite(s) || s < 0) return "--:--";
+    char b[32];
+    const long t = static_cast<long>(s + 0.5);
+    if (t >= 3600)
+        std::snprintf(b, sizeof b, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        std::snprintf(b, sizeof b, "%ld:%02ld", t / 60, t % 60);
+    return b;
+}
+
+std::string rate(double v) {
+    char b[32];
+    if (v >= 1e6) std::snprintf(b, sizeof b, "%.1fM", v / 1e6);
+    else if (v >= 1e3) std::snprintf(b, sizeof b, "%.0fk", v / 1e3);
+    else std::snprintf(b, sizeof b, "%.0f", v);
+    return b;
+}
+
+// val_name: "val" or, where the session validates on the test split for
+// want of a validation split, "test".
+void print_epoch(const EpochRecord& e, int epochs, const char* val_name) {
+    std::printf("epoch %4d/%d  step %7ld  loss %.4f  acc %s", e.epoch, epochs, e.step, e.train_loss,
+                percent(e.train_accuracy).c_str());
+    if (e.has_validation)
+        std::printf("  %s loss %.4f  acc %s", val_name, e.val_loss, percent(e.val_accuracy).c_str());
+    std::printf("  %s\n", duration(e.seconds).c_str());
 }
 
 }  // namespace
@@ -29,51 +71,98 @@ int run_train(const TrainOptions& o) {
     ModelSpec spec = load_model(o.model);
     if (o.epochs > 0) spec.epochs = o.epochs;
     if (o.seed >= 0) spec.seed = static_cast<uint64_t>(o.seed);
+    if (o.batch > 0) spec.batch_size = o.batch;
+    if (o.lr > 0) spec.optimizer.lr = static_cast<float>(o.lr);
+    if (!o.data.empty()) spec.data = data_spec_for(o.data, spec.data);
     if (!o.data_path.empty()) spec.data.path = o.data_path;
+    if (auto issues = validate_spec(spec); !issues.empty()) {
+        std::string m = "the model spec has problems:";
+        for (const auto& i : issues) m += "\n  " + i.str();
+        throw Error(m);
+    }
     PreparedData data = prepare_data(spec);
-    Trainer trainer(spec, data, backend_by_name(o.backend));
-    if (!o.load.empty()) {
-        load_checkpoint(o.load, trainer);
-        std::printf("resumed from %s at step %ld\n", o.load.c_str(), trainer.global_step());
-    }
     auto count = [](const std::shared_ptr<Dataset>& d) { return d ? d->size() : size_t{0}; };
-    std::printf("%s: %zu parameters; %zu training, %zu validation, %zu test items; backend %s\n",
-                spec.name.c_str(), trainer.model().parameter_count(), count(data.train),
-                count(data.validation), count(data.test), o.backend.c_str());
+    const size_t train_items = count(data.train);
+    const char* val_name = count(data.validation) ? "val" : "test";
+    SessionOptions so;
+    so.log_dir = o.log_dir;
+    so.resume_from = o.resume;
+    Backend& backend = backend_by_name(o.backend);
+    std::printf("%s: %zu training, %zu validation, %zu test items; backend %s%s%s\n",
+                spec.name.c_str(), train_items, count(data.validation), count(data.test),
+                o.backend.c_str(), o.log_dir.empty() ? "" : "; log ", o.log_dir.c_str());
+    Session session(spec, std::move(data), backend, so);
+    if (!o.resume.empty()) std::printf("resumed from %s at step %ld\n", o.resume.c_str(), session.steps_done());
 
+    std::signal(SIGINT, on_sigint);
+    const bool tty = isatty(STDOUT_FILENO) && !o.quiet;
+    const long steps_per_epoch =
+        static_cast<long>((train_items + static_cast<size_t>(spec.batch_size) - 1) / spec.batch_size);
+    const long total_steps = steps_per_epoch * spec.epochs;
+    const long first_step = session.steps_done();
+    TelemetryStore t;
+    size_t epochs_shown = 0;
     const auto start = Clock::now();
-    auto last_print = start - std::chrono::seconds(1);
-    EvalResult tr, te;
-    const int first = trainer.epoch();
-    for (int e = first; e < spec.epochs; ++e) {
-        tr = trainer.run_epoch();
-        if (!std::isfinite(tr.loss)) {
-            std::fprintf(stderr, "error: the loss became %f in epoch %d; lower the learning rate\n",
-                         tr.loss, e + 1);
-            return 1;
+    auto last_line = start;
+    session.start();
+    for (;;) {
+        const bool running = session.state() == SessionState::Running;
+        session.drain(t);
+        for (; epochs_shown < t.epochs().size(); ++epochs_shown) {
+            const EpochRecord& e = t.epochs()[epochs_shown];
+            const bool last = e.epoch == spec.epochs;
+            if (o.quiet && !last) continue;
+            if (!tty && !last && !o.every_epoch && Clock::now() - last_line < std::chrono::milliseconds(250))
+                continue;
+            if (tty) std::printf("\r\033[K");
+            print_epoch(e, spec.epochs, val_name);
+            last_line = Clock::now();
         }
-        const auto now = Clock::now();
-        const bool last = e + 1 == spec.epochs;
-        if (o.quiet && !last) continue;
-        if (!last && !o.every_epoch && now - last_print < std::chrono::milliseconds(250)) continue;
-        last_print = now;
-        const double secs = std::chrono::duration<double>(now - start).count();
-        std::printf("epoch %4d/%d  step %7ld  loss %.4f  acc %s", e + 1, spec.epochs,
-                    trainer.global_step(), tr.loss, percent(tr.accuracy).c_str());
-        if (count(data.validation)) {
-            const EvalResult v = trainer.evaluate(*data.validation);
-            std::printf("  val loss %.4f  acc %s", v.loss, percent(v.accuracy).c_str());
+        if (tty && running) {
+            const StepRecord& s = t.last_step();
+            const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+            const long done = s.step - first_step;
+            const double eta = done > 0 ? secs / done * (total_steps - s.step) : NAN;
+            const long in_epoch = steps_per_epoch ? s.step - static_cast<long>(s.epoch) * steps_per_epoch : 0;
+            const int width = 24;
+            const int filled = steps_per_epoch ? static_cast<int>(width * in_epoch / steps_per_epoch) : 0;
+            std::string bar(static_cast<size_t>(std::clamp(filled, 0, width)), '#');
+            bar.resize(width, '.');
+            std::printf("\r\033[Kepoch %d/%d [%s] ETA %s  loss %.4f  acc %s  %s samples/s",
+                        s.epoch + 1, spec.epochs, bar.c_str(), duration(eta).c_str(), s.loss,
+                        percent(s.accuracy).c_str(), rate(s.samples_per_s).c_str());
         }
-        if (count(data.test)) {
-            te = trainer.evaluate(*data.test);
-            std::printf("  test loss %.4f  acc %s", te.loss, percent(te.accuracy).c_str());
-        }
-        std::printf("  %.1fs\n", secs);
         std::fflush(stdout);
+        if (g_interrupted) {
+            session.pause();
+            session.wait_until_settled(60);
+            const std::string path = !o.checkpoint.empty() ? o.checkpoint
+                                     : !o.log_dir.empty() ? o.log_dir + "/interrupted.safetensors"
+                                                          : "gradscope-interrupted.safetensors";
+            session.save_checkpoint(path);
+            session.wait_until_settled(60);
+            std::printf("%s\ninterrupted at step %ld; checkpoint saved to %s (resume with --resume %s)\n",
+                        tty ? "" : "", session.steps_done(), path.c_str(), path.c_str());
+            return 130;
+        }
+        if (!running && session.wait_until_settled(0.0)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(tty ? 100 : 50));
     }
-    if (!o.save.empty()) {
-        save_checkpoint(o.save, trainer);
-        std::printf("saved checkpoint %s\n", o.save.c_str());
+    session.drain(t);
+    if (tty) std::printf("\r\033[K");
+    const BreakInfo b = session.last_break();
+    if (!o.checkpoint.empty()) {
+        session.save_checkpoint(o.checkpoint);
+        session.wait_until_settled(60);
+        std::printf("saved checkpoint %s\n", o.checkpoint.c_str());
+    }
+    if (session.state() == SessionState::Failed) {
+        std::fprintf(stderr, "error: %s\n", b.message.c_str());
+        return 1;
+    }
+    if (b.kind == "nonfinite") {
+        std::fprintf(stderr, "stopped: %s\n", b.message.c_str());
+        return 3;
     }
     return 0;
 }

@@ -4,6 +4,7 @@
 #include "gradscope/trainer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "gradscope/error.h"
@@ -175,9 +176,44 @@ StepResult Trainer::step() {
     PassContext ctx{true, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
     m_model.forward(x, ctx, true);
     LossSums ls = m_model.loss(y, true);
-    m_model.backward();
-
     StepResult r;
+    // The first layer whose output is not finite, or -1.
+    auto first_bad_activation = [&]() -> int {
+        for (size_t i = 0; i < m_model.layers_run(); ++i)
+            if (!std::isfinite(m_be->sum_squares(m_model.activation(i)))) return static_cast<int>(i);
+        return -1;
+    };
+    if (m_check_finite && !std::isfinite(ls.loss_sum)) {
+        r.nonfinite = true;
+        const int i = first_bad_activation();
+        r.nonfinite_layer = i >= 0 ? i : static_cast<int>(m_model.layers_run()) - 1;
+    } else {
+        m_model.backward();
+        if (m_check_finite && !std::isfinite(m_optim.gradient_norm())) {
+            r.nonfinite = true;
+            // A non-finite activation that a saturating layer hid from the
+            // loss came first; else the first layer, in backward order,
+            // whose input or parameter gradients are not finite.
+            r.nonfinite_layer = first_bad_activation();
+            r.nonfinite_backward = r.nonfinite_layer < 0;
+            for (size_t i = m_model.layers_run(); i-- > 0 && r.nonfinite_layer < 0;) {
+                bool bad = i > 0 && !std::isfinite(m_be->sum_squares(m_model.gradient(i - 1)));
+                for (auto& p : m_model.layer(i).params())
+                    bad = bad || !std::isfinite(m_be->sum_squares(p.grad));
+                if (bad) r.nonfinite_layer = static_cast<int>(i);
+            }
+        }
+    }
+    if (r.nonfinite) {
+        // No update: the weights stay as they were before this batch, which
+        // counts as used (the loader has moved on), not as a step.
+        r.loss = ls.loss_sum / n;
+        r.batch = n;
+        r.epoch = m_epoch;
+        r.step = m_step;
+        advance(n);
+        return r;
+    }
     if (m_optim.spec().clip_norm > 0) r.grad_norm = m_optim.clip_gradients();
     r.lr = scheduled_lr(m_schedule, m_optim.spec().lr, m_step);
     m_optim.step(r.lr);
@@ -187,6 +223,11 @@ StepResult Trainer::step() {
     r.batch = n;
     r.epoch = m_epoch;
     r.step = ++m_step;
+    advance(n);
+    return r;
+}
+
+void Trainer::advance(int n) {
     m_cursor = (m_epoch_open ? m_cursor : 0) + static_cast<size_t>(n);
     m_epoch_open = true;
     if (m_cursor >= m_train->size()) {
@@ -194,7 +235,6 @@ StepResult Trainer::step() {
         m_cursor = 0;
         ++m_epoch;
     }
-    return r;
 }
 
 EvalResult Trainer::run_epoch() {

@@ -52,8 +52,12 @@ public:
     // Back-propagates the gradient loss() left. Input gradient not computed.
     void backward();
 
-    // Activation after layer i of the last forward (a batch view).
+    // Activation after layer i of the last forward (a batch view), and the
+    // loss gradient with respect to it after the last backward.
     const Tensor& activation(size_t i) const { return m_act_view[i]; }
+    const Tensor& gradient(size_t i) const { return m_grad_view[i]; }
+    // Layers the last forward ran (the fused final one is skipped in training).
+    size_t layers_run() const { return m_ran; }
     // Every trainable parameter, named "layers.<i>.<name>".
     std::vector<std::pair<std::string, Param*>> named_params();
     std::vector<std::pair<std::string, Param*>> named_buffers();

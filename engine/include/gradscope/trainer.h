@@ -26,6 +26,11 @@ struct StepResult {
     int batch = 0;          // items in this batch
     long step = 0;          // global step after this one
     int epoch = 0;          // epoch this step belonged to
+    // With check_finite: a non-finite value stopped the step before the
+    // update. The layer (0-based) where it first appeared, and the pass.
+    bool nonfinite = false;
+    int nonfinite_layer = -1;
+    bool nonfinite_backward = false;
 };
 
 struct EvalResult {
@@ -72,6 +77,10 @@ public:
     void set_batch_size(int n);
     // Items of the current epoch already trained on.
     size_t epoch_position() const { return m_epoch_open ? m_cursor : 0; }
+    // Checks the loss and the gradients of every step for non-finite values
+    // and skips the update when there is one (a breakpoint). Costs one pass
+    // over the gradients per step.
+    void set_check_finite(bool on) { m_check_finite = on; }
     // Restores counters from a checkpoint: the next step takes the same batch
     // the saved run would have taken (the epoch's order follows from the seed).
     void set_progress(long step, int epoch, size_t position = 0);
@@ -80,6 +89,7 @@ private:
     void order_for(int epoch);
     void queue_next();
     void drop_queued();
+    void advance(int n);  // n items of the epoch used
     void eval_batch(const Dataset& data, const uint32_t* idx, int n);
 
     Backend* m_be;
@@ -94,6 +104,7 @@ private:
     int m_epoch = 0;
     size_t m_cursor = 0;        // items of epoch m_epoch trained on
     bool m_epoch_open = false;  // m_cursor counts within m_epoch
+    bool m_check_finite = false;
     // The batch being prepared by the loader: where it starts.
     int m_queued_epoch = 0;
     size_t m_queued_cursor = 0;

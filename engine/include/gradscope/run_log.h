@@ -1,0 +1,70 @@
+// Run logs: a run directory with run.jsonl (one self-describing JSON object
+// per line: the run's start, steps, epochs, events) and epochs.csv (one row
+// per epoch). Lines are written whole and flushed at least once a second, so
+// a crash loses at most the last second, and a reader following the file
+// while it grows sees only a partial last line, which it leaves for later.
+// The format is documented in docs/run-log.md.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gradscope/spec.h"
+#include "gradscope/telemetry.h"
+
+namespace gs {
+
+class RunLog {
+public:
+    // Creates dir (and its parents) and starts run.jsonl with a "run" record
+    // holding the spec. Throws gs::Error naming the path.
+    RunLog(const std::string& dir, const ModelSpec& spec, const std::string& backend);
+    ~RunLog();
+    RunLog(const RunLog&) = delete;
+    RunLog& operator=(const RunLog&) = delete;
+
+    // Step lines are written at most every min_step_interval; the steps in
+    // between are merged into the next line (mean loss and accuracy, the
+    // count in "merged"), so a 400,000-steps-a-second classroom run does not
+    // write 40 MB a second.
+    void write(const StepRecord& r);
+    void write(const EpochRecord& r);
+    void write(const EventRecord& r);
+    // Writes any merged steps and flushes; called on pause, stop and close.
+    void flush();
+    const std::string& dir() const { return m_dir; }
+
+    std::chrono::milliseconds min_step_interval{10};
+
+private:
+    void line(const std::string& json);
+    void flush_merged();
+    void maybe_flush();
+
+    std::string m_dir;
+    std::FILE* m_jsonl = nullptr;
+    std::FILE* m_csv = nullptr;
+    std::chrono::steady_clock::time_point m_last_step_line, m_last_flush;
+    // Steps not yet written.
+    StepRecord m_pending;
+    double m_loss_sum = 0, m_acc_sum = 0;
+    long m_merged = 0;
+};
+
+// What a run log holds, read back. Tolerant: a partial last line is left
+// out, garbage lines are skipped and counted.
+struct RunLogContents {
+    std::string spec_json;  // from the "run" record
+    std::string backend;
+    std::vector<StepRecord> steps;
+    std::vector<long> merged;  // per step line: how many steps it stands for
+    std::vector<EpochRecord> epochs;
+    std::vector<EventRecord> events;
+    size_t garbage_lines = 0;
+    bool partial_last_line = false;
+};
+RunLogContents read_run_log(const std::string& path);
+
+}  // namespace gs

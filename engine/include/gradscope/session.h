@@ -1,0 +1,146 @@
+// Session: training on a worker thread, steered by commands and watched
+// through telemetry. Every call returns at once: commands are checked
+// against the state, queued, and applied by the worker between steps; a
+// command that makes no sense in the current state is refused with a
+// reason. Telemetry goes out through lock-free rings that a consumer drains
+// into a TelemetryStore; neither side ever waits for the other. Destroying a
+// session stops its worker cleanly.
+//
+// States: idle (made or reset, nothing trained since), running, paused,
+// stopped (finished, stopped early, or told to stop), failed (an error the
+// run cannot go on from; reset to start again). A non-finite value pauses
+// the run (a breakpoint) and names the layer and pass it came from.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "gradscope/backend.h"
+#include "gradscope/data_pipeline.h"
+#include "gradscope/spec.h"
+#include "gradscope/telemetry.h"
+
+namespace gs {
+
+class Trainer;
+class RunLog;
+
+enum class SessionState { Idle, Running, Paused, Stopped, Failed };
+const char* state_name(SessionState s);
+
+struct CommandResult {
+    bool ok = true;
+    std::string reason;  // why it was refused
+    explicit operator bool() const { return ok; }
+};
+
+struct SessionOptions {
+    std::string log_dir;          // write a run log there ("" = none)
+    int epochs = 0;               // stop after this many (0: the spec's)
+    long validate_every = 0;      // also validate every N steps (0: per epoch only)
+    int early_stop_patience = 0;  // stop after N epochs without a better validation loss
+    bool break_on_nonfinite = true;
+    std::string resume_from;      // a checkpoint to load before anything runs
+    size_t ring_capacity = 1 << 16;
+};
+
+// Why the run paused or stopped on its own.
+struct BreakInfo {
+    std::string kind;    // "nonfinite", "finished", "early-stop", "error"
+    std::string layer;   // "layer 3 (Dense)" where known
+    std::string pass;    // "forward" or "backward"
+    long step = 0;
+    int epoch = 0;
+    std::string message;  // for people
+};
+
+class Session {
+public:
+    // Throws gs::Error if the spec does not validate or does not fit the data.
+    Session(const ModelSpec& spec, PreparedData data, Backend& backend, SessionOptions options = {});
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    CommandResult start();   // idle -> running
+    CommandResult pause();   // running -> paused
+    CommandResult resume();  // paused -> running
+    CommandResult step(long n);   // idle or paused: run exactly n steps, then pause
+    CommandResult step_epoch();   // idle or paused: run to the end of the epoch, then pause
+    CommandResult stop();    // running or paused -> stopped
+    CommandResult reset();   // any state -> idle, weights re-drawn from the seed
+    // lr, momentum, weight_decay, clip_norm, batch_size; applied before the
+    // next step and recorded as an event.
+    CommandResult set_hyperparameter(const std::string& name, double value);
+    CommandResult set_schedule(const ScheduleSpec& schedule);
+    // Saves a checkpoint between steps (paused, stopped or idle only).
+    CommandResult save_checkpoint(const std::string& path);
+
+    SessionState state() const;
+    BreakInfo last_break() const;
+    long steps_done() const { return m_steps_done.load(std::memory_order_relaxed); }
+    // Blocks until the session is not running (for tests and the command
+    // line; front ends poll state() instead). False on timeout.
+    bool wait_until_settled(double seconds);
+
+    // Moves the records published since the last call into store; returns
+    // how many. Never waits for the training thread.
+    size_t drain(TelemetryStore& store);
+    size_t dropped_records() const;
+
+private:
+    struct Command {
+        enum Kind { Reset, Hyper, Schedule, Checkpoint } kind = Reset;
+        explicit Command(Kind k = Reset) : kind(k) {}
+        long n = 0;
+        std::string name;
+        double value = 0;
+        ScheduleSpec schedule;
+    };
+    CommandResult refuse(const std::string& why);
+    CommandResult enqueue(Command c);
+    void run();
+    void apply(const Command& c);
+    void train_one();
+    void end_epoch();
+    void publish(EventRecord e);
+    void set_state(SessionState s);  // with m_mutex held
+
+    std::unique_ptr<Trainer> m_trainer;
+    std::unique_ptr<RunLog> m_log;
+    SessionOptions m_opt;
+    int m_epochs;
+    std::string m_backend_name;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::condition_variable m_settled;
+    std::deque<Command> m_queue;
+    SessionState m_state = SessionState::Idle;
+    long m_budget = 0;          // steps left of a step command (-1: to the epoch's end)
+    bool m_busy = false;        // the worker is in a step or a command
+    bool m_quit = false;
+    BreakInfo m_break;
+
+    std::atomic<long> m_steps_done{0};
+    SpscRing<StepRecord> m_steps;
+    SpscRing<EpochRecord> m_epochs_ring;
+    SpscRing<EventRecord> m_events;
+
+    // Worker-only.
+    double m_epoch_loss = 0, m_epoch_correct = 0;
+    size_t m_epoch_items = 0;
+    bool m_epoch_regression = false;
+    double m_best_val = 1e300;
+    int m_bad_epochs = 0;
+    std::chrono::steady_clock::time_point m_started;
+
+    std::thread m_worker;  // last: starts after everything above exists
+};
+
+}  // namespace gs

@@ -1,0 +1,149 @@
+// Telemetry: what a training session publishes, as plain structs. The
+// training thread pushes records into single-producer single-consumer rings
+// (it never waits: when a ring is full, the record is counted as dropped); a
+// consumer drains the rings once per frame or tick into a TelemetryStore,
+// whose series keep recent points at full resolution and older ones
+// decimated (min / max / mean per bucket), so memory stays bounded however
+// long a run goes.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gs {
+
+// One training step.
+struct StepRecord {
+    long step = 0;            // global step, 1-based (after the step)
+    int epoch = 0;            // the epoch it belonged to (0-based)
+    float loss = 0;           // mean over the batch
+    float accuracy = -1;      // fraction right; -1 for regression
+    float lr = 0;             // learning rate used
+    float step_ms = 0;        // wall time of the step
+    float samples_per_s = 0;  // batch / step time
+};
+
+// The end of an epoch, with validation where the session has a split for it.
+struct EpochRecord {
+    int epoch = 0;  // 1-based: the epoch just finished
+    long step = 0;
+    float train_loss = 0, train_accuracy = -1;
+    bool has_validation = false;
+    float val_loss = 0, val_accuracy = -1;
+    double seconds = 0;  // since the session started
+};
+
+// Something that happened: a hyperparameter change, a state change, a
+// breakpoint, a refused command. text is for people; kind for programs.
+struct EventRecord {
+    long step = 0;
+    std::string kind;  // "hyperparameter", "state", "breakpoint", "error", ...
+    std::string name;  // which hyperparameter / state / breakpoint
+    double value = 0;  // the new value, where there is one
+    std::string text;
+};
+
+// A fixed-capacity single-producer single-consumer ring. push() and pop()
+// never block and never allocate; one thread may push, one other may pop.
+template <typename T>
+class SpscRing {
+public:
+    explicit SpscRing(size_t capacity) : m_items(capacity + 1) {}
+    // False (and the record counted as dropped) when the ring is full.
+    bool push(T item) {
+        const size_t head = m_head.load(std::memory_order_relaxed);
+        const size_t next = (head + 1) % m_items.size();
+        if (next == m_tail.load(std::memory_order_acquire)) {
+            m_dropped.fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
+        m_items[head] = std::move(item);
+        m_head.store(next, std::memory_order_release);
+        return true;
+    }
+    bool pop(T& out) {
+        const size_t tail = m_tail.load(std::memory_order_relaxed);
+        if (tail == m_head.load(std::memory_order_acquire)) return false;
+        out = std::move(m_items[tail]);
+        m_tail.store((tail + 1) % m_items.size(), std::memory_order_release);
+        return true;
+    }
+    size_t dropped() const { return m_dropped.load(std::memory_order_relaxed); }
+
+private:
+    std::vector<T> m_items;
+    std::atomic<size_t> m_head{0}, m_tail{0};
+    std::atomic<size_t> m_dropped{0};
+};
+
+// One point of a series: x (a step) and the min, max and mean of y over the
+// points it stands for (all equal at full resolution). A bucket's x is the x
+// of the first raw point it covers, so it spans [x, next point's x); its mean
+// is weighted by count.
+struct SeriesPoint {
+    double x = 0;
+    float min = 0, max = 0, mean = 0;
+    uint32_t count = 1;  // raw points merged into this one
+};
+
+// A series with bounded memory: the newest `recent` points exactly, and
+// everything older in at most `buckets` buckets, whose width doubles (pairs
+// merged) whenever they run out. The shape survives: every bucket keeps the
+// min and max of what it covers.
+class Series {
+public:
+    explicit Series(size_t recent = 4096, size_t buckets = 4096);
+    void add(double x, float y);
+    // Old buckets then recent points, in x order.
+    std::vector<SeriesPoint> points() const;
+    size_t total_added() const { return m_total; }
+    size_t memory_bytes() const;
+    void clear();
+
+private:
+    size_t m_recent_cap, m_bucket_cap;
+    std::vector<SeriesPoint> m_recent;  // ring of the newest points
+    size_t m_recent_start = 0;          // index of the oldest in the ring
+    std::vector<SeriesPoint> m_buckets; // decimated history, oldest first
+    std::vector<double> m_bucket_sums;  // sum of y per bucket: means stay count-weighted
+    uint32_t m_bucket_width = 1;        // raw points per full bucket
+    size_t m_total = 0;
+};
+
+// What a consumer (studio, monitor, command line) keeps of a session.
+class TelemetryStore {
+public:
+    TelemetryStore();
+    void add(const StepRecord& r);
+    void add(const EpochRecord& r);
+    void add(const EventRecord& r);
+
+    const Series& loss() const { return m_loss; }
+    const Series& accuracy() const { return m_accuracy; }
+    const Series& lr() const { return m_lr; }
+    const Series& samples_per_s() const { return m_sps; }
+    // The newest epochs: at most kMaxEpochs; when full, the oldest half is
+    // forgotten (amortized O(1) per add).
+    const std::vector<EpochRecord>& epochs() const { return m_epochs; }
+    // The newest events: at most kMaxEvents; when full, the oldest tenth is
+    // forgotten (amortized O(1) per add).
+    const std::vector<EventRecord>& events() const { return m_events; }
+    const StepRecord& last_step() const { return m_last; }
+    size_t memory_bytes() const;
+    void clear();
+
+    static constexpr size_t kMaxEpochs = 100000;
+    static constexpr size_t kMaxEvents = 10000;
+
+private:
+    Series m_loss, m_accuracy, m_lr, m_sps;
+    std::vector<EpochRecord> m_epochs;
+    std::vector<EventRecord> m_events;
+    StepRecord m_last;
+};
+
+}  // namespace gs

@@ -1,0 +1,417 @@
+// Session: the worker thread, its state machine and command queue. The lock
+// guards the state and the queue only; it is never held during a step, so a
+// command waits at most for the worker to pick the next one up.
+#include "gradscope/session.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "gradscope/error.h"
+#include "gradscope/io.h"
+#include "gradscope/run_log.h"
+#include "gradscope/trainer.h"
+
+namespace gs {
+
+using Clock = std::chrono::steady_clock;
+
+const char* state_name(SessionState s) {
+    switch (s) {
+        case SessionState::Idle: return "idle";
+        case SessionState::Running: return "running";
+        case SessionState::Paused: return "paused";
+        case SessionState::Stopped: return "stopped";
+        case SessionState::Failed: return "failed";
+    }
+    return "?";
+}
+
+Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, SessionOptions options)
+    : m_trainer(std::make_unique<Trainer>(spec, std::move(data), backend)),
+      m_opt(std::move(options)),
+      m_epochs(m_opt.epochs > 0 ? m_opt.epochs : spec.epochs),
+      m_backend_name(backend.name()),
+      m_steps(m_opt.ring_capacity),
+      m_epochs_ring(1 << 16),
+      m_events(4096) {
+    m_trainer->set_check_finite(m_opt.break_on_nonfinite);
+    if (!m_opt.resume_from.empty()) {
+        gs::load_checkpoint(m_opt.resume_from, *m_trainer);
+        m_steps_done = m_trainer->global_step();
+    }
+    if (!m_opt.log_dir.empty()) m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name);
+    m_started = Clock::now();
+    m_worker = std::thread([this] { run(); });
+}
+
+Session::~Session() {
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_quit = true;
+    }
+    m_cv.notify_all();
+    if (m_worker.joinable()) m_worker.join();
+    if (m_log) m_log->flush();
+}
+
+// ------------------------------------------------------------- commands ----
+
+// With m_mutex held (every command holds it).
+CommandResult Session::refuse(const std::string& why) {
+    m_events.push(EventRecord{steps_done(), "refused", "", 0, why});
+    return CommandResult{false, why};
+}
+
+CommandResult Session::enqueue(Command c) {
+    m_queue.push_back(std::move(c));
+    m_cv.notify_all();
+    return {};
+}
+
+CommandResult Session::start() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state != SessionState::Idle)
+        return refuse(std::string("cannot start: the session is ") + state_name(m_state) +
+                      (m_state == SessionState::Paused ? " — resume it instead"
+                       : m_state == SessionState::Running ? ""
+                                                           : " — reset it to start again"));
+    set_state(SessionState::Running);
+    m_budget = 0;
+    m_cv.notify_all();
+    return {};
+}
+
+CommandResult Session::pause() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state != SessionState::Running)
+        return refuse(std::string("cannot pause: the session is ") + state_name(m_state));
+    m_budget = 0;
+    set_state(SessionState::Paused);
+    return {};
+}
+
+CommandResult Session::resume() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state != SessionState::Paused)
+        return refuse(std::string("cannot resume: the session is ") + state_name(m_state) +
+                      (m_state == SessionState::Idle ? " — start it instead" : ""));
+    m_budget = 0;
+    set_state(SessionState::Running);
+    m_cv.notify_all();
+    return {};
+}
+
+CommandResult Session::step(long n) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (n < 1) return refuse("cannot step " + std::to_string(n) + " batches: give at least 1");
+    if (m_state != SessionState::Idle && m_state != SessionState::Paused)
+        return refuse(std::string("cannot step: the session is ") + state_name(m_state) +
+                      (m_state == SessionState::Running ? " — pause it first" : ""));
+    m_budget = n;
+    set_state(SessionState::Running);
+    m_cv.notify_all();
+    return {};
+}
+
+CommandResult Session::step_epoch() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state != SessionState::Idle && m_state != SessionState::Paused)
+        return refuse(std::string("cannot step an epoch: the session is ") + state_name(m_state) +
+                      (m_state == SessionState::Running ? " — pause it first" : ""));
+    m_budget = -1;
+    set_state(SessionState::Running);
+    m_cv.notify_all();
+    return {};
+}
+
+CommandResult Session::stop() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state != SessionState::Running && m_state != SessionState::Paused)
+        return refuse(std::string("cannot stop: the session is ") + state_name(m_state));
+    m_budget = 0;
+    m_break = BreakInfo{"stopped", "", "", steps_done(), 0, "stopped by a command"};
+    set_state(SessionState::Stopped);
+    return {};
+}
+
+CommandResult Session::reset() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_budget = 0;
+    set_state(SessionState::Idle);
+    return enqueue(Command(Command::Reset));
+}
+
+CommandResult Session::set_hyperparameter(const std::string& name, double value) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (name != "lr" && name != "momentum" && name != "weight_decay" && name != "clip_norm" &&
+        name != "batch_size")
+        return refuse("unknown hyperparameter '" + name +
+                      "'; use lr, momentum, weight_decay, clip_norm or batch_size");
+    const bool ok = std::isfinite(value) &&
+                    (name == "lr"         ? value > 0
+                     : name == "momentum" ? value >= 0 && value < 1
+                     : name == "batch_size"
+                         ? value >= 1 && value <= kMaxBatch && value == std::floor(value)
+                         : value >= 0);
+    if (!ok) return refuse("invalid " + name + " " + std::to_string(value));
+    if (m_state == SessionState::Failed) return refuse("the session failed — reset it first");
+    Command c(Command::Hyper);
+    c.name = name;
+    c.value = value;
+    return enqueue(std::move(c));
+}
+
+CommandResult Session::set_schedule(const ScheduleSpec& schedule) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const std::string& t = schedule.type;
+    if (t != "constant" && t != "step" && t != "exponential" && t != "cosine")
+        return refuse("unknown schedule '" + t + "'; use constant, step, exponential or cosine");
+    Command c(Command::Schedule);
+    c.schedule = schedule;
+    return enqueue(std::move(c));
+}
+
+CommandResult Session::save_checkpoint(const std::string& path) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_state == SessionState::Running)
+        return refuse("cannot save a checkpoint while running — pause first");
+    Command c(Command::Checkpoint);
+    c.name = path;
+    return enqueue(std::move(c));
+}
+
+SessionState Session::state() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_state;
+}
+
+BreakInfo Session::last_break() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_break;
+}
+
+bool Session::wait_until_settled(double seconds) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    return m_settled.wait_for(lock, std::chrono::duration<double>(seconds), [this] {
+        return m_state != SessionState::Running && m_queue.empty() && !m_busy;
+    });
+}
+
+void Session::set_state(SessionState s) {
+    if (s == m_state) return;
+    m_state = s;
+    EventRecord e{steps_done(), "state", state_name(s), 0, std::string("the session is ") + state_name(s)};
+    m_events.push(e);
+    if (s != SessionState::Running) m_settled.notify_all();
+}
+
+// ------------------------------------------------------------ telemetry ----
+
+// Events come from the worker and from commands: the lock makes them one
+// producer at a time for the ring.
+void Session::publish(EventRecord e) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_events.push(std::move(e));
+}
+
+size_t Session::drain(TelemetryStore& store) {
+    size_t n = 0;
+    StepRecord s;
+    while (m_steps.pop(s)) store.add(s), ++n;
+    EpochRecord ep;
+    while (m_epochs_ring.pop(ep)) store.add(ep), ++n;
+    EventRecord ev;
+    while (m_events.pop(ev)) store.add(ev), ++n;
+    return n;
+}
+
+size_t Session::dropped_records() const {
+    return m_steps.dropped() + m_epochs_ring.dropped() + m_events.dropped();
+}
+
+// --------------------------------------------------------------- worker ----
+
+void Session::apply(const Command& c) {
+    EventRecord e{m_trainer->global_step(), "", "", 0, ""};
+    switch (c.kind) {
+        case Command::Reset:
+            m_trainer->reset();
+            m_steps_done = 0;
+            m_epoch_loss = m_epoch_correct = 0;
+            m_epoch_items = 0;
+            m_best_val = 1e300;
+            m_bad_epochs = 0;
+            e = {0, "reset", "", 0, "re-initialized from the seed"};
+            break;
+        case Command::Hyper: {
+            OptimizerSpec& o = m_trainer->optimizer().spec();
+            if (c.name == "lr") o.lr = static_cast<float>(c.value);
+            else if (c.name == "momentum") o.momentum = static_cast<float>(c.value);
+            else if (c.name == "weight_decay") o.weight_decay = static_cast<float>(c.value);
+            else if (c.name == "clip_norm") o.clip_norm = static_cast<float>(c.value);
+            else if (c.name == "batch_size") m_trainer->set_batch_size(static_cast<int>(c.value));
+            e.kind = "hyperparameter";
+            e.name = c.name;
+            e.value = c.value;
+            e.text = c.name + " set to " + std::to_string(c.value);
+            break;
+        }
+        case Command::Schedule:
+            m_trainer->schedule() = c.schedule;
+            e.kind = "hyperparameter";
+            e.name = "schedule";
+            e.text = "schedule set to " + c.schedule.type;
+            break;
+        case Command::Checkpoint:
+            gs::save_checkpoint(c.name, *m_trainer);
+            e.kind = "checkpoint";
+            e.name = c.name;
+            e.text = "saved " + c.name;
+            break;
+        default:
+            return;
+    }
+    publish(e);
+    if (m_log) m_log->write(e);
+}
+
+void Session::train_one() {
+    const auto t0 = Clock::now();
+    const int epoch_before = m_trainer->epoch();
+    StepResult r = m_trainer->step();
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (r.nonfinite) {
+        const int i = r.nonfinite_layer;
+        const std::string layer =
+            i >= 0 ? "layer " + std::to_string(i + 1) + " (" + m_trainer->model().layer(static_cast<size_t>(i)).type() + ")"
+                   : "the loss";
+        const std::string pass = r.nonfinite_backward ? "backward" : "forward";
+        BreakInfo b{"nonfinite", layer, pass, r.step + 1, r.epoch,
+                    "a non-finite value appeared in the " + pass + " pass at " + layer + ", step " +
+                        std::to_string(r.step + 1) + " (epoch " + std::to_string(r.epoch + 1) +
+                        "); the weights are as before that batch — lower the learning rate?"};
+        EventRecord e{r.step, "breakpoint", "nonfinite", 0, b.message};
+        publish(e);
+        if (m_log) m_log->write(e);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_break = b;
+        m_budget = 0;
+        set_state(SessionState::Paused);
+        return;
+    }
+    StepRecord s{r.step, r.epoch, static_cast<float>(r.loss), static_cast<float>(r.accuracy), r.lr,
+                 static_cast<float>(ms), static_cast<float>(ms > 0 ? r.batch * 1000.0 / ms : 0)};
+    m_steps.push(s);
+    if (m_log) m_log->write(s);
+    m_steps_done.store(r.step, std::memory_order_relaxed);
+    m_epoch_loss += r.loss * r.batch;
+    if (r.accuracy >= 0) m_epoch_correct += r.accuracy * r.batch;
+    else m_epoch_regression = true;
+    m_epoch_items += static_cast<size_t>(r.batch);
+    if (m_opt.validate_every > 0 && r.step % m_opt.validate_every == 0) {
+        Dataset* v = m_trainer->validation_data() ? m_trainer->validation_data() : m_trainer->test_data();
+        if (v && v->size()) {
+            EvalResult ev = m_trainer->evaluate(*v);
+            EventRecord e{r.step, "validation", "loss", ev.loss, "validation loss " + std::to_string(ev.loss)};
+            publish(e);
+            if (m_log) m_log->write(e);
+        }
+    }
+    if (m_trainer->epoch() != epoch_before) end_epoch();
+}
+
+void Session::end_epoch() {
+    EpochRecord e;
+    e.epoch = m_trainer->epoch();
+    e.step = m_trainer->global_step();
+    e.train_loss = static_cast<float>(m_epoch_items ? m_epoch_loss / m_epoch_items : 0);
+    e.train_accuracy = m_epoch_regression || !m_epoch_items
+                           ? -1.0f
+                           : static_cast<float>(m_epoch_correct / m_epoch_items);
+    Dataset* v = m_trainer->validation_data() ? m_trainer->validation_data() : m_trainer->test_data();
+    if (v && v->size()) {
+        EvalResult ev = m_trainer->evaluate(*v);
+        e.has_validation = true;
+        e.val_loss = static_cast<float>(ev.loss);
+        e.val_accuracy = static_cast<float>(ev.accuracy);
+    }
+    e.seconds = std::chrono::duration<double>(Clock::now() - m_started).count();
+    m_epochs_ring.push(e);
+    if (m_log) m_log->write(e);
+    m_epoch_loss = m_epoch_correct = 0;
+    m_epoch_items = 0;
+    m_epoch_regression = false;
+
+    std::string why;
+    if (m_trainer->epoch() >= m_epochs) why = "finished";
+    if (why.empty() && e.has_validation && m_opt.early_stop_patience > 0) {
+        if (e.val_loss < m_best_val) {
+            m_best_val = e.val_loss;
+            m_bad_epochs = 0;
+        } else if (++m_bad_epochs >= m_opt.early_stop_patience) {
+            why = "early-stop";
+        }
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!why.empty()) {
+        m_break = BreakInfo{why, "", "", e.step, e.epoch,
+                            why == "finished" ? "finished " + std::to_string(m_epochs) + " epochs"
+                                              : "stopped early: no better validation loss for " +
+                                                    std::to_string(m_bad_epochs) + " epochs"};
+        m_events.push(EventRecord{e.step, why, "", 0, m_break.message});
+        m_budget = 0;
+        set_state(SessionState::Stopped);
+    } else if (m_budget == -1) {
+        m_budget = 0;
+        set_state(SessionState::Paused);
+    }
+}
+
+void Session::run() {
+    for (;;) {
+        Command c;
+        bool have = false, step = false;
+        {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_cv.wait(lock, [this] {
+                return m_quit || !m_queue.empty() || m_state == SessionState::Running;
+            });
+            if (m_quit) return;
+            if (!m_queue.empty()) {
+                c = m_queue.front();
+                m_queue.pop_front();
+                have = true;
+            } else {
+                step = true;
+            }
+            m_busy = true;
+        }
+        try {
+            if (have) {
+                apply(c);
+            } else if (step) {
+                train_one();
+                std::lock_guard<std::mutex> lock(m_mutex);
+                if (m_state == SessionState::Running && m_budget > 0 && --m_budget == 0)
+                    set_state(SessionState::Paused);
+            }
+        } catch (const std::exception& e) {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_break = BreakInfo{"error", "", "", steps_done(), m_trainer->epoch(), e.what()};
+            m_events.push(EventRecord{steps_done(), "error", "", 0, e.what()});
+            if (m_log) m_log->write(EventRecord{steps_done(), "error", "", 0, e.what()});
+            m_budget = 0;
+            set_state(SessionState::Failed);
+        }
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_busy = false;
+            if (m_queue.empty() && m_state != SessionState::Running) {
+                if (m_log) m_log->flush();
+                m_settled.notify_all();
+            }
+        }
+    }
+}
+
+}  // namespace gs

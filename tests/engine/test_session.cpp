@@ -1,0 +1,249 @@
+// The session: every command in every state, exact stepping, live
+// hyperparameter changes, the non-finite breakpoint, and telemetry that
+// arrives in order.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "gradscope/presets.h"
+#include "gradscope/session.h"
+
+namespace gs {
+namespace {
+
+std::unique_ptr<Session> make_session(const std::string& preset = "spiral-tanh",
+                                      SessionOptions o = {}) {
+    ModelSpec s = load_preset(preset);
+    return std::make_unique<Session>(s, prepare_data(s), cpu_backend(), o);
+}
+
+void settle(Session& s) { ASSERT_TRUE(s.wait_until_settled(30)) << state_name(s.state()); }
+
+TEST(Session, StartsIdleAndRefusesWhatMakesNoSense) {
+    auto s = make_session();
+    EXPECT_EQ(s->state(), SessionState::Idle);
+    EXPECT_EQ(s->pause().reason, "cannot pause: the session is idle");
+    EXPECT_EQ(s->resume().reason, "cannot resume: the session is idle — start it instead");
+    EXPECT_EQ(s->stop().reason, "cannot stop: the session is idle");
+    EXPECT_EQ(s->step(0).reason, "cannot step 0 batches: give at least 1");
+    EXPECT_FALSE(s->set_hyperparameter("learning_rate", 0.1));
+    EXPECT_FALSE(s->set_hyperparameter("lr", -1));
+    EXPECT_FALSE(s->set_hyperparameter("batch_size", 2.5));
+    EXPECT_EQ(s->steps_done(), 0);
+}
+
+TEST(Session, StepRunsExactlyNThenPauses) {
+    auto s = make_session();
+    ASSERT_TRUE(s->step(7));
+    settle(*s);
+    EXPECT_EQ(s->state(), SessionState::Paused);
+    EXPECT_EQ(s->steps_done(), 7);
+    ASSERT_TRUE(s->step(13));
+    settle(*s);
+    EXPECT_EQ(s->steps_done(), 20);
+    TelemetryStore t;
+    s->drain(t);
+    EXPECT_EQ(t.loss().total_added(), 20u);
+    EXPECT_EQ(t.last_step().step, 20);
+}
+
+TEST(Session, StepEpochStopsAtTheEpochsEnd) {
+    auto s = make_session();  // 250 items, batch 10: 25 steps an epoch
+    ASSERT_TRUE(s->step(3));
+    settle(*s);
+    ASSERT_TRUE(s->step_epoch());
+    settle(*s);
+    EXPECT_EQ(s->state(), SessionState::Paused);
+    EXPECT_EQ(s->steps_done(), 25);
+    TelemetryStore t;
+    s->drain(t);
+    ASSERT_EQ(t.epochs().size(), 1u);
+    EXPECT_EQ(t.epochs()[0].epoch, 1);
+    EXPECT_TRUE(t.epochs()[0].has_validation);  // the test split stands in
+}
+
+TEST(Session, RunPauseResumeStopReset) {
+    auto s = make_session();
+    ASSERT_TRUE(s->start());
+    EXPECT_EQ(s->start().reason, "cannot start: the session is running");
+    EXPECT_EQ(s->step(1).reason, "cannot step: the session is running — pause it first");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(s->pause());
+    settle(*s);
+    const long at = s->steps_done();
+    EXPECT_GT(at, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(s->steps_done(), at);  // paused means paused
+    EXPECT_EQ(s->start().reason, "cannot start: the session is paused — resume it instead");
+    ASSERT_TRUE(s->resume());
+    ASSERT_TRUE(s->stop());
+    settle(*s);
+    EXPECT_EQ(s->state(), SessionState::Stopped);
+    EXPECT_EQ(s->resume().reason, "cannot resume: the session is stopped");
+    EXPECT_EQ(s->start().reason, "cannot start: the session is stopped — reset it to start again");
+    ASSERT_TRUE(s->reset());
+    settle(*s);
+    EXPECT_EQ(s->state(), SessionState::Idle);
+    EXPECT_EQ(s->steps_done(), 0);
+    ASSERT_TRUE(s->step(2));
+    settle(*s);
+    EXPECT_EQ(s->steps_done(), 2);
+}
+
+TEST(Session, ResetReplaysTheSameRun) {
+    auto s = make_session();
+    ASSERT_TRUE(s->step(30));
+    settle(*s);
+    TelemetryStore a;
+    s->drain(a);
+    ASSERT_TRUE(s->reset());
+    ASSERT_TRUE(s->step(30));
+    settle(*s);
+    TelemetryStore b;
+    s->drain(b);
+    auto pa = a.loss().points(), pb = b.loss().points();
+    ASSERT_EQ(pa.size(), 30u);
+    ASSERT_EQ(pb.size(), 30u);
+    for (size_t i = 0; i < 30; ++i) EXPECT_EQ(pa[i].mean, pb[i].mean) << i;
+}
+
+TEST(Session, LearningRateChangeTakesEffectAtTheNextStep) {
+    auto s = make_session();
+    ASSERT_TRUE(s->step(5));
+    settle(*s);
+    ASSERT_TRUE(s->set_hyperparameter("lr", 0.5));
+    ASSERT_TRUE(s->step(1));
+    settle(*s);
+    TelemetryStore t;
+    s->drain(t);
+    auto lr = t.lr().points();
+    ASSERT_EQ(lr.size(), 6u);
+    EXPECT_FLOAT_EQ(lr[4].mean, 0.03f);
+    EXPECT_FLOAT_EQ(lr[5].mean, 0.5f);
+    bool recorded = false;
+    for (const auto& e : t.events())
+        recorded = recorded || (e.kind == "hyperparameter" && e.name == "lr" && e.value == 0.5);
+    EXPECT_TRUE(recorded);
+}
+
+TEST(Session, FinishesAfterItsEpochs) {
+    SessionOptions o;
+    o.epochs = 2;
+    auto s = make_session("spiral-tanh", o);
+    ASSERT_TRUE(s->start());
+    settle(*s);
+    EXPECT_EQ(s->state(), SessionState::Stopped);
+    EXPECT_EQ(s->steps_done(), 50);
+    EXPECT_EQ(s->last_break().kind, "finished");
+}
+
+// A model on a hand-made dataset whose values are chosen to break one pass.
+struct Broken {
+    ModelSpec spec;
+    PreparedData data;
+};
+
+Broken broken_run(const char* layers_json, float x_bad, float target, const char* loss) {
+    SpecResult r = parse_spec(std::string(R"({"input": [2], "layers": )") + layers_json +
+                              R"(, "loss": ")" + loss +
+                              R"(", "optimizer": {"type": "sgd", "lr": 0.1}, "batch_size": 4,
+                                 "data": {"name": "line"}})");
+    EXPECT_TRUE(r.ok()) << r.message();
+    auto d = std::make_shared<InMemoryDataset>("hand-made", Shape{2}, 0);
+    for (int i = 0; i < 4; ++i) {
+        const float x[2] = {i == 2 ? x_bad : 0.5f, 0.25f};
+        const float y = i == 2 ? target : 1.0f;
+        d->add(x, &y);
+    }
+    Broken b{r.spec, {}};
+    b.data.train = d;
+    return b;
+}
+
+TEST(Session, NonFiniteInTheForwardPassNamesTheLayer) {
+    // An infinite input makes the first Dense layer's output infinite.
+    Broken b = broken_run(R"([{"type": "Dense", "units": 3}, {"type": "Tanh"},
+                              {"type": "Dense", "units": 1}])",
+                          INFINITY, 1.0f, "mse");
+    Session s(b.spec, b.data, cpu_backend());
+    ASSERT_TRUE(s.start());
+    settle(s);
+    EXPECT_EQ(s.state(), SessionState::Paused);
+    const BreakInfo k = s.last_break();
+    EXPECT_EQ(k.kind, "nonfinite");
+    EXPECT_EQ(k.pass, "forward");
+    EXPECT_EQ(k.layer, "layer 1 (Dense)");
+    EXPECT_EQ(k.step, 1);
+    EXPECT_EQ(s.steps_done(), 0);  // no update happened
+    EXPECT_EQ(k.message,
+              "a non-finite value appeared in the forward pass at layer 1 (Dense), step 1 "
+              "(epoch 1); the weights are as before that batch — lower the learning rate?");
+}
+
+TEST(Session, NonFiniteInTheBackwardPassNamesTheLayer) {
+    // Everything forward stays finite (the loss is summed in double), but the
+    // weight gradient of the last layer, dy * x = 1e30 * 1e10, overflows.
+    Broken b = broken_run(R"([{"type": "Dense", "units": 1}])", 1e10f, 1e30f, "mse");
+    Session s(b.spec, b.data, cpu_backend());
+    ASSERT_TRUE(s.step(1));
+    settle(s);
+    const BreakInfo k = s.last_break();
+    EXPECT_EQ(k.kind, "nonfinite");
+    EXPECT_EQ(k.pass, "backward");
+    EXPECT_EQ(k.layer, "layer 1 (Dense)");
+    EXPECT_EQ(s.state(), SessionState::Paused);
+}
+
+TEST(Session, AnAbsurdLearningRateStopsAtTheFirstNonFiniteValue) {
+    ModelSpec spec = load_preset("mlp-fashion");
+    spec.data.name = "synthetic";
+    spec.data.samples = 256;
+    spec.data.test_fraction = 0;
+    spec.optimizer.lr = 1e30f;
+    spec.optimizer.momentum = 0;
+    Session s(spec, prepare_data(spec), cpu_backend());
+    ASSERT_TRUE(s.start());
+    settle(s);
+    EXPECT_EQ(s.state(), SessionState::Paused);
+    const BreakInfo b = s.last_break();
+    EXPECT_EQ(b.kind, "nonfinite");
+    EXPECT_EQ(b.step, s.steps_done() + 1);  // the step that broke made no update
+    EXPECT_FALSE(b.layer.empty());
+}
+
+TEST(Session, DestroyingARunningSessionStopsIt) {
+    auto s = make_session();
+    ASSERT_TRUE(s->start());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto t0 = std::chrono::steady_clock::now();
+    s.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+}
+
+TEST(Session, CommandsReturnAtOnceWhileTraining) {
+    ModelSpec spec = load_preset("cnn-fashion");
+    spec.data.name = "synthetic";
+    spec.data.samples = 640;
+    spec.data.test_fraction = 0;
+    Session s(spec, prepare_data(spec), cpu_backend());
+    ASSERT_TRUE(s.start());
+    TelemetryStore t;
+    double worst_ms = 0;
+    for (int i = 0; i < 20; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        s.state();
+        s.drain(t);
+        s.set_hyperparameter("lr", 1e-3);
+        worst_ms = std::max(worst_ms, std::chrono::duration<double, std::milli>(
+                                          std::chrono::steady_clock::now() - t0).count());
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    s.stop();
+    // A cnn-fashion step takes ~10 ms here; a call never waits for one.
+    EXPECT_LT(worst_ms, 5.0);
+}
+
+}  // namespace
+}  // namespace gs
