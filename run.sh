@@ -8,5 +8,4 @@ source scripts/setup.sh
 gs_setup
 gs_build --target gradscope-train
 if [ $# -eq 0 ]; then set -- spiral-tanh; fi
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 exec "$GS_BUILD/cli/gradscope-train" train "$@"

@@ -29,8 +29,12 @@ public:
     int target_size() const override { return m_parent->target_size(); }
     std::vector<std::string> class_names() const override { return m_parent->class_names(); }
     void gather(const uint32_t* indices, int n, float* x, float* y) const override;
+    void gather_affine(const uint32_t* indices, int n, float* x, float* y, const float* scale,
+                       const float* shift) const override;
 
 private:
+    template <typename F>
+    void mapped(const uint32_t* indices, int n, float* x, float* y, F&& fetch) const;
     std::shared_ptr<const Dataset> m_parent;
     std::vector<uint32_t> m_indices;
     std::string m_name;
@@ -43,6 +47,8 @@ struct Preprocess {
     int crop_padding = 0;              // random crops of the zero-padded image (training only)
 
     bool augments() const { return flip || crop_padding > 0; }
+    // Normalization as x * scale + shift (scale = 1/std, shift = -mean/std).
+    std::vector<float> scale, shift;
     // x: (n, item). Augmentation draws from (seed, step, item in batch), so a
     // run is reproducible whichever thread does the work.
     void apply(float* x, int n, const Shape& item, bool augment, uint64_t seed, uint64_t step,

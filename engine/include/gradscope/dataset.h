@@ -25,6 +25,11 @@ public:
     virtual std::vector<std::string> class_names() const { return {}; }
     // Copies items indices[0..n) into x (n * item numel) and y (n * target_size).
     virtual void gather(const uint32_t* indices, int n, float* x, float* y) const = 0;
+    // The same, with x of channel c mapped to x * scale[c] + shift[c] on the
+    // way (one channel per feature for flat items). Byte images override it
+    // to do both in one pass.
+    virtual void gather_affine(const uint32_t* indices, int n, float* x, float* y,
+                               const float* scale, const float* shift) const;
 };
 
 // Items held as floats in memory.
@@ -66,6 +71,8 @@ public:
     int num_classes() const override { return m_classes; }
     std::vector<std::string> class_names() const override { return m_class_names; }
     void gather(const uint32_t* indices, int n, float* x, float* y) const override;
+    void gather_affine(const uint32_t* indices, int n, float* x, float* y, const float* scale,
+                       const float* shift) const override;
 
     void reserve(size_t n);
     // pixels: item_shape().numel() bytes in (C, H, W) order.

@@ -46,7 +46,14 @@ void BatchLoader::fill(int slot, const Job& job) {
         y = m_host_y.data() + static_cast<size_t>(slot) * m_max_batch * static_cast<size_t>(m_target);
     }
     const int ty = job.data->target_size();
-    job.data->gather(job.idx.data(), job.n, x, y);
+    // Normalization alone is done while gathering, in one pass.
+    const bool fused = !job.pre->mean.empty() && !job.pre->scale.empty() &&
+                       !(job.augment && job.pre->augments());
+    if (fused)
+        job.data->gather_affine(job.idx.data(), job.n, x, y, job.pre->scale.data(),
+                                job.pre->shift.data());
+    else
+        job.data->gather(job.idx.data(), job.n, x, y);
     if (ty != m_target) {
         // One-hot targets for an MSE loss over classes, built back to front
         // so each label is read before its row is overwritten.
@@ -58,7 +65,8 @@ void BatchLoader::fill(int slot, const Job& job) {
         }
     }
     // The data's own item shape: its channels, whatever shape the model sees.
-    job.pre->apply(x, job.n, job.data->item_shape(), job.augment, job.seed, job.step, m_scratch);
+    if (!fused)
+        job.pre->apply(x, job.n, job.data->item_shape(), job.augment, job.seed, job.step, m_scratch);
 }
 
 void BatchLoader::prepare(const Dataset& data, const uint32_t* idx, int n, const Preprocess& p,

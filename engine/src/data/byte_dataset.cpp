@@ -62,6 +62,29 @@ void ByteDataset::gather(const uint32_t* indices, int n, float* x, float* y) con
     }
 }
 
+void ByteDataset::gather_affine(const uint32_t* indices, int n, float* x, float* y,
+                                const float* scale, const float* shift) const {
+    const size_t item = m_item.numel();
+    const size_t count = size();
+    const int channels = m_item.rank >= 3 ? m_item[0] : static_cast<int>(item);
+    const size_t plane = item / static_cast<size_t>(channels);
+    for (int i = 0; i < n; ++i) {
+        const size_t k = indices[i];
+        if (k >= count)
+            throw Error("dataset '" + m_name + "': item " + std::to_string(k) +
+                        " asked for, but it holds " + std::to_string(count));
+        const uint8_t* src = m_pixels.data() + k * item;
+        float* dst = x + static_cast<size_t>(i) * item;
+        for (int c = 0; c < channels; ++c) {
+            // byte / 255 * scale + shift, in one pass.
+            const float a = scale[c] / 255.0f, b = shift[c];
+            const size_t o = static_cast<size_t>(c) * plane;
+            for (size_t j = 0; j < plane; ++j) dst[o + j] = static_cast<float>(src[o + j]) * a + b;
+        }
+        y[i] = static_cast<float>(m_labels[k]);
+    }
+}
+
 void ByteDataset::reserve(size_t n) {
     const size_t item = m_item.numel();
     if (item != 0 && n > m_pixels.max_size() / item)

@@ -41,6 +41,20 @@ void InMemoryDataset::gather(const uint32_t* indices, int n, float* x, float* y)
     }
 }
 
+void Dataset::gather_affine(const uint32_t* indices, int n, float* x, float* y, const float* scale,
+                            const float* shift) const {
+    gather(indices, n, x, y);
+    const Shape item = item_shape();
+    const size_t per = item.numel();
+    const int channels = item.rank >= 3 ? item[0] : static_cast<int>(per);
+    const size_t plane = per / static_cast<size_t>(channels);
+    for (int i = 0; i < n; ++i)
+        for (int c = 0; c < channels; ++c) {
+            float* v = x + static_cast<size_t>(i) * per + static_cast<size_t>(c) * plane;
+            for (size_t k = 0; k < plane; ++k) v[k] = v[k] * scale[c] + shift[c];
+        }
+}
+
 void InMemoryDataset::add(const float* x, const float* y) {
     m_x.insert(m_x.end(), x, x + m_item.numel());
     m_y.insert(m_y.end(), y, y + m_target_size);

@@ -27,9 +27,23 @@ SubsetDataset::SubsetDataset(std::shared_ptr<const Dataset> parent, std::vector<
 }
 
 void SubsetDataset::gather(const uint32_t* indices, int n, float* x, float* y) const {
+    mapped(indices, n, x, y, [&](const uint32_t* m, int k, float* xs, float* ys) {
+        m_parent->gather(m, k, xs, ys);
+    });
+}
+
+void SubsetDataset::gather_affine(const uint32_t* indices, int n, float* x, float* y,
+                                  const float* scale, const float* shift) const {
+    mapped(indices, n, x, y, [&](const uint32_t* m, int k, float* xs, float* ys) {
+        m_parent->gather_affine(m, k, xs, ys, scale, shift);
+    });
+}
+
+template <typename F>
+void SubsetDataset::mapped(const uint32_t* indices, int n, float* x, float* y, F&& fetch) const {
     // Map in small chunks so no buffer is needed beyond the stack.
     constexpr int kChunk = 256;
-    uint32_t mapped[kChunk];
+    uint32_t idx_map[kChunk];
     const size_t item = item_shape().numel(), target = static_cast<size_t>(target_size());
     for (int first = 0; first < n; first += kChunk) {
         const int m = std::min(kChunk, n - first);
@@ -38,10 +52,10 @@ void SubsetDataset::gather(const uint32_t* indices, int n, float* x, float* y) c
             if (k >= m_indices.size())
                 throw Error("subset '" + m_name + "': item " + std::to_string(k) +
                             " asked for, but it holds " + std::to_string(m_indices.size()));
-            mapped[i] = m_indices[k];
+            idx_map[i] = m_indices[k];
         }
-        m_parent->gather(mapped, m, x + static_cast<size_t>(first) * item,
-                         y + static_cast<size_t>(first) * target);
+        fetch(idx_map, m, x + static_cast<size_t>(first) * item,
+              y + static_cast<size_t>(first) * target);
     }
 }
 
@@ -127,6 +141,9 @@ void fit_normalization(const Dataset& data, Preprocess& p) {
         // A constant channel stays as it is rather than blowing up.
         p.inv_std[static_cast<size_t>(c)] = var > 1e-12 ? static_cast<float>(1.0 / std::sqrt(var)) : 1.0f;
     }
+    p.scale = p.inv_std;
+    p.shift.resize(p.mean.size());
+    for (size_t c = 0; c < p.mean.size(); ++c) p.shift[c] = -p.mean[c] * p.inv_std[c];
 }
 
 // ------------------------------------------------------------------ splits --
