@@ -189,7 +189,8 @@ StepResult Trainer::step() {
         r.nonfinite_layer = i >= 0 ? i : static_cast<int>(m_model.layers_run()) - 1;
     } else {
         m_model.backward();
-        if (m_check_finite && !std::isfinite(m_optim.gradient_norm())) {
+        if (m_check_finite) r.grad_norm = m_optim.gradient_norm();
+        if (m_check_finite && !std::isfinite(r.grad_norm)) {
             r.nonfinite = true;
             // A non-finite activation that a saturating layer hid from the
             // loss came first; else the first layer, in backward order,

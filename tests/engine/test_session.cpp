@@ -213,6 +213,30 @@ TEST(Session, AnAbsurdLearningRateStopsAtTheFirstNonFiniteValue) {
     EXPECT_FALSE(b.layer.empty());
 }
 
+TEST(Session, ConditionBreakpointsPauseAfterTheStep) {
+    auto s = make_session();
+    ASSERT_TRUE(s->set_breakpoint("loss_above", 0.0));  // any loss is above 0
+    ASSERT_TRUE(s->start());
+    settle(*s);
+    EXPECT_EQ(s->state(), SessionState::Paused);
+    EXPECT_EQ(s->steps_done(), 1);
+    const BreakInfo b = s->last_break();
+    EXPECT_EQ(b.kind, "condition");
+    EXPECT_NE(b.message.find("rose above 0.000000 at step 1"), std::string::npos) << b.message;
+
+    ASSERT_TRUE(s->set_breakpoint("loss_above", NAN));  // cleared
+    ASSERT_TRUE(s->set_breakpoint("grad_norm_above", 1e-12));
+    ASSERT_TRUE(s->resume());
+    settle(*s);
+    EXPECT_EQ(s->steps_done(), 2);
+    EXPECT_NE(s->last_break().message.find("gradient norm"), std::string::npos);
+    ASSERT_TRUE(s->set_breakpoint("grad_norm_above", NAN));
+    ASSERT_TRUE(s->step(5));
+    settle(*s);
+    EXPECT_EQ(s->steps_done(), 7);
+    EXPECT_FALSE(s->set_breakpoint("accuracy_below", 0.5));
+}
+
 TEST(Session, DestroyingARunningSessionStopsIt) {
     auto s = make_session();
     ASSERT_TRUE(s->start());

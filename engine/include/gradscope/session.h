@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -51,7 +52,7 @@ struct SessionOptions {
 
 // Why the run paused or stopped on its own.
 struct BreakInfo {
-    std::string kind;    // "nonfinite", "finished", "early-stop", "error"
+    std::string kind;    // "nonfinite", "condition", "finished", "early-stop", "error"
     std::string layer;   // "layer 3 (Dense)" where known
     std::string pass;    // "forward" or "backward"
     long step = 0;
@@ -78,6 +79,10 @@ public:
     // next step and recorded as an event.
     CommandResult set_hyperparameter(const std::string& name, double value);
     CommandResult set_schedule(const ScheduleSpec& schedule);
+    // Pauses the run after a step whose loss ("loss_above") or global
+    // gradient norm ("grad_norm_above") exceeds the threshold; a threshold
+    // that is not a finite number clears the condition.
+    CommandResult set_breakpoint(const std::string& condition, double threshold);
     // Saves a checkpoint between steps (paused, stopped or idle only).
     CommandResult save_checkpoint(const std::string& path);
 
@@ -95,7 +100,7 @@ public:
 
 private:
     struct Command {
-        enum Kind { Reset, Hyper, Schedule, Checkpoint } kind = Reset;
+        enum Kind { Reset, Hyper, Schedule, Checkpoint, Breakpoint } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
         std::string name;
@@ -137,6 +142,7 @@ private:
     size_t m_epoch_items = 0;
     bool m_epoch_regression = false;
     double m_best_val = 1e300;
+    double m_loss_above = NAN, m_grad_norm_above = NAN;  // condition breakpoints (NaN: off)
     int m_bad_epochs = 0;
     std::chrono::steady_clock::time_point m_started;
 

@@ -21,7 +21,7 @@ namespace gs {
 struct StepResult {
     double loss = 0.0;      // mean over the batch
     double accuracy = -1;   // fraction right, -1 for regression
-    double grad_norm = 0;   // global L2 norm before clipping (0 when not computed)
+    double grad_norm = 0;   // global L2 norm before clipping (with check_finite or clipping; else 0)
     float lr = 0;
     int batch = 0;          // items in this batch
     long step = 0;          // global step after this one

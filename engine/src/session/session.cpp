@@ -171,6 +171,16 @@ CommandResult Session::set_schedule(const ScheduleSpec& schedule) {
     return enqueue(std::move(c));
 }
 
+CommandResult Session::set_breakpoint(const std::string& condition, double threshold) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (condition != "loss_above" && condition != "grad_norm_above")
+        return refuse("unknown breakpoint '" + condition + "'; use loss_above or grad_norm_above");
+    Command c(Command::Breakpoint);
+    c.name = condition;
+    c.value = threshold;
+    return enqueue(std::move(c));
+}
+
 CommandResult Session::save_checkpoint(const std::string& path) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_state == SessionState::Running)
@@ -262,6 +272,15 @@ void Session::apply(const Command& c) {
             e.name = "schedule";
             e.text = "schedule set to " + c.schedule.type;
             break;
+        case Command::Breakpoint:
+            (c.name == "loss_above" ? m_loss_above : m_grad_norm_above) =
+                std::isfinite(c.value) ? c.value : NAN;
+            e.kind = "breakpoint-set";
+            e.name = c.name;
+            e.value = c.value;
+            e.text = std::isfinite(c.value) ? "pause when " + c.name + " " + std::to_string(c.value)
+                                            : c.name + " cleared";
+            break;
         case Command::Checkpoint:
             gs::save_checkpoint(c.name, *m_trainer);
             e.kind = "checkpoint";
@@ -304,6 +323,22 @@ void Session::train_one() {
     m_steps.push(s);
     if (m_log) m_log->write(s);
     m_steps_done.store(r.step, std::memory_order_relaxed);
+    std::string hit;
+    if (r.loss > m_loss_above)  // false while the condition is NaN (off)
+        hit = "the loss " + std::to_string(r.loss) + " rose above " + std::to_string(m_loss_above);
+    else if (r.grad_norm > m_grad_norm_above)
+        hit = "the gradient norm " + std::to_string(r.grad_norm) + " rose above " +
+              std::to_string(m_grad_norm_above);
+    if (!hit.empty()) {
+        BreakInfo b{"condition", "", "", r.step, r.epoch, hit + " at step " + std::to_string(r.step)};
+        EventRecord e{r.step, "breakpoint", "condition", 0, b.message};
+        publish(e);
+        if (m_log) m_log->write(e);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_break = b;
+        m_budget = 0;
+        set_state(SessionState::Paused);
+    }
     m_epoch_loss += r.loss * r.batch;
     if (r.accuracy >= 0) m_epoch_correct += r.accuracy * r.batch;
     else m_epoch_regression = true;
