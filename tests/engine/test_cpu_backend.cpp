@@ -1012,3 +1012,29 @@ TEST(PrimitiveCache, SameShapeAgainWithOtherDataAndOtherBatchSizes) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Statistics, SummaryAndDeadFeaturesAndHistogram) {
+    gs::Backend& be = gs::cpu_backend();
+    // Three items of four features; feature 1 is <= 0 in every item.
+    gs::Tensor t(be, gs::Shape{3, 4});
+    t.from_host(std::vector<float>{1, 0, -2, 0.995f, 2, -1, 3, 0.5f, -1, -3, 1, -0.999f});
+    const gs::TensorSummary s = be.summarize(t, -0.99f, 0.99f);
+    EXPECT_EQ(s.count, 12u);
+    EXPECT_NEAR(s.sum, 1.0 + 0 - 2 + 0.995 + 2 - 1 + 3 + 0.5 - 1 - 3 + 1 - 0.999, 1e-6);
+    EXPECT_FLOAT_EQ(s.min, -3);
+    EXPECT_FLOAT_EQ(s.max, 3);
+    EXPECT_EQ(s.nonpositive, 6u);
+    EXPECT_EQ(s.features, 4u);
+    EXPECT_EQ(s.dead_features, 1u);
+    EXPECT_EQ(s.saturated, 10u);  // all but 0 and 0.5
+    uint32_t counts[4];
+    be.histogram(t, -3, 3, 4, counts);  // bins [-3,-1.5) [-1.5,0) [0,1.5) [1.5,3]
+    EXPECT_EQ(counts[0], 2u);
+    EXPECT_EQ(counts[1], 3u);
+    EXPECT_EQ(counts[2], 5u);
+    EXPECT_EQ(counts[3], 2u);
+}
+
+}  // namespace

@@ -237,6 +237,42 @@ TEST(Session, ConditionBreakpointsPauseAfterTheStep) {
     EXPECT_FALSE(s->set_breakpoint("accuracy_below", 0.5));
 }
 
+TEST(Session, LayerStatisticsOnABudget) {
+    auto s = make_session();  // spiral-tanh: Dense Tanh Dense Tanh Dense (+ fused Sigmoid)
+    ASSERT_TRUE(s->step(2000));
+    settle(*s);
+    TelemetryStore t;
+    s->drain(t);
+    ASSERT_EQ(t.layers().size(), 5u);
+    for (size_t i = 0; i < 5; ++i) {
+        const LayerStats& l = t.layers()[i];
+        EXPECT_EQ(l.layer, static_cast<int>(i));
+        EXPECT_GT(l.step, 0);
+        const bool dense = i % 2 == 0;
+        EXPECT_EQ(l.has_weights, dense);
+        if (dense) {
+            EXPECT_GT(l.weight_norm, 0.0f);
+            EXPECT_GT(l.grad_norm, 0.0f);
+            EXPECT_NEAR(l.update_ratio, 0.03f * l.grad_norm / l.weight_norm, 1e-6f);
+            uint32_t n = 0;
+            for (uint32_t c : l.weights.counts) n += c;
+            EXPECT_EQ(n, i == 0 ? 2u * 8 : i == 2 ? 8u * 8 : 8u * 1);  // every weight counted once
+        } else {
+            EXPECT_GE(l.saturated_fraction, 0.0f);  // Tanh
+            EXPECT_LE(l.saturated_fraction, 1.0f);
+            EXPECT_LE(l.act_std, 1.0f);
+        }
+        uint32_t acts = 0;
+        for (uint32_t c : l.acts.counts) acts += c;
+        EXPECT_EQ(acts, 10u * (i == 4 ? 1 : 8));  // the batch of 10
+    }
+    // The budget: on a network this small the statistics cost more than a
+    // step, so they are taken far less often than every step.
+    const size_t taken = t.layer_grad_norm(0).total_added();
+    EXPECT_GE(taken, 1u);
+    EXPECT_LT(taken, 2000u / 4);
+}
+
 TEST(Session, DestroyingARunningSessionStopsIt) {
     auto s = make_session();
     ASSERT_TRUE(s->start());

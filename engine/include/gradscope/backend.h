@@ -38,6 +38,13 @@ struct LossSums {
     long correct = -1;
 };
 
+struct TensorSummary {
+    double sum = 0, sum_sq = 0, sum_abs = 0;
+    float min = 0, max = 0;
+    size_t count = 0, nonpositive = 0, saturated = 0;
+    size_t dead_features = 0, features = 0;  // per-item positions <= 0 in every item
+};
+
 // Hyperparameters of one optimizer update, already resolved for this step.
 struct SgdStep {
     float lr = 0.01f, momentum = 0.0f, weight_decay = 0.0f;
@@ -145,6 +152,14 @@ public:
     // --- reductions and scaling --------------------------------------------
     virtual double sum_squares(const Tensor& t) = 0;
     virtual void scale(Tensor& t, float factor) = 0;
+
+    // --- statistics for telemetry: only these small results leave the device --
+    // Sums, extremes, zeros (x <= 0) and saturated values (x <= sat_lo or
+    // x >= sat_hi) of a tensor, and for a batch (N, ...) the features that
+    // are <= 0 for every item ("dead" units after a ReLU).
+    virtual TensorSummary summarize(const Tensor& t, float sat_lo, float sat_hi) = 0;
+    // counts[bins] of values in [lo, hi] (outside values go to the end bins).
+    virtual void histogram(const Tensor& t, float lo, float hi, int bins, uint32_t* counts) = 0;
 };
 
 // The CPU backend, created once per process and shared.

@@ -47,6 +47,10 @@ struct SessionOptions {
     int early_stop_patience = 0;  // stop after N epochs without a better validation loss
     bool break_on_nonfinite = true;
     std::string resume_from;      // a checkpoint to load before anything runs
+    // Per-layer statistics (LayerStats) every few steps, as often as keeps
+    // their cost under this fraction of the training time.
+    bool layer_stats = true;
+    double stats_budget = 0.03;
     size_t ring_capacity = 1 << 16;
 };
 
@@ -113,6 +117,7 @@ private:
     void apply(const Command& c);
     void train_one();
     void end_epoch();
+    void publish_layer_stats(long step, float lr);
     void publish(EventRecord e);
     void set_state(SessionState s);  // with m_mutex held
 
@@ -136,6 +141,7 @@ private:
     SpscRing<StepRecord> m_steps;
     SpscRing<EpochRecord> m_epochs_ring;
     SpscRing<EventRecord> m_events;
+    SpscRing<LayerStats> m_stats;
 
     // Worker-only.
     double m_epoch_loss = 0, m_epoch_correct = 0;
@@ -145,6 +151,8 @@ private:
     double m_loss_above = NAN, m_grad_norm_above = NAN;  // condition breakpoints (NaN: off)
     int m_bad_epochs = 0;
     std::chrono::steady_clock::time_point m_started;
+    long m_next_stats_step = 1;
+    double m_step_ms_avg = 0;  // moving average of a step's time
 
     std::thread m_worker;  // last: starts after everything above exists
 };

@@ -47,6 +47,28 @@ struct EventRecord {
     std::string text;
 };
 
+// Statistics of one layer at one step, computed on a budget (every few
+// steps, so that they cost a few percent of training at most). Fixed size:
+// publishing one allocates nothing.
+struct LayerStats {
+    static constexpr int kBins = 32;
+    struct Histogram {
+        float lo = 0, hi = 0;  // the range the bins split evenly
+        uint32_t counts[kBins] = {};
+    };
+    long step = 0;
+    int layer = 0;  // 0-based, as in the spec
+    bool has_weights = false;
+    float weight_norm = 0;    // L2 norm of the weights (first parameter)
+    float grad_norm = 0;      // L2 norm of their gradient
+    float grad_mean_abs = 0;  // mean |gradient|
+    float update_ratio = 0;   // lr * |gradient| / |weights|: the relative size of a plain step
+    float act_mean = 0, act_std = 0;  // of the layer's output over the batch
+    float dead_fraction = -1;       // after ReLU-like layers: outputs <= 0 for every item
+    float saturated_fraction = -1;  // after Sigmoid / Tanh: outputs within 1% of the limits
+    Histogram weights, grads, acts;
+};
+
 // A fixed-capacity single-producer single-consumer ring. push() and pop()
 // never block and never allocate; one thread may push, one other may pop.
 template <typename T>
@@ -121,8 +143,14 @@ public:
     void add(const StepRecord& r);
     void add(const EpochRecord& r);
     void add(const EventRecord& r);
+    void add(const LayerStats& r);
 
     const Series& loss() const { return m_loss; }
+    // The newest statistics of each layer (index = layer), and each layer's
+    // gradient norm and update ratio over time.
+    const std::vector<LayerStats>& layers() const { return m_layers; }
+    const Series& layer_grad_norm(size_t layer) const { return m_layer_grad[layer]; }
+    const Series& layer_update_ratio(size_t layer) const { return m_layer_ratio[layer]; }
     const Series& accuracy() const { return m_accuracy; }
     const Series& lr() const { return m_lr; }
     const Series& samples_per_s() const { return m_sps; }
@@ -144,6 +172,8 @@ private:
     std::vector<EpochRecord> m_epochs;
     std::vector<EventRecord> m_events;
     StepRecord m_last;
+    std::vector<LayerStats> m_layers;
+    std::vector<Series> m_layer_grad, m_layer_ratio;
 };
 
 }  // namespace gs

@@ -70,6 +70,8 @@ public:
                         const RmsPropStep& s) override;
 
     double sum_squares(const Tensor& t) override;
+    TensorSummary summarize(const Tensor& t, float sat_lo, float sat_hi) override;
+    void histogram(const Tensor& t, float lo, float hi, int bins, uint32_t* counts) override;
     void scale(Tensor& t, float factor) override;
 
 private:

@@ -3,11 +3,13 @@
 // command waits at most for the worker to pick the next one up.
 #include "gradscope/session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
 #include "gradscope/error.h"
 #include "gradscope/io.h"
+#include "gradscope/model.h"
 #include "gradscope/run_log.h"
 #include "gradscope/trainer.h"
 
@@ -33,7 +35,8 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
       m_backend_name(backend.name()),
       m_steps(m_opt.ring_capacity),
       m_epochs_ring(1 << 16),
-      m_events(4096) {
+      m_events(4096),
+      m_stats(1024) {
     m_trainer->set_check_finite(m_opt.break_on_nonfinite);
     if (!m_opt.resume_from.empty()) {
         gs::load_checkpoint(m_opt.resume_from, *m_trainer);
@@ -230,13 +233,15 @@ size_t Session::drain(TelemetryStore& store) {
     while (m_steps.pop(s)) store.add(s), ++n;
     EpochRecord ep;
     while (m_epochs_ring.pop(ep)) store.add(ep), ++n;
+    LayerStats ls;
+    while (m_stats.pop(ls)) store.add(ls), ++n;
     EventRecord ev;
     while (m_events.pop(ev)) store.add(ev), ++n;
     return n;
 }
 
 size_t Session::dropped_records() const {
-    return m_steps.dropped() + m_epochs_ring.dropped() + m_events.dropped();
+    return m_steps.dropped() + m_epochs_ring.dropped() + m_events.dropped() + m_stats.dropped();
 }
 
 // --------------------------------------------------------------- worker ----
@@ -251,6 +256,7 @@ void Session::apply(const Command& c) {
             m_epoch_items = 0;
             m_best_val = 1e300;
             m_bad_epochs = 0;
+            m_next_stats_step = 1;
             e = {0, "reset", "", 0, "re-initialized from the seed"};
             break;
         case Command::Hyper: {
@@ -323,6 +329,15 @@ void Session::train_one() {
     m_steps.push(s);
     if (m_log) m_log->write(s);
     m_steps_done.store(r.step, std::memory_order_relaxed);
+    m_step_ms_avg = m_step_ms_avg > 0 ? 0.95 * m_step_ms_avg + 0.05 * ms : ms;
+    if (m_opt.layer_stats && r.step >= m_next_stats_step) {
+        const auto s0 = Clock::now();
+        publish_layer_stats(r.step, r.lr);
+        const double cost = std::chrono::duration<double, std::milli>(Clock::now() - s0).count();
+        // Next time after enough steps that the statistics stay within budget.
+        const double every = cost / (m_opt.stats_budget * std::max(m_step_ms_avg, 1e-6));
+        m_next_stats_step = r.step + std::max(1L, static_cast<long>(std::ceil(every)));
+    }
     std::string hit;
     if (r.loss > m_loss_above)  // false while the condition is NaN (off)
         hit = "the loss " + std::to_string(r.loss) + " rose above " + std::to_string(m_loss_above);
@@ -353,6 +368,55 @@ void Session::train_one() {
         }
     }
     if (m_trainer->epoch() != epoch_before) end_epoch();
+}
+
+namespace {
+
+void fill_histogram(Backend& be, const Tensor& t, float lo, float hi, LayerStats::Histogram& h) {
+    if (!(hi > lo)) hi = lo + 1e-6f;
+    h.lo = lo;
+    h.hi = hi;
+    be.histogram(t, lo, hi, LayerStats::kBins, h.counts);
+}
+
+}  // namespace
+
+void Session::publish_layer_stats(long step, float lr) {
+    Model& m = m_trainer->model();
+    Backend& be = m.backend();
+    for (size_t i = 0; i < m.layers_run(); ++i) {
+        Layer& l = m.layer(i);
+        const std::string& t = l.type();
+        LayerStats st;
+        st.step = step;
+        st.layer = static_cast<int>(i);
+        const bool sig = t == "Sigmoid", tanh_ = t == "Tanh";
+        const float lo = sig ? 0.01f : tanh_ ? -0.99f : -INFINITY;
+        const float hi = sig ? 0.99f : tanh_ ? 0.99f : INFINITY;
+        const TensorSummary a = be.summarize(m.activation(i), lo, hi);
+        if (a.count) {
+            st.act_mean = static_cast<float>(a.sum / a.count);
+            st.act_std = static_cast<float>(
+                std::sqrt(std::max(0.0, a.sum_sq / a.count - (a.sum / a.count) * (a.sum / a.count))));
+            if (t == "ReLU" && a.features)
+                st.dead_fraction = static_cast<float>(a.dead_features) / a.features;
+            if (sig || tanh_) st.saturated_fraction = static_cast<float>(a.saturated) / a.count;
+            fill_histogram(be, m.activation(i), a.min, a.max, st.acts);
+        }
+        if (!l.params().empty()) {
+            Param& w = l.params()[0];
+            const TensorSummary ws = be.summarize(w.value, -INFINITY, INFINITY);
+            const TensorSummary gs = be.summarize(w.grad, -INFINITY, INFINITY);
+            st.has_weights = true;
+            st.weight_norm = static_cast<float>(std::sqrt(ws.sum_sq));
+            st.grad_norm = static_cast<float>(std::sqrt(gs.sum_sq));
+            st.grad_mean_abs = gs.count ? static_cast<float>(gs.sum_abs / gs.count) : 0.0f;
+            st.update_ratio = st.weight_norm > 0 ? lr * st.grad_norm / st.weight_norm : 0.0f;
+            fill_histogram(be, w.value, ws.min, ws.max, st.weights);
+            fill_histogram(be, w.grad, gs.min, gs.max, st.grads);
+        }
+        m_stats.push(st);
+    }
 }
 
 void Session::end_epoch() {

@@ -143,8 +143,27 @@ void TelemetryStore::add(const EventRecord& r) {
     m_events.push_back(r);
 }
 
+void TelemetryStore::add(const LayerStats& r) {
+    if (r.layer < 0 || r.layer > 4096) return;  // not a layer of any model we build
+    const size_t i = static_cast<size_t>(r.layer);
+    if (m_layers.size() <= i) {
+        m_layers.resize(i + 1);
+        // Smaller series than the step ones: there is one per layer.
+        while (m_layer_grad.size() <= i) m_layer_grad.emplace_back(1024, 1024);
+        while (m_layer_ratio.size() <= i) m_layer_ratio.emplace_back(1024, 1024);
+    }
+    m_layers[i] = r;
+    if (r.has_weights) {
+        m_layer_grad[i].add(static_cast<double>(r.step), r.grad_norm);
+        m_layer_ratio[i].add(static_cast<double>(r.step), r.update_ratio);
+    }
+}
+
 size_t TelemetryStore::memory_bytes() const {
     size_t n = sizeof(*this);
+    n += m_layers.capacity() * sizeof(LayerStats);
+    for (const auto* v : {&m_layer_grad, &m_layer_ratio})
+        for (const Series& x : *v) n += x.memory_bytes();
     for (const Series* s : {&m_loss, &m_accuracy, &m_lr, &m_sps})
         n += s->memory_bytes() - sizeof(Series);  // sizeof(*this) holds the objects
     n += m_epochs.capacity() * sizeof(EpochRecord);
@@ -162,6 +181,9 @@ void TelemetryStore::clear() {
     m_epochs.clear();
     m_events.clear();
     m_last = StepRecord{};
+    m_layers.clear();
+    m_layer_grad.clear();
+    m_layer_ratio.clear();
 }
 
 }  // namespace gs
