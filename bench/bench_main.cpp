@@ -7,18 +7,22 @@
 // Cases: training throughput on inputs of the presets' real shapes (the
 // Fashion-MNIST ones on synthetic tensors, as the PyTorch script does), and
 // for those, "<case>/real-data-cost": how much slower the same training is
-// on the real dataset (in %), when Fashion-MNIST is installed.
+// on the real dataset (in %), when Fashion-MNIST is installed; and
+// "<case>/telemetry-overhead": the cost of training in a Session with all of
+// its telemetry on, against a bare training loop (in %).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "gradscope/error.h"
 #include "gradscope/presets.h"
+#include "gradscope/session.h"
 #include "gradscope/trainer.h"
 
 namespace {
@@ -116,6 +120,49 @@ double real_data_cost(const Case& c, const Options& o) {
     return median(costs);
 }
 
+// The same training in a Session with every telemetry stream on at its
+// default rate (per-step records, per-layer statistics on their budget, a
+// consumer draining 10 times a second) against a bare Trainer loop, in
+// alternating windows: what watching costs, in percent.
+double telemetry_overhead(const Case& c, const Options& o) {
+    auto bare = make_trainer(c, o, false);
+    gs::ModelSpec spec = gs::load_preset(c.preset);
+    spec.batch_size = c.batch;
+    spec.epochs = 1 << 30;
+    gs::DataSpec d;
+    d.name = "synthetic";
+    d.samples = c.batch * 16;
+    d.test_fraction = 0;
+    d.seed = 7;
+    gs::PreparedData data;
+    data.train = gs::make_builtin_dataset(d, spec.input, 10).train;
+    gs::Session session(spec, data, gs::backend_by_name(o.backend));
+    gs::TelemetryStore store;
+    warm_up(*bare, std::min(0.5, o.seconds));
+    auto watched = [&](double seconds) {
+        const long before = session.steps_done();
+        const auto start = Clock::now();
+        session.state() == gs::SessionState::Idle ? session.start() : session.resume();
+        const auto end = start + std::chrono::duration<double>(seconds);
+        while (Clock::now() < end) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            session.drain(store);
+        }
+        session.pause();
+        session.wait_until_settled(10);
+        const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+        return static_cast<double>(session.steps_done() - before) * c.batch / secs;
+    };
+    watched(std::min(0.5, o.seconds));  // warm-up
+    std::vector<double> costs;
+    for (int w = 0; w < o.windows; ++w) {
+        const double b = window(*bare, true, o.seconds);
+        const double s = watched(o.seconds);
+        costs.push_back(100.0 * (b - s) / b);
+    }
+    return median(costs);
+}
+
 std::vector<std::string> split(const std::string& s) {
     std::vector<std::string> out;
     size_t i = 0;
@@ -149,6 +196,7 @@ int main(int argc, char** argv) {
             for (const auto& c : kCases) std::printf("%s\n", c.name.c_str());
             for (const auto& c : kCases)
                 if (!c.real_data) std::printf("%s/real-data-cost\n", c.name.c_str());
+            std::printf("mlp-fashion/b64/telemetry-overhead\ncnn-fashion/b64/telemetry-overhead\n");
             return 0;
         } else {
             std::fprintf(stderr,
@@ -163,6 +211,14 @@ int main(int argc, char** argv) {
                 continue;
             const double v = run_case(c, o);
             std::printf("bench %s %.0f %s\n", c.name.c_str(), v, c.per_sample ? "samples/s" : "steps/s");
+            std::fflush(stdout);
+        }
+        for (const auto& c : kCases) {
+            const std::string name = c.name + "/telemetry-overhead";
+            if (c.name != "mlp-fashion/b64" && c.name != "cnn-fashion/b64") continue;
+            if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end())
+                continue;
+            std::printf("bench %s %.1f %%\n", name.c_str(), telemetry_overhead(c, o));
             std::fflush(stdout);
         }
         for (const auto& c : kCases) {

@@ -4,6 +4,7 @@
 #include "gradscope/trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -189,8 +190,13 @@ StepResult Trainer::step() {
         r.nonfinite_layer = i >= 0 ? i : static_cast<int>(m_model.layers_run()) - 1;
     } else {
         m_model.backward();
-        if (m_check_finite) r.grad_norm = m_optim.gradient_norm();
-        if (m_check_finite && !std::isfinite(r.grad_norm)) {
+        if (m_check_gradients) {
+            const auto t0 = std::chrono::steady_clock::now();
+            r.grad_norm = m_optim.gradient_norm();
+            m_gradient_check_ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        }
+        if (m_check_finite && m_check_gradients && !std::isfinite(r.grad_norm)) {
             r.nonfinite = true;
             // A non-finite activation that a saturating layer hid from the
             // loss came first; else the first layer, in backward order,

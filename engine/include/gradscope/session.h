@@ -51,6 +51,12 @@ struct SessionOptions {
     // their cost under this fraction of the training time.
     bool layer_stats = true;
     double stats_budget = 0.03;
+    // The non-finite check looks at the loss every step (free) and at every
+    // gradient as often as this fraction of the training time allows (every
+    // step on small models). A gradient that overflows between two checks
+    // makes the next step's forward pass non-finite, which stops the run
+    // there, one step later.
+    double check_budget = 0.02;
     size_t ring_capacity = 1 << 16;
 };
 
@@ -152,6 +158,7 @@ private:
     int m_bad_epochs = 0;
     std::chrono::steady_clock::time_point m_started;
     long m_next_stats_step = 1;
+    long m_next_check_step = 1;  // the next step whose gradients are checked
     double m_step_ms_avg = 0;  // moving average of a step's time
 
     std::thread m_worker;  // last: starts after everything above exists

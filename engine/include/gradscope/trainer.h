@@ -81,6 +81,11 @@ public:
     // and skips the update when there is one (a breakpoint). Costs one pass
     // over the gradients per step.
     void set_check_finite(bool on) { m_check_finite = on; }
+    // Whether the next step measures the global gradient norm (a pass over
+    // every gradient), which check_finite then also checks (the loss is
+    // checked every step for free); and how long the last one took.
+    void set_check_gradients(bool on) { m_check_gradients = on; }
+    double last_gradient_check_ms() const { return m_gradient_check_ms; }
     // Restores counters from a checkpoint: the next step takes the same batch
     // the saved run would have taken (the epoch's order follows from the seed).
     void set_progress(long step, int epoch, size_t position = 0);
@@ -105,6 +110,8 @@ private:
     size_t m_cursor = 0;        // items of epoch m_epoch trained on
     bool m_epoch_open = false;  // m_cursor counts within m_epoch
     bool m_check_finite = false;
+    bool m_check_gradients = false;
+    double m_gradient_check_ms = 0;
     // The batch being prepared by the loader: where it starts.
     int m_queued_epoch = 0;
     size_t m_queued_cursor = 0;

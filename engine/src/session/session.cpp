@@ -257,6 +257,7 @@ void Session::apply(const Command& c) {
             m_best_val = 1e300;
             m_bad_epochs = 0;
             m_next_stats_step = 1;
+            m_next_check_step = 1;
             e = {0, "reset", "", 0, "re-initialized from the seed"};
             break;
         case Command::Hyper: {
@@ -303,7 +304,16 @@ void Session::apply(const Command& c) {
 void Session::train_one() {
     const auto t0 = Clock::now();
     const int epoch_before = m_trainer->epoch();
+    const long this_step = m_trainer->global_step() + 1;
+    const bool check = m_opt.break_on_nonfinite && this_step >= m_next_check_step;
+    // A breakpoint on the gradient norm needs the norm of every step.
+    m_trainer->set_check_gradients(check || std::isfinite(m_grad_norm_above));
     StepResult r = m_trainer->step();
+    if (check && !r.nonfinite) {
+        const double every = m_trainer->last_gradient_check_ms() /
+                             (m_opt.check_budget * std::max(m_step_ms_avg, 1e-6));
+        m_next_check_step = this_step + std::max(1L, static_cast<long>(std::ceil(every)));
+    }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (r.nonfinite) {
         const int i = r.nonfinite_layer;
