@@ -6,7 +6,12 @@
 #include "commands.h"
 #include "gradscope/error.h"
 
+int gs_bench_main(int argc, char** argv);  // bench/bench_main.cpp
+
 int main(int argc, char** argv) {
+    // `gradscope-train bench ...` is gradscope-bench, with its own options.
+    if (argc >= 2 && std::string(argv[1]) == "bench") return gs_bench_main(argc - 1, argv + 1);
+
     CLI::App app{"gradscope-train: train neural networks headless and watch them learn"};
     app.footer(
         "exit status: 0 done; 1 an error (bad spec, data or file; a failed run); 3 stopped at a "
@@ -33,6 +38,9 @@ int main(int argc, char** argv) {
     train->add_option("--data-path", t.data_path, "where the spec's file dataset is (data.path)");
 
     app.add_subcommand("presets", "list the example models");
+    // Listed for --help; handled before parsing (it takes gradscope-bench's options).
+    app.add_subcommand("bench", "training throughput (gradscope-bench; --list shows the cases)")
+        ->allow_extras();
     std::string spec_path;
     auto* validate = app.add_subcommand("validate", "check a model spec and print its layers");
     validate->add_option("spec", spec_path, "preset name or path to a spec JSON")->required();

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# gradscope-train as a user runs it: exit codes, messages, resuming, run logs.
+#   cli_test.sh <gradscope-train> <tests/data dir>
+set -u
+gt=$1
+data=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() {  # name, expected exit code, actual exit code, text that must appear, output
+    if [ "$2" != "$3" ] || ! grep -qF -- "$4" <<<"$5"; then
+        echo "FAIL $1: exit $3 (want $2); output:"; echo "$5" | tail -5; fails=$((fails + 1))
+    else
+        echo "ok   $1"
+    fi
+}
+
+out=$("$gt" data info /nonexistent 2>&1); check "data info of a missing path" 1 $? "neither a dataset name" "$out"
+mkdir -p "$tmp/idx" && cp "$data"/idx_tiny/* "$tmp/idx/"
+f=$(ls "$tmp"/idx/train-images* | head -1)
+if [[ "$f" == *.gz ]]; then gunzip -c "$f" | head -c 40 > "${f%.gz}"; rm "$f"; else head -c 40 "$f" > "$f.cut" && mv "$f.cut" "$f"; fi
+out=$("$gt" data info "$tmp/idx" 2>&1); check "data info of a truncated IDX file" 1 $? "train-images" "$out"
+out=$("$gt" train xor-sigmoid -q 2>&1); check "xor-sigmoid learns" 0 $? "acc 100.0%" "$out"
+out=$("$gt" train linear-regression --lr 1e30 -e 5 2>&1); check "an absurd learning rate stops at a breakpoint" 3 $? "non-finite value appeared" "$out"
+out=$("$gt" train nonexistent-preset 2>&1); check "an unknown preset" 1 $? "no preset named" "$out"
+
+# Resuming gives exactly the losses of the uninterrupted run.
+"$gt" train spiral-tanh -e 6 --every-epoch > "$tmp/straight.txt" 2>&1
+"$gt" train spiral-tanh -e 3 --checkpoint "$tmp/a.safetensors" > /dev/null 2>&1
+out=$("$gt" train spiral-tanh -e 6 --every-epoch --resume "$tmp/a.safetensors" 2>&1)
+want=$(grep "^epoch    6/6" "$tmp/straight.txt" | awk '{print $4, $5, $6, $7}')
+got=$(grep "^epoch    6/6" <<<"$out" | awk '{print $4, $5, $6, $7}')
+check "resume equals the uninterrupted run" 0 $([ -n "$want" ] && [ "$want" == "$got" ]; echo $?) "resumed from" "$out"
+
+out=$("$gt" train spiral-tanh -e 2 --log "$tmp/run" 2>&1); rc=$?
+check "a run log is written" 0 $rc '"type":"run"' "$(head -c 200 "$tmp/run/run.jsonl" 2>/dev/null)"
+check "the epoch CSV is written" 0 $rc "epoch,step,seconds" "$(cat "$tmp/run/epochs.csv" 2>/dev/null)"
+
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+    out=$("$gt" data info fashion-mnist 2>&1); check "data info fashion-mnist" 0 $? "60000 items of 1x28x28" "$out"
+fi
+[ "$fails" -eq 0 ]
