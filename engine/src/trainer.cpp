@@ -321,6 +321,25 @@ std::vector<float> Trainer::predict(const Dataset& data, size_t first, size_t co
     return out;
 }
 
+void Trainer::forward_raw(const float* x, int n) {
+    if (n < 1 || n > m_batch) throw Error("forward_raw: " + std::to_string(n) + " items do not fit a batch");
+    Tensor xv = m_ex.batch_view(0, n);
+    const size_t count = xv.numel();
+    float* host = m_be->host_memory() ? xv.data() : m_host_x.data();
+    std::copy(x, x + count, host);
+    m_pre.apply(host, n, m_train->item_shape(), false, 0, 0, m_scratch);
+    if (!m_be->host_memory()) m_be->upload(xv.data(), host, count);
+    PassContext ctx{false, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
+    m_model.forward(xv, ctx, false);
+}
+
+void Trainer::forward_items(const Dataset& data, const uint32_t* idx, int n) {
+    if (n < 1 || n > m_batch) throw Error("forward_items: " + std::to_string(n) + " items do not fit a batch");
+    eval_batch(data, idx, n);
+    PassContext ctx{false, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
+    m_model.forward(m_ex.batch_view(0, n), ctx, false);
+}
+
 void Trainer::reset() {
     m_model.initialize(m_model.spec().seed);
     m_optim.reset_state();

@@ -273,6 +273,58 @@ TEST(Session, LayerStatisticsOnABudget) {
     EXPECT_LT(taken, 2000u / 4);
 }
 
+TEST(Session, SnapshotsOnRequest) {
+    auto s = make_session();  // spiral-tanh: 2 inputs, two classes, a 250-item test split
+    EXPECT_EQ(s->latest_snapshot(), nullptr);
+    ASSERT_TRUE(s->step(200));
+    settle(*s);
+    SnapshotRequest q;
+    q.probe = 3;
+    q.grid = 16;
+    q.misclassified = 5;
+    ASSERT_TRUE(s->request_snapshot(q));
+    settle(*s);
+    auto snap = s->latest_snapshot();
+    ASSERT_NE(snap, nullptr);
+    EXPECT_EQ(snap->step, 200);
+    // Probe: all six layers (the final Sigmoid too), with their shapes.
+    ASSERT_EQ(snap->probe_activations.size(), 6u);
+    EXPECT_EQ(snap->probe, 3);
+    EXPECT_EQ(snap->probe_shapes[0], std::vector<int>{8});
+    EXPECT_EQ(snap->probe_activations[0].size(), 8u);
+    EXPECT_EQ(snap->probe_activations[5].size(), 1u);
+    const float p = snap->probe_activations[5][0];
+    EXPECT_GT(p, 0.0f);
+    EXPECT_LT(p, 1.0f);
+    // Tanh outputs are the tanh of the Dense outputs before them.
+    for (size_t u = 0; u < 8; ++u)
+        EXPECT_NEAR(snap->probe_activations[1][u], std::tanh(snap->probe_activations[0][u]), 1e-6);
+    // Grid: every unit of every layer over 16 x 16 points of the plane.
+    EXPECT_EQ(snap->grid, 16);
+    ASSERT_EQ(snap->grid_units.size(), 6u);
+    ASSERT_EQ(snap->grid_units[1].size(), 8u);
+    ASSERT_EQ(snap->grid_units[5].size(), 1u);
+    ASSERT_EQ(snap->grid_units[5][0].size(), 256u);
+    for (float v : snap->grid_units[5][0]) EXPECT_TRUE(v > 0.0f && v < 1.0f);
+    EXPECT_LT(snap->lo[0], -0.9f);  // the spiral spans about [-1, 1]
+    EXPECT_GT(snap->hi[0], 0.9f);
+    // Confusion matrix over the 250 test items; the mistakes are its
+    // off-diagonal, most confident first.
+    ASSERT_EQ(snap->classes, 2);
+    uint32_t total = 0;
+    for (uint32_t c : snap->confusion) total += c;
+    EXPECT_EQ(total, 250u);
+    const uint32_t wrong = snap->confusion[1] + snap->confusion[2];
+    EXPECT_EQ(snap->mistakes.size(), std::min<size_t>(5, wrong));
+    for (size_t i = 1; i < snap->mistakes.size(); ++i)
+        EXPECT_GE(snap->mistakes[i - 1].confidence, snap->mistakes[i].confidence);
+    for (const auto& m : snap->mistakes) EXPECT_NE(m.label, m.predicted);
+    // Training goes on from where it was.
+    ASSERT_TRUE(s->step(5));
+    settle(*s);
+    EXPECT_EQ(s->steps_done(), 205);
+}
+
 TEST(Session, DestroyingARunningSessionStopsIt) {
     auto s = make_session();
     ASSERT_TRUE(s->start());

@@ -93,6 +93,11 @@ public:
     // gradient norm ("grad_norm_above") exceeds the threshold; a threshold
     // that is not a finite number clears the condition.
     CommandResult set_breakpoint(const std::string& condition, double threshold);
+    // Asks for a Snapshot (probe activations, decision grid, confusion
+    // matrix); the worker makes it between steps and latest_snapshot() then
+    // returns it. Any state but failed.
+    CommandResult request_snapshot(const SnapshotRequest& request = {});
+    std::shared_ptr<const Snapshot> latest_snapshot() const;
     // Saves a checkpoint between steps (paused, stopped or idle only).
     CommandResult save_checkpoint(const std::string& path);
 
@@ -110,13 +115,17 @@ public:
 
 private:
     struct Command {
-        enum Kind { Reset, Hyper, Schedule, Checkpoint, Breakpoint } kind = Reset;
+        enum Kind { Reset, Hyper, Schedule, Checkpoint, Breakpoint, Snapshot } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
         std::string name;
         double value = 0;
         ScheduleSpec schedule;
+        SnapshotRequest snapshot;
     };
+    std::shared_ptr<Snapshot> make_snapshot(const SnapshotRequest& q);
+    mutable std::mutex m_snap_mutex;  // guards only the pointer below
+    std::shared_ptr<const Snapshot> m_snapshot;
     CommandResult refuse(const std::string& why);
     CommandResult enqueue(Command c);
     void run();

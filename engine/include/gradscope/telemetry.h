@@ -69,6 +69,38 @@ struct LayerStats {
     Histogram weights, grads, acts;
 };
 
+// What a front end asks to see, computed by the worker between steps.
+struct SnapshotRequest {
+    int probe = 0;          // item of the validation (else test, else training) split
+    int grid = 64;          // decision grid resolution for 2-input models (0: none)
+    bool confusion = true;  // confusion matrix and misclassified items
+    int misclassified = 16; // how many of the most confident mistakes
+};
+
+// The answer: each part is empty where it does not apply.
+struct Snapshot {
+    long step = 0;
+    // Every layer's output for the probe item (layer i: shapes[i], values[i]).
+    int probe = -1;
+    int probe_label = -1;
+    std::vector<std::vector<int>> probe_shapes;
+    std::vector<std::vector<float>> probe_activations;
+    // For models with 2 inputs: a grid x 0..grid-1 (first input, lo..hi) by
+    // y (second input); per layer and unit, its output over the grid (row by
+    // row), and the model's output (the last layer's first unit).
+    int grid = 0;
+    float lo[2] = {0, 0}, hi[2] = {0, 0};
+    std::vector<std::vector<std::vector<float>>> grid_units;  // [layer][unit][grid*grid]
+    // On the validation split (else the test split): counts[true * classes + predicted].
+    int classes = 0;
+    std::vector<uint32_t> confusion;
+    struct Mistake {
+        int item = 0, label = 0, predicted = 0;
+        float confidence = 0;
+    };
+    std::vector<Mistake> mistakes;  // most confident first
+};
+
 // A fixed-capacity single-producer single-consumer ring. push() and pop()
 // never block and never allocate; one thread may push, one other may pop.
 template <typename T>

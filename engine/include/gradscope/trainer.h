@@ -58,6 +58,13 @@ public:
     // Predictions (the model's final output) for items of the given dataset.
     std::vector<float> predict(const Dataset& data, size_t first, size_t count);
 
+    // Runs the model (evaluation mode, every layer) on n raw items x (as the
+    // dataset gives them: preprocessed here like the training data);
+    // activations are then in model().activation(i). n <= batch_size().
+    void forward_raw(const float* x, int n);
+    // The same for items of a dataset.
+    void forward_items(const Dataset& data, const uint32_t* idx, int n);
+
     // Re-initializes the model and optimizer state from the spec's seed.
     void reset();
 
