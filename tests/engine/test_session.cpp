@@ -237,6 +237,24 @@ TEST(Session, ConditionBreakpointsPauseAfterTheStep) {
     EXPECT_FALSE(s->set_breakpoint("accuracy_below", 0.5));
 }
 
+TEST(Session, DeadUnitBreakpointNamesTheLayer) {
+    // mlp-fashion's ReLU layers on synthetic data; any dead fraction is
+    // above -1, so the first statistics taken (step 1) stop the run.
+    ModelSpec spec = load_preset("mlp-fashion");
+    spec.data.name = "synthetic";
+    spec.data.samples = 256;
+    spec.data.test_fraction = 0;
+    Session s(spec, prepare_data(spec), cpu_backend());
+    ASSERT_TRUE(s.set_breakpoint("dead_fraction_above", -1));
+    ASSERT_TRUE(s.start());
+    settle(s);
+    EXPECT_EQ(s.state(), SessionState::Paused);
+    EXPECT_EQ(s.steps_done(), 1);
+    EXPECT_EQ(s.last_break().kind, "condition");
+    EXPECT_NE(s.last_break().message.find("layer 2 (ReLU) has"), std::string::npos)
+        << s.last_break().message;
+}
+
 TEST(Session, LayerStatisticsOnABudget) {
     auto s = make_session();  // spiral-tanh: Dense Tanh Dense Tanh Dense (+ fused Sigmoid)
     ASSERT_TRUE(s->step(2000));

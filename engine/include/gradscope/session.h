@@ -90,8 +90,10 @@ public:
     CommandResult set_hyperparameter(const std::string& name, double value);
     CommandResult set_schedule(const ScheduleSpec& schedule);
     // Pauses the run after a step whose loss ("loss_above") or global
-    // gradient norm ("grad_norm_above") exceeds the threshold; a threshold
-    // that is not a finite number clears the condition.
+    // gradient norm ("grad_norm_above") exceeds the threshold, or when a
+    // ReLU layer's dead fraction ("dead_fraction_above", checked whenever the
+    // layer statistics are taken) does; a threshold that is not a finite
+    // number clears the condition.
     CommandResult set_breakpoint(const std::string& condition, double threshold);
     // Asks for a Snapshot (probe activations, decision grid, confusion
     // matrix); the worker makes it between steps and latest_snapshot() then
@@ -164,6 +166,8 @@ private:
     bool m_epoch_regression = false;
     double m_best_val = 1e300;
     double m_loss_above = NAN, m_grad_norm_above = NAN;  // condition breakpoints (NaN: off)
+    double m_dead_above = NAN;
+    std::string m_dead_hit;  // set by publish_layer_stats when a layer passes m_dead_above
     int m_bad_epochs = 0;
     std::chrono::steady_clock::time_point m_started;
     long m_next_stats_step = 1;

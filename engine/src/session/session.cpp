@@ -176,8 +176,10 @@ CommandResult Session::set_schedule(const ScheduleSpec& schedule) {
 
 CommandResult Session::set_breakpoint(const std::string& condition, double threshold) {
     std::lock_guard<std::mutex> lock(m_mutex);
-    if (condition != "loss_above" && condition != "grad_norm_above")
-        return refuse("unknown breakpoint '" + condition + "'; use loss_above or grad_norm_above");
+    if (condition != "loss_above" && condition != "grad_norm_above" &&
+        condition != "dead_fraction_above")
+        return refuse("unknown breakpoint '" + condition +
+                      "'; use loss_above, grad_norm_above or dead_fraction_above");
     Command c(Command::Breakpoint);
     c.name = condition;
     c.value = threshold;
@@ -295,8 +297,9 @@ void Session::apply(const Command& c) {
             e.text = "schedule set to " + c.schedule.type;
             break;
         case Command::Breakpoint:
-            (c.name == "loss_above" ? m_loss_above : m_grad_norm_above) =
-                std::isfinite(c.value) ? c.value : NAN;
+            (c.name == "loss_above"        ? m_loss_above
+             : c.name == "grad_norm_above" ? m_grad_norm_above
+                                           : m_dead_above) = std::isfinite(c.value) ? c.value : NAN;
             e.kind = "breakpoint-set";
             e.name = c.name;
             e.value = c.value;
@@ -370,7 +373,10 @@ void Session::train_one() {
         m_next_stats_step = r.step + std::max(1L, static_cast<long>(std::ceil(every)));
     }
     std::string hit;
-    if (r.loss > m_loss_above)  // false while the condition is NaN (off)
+    if (!m_dead_hit.empty()) {
+        hit = m_dead_hit;
+        m_dead_hit.clear();
+    } else if (r.loss > m_loss_above)  // false while the condition is NaN (off)
         hit = "the loss " + std::to_string(r.loss) + " rose above " + std::to_string(m_loss_above);
     else if (r.grad_norm > m_grad_norm_above)
         hit = "the gradient norm " + std::to_string(r.grad_norm) + " rose above " +
@@ -429,8 +435,13 @@ void Session::publish_layer_stats(long step, float lr) {
             st.act_mean = static_cast<float>(a.sum / a.count);
             st.act_std = static_cast<float>(
                 std::sqrt(std::max(0.0, a.sum_sq / a.count - (a.sum / a.count) * (a.sum / a.count))));
-            if (t == "ReLU" && a.features)
+            if (t == "ReLU" && a.features) {
                 st.dead_fraction = static_cast<float>(a.dead_features) / a.features;
+                if (st.dead_fraction > m_dead_above && m_dead_hit.empty())
+                    m_dead_hit = "layer " + std::to_string(i + 1) + " (ReLU) has " +
+                                 std::to_string(static_cast<int>(100 * st.dead_fraction + 0.5)) +
+                                 "% dead units, above " + std::to_string(m_dead_above);
+            }
             if (sig || tanh_) st.saturated_fraction = static_cast<float>(a.saturated) / a.count;
             fill_histogram(be, m.activation(i), a.min, a.max, st.acts);
         }
