@@ -268,14 +268,7 @@ void Trainer::eval_batch(const Dataset& data, const uint32_t* idx, int n) {
     float* x = host ? xv.data() : m_host_x.data();
     float* y = host && m_target_size == data.target_size() ? yv.data() : m_host_y.data();
     data.gather(idx, n, x, y);
-    if (m_target_size != data.target_size()) {
-        for (int i = n; i-- > 0;) {
-            const int label = static_cast<int>(y[i]);
-            float* row = y + static_cast<size_t>(i) * m_target_size;
-            std::fill(row, row + m_target_size, 0.0f);
-            if (label >= 0 && label < m_target_size) row[label] = 1.0f;
-        }
-    }
+    if (m_target_size != data.target_size()) one_hot_in_place(y, n, m_target_size);
     m_pre.apply(x, n, data.item_shape(), false, 0, 0, m_scratch);
     if (!host) m_be->upload(xv.data(), x, xv.numel());
     if (y != yv.data()) m_be->upload(yv.data(), y, yv.numel());

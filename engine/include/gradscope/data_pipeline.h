@@ -55,6 +55,10 @@ struct Preprocess {
                std::vector<float>& scratch) const;
 };
 
+// Turns n class labels (at y[0..n)) into one-hot rows of width floats, in
+// place (back to front, so each label is read before its row is written).
+void one_hot_in_place(float* y, int n, int width);
+
 // Per-channel mean and 1/std over a dataset (items (C, ...) or (F): one
 // channel per feature for flat items).
 void fit_normalization(const Dataset& data, Preprocess& p);

@@ -54,17 +54,7 @@ void BatchLoader::fill(int slot, const Job& job) {
                                 job.pre->shift.data());
     else
         job.data->gather(job.idx.data(), job.n, x, y);
-    if (ty != m_target) {
-        // One-hot targets for an MSE loss over classes, built back to front
-        // so each label is read before its row is overwritten.
-        for (int i = job.n; i-- > 0;) {
-            const int label = static_cast<int>(y[i]);
-            float* row = y + static_cast<size_t>(i) * m_target;
-            std::fill(row, row + m_target, 0.0f);
-            if (label >= 0 && label < m_target) row[label] = 1.0f;
-        }
-    }
-    // The data's own item shape: its channels, whatever shape the model sees.
+    if (ty != m_target) one_hot_in_place(y, job.n, m_target);  // an MSE loss over classes
     if (!fused)
         job.pre->apply(x, job.n, job.data->item_shape(), job.augment, job.seed, job.step, m_scratch);
 }

@@ -109,6 +109,15 @@ void Preprocess::apply(float* x, int n, const Shape& item, bool augment, uint64_
     }
 }
 
+void one_hot_in_place(float* y, int n, int width) {
+    for (int i = n; i-- > 0;) {
+        const int label = static_cast<int>(y[i]);
+        float* row = y + static_cast<size_t>(i) * width;
+        std::fill(row, row + width, 0.0f);
+        if (label >= 0 && label < width) row[label] = 1.0f;
+    }
+}
+
 void fit_normalization(const Dataset& data, Preprocess& p) {
     const Shape item = data.item_shape();
     const auto [C, plane] = channel_layout(item);

@@ -1,0 +1,186 @@
+// What the session shows beyond the per-step scalars: per-layer statistics
+// (taken on a budget, from backend reductions) and snapshots on request
+// (probe activations, decision grids, confusion matrix, confident mistakes).
+// Both run on the worker thread, between steps.
+#include <algorithm>
+#include <cmath>
+
+#include "gradscope/model.h"
+#include "gradscope/session.h"
+#include "gradscope/trainer.h"
+
+namespace gs {
+
+namespace {
+
+void fill_histogram(Backend& be, const Tensor& t, float lo, float hi, LayerStats::Histogram& h) {
+    if (!(hi > lo)) hi = lo + 1e-6f;
+    h.lo = lo;
+    h.hi = hi;
+    be.histogram(t, lo, hi, LayerStats::kBins, h.counts);
+}
+
+}  // namespace
+
+void Session::publish_layer_stats(long step, float lr) {
+    Model& m = m_trainer->model();
+    Backend& be = m.backend();
+    for (size_t i = 0; i < m.layers_run(); ++i) {
+        Layer& l = m.layer(i);
+        const std::string& t = l.type();
+        LayerStats st;
+        st.step = step;
+        st.layer = static_cast<int>(i);
+        const bool sig = t == "Sigmoid", tanh_ = t == "Tanh";
+        const float lo = sig ? 0.01f : tanh_ ? -0.99f : -INFINITY;
+        const float hi = sig ? 0.99f : tanh_ ? 0.99f : INFINITY;
+        const TensorSummary a = be.summarize(m.activation(i), lo, hi);
+        if (a.count) {
+            st.act_mean = static_cast<float>(a.sum / a.count);
+            st.act_std = static_cast<float>(
+                std::sqrt(std::max(0.0, a.sum_sq / a.count - (a.sum / a.count) * (a.sum / a.count))));
+            if (t == "ReLU" && a.features) {
+                st.dead_fraction = static_cast<float>(a.dead_features) / a.features;
+                if (st.dead_fraction > m_dead_above && m_dead_hit.empty())
+                    m_dead_hit = "layer " + std::to_string(i + 1) + " (ReLU) has " +
+                                 std::to_string(static_cast<int>(100 * st.dead_fraction + 0.5)) +
+                                 "% dead units, above " + std::to_string(m_dead_above);
+            }
+            if (sig || tanh_) st.saturated_fraction = static_cast<float>(a.saturated) / a.count;
+            fill_histogram(be, m.activation(i), a.min, a.max, st.acts);
+        }
+        if (!l.params().empty()) {
+            Param& w = l.params()[0];
+            const TensorSummary ws = be.summarize(w.value, -INFINITY, INFINITY);
+            const TensorSummary gs = be.summarize(w.grad, -INFINITY, INFINITY);
+            st.has_weights = true;
+            st.weight_norm = static_cast<float>(std::sqrt(ws.sum_sq));
+            st.grad_norm = static_cast<float>(std::sqrt(gs.sum_sq));
+            st.grad_mean_abs = gs.count ? static_cast<float>(gs.sum_abs / gs.count) : 0.0f;
+            st.update_ratio = st.weight_norm > 0 ? lr * st.grad_norm / st.weight_norm : 0.0f;
+            fill_histogram(be, w.value, ws.min, ws.max, st.weights);
+            fill_histogram(be, w.grad, gs.min, gs.max, st.grads);
+        }
+        m_stats.push(st);
+    }
+}
+
+std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
+    auto snap = std::make_shared<Snapshot>();
+    Trainer& t = *m_trainer;
+    Model& m = t.model();
+    snap->step = t.global_step();
+    Dataset* eval = t.validation_data() && t.validation_data()->size() ? t.validation_data()
+                    : t.test_data() && t.test_data()->size()            ? t.test_data()
+                                                                       : &t.train_data();
+    const size_t per = eval->item_shape().numel();
+    const int ty = eval->target_size();
+    std::vector<float> x(per * static_cast<size_t>(t.batch_size())),
+        y(static_cast<size_t>(ty) * static_cast<size_t>(t.batch_size()));
+    const size_t L = m.layer_count();
+
+    // Probe: every layer's output for one item.
+    if (eval->size()) {
+        const uint32_t i = static_cast<uint32_t>(std::clamp<long>(q.probe, 0, static_cast<long>(eval->size()) - 1));
+        eval->gather(&i, 1, x.data(), y.data());
+        snap->probe = static_cast<int>(i);
+        snap->probe_label = eval->num_classes() ? static_cast<int>(y[0]) : -1;
+        t.forward_items(*eval, &i, 1);
+        for (size_t l = 0; l < L; ++l) {
+            snap->probe_shapes.push_back(m.layer(l).out_shape().to_vector());
+            snap->probe_activations.push_back(m.activation(l).to_host());
+        }
+    }
+
+    // Decision grid over the plane of a 2-input model.
+    if (q.grid > 0 && t.train_data().item_shape().numel() == 2) {
+        Dataset& train = t.train_data();
+        float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+        const size_t n = std::min<size_t>(train.size(), 100000);
+        for (size_t first = 0; first < n; first += static_cast<size_t>(t.batch_size())) {
+            const int k = static_cast<int>(std::min<size_t>(n - first, t.batch_size()));
+            std::vector<uint32_t> idx(static_cast<size_t>(k));
+            for (int j = 0; j < k; ++j) idx[static_cast<size_t>(j)] = static_cast<uint32_t>(first + j);
+            train.gather(idx.data(), k, x.data(), y.data());
+            for (int j = 0; j < k; ++j)
+                for (int d = 0; d < 2; ++d) {
+                    lo[d] = std::min(lo[d], x[static_cast<size_t>(j) * 2 + d]);
+                    hi[d] = std::max(hi[d], x[static_cast<size_t>(j) * 2 + d]);
+                }
+        }
+        const int g = q.grid;
+        snap->grid = g;
+        for (int d = 0; d < 2; ++d) {
+            const float margin = 0.1f * std::max(hi[d] - lo[d], 1e-3f);
+            snap->lo[d] = lo[d] - margin;
+            snap->hi[d] = hi[d] + margin;
+        }
+        snap->grid_units.resize(L);
+        for (size_t l = 0; l < L; ++l)
+            if (m.layer(l).out_shape().rank == 1)
+                snap->grid_units[l].assign(static_cast<size_t>(m.layer(l).out_shape()[0]),
+                                           std::vector<float>(static_cast<size_t>(g) * g));
+        const size_t cells = static_cast<size_t>(g) * g;
+        std::vector<float> pts;
+        for (size_t first = 0; first < cells; first += static_cast<size_t>(t.batch_size())) {
+            const int k = static_cast<int>(std::min<size_t>(cells - first, t.batch_size()));
+            pts.resize(static_cast<size_t>(k) * 2);
+            for (int j = 0; j < k; ++j) {
+                const size_t c = first + static_cast<size_t>(j);
+                const float fx = (static_cast<float>(c % g) + 0.5f) / g, fy = (static_cast<float>(c / g) + 0.5f) / g;
+                pts[static_cast<size_t>(j) * 2] = snap->lo[0] + fx * (snap->hi[0] - snap->lo[0]);
+                pts[static_cast<size_t>(j) * 2 + 1] = snap->lo[1] + fy * (snap->hi[1] - snap->lo[1]);
+            }
+            t.forward_raw(pts.data(), k);
+            for (size_t l = 0; l < L; ++l) {
+                auto& units = snap->grid_units[l];
+                if (units.empty()) continue;
+                const std::vector<float> a = m.activation(l).to_host();
+                const size_t u_count = units.size();
+                for (int j = 0; j < k; ++j)
+                    for (size_t u = 0; u < u_count; ++u)
+                        units[u][first + static_cast<size_t>(j)] = a[static_cast<size_t>(j) * u_count + u];
+            }
+        }
+    }
+
+    // Confusion matrix and the most confident mistakes.
+    const int K = eval->num_classes();
+    if (q.confusion && K >= 2 && eval->size()) {
+        snap->classes = K;
+        snap->confusion.assign(static_cast<size_t>(K) * K, 0);
+        const std::vector<float> out = t.predict(*eval, 0, eval->size());
+        const size_t outs = out.size() / eval->size();
+        for (size_t first = 0; first < eval->size(); first += static_cast<size_t>(t.batch_size())) {
+            const int k = static_cast<int>(std::min<size_t>(eval->size() - first, t.batch_size()));
+            std::vector<uint32_t> idx(static_cast<size_t>(k));
+            for (int j = 0; j < k; ++j) idx[static_cast<size_t>(j)] = static_cast<uint32_t>(first + j);
+            eval->gather(idx.data(), k, x.data(), y.data());
+            for (int j = 0; j < k; ++j) {
+                const size_t item = first + static_cast<size_t>(j);
+                const float* o = out.data() + item * outs;
+                int pred = 0;
+                float conf;
+                if (outs == 1) {
+                    pred = o[0] > 0.5f ? 1 : 0;
+                    conf = pred ? o[0] : 1.0f - o[0];
+                } else {
+                    for (size_t c = 1; c < outs; ++c)
+                        if (o[c] > o[pred]) pred = static_cast<int>(c);
+                    conf = o[pred];
+                }
+                const int label = static_cast<int>(y[static_cast<size_t>(j) * ty]);
+                if (label < 0 || label >= K || pred >= K) continue;
+                ++snap->confusion[static_cast<size_t>(label) * K + pred];
+                if (pred != label) snap->mistakes.push_back({static_cast<int>(item), label, pred, conf});
+            }
+        }
+        std::sort(snap->mistakes.begin(), snap->mistakes.end(),
+                  [](const Snapshot::Mistake& a, const Snapshot::Mistake& b) { return a.confidence > b.confidence; });
+        if (snap->mistakes.size() > static_cast<size_t>(std::max(0, q.misclassified)))
+            snap->mistakes.resize(static_cast<size_t>(std::max(0, q.misclassified)));
+    }
+    return snap;
+}
+
+}  // namespace gs
