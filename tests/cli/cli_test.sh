@@ -36,6 +36,16 @@ out=$("$gt" train spiral-tanh -e 2 --log "$tmp/run" 2>&1); rc=$?
 check "a run log is written" 0 $rc '"type":"run"' "$(head -c 200 "$tmp/run/run.jsonl" 2>/dev/null)"
 check "the epoch CSV is written" 0 $rc "epoch,step,seconds" "$(cat "$tmp/run/epochs.csv" 2>/dev/null)"
 
+# Ctrl-C: pauses, saves a checkpoint, exits with 130; the checkpoint resumes.
+"$gt" train spiral-tanh -e 100000 --checkpoint "$tmp/int.safetensors" > "$tmp/int.txt" 2>&1 &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "Ctrl-C exits with 130" 130 $rc "checkpoint saved to $tmp/int.safetensors" "$(cat "$tmp/int.txt")"
+out=$("$gt" train spiral-tanh -e 1 --resume "$tmp/int.safetensors" 2>&1); check "the interrupted run resumes" 0 $? "resumed from" "$out"
+
 if [ -d /usr/share/datasets/fashion-mnist ]; then
     out=$("$gt" data info fashion-mnist 2>&1); check "data info fashion-mnist" 0 $? "60000 items of 1x28x28" "$out"
 fi

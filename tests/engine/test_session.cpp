@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <thread>
 
 #include "gradscope/presets.h"
@@ -341,6 +342,52 @@ TEST(Session, SnapshotsOnRequest) {
     ASSERT_TRUE(s->step(5));
     settle(*s);
     EXPECT_EQ(s->steps_done(), 205);
+}
+
+TEST(Session, ResumeEqualsTheUninterruptedRunBitForBit) {
+    const std::string ckpt = testing::TempDir() + "gs_session_resume.safetensors";
+    SessionOptions o;
+    o.epochs = 3;
+    auto whole = make_session("spiral-tanh", o);
+    ASSERT_TRUE(whole->start());
+    settle(*whole);
+    TelemetryStore all;
+    whole->drain(all);
+    ASSERT_EQ(all.loss().total_added(), 75u);
+
+    auto first = make_session("spiral-tanh", o);
+    ASSERT_TRUE(first->step(37));  // mid-epoch
+    settle(*first);
+    ASSERT_TRUE(first->save_checkpoint(ckpt));
+    settle(*first);
+    o.resume_from = ckpt;
+    auto second = make_session("spiral-tanh", o);
+    EXPECT_EQ(second->steps_done(), 37);
+    ASSERT_TRUE(second->start());
+    settle(*second);
+    TelemetryStore rest;
+    second->drain(rest);
+    auto a = all.loss().points(), b = rest.loss().points();
+    ASSERT_EQ(b.size(), 75u - 37u);
+    for (size_t i = 0; i < b.size(); ++i) {
+        EXPECT_EQ(b[i].x, a[37 + i].x);
+        EXPECT_EQ(b[i].mean, a[37 + i].mean) << "step " << b[i].x;
+    }
+    std::remove(ckpt.c_str());
+}
+
+TEST(Session, EarlyStoppingAfterEpochsWithoutImprovement) {
+    SessionOptions o;
+    o.early_stop_patience = 2;
+    ModelSpec spec = load_preset("spiral-tanh");
+    spec.optimizer.lr = 1e-12f;  // the validation loss cannot improve measurably
+    Session s(spec, prepare_data(spec), cpu_backend(), o);
+    ASSERT_TRUE(s.start());
+    settle(s);
+    EXPECT_EQ(s.state(), SessionState::Stopped);
+    EXPECT_EQ(s.last_break().kind, "early-stop");
+    // Epoch 1 sets the best; epochs 2 and 3 fail to beat it.
+    EXPECT_LE(s.steps_done(), 3 * 25);
 }
 
 TEST(Session, DestroyingARunningSessionStopsIt) {
