@@ -122,7 +122,8 @@ double real_data_cost(const Case& c, const Options& o) {
 
 // The same training in a Session with every telemetry stream on at its
 // default rate (per-step records, per-layer statistics on their budget, a
-// consumer draining 10 times a second) against a bare Trainer loop, in
+// consumer draining 10 times a second and asking for a full snapshot each
+// time) against a bare Trainer loop, in
 // alternating windows: what watching costs, in percent.
 double telemetry_overhead(const Case& c, const Options& o) {
     auto bare = make_trainer(c, o, false);
@@ -147,6 +148,8 @@ double telemetry_overhead(const Case& c, const Options& o) {
         while (Clock::now() < end) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
             session.drain(store);
+            session.request_snapshot();  // ten a second, with every part
+            auto snap = session.latest_snapshot();
         }
         session.pause();
         session.wait_until_settled(10);

@@ -149,6 +149,7 @@ void Trainer::queue_next() {
     const uint64_t place = static_cast<uint64_t>(m_queued_epoch) * m_train->size() + m_queued_cursor;
     m_loader->prepare(*m_train, m_order.data() + m_queued_cursor, n, m_pre, true,
                       m_model.spec().seed, place);
+    m_next_batch.assign(m_order.data() + m_queued_cursor, m_order.data() + m_queued_cursor + n);
     m_queued_cursor += static_cast<size_t>(n);
 }
 
@@ -172,6 +173,7 @@ StepResult Trainer::step() {
     Tensor x, y;
     m_loader->take(x, y);
     const int n = x.dim(0);
+    std::swap(m_last_batch, m_next_batch);
     queue_next();  // the next batch is assembled while this one trains
 
     PassContext ctx{true, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};

@@ -181,6 +181,16 @@ TEST(Session, NonFiniteInTheForwardPassNamesTheLayer) {
     EXPECT_EQ(k.message,
               "a non-finite value appeared in the forward pass at layer 1 (Dense), step 1 "
               "(epoch 1); the weights are as before that batch — lower the learning rate?");
+    // The batch is kept: all four items, among them the one with the infinity.
+    ASSERT_EQ(k.batch.size(), 4u);
+    ASSERT_EQ(k.batch_inputs.size(), 8u);
+    int infinite = 0;
+    for (size_t i = 0; i < 4; ++i)
+        if (std::isinf(k.batch_inputs[2 * i])) {
+            ++infinite;
+            EXPECT_EQ(k.batch[i], 2u);  // item 2 of the hand-made set
+        }
+    EXPECT_EQ(infinite, 1);
 }
 
 TEST(Session, NonFiniteInTheBackwardPassNamesTheLayer) {
@@ -338,10 +348,18 @@ TEST(Session, SnapshotsOnRequest) {
     for (size_t i = 1; i < snap->mistakes.size(); ++i)
         EXPECT_GE(snap->mistakes[i - 1].confidence, snap->mistakes[i].confidence);
     for (const auto& m : snap->mistakes) EXPECT_NE(m.label, m.predicted);
+    EXPECT_EQ(snap->confusion_step, 200);  // from the last epoch's validation
+    // A fresh pass on request, after more steps.
+    ASSERT_TRUE(s->step(3));
+    settle(*s);
+    q.fresh_confusion = true;
+    ASSERT_TRUE(s->request_snapshot(q));
+    settle(*s);
+    EXPECT_EQ(s->latest_snapshot()->confusion_step, 203);
     // Training goes on from where it was.
     ASSERT_TRUE(s->step(5));
     settle(*s);
-    EXPECT_EQ(s->steps_done(), 205);
+    EXPECT_EQ(s->steps_done(), 208);
 }
 
 TEST(Session, ResumeEqualsTheUninterruptedRunBitForBit) {

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 #include <thread>
 
 #include "gradscope/backend.h"
@@ -62,12 +63,21 @@ struct SessionOptions {
 
 // Why the run paused or stopped on its own.
 struct BreakInfo {
+    BreakInfo() = default;
+    BreakInfo(std::string k, std::string l, std::string p, long s, int e, std::string m)
+        : kind(std::move(k)), layer(std::move(l)), pass(std::move(p)), step(s), epoch(e),
+          message(std::move(m)) {}
     std::string kind;    // "nonfinite", "condition", "finished", "early-stop", "error"
     std::string layer;   // "layer 3 (Dense)" where known
     std::string pass;    // "forward" or "backward"
     long step = 0;
     int epoch = 0;
     std::string message;  // for people
+    // For a non-finite value: the batch that produced it, kept for
+    // inspection: its items' places in the training split, their inputs
+    // (items x item size, as the dataset gives them) and targets.
+    std::vector<uint32_t> batch;
+    std::vector<float> batch_inputs, batch_targets;
 };
 
 class Session {
@@ -126,6 +136,8 @@ private:
         SnapshotRequest snapshot;
     };
     std::shared_ptr<Snapshot> make_snapshot(const SnapshotRequest& q);
+    void compute_confusion(int max_mistakes);  // into m_confusion
+    Snapshot m_confusion;  // worker-only: the last confusion matrix and mistakes
     mutable std::mutex m_snap_mutex;  // guards only the pointer below
     std::shared_ptr<const Snapshot> m_snapshot;
     CommandResult refuse(const std::string& why);

@@ -73,8 +73,12 @@ struct LayerStats {
 struct SnapshotRequest {
     int probe = 0;          // item of the validation (else test, else training) split
     int grid = 64;          // decision grid resolution for 2-input models (0: none)
-    bool confusion = true;  // confusion matrix and misclassified items
-    int misclassified = 16; // how many of the most confident mistakes
+    // The confusion matrix and the most confident mistakes come from the last
+    // validation pass (every epoch end); fresh_confusion makes a new pass now
+    // (costly on large splits: ask for it on demand, not ten times a second).
+    bool confusion = true;
+    bool fresh_confusion = false;
+    int misclassified = 16;  // how many of the most confident mistakes
 };
 
 // The answer: each part is empty where it does not apply.
@@ -91,7 +95,9 @@ struct Snapshot {
     int grid = 0;
     float lo[2] = {0, 0}, hi[2] = {0, 0};
     std::vector<std::vector<std::vector<float>>> grid_units;  // [layer][unit][grid*grid]
-    // On the validation split (else the test split): counts[true * classes + predicted].
+    // On the validation split (else the test split): counts[true * classes + predicted],
+    // as of confusion_step.
+    long confusion_step = -1;
     int classes = 0;
     std::vector<uint32_t> confusion;
     struct Mistake {

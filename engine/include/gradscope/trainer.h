@@ -88,6 +88,8 @@ public:
     // and skips the update when there is one (a breakpoint). Costs one pass
     // over the gradients per step.
     void set_check_finite(bool on) { m_check_finite = on; }
+    // The training-split items of the last step's batch, in batch order.
+    const std::vector<uint32_t>& last_batch() const { return m_last_batch; }
     // Whether the next step measures the global gradient norm (a pass over
     // every gradient), which check_finite then also checks (the loss is
     // checked every step for free); and how long the last one took.
@@ -124,6 +126,7 @@ private:
     size_t m_queued_cursor = 0;
     int m_order_epoch = -1;  // the epoch m_order is the shuffle of
     std::vector<uint32_t> m_order;
+    std::vector<uint32_t> m_next_batch, m_last_batch;  // items of the queued / last batch
     std::unique_ptr<BatchLoader> m_loader;
     // Evaluation stages its batches here, apart from the training loader.
     Tensor m_ex, m_ey;

@@ -144,11 +144,38 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
         }
     }
 
-    // Confusion matrix and the most confident mistakes.
+    // Confusion matrix and mistakes: from the last validation pass, or a new one.
+    if (q.confusion) {
+        if (q.fresh_confusion || m_confusion.confusion_step < 0) compute_confusion(q.misclassified);
+        snap->confusion_step = m_confusion.confusion_step;
+        snap->classes = m_confusion.classes;
+        snap->confusion = m_confusion.confusion;
+        snap->mistakes.assign(m_confusion.mistakes.begin(),
+                              m_confusion.mistakes.begin() +
+                                  std::min<long>(static_cast<long>(m_confusion.mistakes.size()),
+                                                 std::max(0, q.misclassified)));
+    }
+    return snap;
+}
+
+
+// One pass over the validation split (else the test split): the confusion
+// matrix and the most confident mistakes, kept for the snapshots that follow.
+void Session::compute_confusion(int max_mistakes) {
+    Trainer& t = *m_trainer;
+    Dataset* eval = t.validation_data() && t.validation_data()->size() ? t.validation_data()
+                    : t.test_data() && t.test_data()->size()            ? t.test_data()
+                                                                       : &t.train_data();
+    const size_t per = eval->item_shape().numel();
+    const int ty = eval->target_size();
+    std::vector<float> x(per * static_cast<size_t>(t.batch_size())),
+        y(static_cast<size_t>(ty) * static_cast<size_t>(t.batch_size()));
+    m_confusion = Snapshot{};
+    m_confusion.confusion_step = t.global_step();
     const int K = eval->num_classes();
-    if (q.confusion && K >= 2 && eval->size()) {
-        snap->classes = K;
-        snap->confusion.assign(static_cast<size_t>(K) * K, 0);
+    if (K >= 2 && eval->size()) {
+        m_confusion.classes = K;
+        m_confusion.confusion.assign(static_cast<size_t>(K) * K, 0);
         const std::vector<float> out = t.predict(*eval, 0, eval->size());
         const size_t outs = out.size() / eval->size();
         for (size_t first = 0; first < eval->size(); first += static_cast<size_t>(t.batch_size())) {
@@ -171,16 +198,15 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
                 }
                 const int label = static_cast<int>(y[static_cast<size_t>(j) * ty]);
                 if (label < 0 || label >= K || pred >= K) continue;
-                ++snap->confusion[static_cast<size_t>(label) * K + pred];
-                if (pred != label) snap->mistakes.push_back({static_cast<int>(item), label, pred, conf});
+                ++m_confusion.confusion[static_cast<size_t>(label) * K + pred];
+                if (pred != label) m_confusion.mistakes.push_back({static_cast<int>(item), label, pred, conf});
             }
         }
-        std::sort(snap->mistakes.begin(), snap->mistakes.end(),
+        std::sort(m_confusion.mistakes.begin(), m_confusion.mistakes.end(),
                   [](const Snapshot::Mistake& a, const Snapshot::Mistake& b) { return a.confidence > b.confidence; });
-        if (snap->mistakes.size() > static_cast<size_t>(std::max(0, q.misclassified)))
-            snap->mistakes.resize(static_cast<size_t>(std::max(0, q.misclassified)));
+        if (m_confusion.mistakes.size() > static_cast<size_t>(std::max(0, max_mistakes)))
+            m_confusion.mistakes.resize(static_cast<size_t>(std::max(0, max_mistakes)));
     }
-    return snap;
 }
 
 }  // namespace gs

@@ -275,6 +275,7 @@ void Session::apply(const Command& c) {
             m_bad_epochs = 0;
             m_next_stats_step = 1;
             m_next_check_step = 1;
+            m_confusion = Snapshot{};
             e = {0, "reset", "", 0, "re-initialized from the seed"};
             break;
         case Command::Hyper: {
@@ -349,6 +350,12 @@ void Session::train_one() {
                     "a non-finite value appeared in the " + pass + " pass at " + layer + ", step " +
                         std::to_string(r.step + 1) + " (epoch " + std::to_string(r.epoch + 1) +
                         "); the weights are as before that batch — lower the learning rate?"};
+        b.batch = m_trainer->last_batch();
+        Dataset& train = m_trainer->train_data();
+        b.batch_inputs.resize(b.batch.size() * train.item_shape().numel());
+        b.batch_targets.resize(b.batch.size() * static_cast<size_t>(train.target_size()));
+        train.gather(b.batch.data(), static_cast<int>(b.batch.size()), b.batch_inputs.data(),
+                     b.batch_targets.data());
         EventRecord e{r.step, "breakpoint", "nonfinite", 0, b.message};
         publish(e);
         if (m_log) m_log->write(e);
@@ -418,6 +425,7 @@ void Session::end_epoch() {
     Dataset* v = m_trainer->validation_data() ? m_trainer->validation_data() : m_trainer->test_data();
     if (v && v->size()) {
         EvalResult ev = m_trainer->evaluate(*v);
+        if (v->num_classes() >= 2) compute_confusion(64);  // for the snapshots of this epoch
         e.has_validation = true;
         e.val_loss = static_cast<float>(ev.loss);
         e.val_accuracy = static_cast<float>(ev.accuracy);
