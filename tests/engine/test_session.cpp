@@ -408,6 +408,22 @@ TEST(Session, EarlyStoppingAfterEpochsWithoutImprovement) {
     EXPECT_LE(s.steps_done(), 3 * 25);
 }
 
+TEST(Session, ValidatesEveryNStepsWhenAsked) {
+    SessionOptions o;
+    o.validate_every = 10;
+    auto s = make_session("spiral-tanh", o);
+    ASSERT_TRUE(s->step(35));
+    settle(*s);
+    TelemetryStore t;
+    s->drain(t);
+    std::vector<long> at;
+    for (const auto& e : t.events())
+        if (e.kind == "validation") at.push_back(e.step);
+    EXPECT_EQ(at, (std::vector<long>{10, 20, 30}));
+    ASSERT_EQ(t.epochs().size(), 1u);  // and at the end of epoch 1 (step 25)
+    EXPECT_TRUE(t.epochs()[0].has_validation);
+}
+
 TEST(Session, DestroyingARunningSessionStopsIt) {
     auto s = make_session();
     ASSERT_TRUE(s->start());
