@@ -13,6 +13,18 @@ namespace gs {
 
 namespace {
 
+// Where snapshots look: the validation split, else the test split, else the
+// training split.
+Dataset* eval_split(Trainer& t) {
+    if (t.validation_data() && t.validation_data()->size()) return t.validation_data();
+    if (t.test_data() && t.test_data()->size()) return t.test_data();
+    return &t.train_data();
+}
+
+}  // namespace
+
+namespace {
+
 void fill_histogram(Backend& be, const Tensor& t, float lo, float hi, LayerStats::Histogram& h) {
     if (!(hi > lo)) hi = lo + 1e-6f;
     h.lo = lo;
@@ -70,9 +82,7 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
     Trainer& t = *m_trainer;
     Model& m = t.model();
     snap->step = t.global_step();
-    Dataset* eval = t.validation_data() && t.validation_data()->size() ? t.validation_data()
-                    : t.test_data() && t.test_data()->size()            ? t.test_data()
-                                                                       : &t.train_data();
+    Dataset* eval = eval_split(t);
     const size_t per = eval->item_shape().numel();
     const int ty = eval->target_size();
     std::vector<float> x(per * static_cast<size_t>(t.batch_size())),
@@ -163,9 +173,7 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
 // matrix and the most confident mistakes, kept for the snapshots that follow.
 void Session::compute_confusion(int max_mistakes) {
     Trainer& t = *m_trainer;
-    Dataset* eval = t.validation_data() && t.validation_data()->size() ? t.validation_data()
-                    : t.test_data() && t.test_data()->size()            ? t.test_data()
-                                                                       : &t.train_data();
+    Dataset* eval = eval_split(t);
     const size_t per = eval->item_shape().numel();
     const int ty = eval->target_size();
     std::vector<float> x(per * static_cast<size_t>(t.batch_size())),
