@@ -11,8 +11,12 @@
 
 #include "gradscope/data_files.h"
 #include "gradscope/error.h"
+#include "data/messages.h"
 
 namespace gs {
+
+using data_detail::listing;
+using data_detail::with_commas;
 
 namespace fs = std::filesystem;
 
@@ -25,14 +29,6 @@ constexpr int kClasses = 10;
 constexpr size_t kMaxBatchBytes = 100000 * kRecord;
 constexpr size_t kMaxMetaBytes = 64 * 1024;
 
-std::string with_commas(uint64_t v) {
-    std::string digits = std::to_string(v), out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 std::vector<std::string> standard_classes() {
     return {"airplane", "automobile", "bird",  "cat",  "deer",
@@ -72,19 +68,6 @@ void append_records(const uint8_t* data, size_t size, const std::string& path,
     }
 }
 
-std::string listing(const fs::path& dir) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-        names.push_back(it->path().filename().string());
-    if (names.empty()) return "it is empty";
-    std::sort(names.begin(), names.end());
-    constexpr size_t kShown = 20;
-    std::string s = "it holds ";
-    for (size_t i = 0; i < names.size() && i < kShown; ++i) s += (i ? ", " : "") + names[i];
-    if (names.size() > kShown) s += " and " + std::to_string(names.size() - kShown) + " more";
-    return s;
-}
 
 fs::path find_batch(const fs::path& dir, const std::string& name) {
     std::error_code ec;

@@ -22,8 +22,12 @@
 
 #include "gradscope/data_files.h"
 #include "gradscope/error.h"
+#include "data/messages.h"
 
 namespace gs {
+
+using data_detail::listing;
+using data_detail::with_commas;
 
 namespace {
 
@@ -39,14 +43,6 @@ struct Cell {
     std::string text;  // unquoted and, unless it was quoted, trimmed of spaces
 };
 
-std::string with_commas(uint64_t v) {
-    std::string digits = std::to_string(v), out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 // Text from a cell or a header for a message: control bytes escaped, long
 // text cut short.

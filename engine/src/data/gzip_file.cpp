@@ -16,20 +16,16 @@
 
 #include "gradscope/data_files.h"
 #include "gradscope/error.h"
+#include "data/messages.h"
 
 namespace gs {
+
+using data_detail::listing;
+using data_detail::with_commas;
 
 namespace {
 
 // 1234567 -> "1,234,567"
-std::string with_commas(uint64_t v) {
-    std::string digits = std::to_string(v), out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 [[noreturn]] void too_large(const std::string& path, size_t max_bytes, bool compressed) {
     throw Error("'" + path + "': more than " + with_commas(max_bytes) + " bytes" +

@@ -13,8 +13,12 @@
 
 #include "gradscope/data_files.h"
 #include "gradscope/error.h"
+#include "data/messages.h"
 
 namespace gs {
+
+using data_detail::listing;
+using data_detail::with_commas;
 
 namespace fs = std::filesystem;
 
@@ -32,14 +36,6 @@ uint32_t be32(const uint8_t* p) {
     return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
 
-std::string with_commas(uint64_t v) {
-    std::string digits = std::to_string(v), out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 std::string hex32(uint32_t v) {
     static const char* const kDigits = "0123456789ABCDEF";
@@ -110,20 +106,6 @@ std::vector<std::string> numbered_names(int n) {
     return names;
 }
 
-// The names in a directory, sorted, for an error saying what is there.
-std::string listing(const fs::path& dir) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-        names.push_back(it->path().filename().string());
-    if (names.empty()) return "it is empty";
-    std::sort(names.begin(), names.end());
-    constexpr size_t kShown = 20;
-    std::string s = "it holds ";
-    for (size_t i = 0; i < names.size() && i < kShown; ++i) s += (i ? ", " : "") + names[i];
-    if (names.size() > kShown) s += " and " + std::to_string(names.size() - kShown) + " more";
-    return s;
-}
 
 // dir/base, or the same with ".gz", or with the dot spelling some copies use
 // ("train-images.idx3-ubyte").
