@@ -12,7 +12,8 @@ source scripts/setup.sh
 if [ "${1:-}" = "--tsan" ]; then
   shift
   GS_BUILD="$PWD/build-tsan"
-  gs_setup -DGRADSCOPE_TESTS=ON -DGRADSCOPE_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  gs_setup -DGRADSCOPE_TESTS=ON -DGRADSCOPE_CUDA=OFF -DGRADSCOPE_STUDIO=OFF -DGRADSCOPE_MONITOR=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DCMAKE_CXX_FLAGS=-fsanitize=thread -fno-omit-frame-pointer"
   gs_build --target test_session test_telemetry test_data_pipeline
   # libgomp is not instrumented: one OpenMP thread keeps its barriers out of

@@ -13,6 +13,9 @@ GS_PACKAGES=(
   nlohmann-json3-dev zlib1g-dev libcli11-dev libstb-dev
   libgtest-dev libbenchmark-dev
   dataset-fashion-mnist               # real data for tests and benchmarks
+  qt6-base-dev qt6-base-dev-tools libqcustomplot-dev   # the studio (Qt 6 + QCustomPlot)
+  libimgui-dev libglfw3-dev           # the monitor (Dear ImGui on GLFW + OpenGL 3)
+  xvfb xauth libgl1-mesa-dri          # screenshots and GUI tests without a display
 )
 
 gs_install_packages() {
@@ -41,7 +44,8 @@ gs_install_packages() {
 gs_setup() {
   gs_install_packages
   if [ ! -f "$GS_BUILD/CMakeCache.txt" ]; then
-    cmake -S "$GS_ROOT" -B "$GS_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+    cmake -S "$GS_ROOT" -B "$GS_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DGRADSCOPE_STUDIO=ON -DGRADSCOPE_MONITOR=ON "$@"
   elif [ $# -gt 0 ]; then
     cmake "$GS_BUILD" "$@" >/dev/null
   fi

@@ -62,6 +62,7 @@ struct LayerStats {
     float weight_norm = 0;    // L2 norm of the weights (first parameter)
     float grad_norm = 0;      // L2 norm of their gradient
     float grad_mean_abs = 0;  // mean |gradient|
+    float grad_max_abs = 0;   // max |gradient|
     float update_ratio = 0;   // lr * |gradient| / |weights|: the relative size of a plain step
     float act_mean = 0, act_std = 0;  // of the layer's output over the batch
     float dead_fraction = -1;       // after ReLU-like layers: outputs <= 0 for every item

@@ -12,7 +12,17 @@ Backend& cpu_backend() {
     return backend;
 }
 
-std::vector<std::string> available_backends() { return {"cpu"}; }
+std::vector<BackendInfo> probe_backends() {
+    return {BackendInfo{"cpu", "CPU (oneDNN)", true, ""},
+            BackendInfo{"cuda", "CUDA", false, "this build has no CUDA backend"}};
+}
+
+std::vector<std::string> available_backends() {
+    std::vector<std::string> names;
+    for (const auto& b : probe_backends())
+        if (b.usable) names.push_back(b.name);
+    return names;
+}
 
 Backend& backend_by_name(const std::string& name) {
     if (name == "cpu") return cpu_backend();

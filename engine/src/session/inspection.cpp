@@ -69,6 +69,7 @@ void Session::publish_layer_stats(long step, float lr) {
             st.weight_norm = static_cast<float>(std::sqrt(ws.sum_sq));
             st.grad_norm = static_cast<float>(std::sqrt(gs.sum_sq));
             st.grad_mean_abs = gs.count ? static_cast<float>(gs.sum_abs / gs.count) : 0.0f;
+            st.grad_max_abs = std::max(std::abs(gs.min), std::abs(gs.max));
             st.update_ratio = st.weight_norm > 0 ? lr * st.grad_norm / st.weight_norm : 0.0f;
             fill_histogram(be, w.value, ws.min, ws.max, st.weights);
             fill_histogram(be, w.grad, gs.min, gs.max, st.grads);
