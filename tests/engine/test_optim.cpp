@@ -187,6 +187,29 @@ TEST(Adam, ThreeStepsWithBiasCorrection) {
     EXPECT_EQ(opt.steps_taken(), 3);
 }
 
+TEST(Optimizer, SwitchingFromSgdToAdamStartsAdamFromZeroState) {
+    Param w = make_param("w", {1.0f, -2.0f});
+    gs::Optimizer opt(spec_of("sgd"), be());
+    opt.attach({{"w", &w}});
+    set_grad(w, {0.5f, -0.25f});
+    opt.step(0.1f);  // sgd: w = (0.95, -1.975)
+    expect_values(w.value, {0.95, -1.975});
+    OptimizerSpec adam = spec_of("adam");
+    opt.set_spec(adam);
+    EXPECT_EQ(opt.spec().type, "adam");
+    EXPECT_EQ(opt.steps_taken(), 0);
+    // Adam's first step from zero moments, bias-corrected: m_hat = g,
+    // v_hat = g^2, so each weight moves by lr * g / (|g| + eps) = lr * sign(g).
+    set_grad(w, {2.0f, -4.0f});
+    opt.step(0.01f);
+    expect_values(w.value, {0.95 - 0.01, -1.975 + 0.01}, 1e-6, 1e-7);
+    const auto state = opt.named_state();
+    ASSERT_EQ(state.size(), 2u);
+    EXPECT_EQ(state[0].first, "w.exp_avg");
+    EXPECT_EQ(state[1].first, "w.exp_avg_sq");
+    EXPECT_THROW(opt.set_spec(spec_of("lbfgs")), gs::Error);
+}
+
 TEST(Adam, EpsIsAddedAfterBiasCorrectingTheSecondMoment) {
     // With eps = 0.1 the placement matters: PyTorch adds eps to sqrt(v)/sqrt(1-b2^t).
     OptimizerSpec s = spec_of("adam");

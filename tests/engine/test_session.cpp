@@ -129,6 +129,36 @@ TEST(Session, LearningRateChangeTakesEffectAtTheNextStep) {
     EXPECT_TRUE(recorded);
 }
 
+TEST(Session, OptimizerChangeTakesEffectAtTheNextStep) {
+    auto s = make_session();
+    ASSERT_TRUE(s->step(5));
+    settle(*s);
+    gs::OptimizerSpec adam;
+    adam.type = "adam";
+    adam.lr = 0.01f;
+    ASSERT_TRUE(s->set_optimizer(adam));
+    ASSERT_TRUE(s->step(20));
+    settle(*s);
+    TelemetryStore t;
+    s->drain(t);
+    EXPECT_EQ(s->state(), gs::SessionState::Paused);
+    auto lr = t.lr().points();
+    ASSERT_EQ(lr.size(), 25u);
+    EXPECT_FLOAT_EQ(lr[4].mean, 0.03f);
+    EXPECT_FLOAT_EQ(lr[5].mean, 0.01f);
+    for (const auto& p : t.loss().points()) EXPECT_TRUE(std::isfinite(p.mean));
+    bool recorded = false;
+    for (const auto& e : t.events())
+        recorded = recorded || (e.kind == "hyperparameter" && e.name == "optimizer" &&
+                                e.text == "optimizer set to adam");
+    EXPECT_TRUE(recorded);
+    gs::OptimizerSpec bad;
+    bad.type = "lbfgs";
+    const auto r = s->set_optimizer(bad);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.reason, "unknown optimizer 'lbfgs'; use sgd, adam, adamw or rmsprop");
+}
+
 TEST(Session, FinishesAfterItsEpochs) {
     SessionOptions o;
     o.epochs = 2;

@@ -33,6 +33,9 @@ public:
     // Every state tensor, named "<param name>.<state>" (e.g. "layers.0.weight.m").
     std::vector<std::pair<std::string, Tensor*>> named_state();
     void reset_state();
+    // Switches to another optimizer (type and hyperparameters) between steps;
+    // the state starts again from zero. Throws gs::Error for an unknown type.
+    void set_spec(const OptimizerSpec& spec);
 
 private:
     struct Slot {

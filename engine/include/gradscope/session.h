@@ -99,6 +99,9 @@ public:
     // next step and recorded as an event.
     CommandResult set_hyperparameter(const std::string& name, double value);
     CommandResult set_schedule(const ScheduleSpec& schedule);
+    // Another optimizer (type and every hyperparameter), applied before the
+    // next step; its state (momentum, moments) starts from zero.
+    CommandResult set_optimizer(const OptimizerSpec& optimizer);
     // Pauses the run after a step whose loss ("loss_above") or global
     // gradient norm ("grad_norm_above") exceeds the threshold, or when a
     // ReLU layer's dead fraction ("dead_fraction_above", checked whenever the
@@ -127,12 +130,13 @@ public:
 
 private:
     struct Command {
-        enum Kind { Reset, Hyper, Schedule, Checkpoint, Breakpoint, Snapshot } kind = Reset;
+        enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
         std::string name;
         double value = 0;
         ScheduleSpec schedule;
+        OptimizerSpec optimizer;
         SnapshotRequest snapshot;
     };
     std::shared_ptr<Snapshot> make_snapshot(const SnapshotRequest& q);

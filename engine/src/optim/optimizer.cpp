@@ -9,10 +9,23 @@
 
 namespace gs {
 
-Optimizer::Optimizer(const OptimizerSpec& spec, Backend& backend) : m_spec(spec), m_be(&backend) {
-    const std::string& t = spec.type;
+namespace {
+void check_type(const std::string& t) {
     if (t != "sgd" && t != "adam" && t != "adamw" && t != "rmsprop")
         throw Error("unknown optimizer '" + t + "'; use sgd, adam, adamw or rmsprop");
+}
+}  // namespace
+
+Optimizer::Optimizer(const OptimizerSpec& spec, Backend& backend) : m_spec(spec), m_be(&backend) {
+    check_type(spec.type);
+}
+
+void Optimizer::set_spec(const OptimizerSpec& spec) {
+    check_type(spec.type);
+    m_spec = spec;
+    for (auto& s : m_slots)
+        if (m_spec.type != "sgd" && !s.s2.defined()) s.s2 = Tensor(*m_be, s.param->value.shape());
+    reset_state();
 }
 
 void Optimizer::attach(const std::vector<std::pair<std::string, Param*>>& params) {

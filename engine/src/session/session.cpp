@@ -174,6 +174,18 @@ CommandResult Session::set_schedule(const ScheduleSpec& schedule) {
     return enqueue(std::move(c));
 }
 
+CommandResult Session::set_optimizer(const OptimizerSpec& o) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const std::string& t = o.type;
+    if (t != "sgd" && t != "adam" && t != "adamw" && t != "rmsprop")
+        return refuse("unknown optimizer '" + t + "'; use sgd, adam, adamw or rmsprop");
+    if (!(o.lr > 0) || !std::isfinite(o.lr)) return refuse("invalid lr " + std::to_string(o.lr));
+    if (m_state == SessionState::Failed) return refuse("the session failed — reset it first");
+    Command c(Command::Optimizer);
+    c.optimizer = o;
+    return enqueue(std::move(c));
+}
+
 CommandResult Session::set_breakpoint(const std::string& condition, double threshold) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (condition != "loss_above" && condition != "grad_norm_above" &&
@@ -296,6 +308,12 @@ void Session::apply(const Command& c) {
             e.kind = "hyperparameter";
             e.name = "schedule";
             e.text = "schedule set to " + c.schedule.type;
+            break;
+        case Command::Optimizer:
+            m_trainer->optimizer().set_spec(c.optimizer);
+            e.kind = "hyperparameter";
+            e.name = "optimizer";
+            e.text = "optimizer set to " + c.optimizer.type;
             break;
         case Command::Breakpoint:
             (c.name == "loss_above"        ? m_loss_above
