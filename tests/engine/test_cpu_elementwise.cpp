@@ -568,4 +568,19 @@ TEST(Statistics, SummaryAndDeadFeaturesAndHistogram) {
     EXPECT_EQ(counts[3], 2u);
 }
 
+// A run that trains on through an infinity (stop on NaN turned off) asks
+// for histograms over an infinite range: every finite value lands in a
+// bin, NaN in none, and nothing indexes out of the counts.
+TEST(CpuBackend, HistogramOverAnInfiniteRangeStaysInItsBins) {
+    auto& be = gs::cpu_backend();
+    const std::vector<float> v = {1.0f, INFINITY, -INFINITY, NAN, -2.0f};
+    gs::Tensor t(be, gs::Shape{5});
+    t.from_host(v);
+    uint32_t counts[4];
+    be.histogram(t, -INFINITY, INFINITY, 4, counts);
+    EXPECT_EQ(counts[0] + counts[1] + counts[2] + counts[3], 4u);
+    be.histogram(t, -1.0f, NAN, 4, counts);
+    EXPECT_EQ(counts[0] + counts[1] + counts[2] + counts[3], 4u);
+}
+
 }  // namespace

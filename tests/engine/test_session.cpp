@@ -223,6 +223,24 @@ TEST(Session, NonFiniteInTheForwardPassNamesTheLayer) {
     EXPECT_EQ(infinite, 1);
 }
 
+TEST(Session, StopOnNonFiniteCanBeTurnedOffAndOnAgain) {
+    Broken b = broken_run(R"([{"type": "Dense", "units": 3}, {"type": "Tanh"},
+                              {"type": "Dense", "units": 1}])",
+                          INFINITY, 1.0f, "mse");
+    Session s(b.spec, b.data, cpu_backend());
+    ASSERT_TRUE(s.set_breakpoint("nonfinite", 0));
+    ASSERT_TRUE(s.step(3));
+    settle(s);
+    EXPECT_EQ(s.state(), SessionState::Paused);
+    EXPECT_EQ(s.steps_done(), 3);  // trained on through the infinite item
+    EXPECT_TRUE(s.last_break().kind.empty());
+    ASSERT_TRUE(s.set_breakpoint("nonfinite", 1));
+    ASSERT_TRUE(s.step(3));
+    settle(s);
+    EXPECT_EQ(s.last_break().kind, "nonfinite");
+    EXPECT_EQ(s.steps_done(), 3);  // the first step that met it made no update
+}
+
 TEST(Session, NonFiniteInTheBackwardPassNamesTheLayer) {
     // Everything forward stays finite (the loss is summed in double), but the
     // weight gradient of the last layer, dy * x = 1e30 * 1e10, overflows.

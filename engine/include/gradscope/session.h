@@ -107,6 +107,8 @@ public:
     // ReLU layer's dead fraction ("dead_fraction_above", checked whenever the
     // layer statistics are taken) does; a threshold that is not a finite
     // number clears the condition.
+    // "nonfinite" turns the stop at the first non-finite value on (threshold
+    // not 0) or off (0); it is on unless SessionOptions says otherwise.
     CommandResult set_breakpoint(const std::string& condition, double threshold);
     // Asks for a Snapshot (probe activations, decision grid, confusion
     // matrix); the worker makes it between steps and latest_snapshot() then

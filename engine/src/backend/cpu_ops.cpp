@@ -474,7 +474,8 @@ void CpuBackend::histogram(const Tensor& t, float lo, float hi, int bins, uint32
     const float w = hi > lo ? static_cast<float>(bins) / (hi - lo) : 0.0f;
     for (size_t i = 0; i < n; ++i) {
         if (!(p[i] == p[i])) continue;  // NaN counts nowhere
-        const float f = std::clamp((p[i] - lo) * w, 0.0f, static_cast<float>(bins - 1));
+        // fmaxf drops a NaN product (an infinite value or range): bin 0, never UB.
+        const float f = std::fmin(std::fmax((p[i] - lo) * w, 0.0f), static_cast<float>(bins - 1));
         ++counts[static_cast<int>(f)];
     }
 }

@@ -189,9 +189,9 @@ CommandResult Session::set_optimizer(const OptimizerSpec& o) {
 CommandResult Session::set_breakpoint(const std::string& condition, double threshold) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (condition != "loss_above" && condition != "grad_norm_above" &&
-        condition != "dead_fraction_above")
+        condition != "dead_fraction_above" && condition != "nonfinite")
         return refuse("unknown breakpoint '" + condition +
-                      "'; use loss_above, grad_norm_above or dead_fraction_above");
+                      "'; use loss_above, grad_norm_above, dead_fraction_above or nonfinite");
     Command c(Command::Breakpoint);
     c.name = condition;
     c.value = threshold;
@@ -316,6 +316,15 @@ void Session::apply(const Command& c) {
             e.text = "optimizer set to " + c.optimizer.type;
             break;
         case Command::Breakpoint:
+            if (c.name == "nonfinite") {
+                m_opt.break_on_nonfinite = c.value != 0;
+                m_trainer->set_check_finite(m_opt.break_on_nonfinite);
+                e.kind = "breakpoint-set";
+                e.name = c.name;
+                e.value = c.value != 0;
+                e.text = c.value != 0 ? "stop on NaN on" : "stop on NaN off";
+                break;
+            }
             (c.name == "loss_above"        ? m_loss_above
              : c.name == "grad_norm_above" ? m_grad_norm_above
                                            : m_dead_above) = std::isfinite(c.value) ? c.value : NAN;
