@@ -4,6 +4,8 @@
 //
 //   gradscope-bench [--cases a,b] [--windows N] [--seconds S] [--backend cpu]
 //
+// --backend cuda (or cuda:N) without a usable GPU says why and runs on the CPU.
+//
 // Cases: training throughput on inputs of the presets' real shapes (the
 // Fashion-MNIST ones on synthetic tensors, as the PyTorch script does), and
 // for those, "<case>/real-data-cost": how much slower the same training is
@@ -207,6 +209,19 @@ int gs_bench_main(int argc, char** argv) {
                          "usage: gradscope-bench [--cases a,b] [--windows N] [--seconds S] "
                          "[--backend NAME] [--list]\n");
             return 2;
+        }
+    }
+    if (o.backend.rfind("cuda", 0) == 0) {
+        // No usable GPU: say why and measure the CPU, as the other front ends do.
+        try {
+            gs::backend_by_name(o.backend);
+        } catch (const gs::Error& e) {
+            std::string why = e.what();
+            const std::string prefix = "CUDA is unavailable: ";
+            if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+            std::fprintf(stderr, "gradscope-bench: CUDA unavailable: %s; running on the CPU\n",
+                         why.c_str());
+            o.backend = "cpu";
         }
     }
     try {

@@ -26,6 +26,17 @@ struct TrainOptions {
 };
 
 int run_train(const TrainOptions& o);
+
+// `selftest` (selftest_command.cpp): compares a backend with the CPU.
+struct SelftestOptions {
+    std::string backend = "cuda";
+    int steps = 300;     // training steps per preset; 0: operations only
+    uint64_t seed = 1;
+};
+inline constexpr int kSelftestSkipped = 4;  // exit status: the backend is unavailable here
+int run_selftest(const SelftestOptions& o);
+// `name`, or "cpu" after saying on stderr why a CUDA backend is unavailable.
+std::string backend_or_cpu(const std::string& name);
 int run_presets();
 int run_validate(const std::string& path);
 int run_data_info(const std::string& what);

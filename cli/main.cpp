@@ -14,8 +14,9 @@ int main(int argc, char** argv) {
 
     CLI::App app{"gradscope-train: train neural networks headless and watch them learn"};
     app.footer(
-        "exit status: 0 done; 1 an error (bad spec, data or file; a failed run); 3 stopped at a "
-        "non-finite value; 130 interrupted by Ctrl-C (a checkpoint was saved); other values: "
+        "exit status: 0 done; 1 an error (bad spec, data or file; a failed run; a failed "
+        "selftest check); 3 stopped at a non-finite value; 4 selftest skipped (backend "
+        "unavailable); 130 interrupted by Ctrl-C (a checkpoint was saved); other values: "
         "bad command line");
     app.require_subcommand(1);
 
@@ -45,6 +46,13 @@ int main(int argc, char** argv) {
     auto* validate = app.add_subcommand("validate", "check a model spec and print its layers");
     validate->add_option("spec", spec_path, "preset name or path to a spec JSON")->required();
 
+    gs::cli::SelftestOptions st;
+    auto* selftest = app.add_subcommand("selftest", "compare a backend with the CPU, op by op and on training runs");
+    selftest->add_option("-b,--backend", st.backend, "backend to check")->capture_default_str();
+    selftest->add_option("--steps", st.steps, "training steps per preset (0: operations only)")
+        ->capture_default_str();
+    selftest->add_option("-s,--seed", st.seed, "seed of the inputs")->capture_default_str();
+
     std::string data_what;
     auto* data = app.add_subcommand("data", "look at datasets");
     data->require_subcommand(1);
@@ -53,7 +61,11 @@ int main(int argc, char** argv) {
 
     CLI11_PARSE(app, argc, argv);
     try {
-        if (train->parsed()) return gs::cli::run_train(t);
+        if (train->parsed()) {
+            t.backend = gs::cli::backend_or_cpu(t.backend);
+            return gs::cli::run_train(t);
+        }
+        if (selftest->parsed()) return gs::cli::run_selftest(st);
         if (validate->parsed()) return gs::cli::run_validate(spec_path);
         if (info->parsed()) return gs::cli::run_data_info(data_what);
         return gs::cli::run_presets();

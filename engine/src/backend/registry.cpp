@@ -1,7 +1,10 @@
 // Where backends are found and registered: the one place that knows them all.
+// The CPU backend is built in; the CUDA backend is a shared library loaded on
+// first use (backend/cuda_loader.cpp).
 #include <omp.h>
 
 #include "backend/cpu_backend.h"
+#include "backend/cuda_loader.h"
 #include "gradscope/backend.h"
 #include "gradscope/error.h"
 
@@ -13,8 +16,14 @@ Backend& cpu_backend() {
 }
 
 std::vector<BackendInfo> probe_backends() {
-    return {BackendInfo{"cpu", "CPU (oneDNN)", true, ""},
-            BackendInfo{"cuda", "CUDA", false, "this build has no CUDA backend"}};
+    std::vector<BackendInfo> out{BackendInfo{"cpu", "CPU (oneDNN)", true, ""}};
+    const CudaStatus& cuda = cuda_status();
+    if (cuda.devices.empty()) {
+        out.push_back(BackendInfo{"cuda", "CUDA", false, cuda.reason});
+        return out;
+    }
+    for (const auto& d : cuda.devices) out.push_back(BackendInfo{d.name, d.label, d.usable, d.reason});
+    return out;
 }
 
 std::vector<std::string> available_backends() {
@@ -26,6 +35,20 @@ std::vector<std::string> available_backends() {
 
 Backend& backend_by_name(const std::string& name) {
     if (name == "cpu") return cpu_backend();
+    if (name == "cuda") {
+        // The first usable device, or the reason none is.
+        const CudaStatus& cuda = cuda_status();
+        for (size_t i = 0; i < cuda.devices.size(); ++i)
+            if (cuda.devices[i].usable) return cuda_backend(static_cast<int>(i));
+        if (!cuda.devices.empty()) throw Error("CUDA is unavailable: " + cuda.devices[0].reason);
+        throw Error("CUDA is unavailable: " + cuda.reason);
+    }
+    if (name.rfind("cuda:", 0) == 0) {
+        const std::string idx = name.substr(5);
+        if (!idx.empty() && idx.find_first_not_of("0123456789") == std::string::npos &&
+            idx.size() < 6)
+            return cuda_backend(std::stoi(idx));
+    }
     std::string list;
     for (const auto& n : available_backends()) list += (list.empty() ? "" : ", ") + n;
     throw Error("unknown backend '" + name + "'; available here: " + list);

@@ -91,6 +91,47 @@ GS_HD float bce_with_logits(float z, float t) {
 // Inverted dropout: 0 with probability p, else 1 / (1 - p).
 GS_HD float dropout_mask(float u, float p, float scale) { return u < p ? 0.0f : scale; }
 
+// The counter-based generator of gradscope/rng.h (SplitMix64 of seed,
+// counter and index) as host-and-device code: dropout masks are the same
+// bits on every backend. A host test checks it against uniform_from_counter.
+GS_HD unsigned long long counter_mix64(unsigned long long z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+GS_HD float counter_uniform(unsigned long long seed, unsigned long long counter,
+                            unsigned long long index) {
+    const unsigned long long h =
+        counter_mix64(seed ^ counter_mix64(counter * 0x632be59bd9b4e019ULL + index));
+    return static_cast<float>(h >> 40) * (1.0f / 16777216.0f);
+}
+
+// Gradient of the batch-mean binary cross-entropy on a logit.
+GS_HD float bce_with_logits_grad(float z, float t, float inv_n) { return (sigmoid(z) - t) * inv_n; }
+// A sigmoid-BCE prediction is right when the logit's side matches the target's.
+GS_HD bool bce_correct(float z, float t) { return (z > 0.0f) == (t > 0.5f); }
+
+// Batch normalization of one value, and its input gradient given the
+// per-channel sums (k = gamma * invstd, mdy = mean dy, mdyx = mean dy * xhat).
+GS_HD float batchnorm_apply(float x, float mean, float invstd, float gamma, float beta) {
+    return (x - mean) * invstd * gamma + beta;
+}
+GS_HD float batchnorm_input_grad(float dy, float x, float mean, float invstd, float k, float mdy,
+                                 float mdyx) {
+    return k * (dy - mdy - (x - mean) * invstd * mdyx);
+}
+
+// Telemetry statistics of one value.
+GS_HD bool is_saturated(float v, float lo, float hi) { return (v <= lo) | (v >= hi); }
+// The histogram bin of v for bins over [lo, hi] (w = bins / (hi - lo), or 0
+// when hi <= lo); values outside go to the end bins, NaN to none (-1).
+GS_HD int histogram_bin(float v, float lo, float w, int bins) {
+    if (!(v == v)) return -1;
+    const float f = fminf(fmaxf((v - lo) * w, 0.0f), static_cast<float>(bins - 1));
+    return static_cast<int>(f);
+}
+
 // SGD as PyTorch does it: g += wd p; v = mu v + g; p -= lr (nesterov ? g + mu v : v).
 // Without momentum there is no v. (Two functions, not a pointer test per
 // element, so the loops vectorize.)

@@ -1,0 +1,119 @@
+// Convolution on cuDNN: forward (plus bias with cudnnAddTensor), backward
+// data, backward filter and backward bias, with plans cached per shape.
+#include <algorithm>
+#include <vector>
+
+#include "check.h"
+#include "conv_cache.h"
+#include "cuda_backend.h"
+#include "shape_util.h"
+
+namespace gs::cuda {
+
+namespace {
+constexpr size_t kMaxConvWorkspace = size_t{1} << 30;  // ignore algorithms that want more
+
+// The fastest algorithm cudnnFind* timed that succeeded within the memory cap.
+template <typename Perf>
+const Perf& pick(const std::vector<Perf>& perfs, int returned, const char* what) {
+    for (int i = 0; i < returned; ++i)
+        if (perfs[static_cast<size_t>(i)].status == CUDNN_STATUS_SUCCESS &&
+            perfs[static_cast<size_t>(i)].memory <= kMaxConvWorkspace)
+            return perfs[static_cast<size_t>(i)];
+    throw Error(std::string("cuDNN has no usable ") + what + " algorithm for this convolution");
+}
+}  // namespace
+
+ConvCache::~ConvCache() {
+    for (auto& [key, p] : m_plans) {
+        cudnnDestroyTensorDescriptor(p.x);
+        cudnnDestroyTensorDescriptor(p.y);
+        cudnnDestroyTensorDescriptor(p.bias);
+        cudnnDestroyFilterDescriptor(p.w);
+        cudnnDestroyConvolutionDescriptor(p.conv);
+    }
+}
+
+const ConvPlan& ConvCache::plan(const ConvParams& cp, const Shape& x, const Shape& w,
+                                const Shape& y) {
+    const std::array<int, 16> key{x[0], x[1], x[2], x[3], w[0], w[1], w[2], w[3],
+                                  y[2], y[3], cp.sh, cp.sw, cp.ph, cp.pw, 0, 0};
+    if (auto it = m_plans.find(key); it != m_plans.end()) return it->second;
+    ConvPlan p;
+    GS_CUDNN_CHECK(cudnnCreateTensorDescriptor(&p.x));
+    GS_CUDNN_CHECK(cudnnCreateTensorDescriptor(&p.y));
+    GS_CUDNN_CHECK(cudnnCreateTensorDescriptor(&p.bias));
+    GS_CUDNN_CHECK(cudnnCreateFilterDescriptor(&p.w));
+    GS_CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&p.conv));
+    GS_CUDNN_CHECK(cudnnSetTensor4dDescriptor(p.x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, x[0], x[1],
+                                              x[2], x[3]));
+    GS_CUDNN_CHECK(cudnnSetTensor4dDescriptor(p.y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, y[0], y[1],
+                                              y[2], y[3]));
+    GS_CUDNN_CHECK(
+        cudnnSetTensor4dDescriptor(p.bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, w[0], 1, 1));
+    GS_CUDNN_CHECK(cudnnSetFilter4dDescriptor(p.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, w[0], w[1],
+                                              w[2], w[3]));
+    GS_CUDNN_CHECK(cudnnSetConvolution2dDescriptor(p.conv, cp.ph, cp.pw, cp.sh, cp.sw, 1, 1,
+                                                   CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+    // Tensor cores (TF32 on Ampere and newer) where cuDNN picks them, as
+    // PyTorch allows by default.
+    GS_CUDNN_CHECK(cudnnSetConvolutionMathType(p.conv, CUDNN_DEFAULT_MATH));
+
+    int n = 0, returned = 0;
+    GS_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(m_handle, &n));
+    std::vector<cudnnConvolutionFwdAlgoPerf_t> fwd(static_cast<size_t>(n));
+    GS_CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithm(m_handle, p.x, p.w, p.conv, p.y, n,
+                                                        &returned, fwd.data()));
+    const auto& f = pick(fwd, returned, "forward");
+    p.fwd = f.algo;
+    p.fwd_bytes = f.memory;
+
+    GS_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(m_handle, &n));
+    std::vector<cudnnConvolutionBwdDataAlgoPerf_t> bd(static_cast<size_t>(n));
+    GS_CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithm(m_handle, p.w, p.y, p.conv, p.x, n,
+                                                             &returned, bd.data()));
+    const auto& d = pick(bd, returned, "backward-data");
+    p.bwd_data = d.algo;
+    p.bwd_data_bytes = d.memory;
+
+    GS_CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(m_handle, &n));
+    std::vector<cudnnConvolutionBwdFilterAlgoPerf_t> bf(static_cast<size_t>(n));
+    GS_CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithm(m_handle, p.x, p.y, p.conv, p.w, n,
+                                                               &returned, bf.data()));
+    const auto& g = pick(bf, returned, "backward-filter");
+    p.bwd_filter = g.algo;
+    p.bwd_filter_bytes = g.memory;
+    return m_plans.emplace(key, p).first->second;
+}
+
+void CudaBackend::conv2d_forward(const ConvParams& p, const Tensor& x, const Tensor& w,
+                                 const Tensor* b, Tensor& y) {
+    activate();
+    const ConvPlan& plan = m_conv->plan(p, x.shape(), w.shape(), y.shape());
+    void* ws = workspace(plan.fwd_bytes);
+    const float one = 1.0f, zero = 0.0f;
+    GS_CUDNN_CHECK(cudnnConvolutionForward(m_dnn, &one, plan.x, x.data(), plan.w, w.data(),
+                                           plan.conv, plan.fwd, ws, plan.fwd_bytes, &zero, plan.y,
+                                           y.data()));
+    if (b) GS_CUDNN_CHECK(cudnnAddTensor(m_dnn, &one, plan.bias, b->data(), &one, plan.y, y.data()));
+}
+
+void CudaBackend::conv2d_backward(const ConvParams& p, const Tensor& x, const Tensor& w,
+                                  const Tensor& dy, Tensor* dx, Tensor& dw, Tensor* db) {
+    activate();
+    const ConvPlan& plan = m_conv->plan(p, x.shape(), w.shape(), dy.shape());
+    const float one = 1.0f, zero = 0.0f;
+    void* ws = workspace(std::max(plan.bwd_data_bytes, plan.bwd_filter_bytes));
+    if (dx)
+        GS_CUDNN_CHECK(cudnnConvolutionBackwardData(m_dnn, &one, plan.w, w.data(), plan.y,
+                                                    dy.data(), plan.conv, plan.bwd_data, ws,
+                                                    plan.bwd_data_bytes, &zero, plan.x, dx->data()));
+    GS_CUDNN_CHECK(cudnnConvolutionBackwardFilter(m_dnn, &one, plan.x, x.data(), plan.y, dy.data(),
+                                                  plan.conv, plan.bwd_filter, ws,
+                                                  plan.bwd_filter_bytes, &zero, plan.w, dw.data()));
+    if (db)
+        GS_CUDNN_CHECK(cudnnConvolutionBackwardBias(m_dnn, &one, plan.y, dy.data(), &zero,
+                                                    plan.bias, db->data()));
+}
+
+}  // namespace gs::cuda
