@@ -126,6 +126,7 @@ std::vector<std::string> cuda_library_candidates() {
     if (!dir.empty()) {
         c.push_back(dir + "/" + kLibraryName);
         c.push_back(dir + "/../cuda/" + kLibraryName);
+        c.push_back(dir + "/../../cuda/" + kLibraryName);  // build/gui/studio, build/gui/monitor
         c.push_back(dir + "/../lib/" + kLibraryName);
     }
     c.push_back(kLibraryName);
