@@ -280,6 +280,77 @@ TEST(RunLog, EverythingReadsBackFieldByField) {
     }
 }
 
+TEST(RunLog, LayerStatisticsAreOneLinePerSampleRateLimitedAndReadBack) {
+    const std::string dir = fresh_dir("layers");
+    {
+        RunLog log(dir, test_spec(), "cpu");
+        log.min_step_interval = std::chrono::milliseconds(0);
+        log.min_layers_interval = std::chrono::milliseconds(50);
+        auto sample = [&](long step) {
+            LayerStats w;
+            w.step = step;
+            w.layer = 0;
+            w.has_weights = true;
+            w.weight_norm = 2.5f;
+            w.grad_norm = 0.125f * static_cast<float>(step);
+            w.grad_mean_abs = 0.01f;
+            w.grad_max_abs = kInf;
+            w.update_ratio = 1e-3f;
+            w.act_mean = 0.5f;
+            w.act_std = 0.25f;
+            LayerStats a;
+            a.step = step;
+            a.layer = 1;
+            a.act_mean = kNaN;
+            a.act_std = 0.1f;
+            a.saturated_fraction = 0.75f;
+            log.write(w);
+            log.write(a);
+        };
+        log.write(StepRecord{1, 0, 0.5f, -1, 0.1f, 1, 4});
+        sample(1);
+        log.write(StepRecord{2, 0, 0.5f, -1, 0.1f, 1, 4});
+        sample(2);  // within 50 ms of the first: left out
+        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+        log.write(StepRecord{3, 0, 0.5f, -1, 0.1f, 1, 4});
+        sample(3);
+    }  // the last sample is written on close
+    const std::vector<std::string> lines = lines_of(dir + "/run.jsonl");
+    std::vector<Json> layer_lines;
+    for (const std::string& l : lines) {
+        Json j = Json::parse(l);
+        if (j["type"] == "layers") layer_lines.push_back(j);
+    }
+    ASSERT_EQ(layer_lines.size(), 2u);
+    EXPECT_EQ(layer_lines[0]["step"], 1);
+    EXPECT_EQ(layer_lines[1]["step"], 3);
+    const Json& l0 = layer_lines[1]["layers"][0];
+    EXPECT_EQ(l0["layer"], 0);
+    EXPECT_EQ(l0["grad_norm"].get<double>(), 0.375);
+    EXPECT_TRUE(l0["grad_max_abs"].is_null());
+    EXPECT_EQ(l0["grad_max_abs_nonfinite"], "inf");
+    const Json& l1 = layer_lines[1]["layers"][1];
+    EXPECT_FALSE(l1.contains("grad_norm"));  // no weights, no gradient fields
+    EXPECT_FALSE(l1.contains("dead_fraction"));
+    EXPECT_EQ(l1["saturated_fraction"].get<double>(), 0.75);
+    EXPECT_EQ(l1["act_mean_nonfinite"], "nan");
+
+    const RunLogContents c = read_run_log(dir + "/run.jsonl");
+    EXPECT_EQ(c.garbage_lines, 0u);
+    ASSERT_EQ(c.layers.size(), 4u);
+    EXPECT_EQ(c.layers[2].step, 3);
+    EXPECT_TRUE(c.layers[2].has_weights);
+    EXPECT_EQ(c.layers[2].grad_norm, 0.375f);
+    EXPECT_EQ(c.layers[2].grad_max_abs, kInf);
+    EXPECT_FALSE(c.layers[3].has_weights);
+    EXPECT_TRUE(std::isnan(c.layers[3].act_mean));
+    EXPECT_EQ(c.layers[3].saturated_fraction, 0.75f);
+    EXPECT_EQ(c.layers[3].dead_fraction, -1.0f);
+    // A broken layers line is garbage, not a crash.
+    append(dir + "/run.jsonl", R"({"type":"layers","step":4,"layers":[{"grad_norm":1}]})" "\n");
+    EXPECT_EQ(read_run_log(dir + "/run.jsonl").garbage_lines, 1u);
+}
+
 TEST(RunLog, RegressionStepsHaveNoAccuracy) {
     const std::string dir = fresh_dir("regression");
     {

@@ -1,8 +1,9 @@
 // Run logs: a run directory with run.jsonl (one self-describing JSON object
-// per line: the run's start, steps, epochs, events) and epochs.csv (one row
-// per epoch). Lines are written whole and flushed at least once a second, so
-// a crash loses at most the last second, and a reader following the file
-// while it grows sees only a partial last line, which it leaves for later.
+// per line: the run's start, steps, epochs, events, per-layer statistics)
+// and epochs.csv (one row per epoch). Lines are written whole and flushed
+// at least once a second, so a crash loses at most the last second, and a
+// reader following the file while it grows sees only a partial last line,
+// which it leaves for later.
 // The format is documented in docs/run-log.md.
 #pragma once
 
@@ -32,16 +33,24 @@ public:
     void write(const StepRecord& r);
     void write(const EpochRecord& r);
     void write(const EventRecord& r);
+    // Per-layer statistics: the layers of one step are gathered and written
+    // as one "layers" line when statistics of another step, or any other
+    // record, arrive (and on flush). At most one sample is logged per
+    // min_layers_interval; the samples in between are left out (not
+    // merged). Histograms are not logged.
+    void write(const LayerStats& r);
     // Writes any merged steps and flushes; called on pause, stop and close.
     void flush();
     const std::string& dir() const { return m_dir; }
 
     std::chrono::milliseconds min_step_interval{10};
+    std::chrono::milliseconds min_layers_interval{100};
 
 private:
     void line(const std::string& json);
     void flush_merged();
     void maybe_flush();
+    void flush_layers();
 
     std::string m_dir;
     std::FILE* m_jsonl = nullptr;
@@ -51,6 +60,11 @@ private:
     StepRecord m_pending;
     double m_loss_sum = 0, m_acc_sum = 0;
     long m_merged = 0;
+    // Layer statistics of the step m_layers[0].step, not yet written.
+    std::vector<LayerStats> m_layers;
+    long m_layers_step = -1;  // the step of the sample arriving
+    bool m_skip_layers = false;
+    std::chrono::steady_clock::time_point m_last_layers_line;
 };
 
 // What a run log holds, read back. Tolerant: a partial last line is left
@@ -62,6 +76,8 @@ struct RunLogContents {
     std::vector<long> merged;  // per step line: how many steps it stands for
     std::vector<EpochRecord> epochs;
     std::vector<EventRecord> events;
+    // Every layer of every "layers" line, in file order (histograms empty).
+    std::vector<LayerStats> layers;
     size_t garbage_lines = 0;
     bool partial_last_line = false;
 };

@@ -118,6 +118,25 @@ private:
     size_t m_len = 0;
 };
 
+// A number appended to a "layers" line: finite as the shortest round-trip
+// text, else null and its F_nonfinite companion.
+void layer_field(std::string& out, const char* key, float v) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    if (std::isfinite(v)) {
+        char tmp[40];
+        auto res = std::to_chars(tmp, tmp + sizeof tmp, v);
+        out.append(tmp, static_cast<size_t>(res.ptr - tmp));
+    } else {
+        out += "null,\"";
+        out += key;
+        out += "_nonfinite\":\"";
+        out += nonfinite_name(v);
+        out += "\"";
+    }
+}
+
 // The CSV cell of a value: shortest round-trip text, "nan" / "inf" / "-inf".
 void csv_cell(std::string& out, double v, bool is_float) {
     if (!std::isfinite(v)) {  // to_chars would write "-nan" for a negative NaN
@@ -246,6 +265,32 @@ bool read_record(const std::string_view line, RunLogContents& c, bool& have_run)
             r.value = get_number(j, "value", 0);
             r.text = get_string(j, "text", false);
             c.events.push_back(std::move(r));
+        } else if (type == "layers") {
+            const long step = get_integer(j, "step", true);
+            auto arr = j.find("layers");
+            if (arr == j.end() || !arr->is_array()) return false;
+            std::vector<LayerStats> got;
+            for (const Json& o : *arr) {
+                if (!o.is_object()) return false;
+                LayerStats st;
+                st.step = step;
+                st.layer = static_cast<int>(get_integer(o, "layer", true));
+                if (st.layer < 0) return false;
+                st.has_weights = o.contains("grad_norm");
+                if (st.has_weights) {
+                    st.weight_norm = static_cast<float>(get_number(o, "weight_norm", 0));
+                    st.grad_norm = static_cast<float>(get_number(o, "grad_norm", 0));
+                    st.grad_mean_abs = static_cast<float>(get_number(o, "grad_mean_abs", 0));
+                    st.grad_max_abs = static_cast<float>(get_number(o, "grad_max_abs", 0));
+                    st.update_ratio = static_cast<float>(get_number(o, "update_ratio", 0));
+                }
+                st.act_mean = static_cast<float>(get_number(o, "act_mean", 0));
+                st.act_std = static_cast<float>(get_number(o, "act_std", 0));
+                st.dead_fraction = static_cast<float>(get_number(o, "dead_fraction", -1));
+                st.saturated_fraction = static_cast<float>(get_number(o, "saturated_fraction", -1));
+                got.push_back(st);
+            }
+            c.layers.insert(c.layers.end(), got.begin(), got.end());
         } else if (type == "run") {
             std::string backend = get_string(j, "backend", false);
             if (!have_run) {  // a second "run" record is ignored, not garbage
@@ -312,6 +357,7 @@ RunLog::~RunLog() {
 void RunLog::line(const std::string& json) { write_all(m_jsonl, json, m_dir, kJsonlName); }
 
 void RunLog::write(const StepRecord& r) {
+    flush_layers();
     m_pending = r;
     m_loss_sum += static_cast<double>(r.loss);
     if (!(r.accuracy < 0)) m_acc_sum += static_cast<double>(r.accuracy);
@@ -349,6 +395,7 @@ void RunLog::flush_merged() {
 void RunLog::write(const EpochRecord& r) {
     // Steps still merging came before this record; keep the file in order.
     flush_merged();
+    flush_layers();
     LineBuf b;
     b.str("type", "epoch");
     b.integer("epoch", r.epoch);
@@ -382,6 +429,7 @@ void RunLog::write(const EpochRecord& r) {
 
 void RunLog::write(const EventRecord& r) {
     flush_merged();
+    flush_layers();
     Json j;
     j["type"] = "event";
     j["step"] = r.step;
@@ -400,7 +448,50 @@ void RunLog::write(const EventRecord& r) {
     flush();
 }
 
+void RunLog::write(const LayerStats& r) {
+    if (r.step != m_layers_step) {
+        // The first layer of a new statistics sample: log this sample only
+        // if the last one logged is old enough (or there is none).
+        flush_layers();
+        m_layers_step = r.step;
+        const auto now = Clock::now();
+        m_skip_layers = m_last_layers_line != Clock::time_point{} &&
+                        now - m_last_layers_line < min_layers_interval;
+        if (!m_skip_layers) m_last_layers_line = now;
+    }
+    if (!m_skip_layers) m_layers.push_back(r);
+}
+
+void RunLog::flush_layers() {
+    if (m_layers.empty()) return;
+    // The steps these statistics were taken at come first in the file.
+    flush_merged();
+    std::string s = "{\"type\":\"layers\",\"step\":" + std::to_string(m_layers.front().step) +
+                    ",\"layers\":[";
+    for (size_t i = 0; i < m_layers.size(); ++i) {
+        const LayerStats& l = m_layers[i];
+        if (i) s += ",";
+        s += "{\"layer\":" + std::to_string(l.layer);
+        if (l.has_weights) {
+            layer_field(s, "weight_norm", l.weight_norm);
+            layer_field(s, "grad_norm", l.grad_norm);
+            layer_field(s, "grad_mean_abs", l.grad_mean_abs);
+            layer_field(s, "grad_max_abs", l.grad_max_abs);
+            layer_field(s, "update_ratio", l.update_ratio);
+        }
+        layer_field(s, "act_mean", l.act_mean);
+        layer_field(s, "act_std", l.act_std);
+        if (!(l.dead_fraction < 0)) layer_field(s, "dead_fraction", l.dead_fraction);
+        if (!(l.saturated_fraction < 0)) layer_field(s, "saturated_fraction", l.saturated_fraction);
+        s += "}";
+    }
+    s += "]}\n";
+    m_layers.clear();  // first: a failed write must not write them twice
+    line(s);
+}
+
 void RunLog::flush() {
+    flush_layers();
     flush_merged();
     flush_file(m_jsonl, m_dir, kJsonlName);
     flush_file(m_csv, m_dir, kCsvName);

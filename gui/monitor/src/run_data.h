@@ -1,0 +1,86 @@
+// RunData: the monitor's data model of one run, fed record by record (from a
+// run log being followed, or from an in-process session's telemetry) and
+// read by the panels that draw it. It knows nothing of drawing or files
+// (Tracy's habit: capture and viewing apart, one data model between them).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gradscope/telemetry.h"
+#include "track.h"
+
+namespace gs {
+class TelemetryStore;
+}
+
+namespace gs::monitor {
+
+// A layer's statistics over time (x = step).
+struct LayerTracks {
+    Track grad_norm, grad_mean_abs, grad_max_abs, update_ratio, weight_norm;
+    Track act_mean, act_std, dead_fraction, saturated_fraction;
+    bool has_weights = false;
+};
+
+class RunData {
+public:
+    std::string name;  // shown in legends: the directory or the session's name
+
+    void set_spec_json(const std::string& spec_json);
+    void set_layer_names(std::vector<std::string> names) { m_layer_names = std::move(names); }
+    void set_backend(std::string b) { m_backend = std::move(b); }
+    void add(const StepRecord& r, long merged = 1);
+    void add(const EpochRecord& r);
+    void add(const EventRecord& r);
+    void add(const LayerStats& r);
+    // Forgets every record (a log replaced or truncated).
+    void clear();
+    // Replaces everything with what a TelemetryStore holds (its decimated
+    // buckets become their min and max points, so spikes survive).
+    void load_from_store(const TelemetryStore& store);
+
+    // Per step line.
+    const Track& loss() const { return m_loss; }
+    const Track& accuracy() const { return m_accuracy; }
+    const Track& lr() const { return m_lr; }
+    const Track& samples_per_s() const { return m_sps; }
+    // Per epoch (x = the step at the epoch's end).
+    const Track& epoch_train_loss() const { return m_ep_train_loss; }
+    const Track& epoch_train_accuracy() const { return m_ep_train_acc; }
+    const Track& val_loss() const { return m_val_loss; }
+    const Track& val_accuracy() const { return m_val_acc; }
+    const std::vector<EventRecord>& events() const { return m_events; }
+    const std::vector<LayerTracks>& layers() const { return m_layers; }
+    // The newest statistics sample, one entry per layer (index = layer).
+    const std::vector<LayerStats>& latest_layers() const { return m_latest; }
+    // "1 Dense" for layer 0, from the spec; "layer N" when unknown.
+    std::string layer_name(size_t layer) const;
+    const std::string& spec_name() const { return m_spec_name; }
+    const std::string& backend() const { return m_backend; }
+
+    long last_step() const { return m_last_step; }
+    int last_epoch() const { return m_last_epoch; }
+    size_t epochs_done() const { return m_epochs; }
+    size_t records() const { return m_records; }
+    // Bumped by every change: a view redraws when it differs.
+    uint64_t version() const { return m_version; }
+
+private:
+    Track m_loss, m_accuracy, m_lr, m_sps;
+    Track m_ep_train_loss, m_ep_train_acc, m_val_loss, m_val_acc;
+    std::vector<EventRecord> m_events;
+    std::vector<LayerTracks> m_layers;
+    std::vector<LayerStats> m_latest;
+    long m_latest_step = -1;
+    std::vector<std::string> m_layer_names;
+    std::string m_spec_name, m_backend;
+    long m_last_step = 0;
+    int m_last_epoch = 0;
+    size_t m_epochs = 0;
+    size_t m_records = 0;
+    uint64_t m_version = 0;
+};
+
+}  // namespace gs::monitor

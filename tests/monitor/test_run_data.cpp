@@ -1,0 +1,126 @@
+// RunSource and RunData on logs written by the real engine: a Session
+// training a preset with a run log, followed while it trains; and a log with
+// garbage and a partial line, then replaced by a new run.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "gradscope/backend.h"
+#include "gradscope/data_pipeline.h"
+#include "gradscope/presets.h"
+#include "gradscope/run_log.h"
+#include "gradscope/session.h"
+#include "run_source.h"
+
+namespace gs::monitor {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fresh_dir(const std::string& name) {
+    fs::path d = fs::temp_directory_path() / ("gs_rundata_" + std::to_string(::getpid()) + "_" + name);
+    fs::remove_all(d);
+    return d;
+}
+
+TEST(RunData, FollowsARealSessionWhileItTrainsAndMatchesTheEngineReader) {
+    const fs::path dir = fresh_dir("session");
+    ModelSpec spec = load_preset("spiral-tanh");
+    spec.epochs = 100;
+    SessionOptions o;
+    o.log_dir = dir.string();
+    RunSource src(dir.string());
+    {
+        Session s(spec, prepare_data(spec), cpu_backend(), o);
+        // 250 training items in batches of 10: 100 steps are 4 epochs.
+        ASSERT_TRUE(s.step(100));
+        // Follow while it runs (polls see partial lines and growth).
+        while (s.steps_done() < 100) {
+            src.poll();
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        ASSERT_TRUE(s.wait_until_settled(60));
+        ASSERT_TRUE(s.set_hyperparameter("lr", 0.1));
+        ASSERT_TRUE(s.step(5));
+        ASSERT_TRUE(s.wait_until_settled(60));
+    }  // the session flushes its log on destruction
+    src.poll();
+    const RunLogContents ref = read_run_log((dir / "run.jsonl").string());
+    const RunData& d = src.data();
+    EXPECT_EQ(src.garbage_lines(), 0u);
+    EXPECT_EQ(src.unknown_lines(), 0u);
+    ASSERT_EQ(d.loss().size(), ref.steps.size());
+    for (size_t i = 0; i < ref.steps.size(); ++i) {
+        EXPECT_EQ(d.loss().x()[i], static_cast<double>(ref.steps[i].step));
+        EXPECT_EQ(d.loss().y()[i], ref.steps[i].loss);
+    }
+    EXPECT_EQ(d.epoch_train_loss().size(), 4u);
+    EXPECT_EQ(d.last_step(), 105);
+    EXPECT_EQ(d.last_step(), ref.steps.back().step);
+    EXPECT_EQ(d.spec_name(), "spiral-tanh");
+    EXPECT_EQ(d.layer_name(1), "2 Tanh");
+    // Layer statistics were logged and read: 5 layers (the final Sigmoid is
+    // fused into the loss in training), the Dense ones with weights, the Tanh
+    // ones with a saturated fraction.
+    ASSERT_FALSE(ref.layers.empty());
+    ASSERT_EQ(d.latest_layers().size(), 5u);
+    EXPECT_TRUE(d.layers()[0].has_weights);
+    EXPECT_FALSE(d.layers()[1].has_weights);
+    EXPECT_GT(d.latest_layers()[0].grad_norm, 0.0f);
+    EXPECT_GE(d.latest_layers()[1].saturated_fraction, 0.0f);
+    EXPECT_EQ(d.layers()[0].grad_norm.size() * 5, ref.layers.size());
+    // The learning-rate change is an event at the step it happened.
+    bool lr_event = false;
+    for (const EventRecord& e : d.events())
+        lr_event |= e.kind == "hyperparameter" && e.name == "lr" && e.value == 0.1;
+    EXPECT_TRUE(lr_event);
+    fs::remove_all(dir);
+}
+
+TEST(RunData, GarbageIsCountedPartialLineWaitsAndANewRunReplacesTheData) {
+    const fs::path dir = fresh_dir("garbage");
+    fs::create_directories(dir);
+    const fs::path file = dir / "run.jsonl";
+    {
+        std::ofstream f(file);
+        f << R"({"type":"run","format":"gradscope-run-1","backend":"cpu","spec":{"name":"x","layers":[{"type":"Dense"}]}})" "\n"
+          << R"({"type":"step","step":1,"epoch":0,"loss":0.9,"lr":0.1,"merged":1})" "\n"
+          << "garbage here\n"
+          << R"({"type":"step","step":2,"epoch":0,"loss":0.8,"lr":0.1,"merged":1})" "\n"
+          << R"({"type":"future","step":3})" "\n"
+          << R"({"type":"step","step":3,"epoch":0,"lo)";
+    }
+    RunSource src(dir.string());
+    EXPECT_TRUE(src.poll());
+    EXPECT_EQ(src.data().loss().size(), 2u);
+    EXPECT_EQ(src.garbage_lines(), 1u);
+    EXPECT_EQ(src.unknown_lines(), 1u);
+    EXPECT_NE(src.status().find("1 garbage line skipped"), std::string::npos) << src.status();
+    EXPECT_NE(src.status().find("partial line waiting"), std::string::npos) << src.status();
+    EXPECT_FALSE(src.poll());  // nothing new
+    {
+        std::ofstream f(file, std::ios::app);
+        f << R"(ss":0.7,"lr":0.1,"merged":1})" "\n";
+    }
+    EXPECT_TRUE(src.poll());
+    ASSERT_EQ(src.data().loss().size(), 3u);
+    EXPECT_EQ(src.data().loss().y()[2], 0.7f);
+
+    // A new run in the same directory, written by the engine.
+    {
+        RunLog log(dir.string(), load_preset("xor-sigmoid"), "cpu");
+        log.write(StepRecord{1, 0, 0.25f, -1, 0.5f, 0.01f, 400});
+    }
+    EXPECT_TRUE(src.poll());
+    EXPECT_EQ(src.data().loss().size(), 1u);
+    EXPECT_EQ(src.data().loss().y()[0], 0.25f);
+    EXPECT_EQ(src.garbage_lines(), 0u);  // counts are of the current file
+    EXPECT_EQ(src.data().spec_name(), "xor-sigmoid");
+    EXPECT_EQ(src.follower().restarts(), 1u);
+    fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gs::monitor
