@@ -11,8 +11,12 @@
 namespace gs {
 
 Backend& cpu_backend() {
-    static CpuBackend backend;
-    return backend;
+    // Never destroyed: at exit, oneDNN's own statics may already be gone
+    // when a static backend's cached primitives and memories would be
+    // released (a crash seen about every other exit of a Qt process that
+    // trained a CNN). The process is ending; the OS takes the memory back.
+    static CpuBackend* backend = new CpuBackend;
+    return *backend;
 }
 
 std::vector<BackendInfo> probe_backends() {
