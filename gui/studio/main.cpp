@@ -1,10 +1,117 @@
-// gradscope: the studio. Placeholder until the main window lands.
+// gradscope: the studio.
+//   gradscope [PROJECT.gradscope] [--preset NAME]
+//   gradscope --preset NAME --steps N --screenshot FILE.png [--size WxH]
+//   gradscope --bench-ui [--seconds S]
+// With no display (and no QT_QPA_PLATFORM) it says so and exits 2.
 #include <QApplication>
-#include <QLabel>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <cstdio>
+#include <cstdlib>
+
+#include "gradscope/presets.h"
+#include "window/main_window.h"
+#include "window/scripted_run.h"
+
+using namespace gs::studio;
+
+namespace {
+
+bool has_display() {
+    return std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY") || std::getenv("QT_QPA_PLATFORM");
+}
+
+QSize parse_size(const QString& text) {
+    const QStringList p = text.toLower().split(QLatin1Char('x'));
+    if (p.size() != 2) return {};
+    return {p[0].toInt(), p[1].toInt()};
+}
+
+int bench_ui(MainWindow& w, double seconds, double first_frame_process_ms, double first_frame_main_ms) {
+    std::printf("bench ui/first-frame %.0f ms (since the process started; %.0f ms since main)\n",
+                first_frame_process_ms, first_frame_main_ms);
+    for (const char* preset : {"spiral-tanh", "cnn-fashion"}) {
+        QString error;
+        const FrameTimes f = measure_frames(w, QString::fromLatin1(preset), seconds, &error);
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "gradscope: %s: %s\n", preset, qPrintable(error));
+            return 1;
+        }
+        std::printf("bench ui/%s/frame-median %.2f ms\n", preset, f.median_ms);
+        std::printf("bench ui/%s/frame-p99 %.2f ms\n", preset, f.p99_ms);
+        std::printf("bench ui/%s/frame-max %.2f ms\n", preset, f.max_ms);
+        std::printf("bench ui/%s/frames %zu\n", preset, f.frames);
+        std::printf("bench ui/%s/training %.0f steps/s\n", preset, f.steps_per_s);
+        std::fflush(stdout);
+    }
+    return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    QElapsedTimer since_main;
+    since_main.start();
+    if (!has_display()) {
+        std::fprintf(stderr,
+                     "gradscope: no display found (DISPLAY is not set). Run it on a desktop, or set "
+                     "QT_QPA_PLATFORM=offscreen for screenshots and benchmarks.\n");
+        return 2;
+    }
     QApplication app(argc, argv);
-    QLabel label("Gradscope");
-    label.show();
+    QApplication::setOrganizationName(QStringLiteral("Gradscope"));
+    QApplication::setApplicationName(QStringLiteral("Gradscope"));
+    QCommandLineParser cli;
+    cli.setApplicationDescription(QStringLiteral("Gradscope: watch neural networks learn."));
+    cli.addHelpOption();
+    cli.addPositionalArgument(QStringLiteral("project"), QStringLiteral("a .gradscope project to open"));
+    QCommandLineOption preset(QStringLiteral("preset"), QStringLiteral("open a preset (default spiral-tanh)"),
+                              QStringLiteral("name"));
+    QCommandLineOption steps(QStringLiteral("steps"), QStringLiteral("with --screenshot: steps to train first"),
+                             QStringLiteral("n"), QStringLiteral("0"));
+    QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("write a screenshot of the window and exit"),
+                            QStringLiteral("file.png"));
+    QCommandLineOption size(QStringLiteral("size"), QStringLiteral("window size for --screenshot"),
+                            QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+    QCommandLineOption bench(QStringLiteral("bench-ui"),
+                             QStringLiteral("print the time to the first frame and the frame times while "
+                                            "spiral-tanh and cnn-fashion train"));
+    QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("with --bench-ui: seconds per preset"),
+                               QStringLiteral("s"), QStringLiteral("5"));
+    QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("start in presentation mode"));
+    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation});
+    cli.process(app);
+
+    MainWindow w;
+    if (cli.isSet(shot)) {
+        const QSize s = parse_size(cli.value(size));
+        if (!s.isValid() || s.width() < 200 || s.height() < 200) {
+            std::fprintf(stderr, "gradscope: --size wants WxH, e.g. 1600x1000\n");
+            return 1;
+        }
+        if (cli.isSet(presentation)) w.set_presentation(true);
+        const QString name = cli.isSet(preset) ? cli.value(preset) : QStringLiteral("spiral-tanh");
+        const QString error = screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s);
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "gradscope: %s\n", qPrintable(error));
+            return 1;
+        }
+        return 0;
+    }
+
+    double first_frame_process = 0, first_frame_main = 0;
+    w.show();
+    // The first frame: the window has been laid out and painted once.
+    wait_for([&] { return w.isVisible(); }, 1000);
+    QCoreApplication::processEvents();
+    first_frame_process = ms_since_process_start();
+    first_frame_main = since_main.nsecsElapsed() / 1e6;
+    if (cli.isSet(bench)) return bench_ui(w, cli.value(seconds).toDouble(), first_frame_process, first_frame_main);
+
+    const QStringList args = cli.positionalArguments();
+    if (!args.isEmpty()) w.open_project(args.first());
+    else w.open_preset(cli.isSet(preset) ? cli.value(preset) : QStringLiteral("spiral-tanh"));
+    if (cli.isSet(presentation)) w.set_presentation(true);
     return app.exec();
 }

@@ -80,6 +80,11 @@ struct SnapshotRequest {
     bool confusion = true;
     bool fresh_confusion = false;
     int misclassified = 16;  // how many of the most confident mistakes
+    // Copy the weights (and their gradients) of Dense and Conv2D layers to
+    // the host for drawing, each layer whose weights have at most
+    // max_parameter_floats values.
+    bool parameters = true;
+    size_t max_parameter_floats = size_t{1} << 16;
 };
 
 // The answer: each part is empty where it does not apply.
@@ -106,6 +111,14 @@ struct Snapshot {
         float confidence = 0;
     };
     std::vector<Mistake> mistakes;  // most confident first
+    // Per layer (index as in the spec; empty where the layer has no weights
+    // or the request asked for none): the layer's weights, as
+    // parameter_shapes[i] says (Dense: units x inputs; Conv2D: filters x
+    // channels x k x k), their gradients from the last step, and the biases.
+    // A layer with weights has its shape even when its values were left out
+    // for being larger than SnapshotRequest::max_parameter_floats.
+    std::vector<std::vector<int>> parameter_shapes;
+    std::vector<std::vector<float>> weights, weight_grads, biases;
 };
 
 // A fixed-capacity single-producer single-consumer ring. push() and pop()

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "gradscope/layer.h"
 #include "gradscope/model.h"
+#include "gradscope/run_log.h"
 #include "gradscope/session.h"
 #include "gradscope/trainer.h"
 
@@ -75,6 +77,7 @@ void Session::publish_layer_stats(long step, float lr) {
             fill_histogram(be, w.grad, gs.min, gs.max, st.grads);
         }
         m_stats.push(st);
+        if (m_log) m_log->write(st);
     }
 }
 
@@ -152,6 +155,26 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
                     for (size_t u = 0; u < u_count; ++u)
                         units[u][first + static_cast<size_t>(j)] = a[static_cast<size_t>(j) * u_count + u];
             }
+        }
+    }
+
+    // Weights and gradients, for drawing connections: copied to the host
+    // through the backend (the memory may be a GPU's).
+    if (q.parameters) {
+        snap->parameter_shapes.resize(L);
+        snap->weights.resize(L);
+        snap->weight_grads.resize(L);
+        snap->biases.resize(L);
+        for (size_t l = 0; l < L; ++l) {
+            Layer& layer = m.layer(l);
+            if (layer.params().empty() || (layer.type() != "Dense" && layer.type() != "Conv2D")) continue;
+            const Param& w = layer.params()[0];
+            snap->parameter_shapes[l] = w.value.shape().to_vector();
+            if (w.value.numel() > q.max_parameter_floats) continue;
+            snap->weights[l] = w.value.to_host();
+            snap->weight_grads[l] = w.grad.to_host();
+            if (layer.params().size() > 1 && layer.params()[1].name == "bias")
+                snap->biases[l] = layer.params()[1].value.to_host();
         }
     }
 

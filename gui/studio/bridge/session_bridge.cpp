@@ -1,0 +1,326 @@
+#include "bridge/session_bridge.h"
+
+#include <nlohmann/json.hpp>
+
+#include "gradscope/backend.h"
+#include "gradscope/error.h"
+
+namespace gs::studio {
+
+namespace {
+
+// Snapshots while running: often enough to look live, rarely enough to cost
+// little (the engine's telemetry-overhead bench measures 10 a second).
+constexpr int kSnapshotEveryMs = 100;
+
+std::string data_key(const ModelSpec& spec) {
+    return nlohmann::json::parse(spec_to_json(spec, -1)).value("data", nlohmann::json()).dump();
+}
+
+CommandResult refused(const std::string& why) {
+    CommandResult r;
+    r.ok = false;
+    r.reason = why;
+    return r;
+}
+
+}  // namespace
+
+SessionBridge::SessionBridge(QObject* parent) : QObject(parent) {
+    m_timer.setInterval(30);
+    connect(&m_timer, &QTimer::timeout, this, &SessionBridge::tick);
+    m_timer.start();
+    m_since_snapshot.start();
+}
+
+SessionBridge::~SessionBridge() {
+    ++m_generation;
+    join_loader();
+    m_session.reset();
+}
+
+void SessionBridge::join_loader() {
+    if (m_loader.joinable()) m_loader.join();
+}
+
+void SessionBridge::load(const ModelSpec& spec, const QString& backend) {
+    m_spec = spec;
+    m_backend = backend;
+    const std::string key = data_key(spec);
+    const int gen = ++m_generation;
+    if (m_data && key == m_data_key) {
+        build_session(m_data, {});
+        return;
+    }
+    m_session.reset();
+    m_store.clear();
+    m_snapshot.reset();
+    m_loading = true;
+    emit loadingChanged(true, QStringLiteral("Opening %1…").arg(QString::fromStdString(spec.data.name)));
+    emit sessionChanged();
+    join_loader();
+    m_loader = std::thread([this, spec, gen, key] {
+        std::shared_ptr<const PreparedData> data;
+        QString error;
+        try {
+            data = std::make_shared<const PreparedData>(prepare_data(spec));
+        } catch (const std::exception& e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, data, error, gen, key] {
+                if (gen != m_generation) return;  // a newer load() replaced this one
+                m_loading = false;
+                emit loadingChanged(false, {});
+                if (!data) {
+                    m_data.reset();
+                    m_data_key.clear();
+                    emit loadFailed(error);
+                    emit sessionChanged();
+                    return;
+                }
+                m_data = data;
+                m_data_key = key;
+                build_session(m_data, {});
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void SessionBridge::load_checkpoint(const QString& path) {
+    if (!m_data) {
+        emit loadFailed(QStringLiteral("open a model and its data before loading a checkpoint"));
+        return;
+    }
+    build_session(m_data, path);
+}
+
+void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from) {
+    m_session.reset();
+    m_store.clear();
+    m_snapshot.reset();
+    m_break = {};
+    m_clock_on = false;
+    m_elapsed_before = 0;
+    m_snapshot_asked_step = -1;
+    m_last_state = SessionState::Idle;
+    m_resetting = false;
+    Backend* backend = nullptr;
+    try {
+        backend = &backend_by_name(m_backend.toStdString());
+    } catch (const std::exception& e) {
+        emit message(QStringLiteral("%1 — training on the CPU").arg(QString::fromStdString(e.what())));
+        m_backend = QStringLiteral("cpu");
+        backend = &cpu_backend();
+    }
+    // The data decides the input: a spec made for other data gets its shape
+    // (the editor then shows what else no longer fits).
+    if (data->train && data->train->item_shape().numel() != m_spec.input.numel())
+        m_spec.input = data->train->item_shape();
+    SessionOptions options;
+    options.break_on_nonfinite = m_stop_on_nonfinite;
+    options.resume_from = resume_from.toStdString();
+    try {
+        m_session = std::make_unique<Session>(m_spec, *data, *backend, options);
+    } catch (const std::exception& e) {
+        emit loadFailed(QString::fromStdString(e.what()));
+        emit sessionChanged();
+        return;
+    }
+    emit sessionChanged();
+    emit stateChanged(SessionState::Idle);
+    request_snapshot();
+}
+
+SessionState SessionBridge::state() const {
+    return m_session ? m_session->state() : SessionState::Idle;
+}
+
+long SessionBridge::steps_done() const { return m_session ? m_session->steps_done() : 0; }
+
+double SessionBridge::elapsed_seconds() const {
+    return m_elapsed_before + (m_clock_on ? m_running_clock.elapsed() / 1000.0 : 0.0);
+}
+
+CommandResult SessionBridge::start_clock(CommandResult r) {
+    if (r && !m_clock_on) {
+        m_running_clock.start();
+        m_clock_on = true;
+    }
+    return r;
+}
+
+void SessionBridge::stop_clock() {
+    if (!m_clock_on) return;
+    m_elapsed_before += m_running_clock.elapsed() / 1000.0;
+    m_clock_on = false;
+}
+
+CommandResult SessionBridge::with_session(const char* what) {
+    if (m_session) return {};
+    if (m_loading) return report(refused(std::string("the data is still opening — ") + what + " in a moment"));
+    return report(refused(std::string("nothing to ") + what + ": the model or its data did not load"));
+}
+
+CommandResult SessionBridge::report(CommandResult r) {
+    if (!r.ok) emit message(QString::fromStdString(r.reason));
+    return r;
+}
+
+CommandResult SessionBridge::play() {
+    if (auto r = with_session("train"); !r) return r;
+    switch (m_session->state()) {
+        case SessionState::Idle: return start_clock(report(m_session->start()));
+        case SessionState::Paused: return start_clock(report(m_session->resume()));
+        case SessionState::Running: return {};
+        case SessionState::Stopped:
+            return report(refused("the run has finished — press R to reset and train again"));
+        case SessionState::Failed:
+            return report(refused("the run failed — press R to reset"));
+    }
+    return {};
+}
+
+CommandResult SessionBridge::pause() {
+    if (auto r = with_session("pause"); !r) return r;
+    CommandResult r = report(m_session->pause());
+    if (r) stop_clock();
+    return r;
+}
+
+CommandResult SessionBridge::toggle() {
+    return state() == SessionState::Running ? pause() : play();
+}
+
+CommandResult SessionBridge::step(long n) {
+    if (auto r = with_session("step"); !r) return r;
+    if (m_session->state() == SessionState::Running) m_session->pause();
+    return start_clock(report(m_session->step(n)));
+}
+
+CommandResult SessionBridge::step_epoch() {
+    if (auto r = with_session("step"); !r) return r;
+    if (m_session->state() == SessionState::Running) m_session->pause();
+    return start_clock(report(m_session->step_epoch()));
+}
+
+CommandResult SessionBridge::reset() {
+    if (auto r = with_session("reset"); !r) return r;
+    CommandResult r = report(m_session->reset());
+    if (!r) return r;
+    // Records of a step that was under way when the reset came are dropped
+    // with the rest (tick() discards until the worker has applied the
+    // reset): the views start over from step 0.
+    m_resetting = true;
+    m_store.clear();
+    m_snapshot.reset();
+    m_break = {};
+    m_clock_on = false;
+    m_elapsed_before = 0;
+    m_snapshot_asked_step = -1;
+    m_last_state = SessionState::Idle;
+    emit sessionChanged();
+    emit stateChanged(SessionState::Idle);
+    request_snapshot();
+    return r;
+}
+
+CommandResult SessionBridge::set_hyperparameter(const QString& name, double value) {
+    const std::string n = name.toStdString();
+    CommandResult r;
+    if (m_session) r = report(m_session->set_hyperparameter(n, value));
+    if (!r) return r;
+    OptimizerSpec& o = m_spec.optimizer;
+    if (n == "lr") o.lr = static_cast<float>(value);
+    else if (n == "momentum") o.momentum = static_cast<float>(value);
+    else if (n == "weight_decay") o.weight_decay = static_cast<float>(value);
+    else if (n == "clip_norm") o.clip_norm = static_cast<float>(value);
+    else if (n == "batch_size") m_spec.batch_size = static_cast<int>(value);
+    return r;
+}
+
+CommandResult SessionBridge::set_optimizer(const OptimizerSpec& optimizer) {
+    CommandResult r;
+    if (m_session) r = report(m_session->set_optimizer(optimizer));
+    if (r) m_spec.optimizer = optimizer;
+    return r;
+}
+
+CommandResult SessionBridge::set_stop_on_nonfinite(bool on) {
+    m_stop_on_nonfinite = on;
+    if (!m_session) return {};
+    return report(m_session->set_breakpoint("nonfinite", on ? 1 : 0));
+}
+
+CommandResult SessionBridge::set_breakpoint(const QString& condition, double threshold) {
+    if (auto r = with_session("set a breakpoint on"); !r) return r;
+    return report(m_session->set_breakpoint(condition.toStdString(), threshold));
+}
+
+CommandResult SessionBridge::save_checkpoint(const QString& path) {
+    if (auto r = with_session("save"); !r) return r;
+    if (m_session->state() == SessionState::Running) m_session->pause();
+    m_session->wait_until_settled(2.0);
+    return report(m_session->save_checkpoint(path.toStdString()));
+}
+
+void SessionBridge::set_probe(int item) {
+    m_probe = item < 0 ? 0 : item;
+    request_snapshot();
+}
+
+void SessionBridge::request_snapshot() {
+    if (!m_session) return;
+    SnapshotRequest q;
+    q.probe = m_probe;
+    q.grid = m_spec.input.numel() == 2 ? 64 : 0;
+    m_session->request_snapshot(q);
+    m_snapshot_asked_step = m_session->steps_done();
+    m_since_snapshot.restart();
+}
+
+void SessionBridge::maybe_request_snapshot() {
+    const bool running = m_last_state == SessionState::Running;
+    if (running ? m_since_snapshot.elapsed() >= kSnapshotEveryMs
+                : m_session->steps_done() != m_snapshot_asked_step)
+        request_snapshot();
+}
+
+void SessionBridge::tick() {
+    if (!m_session) return;
+    if (m_resetting) {
+        TelemetryStore discard;
+        m_session->drain(discard);
+        bool applied = false;
+        for (const auto& e : discard.events()) applied = applied || e.kind == "reset";
+        if (!applied) return;
+        m_resetting = false;
+    }
+    if (m_session->drain(m_store) > 0) emit telemetryUpdated();
+    const SessionState st = m_session->state();
+    if (st != SessionState::Running) stop_clock();
+    if (st != m_last_state) {
+        m_last_state = st;
+        if (st != SessionState::Running && st != SessionState::Idle) {
+            BreakInfo b = m_session->last_break();
+            const bool fresh = !b.kind.empty() && (b.kind != m_break.kind || b.step != m_break.step ||
+                                                   b.message != m_break.message);
+            if (fresh) {
+                m_break = std::move(b);
+                if (m_break.kind == "nonfinite" || m_break.kind == "condition" || m_break.kind == "error")
+                    emit breakpointHit();
+                else
+                    emit message(QString::fromStdString(m_break.message));
+            }
+        }
+        emit stateChanged(st);
+    }
+    if (auto snap = m_session->latest_snapshot(); snap && snap != m_snapshot) {
+        m_snapshot = std::move(snap);
+        emit snapshotUpdated();
+    }
+    maybe_request_snapshot();
+}
+
+}  // namespace gs::studio

@@ -1,0 +1,120 @@
+// SessionBridge: the one seam between Qt and the engine (DESIGN.md, rule 2).
+// It owns the Session, sends it commands, and drains its telemetry into a
+// TelemetryStore on a short timer (30 ms), so a burst of thousands of steps
+// reaches the views as one update. Data is opened on a background thread;
+// nothing here waits for training. Views never see the Session: they read
+// the store, the spec, the data and snapshots, and are told when to.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <memory>
+#include <thread>
+
+#include "gradscope/data_pipeline.h"
+#include "gradscope/session.h"
+#include "gradscope/spec.h"
+#include "gradscope/telemetry.h"
+
+namespace gs::studio {
+
+class SessionBridge : public QObject {
+    Q_OBJECT
+
+public:
+    explicit SessionBridge(QObject* parent = nullptr);
+    ~SessionBridge() override;
+
+    // Builds a session for spec on backend ("cpu", "cuda:0"...). The data is
+    // opened on a background thread unless the same data is already open;
+    // loadingChanged(true) ... then sessionChanged() or loadFailed(message).
+    void load(const ModelSpec& spec, const QString& backend = QStringLiteral("cpu"));
+    // Starts again from a checkpoint (same spec and data): the next session
+    // resumes from it. Errors come back through loadFailed.
+    void load_checkpoint(const QString& path);
+    bool is_loading() const { return m_loading; }
+    bool has_session() const { return m_session != nullptr; }
+
+    const ModelSpec& spec() const { return m_spec; }
+    QString backend() const { return m_backend; }
+    // The open data (null until loaded).
+    std::shared_ptr<const PreparedData> data() const { return m_data; }
+    const TelemetryStore& store() const { return m_store; }
+    SessionState state() const;
+    long steps_done() const;
+    // Seconds spent running (paused time not counted).
+    double elapsed_seconds() const;
+    std::shared_ptr<const Snapshot> snapshot() const { return m_snapshot; }
+    const BreakInfo& last_break() const { return m_break; }
+
+    // Commands. A refused one returns the engine's reason and also emits
+    // message(); with no session they are refused with a reason too.
+    CommandResult play();  // start or resume
+    CommandResult pause();
+    CommandResult toggle();  // Space: play or pause
+    CommandResult step(long n = 1);
+    CommandResult step_epoch();
+    CommandResult reset();
+    CommandResult set_hyperparameter(const QString& name, double value);
+    CommandResult set_optimizer(const OptimizerSpec& optimizer);
+    CommandResult set_stop_on_nonfinite(bool on);
+    bool stop_on_nonfinite() const { return m_stop_on_nonfinite; }
+    // loss_above, grad_norm_above, dead_fraction_above; NaN clears it.
+    CommandResult set_breakpoint(const QString& condition, double threshold);
+    CommandResult save_checkpoint(const QString& path);
+    // The probe item snapshots show (an item of the split DatasetPreview shows).
+    void set_probe(int item);
+    int probe() const { return m_probe; }
+    // Asks for a fresh snapshot now (they also come on their own while training).
+    void request_snapshot();
+
+    // Drains the session at once (the timer does this every 30 ms); public
+    // so that tests and the screenshot mode need not wait for the timer.
+    void tick();
+
+signals:
+    void loadingChanged(bool loading, const QString& what);
+    void sessionChanged();   // a new session (spec, data or backend changed): views start over
+    void loadFailed(const QString& message);
+    void telemetryUpdated();  // new records in store()
+    void stateChanged(gs::SessionState state);
+    void snapshotUpdated();  // snapshot() is newer
+    // A breakpoint paused the run (last_break() says why).
+    void breakpointHit();
+    void message(const QString& text);  // refusals and notes, for the status bar
+
+private:
+    CommandResult with_session(const char* what);
+    CommandResult report(CommandResult r);
+    void build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from);
+    void maybe_request_snapshot();
+    void join_loader();
+    CommandResult start_clock(CommandResult r);  // the run clock starts when a command succeeds
+    void stop_clock();
+
+    QTimer m_timer;
+    ModelSpec m_spec;
+    QString m_backend = QStringLiteral("cpu");
+    std::string m_data_key;  // the DataSpec the open data came from, as JSON
+    std::shared_ptr<const PreparedData> m_data;
+    std::unique_ptr<Session> m_session;
+    TelemetryStore m_store;
+    std::shared_ptr<const Snapshot> m_snapshot;
+    BreakInfo m_break;
+    SessionState m_last_state = SessionState::Idle;
+    bool m_loading = false;
+    bool m_resetting = false;  // dropping records until the worker applies a reset
+    bool m_stop_on_nonfinite = true;
+    int m_probe = 0;
+    long m_snapshot_asked_step = -1;
+    QElapsedTimer m_since_snapshot;
+    QElapsedTimer m_running_clock;
+    bool m_clock_on = false;
+    double m_elapsed_before = 0;  // running seconds before the current run
+    std::thread m_loader;
+    int m_generation = 0;  // a load result for an older request is dropped
+};
+
+}  // namespace gs::studio

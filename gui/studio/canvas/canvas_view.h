@@ -1,0 +1,73 @@
+// The state the network canvas draws and the interface of its two
+// pictures (a dense network's neurons, a convolutional network's feature
+// maps). A view turns a snapshot into cached images in rebuild(), which
+// runs only when something new arrives; paint() lays out and draws them,
+// and remembers where each layer's column went for clicks.
+#pragma once
+
+#include <QFont>
+#include <QPainter>
+#include <QRectF>
+#include <memory>
+#include <vector>
+
+#include "canvas_data.h"
+#include "color_scale.h"
+#include "gradscope/spec.h"
+#include "gradscope/telemetry.h"
+#include "theme.h"
+
+namespace gs::studio {
+
+struct CanvasState {
+    gs::ModelSpec spec;
+    std::vector<gs::LayerInfo> info;  // per layer, from gs::validate_spec
+    std::vector<LayerGroup> groups;
+    bool has_model = false;
+    DataSummary data;
+    std::shared_ptr<const gs::Snapshot> snapshot;
+    Theme theme = Theme::standard();
+    bool show_test_points = false;
+    bool show_gradients = false;
+    int selected_layer = -1;  // spec index
+    QFont font;               // the widget's font, scaled by the theme
+
+    // Pixels per "unit": 1 in the standard theme, more in presentation mode.
+    qreal scale() const { return theme.font_scale; }
+    // Line widths relative to the standard theme's.
+    qreal line_scale() const { return theme.line_width / 1.5; }
+    // The group showing spec layer i, or -1.
+    int group_of(int layer) const;
+};
+
+class CanvasView {
+public:
+    virtual ~CanvasView() = default;
+    // Recomputes the cached images after a new snapshot, model, data or theme.
+    virtual void rebuild(const CanvasState& state) = 0;
+    virtual void paint(QPainter& p, const QRectF& rect, const CanvasState& state) = 0;
+    // The spec index of the main layer of the column at pos (-1: none).
+    int layer_at(const QPointF& pos) const;
+    // Where the column of spec layer i was drawn (empty if it was not).
+    QRectF layer_rect(int layer) const;
+
+protected:
+    struct Hit {
+        QRectF rect;
+        int first = 0, last = 0, main = 0;
+    };
+    std::vector<Hit> m_hits;  // filled by paint()
+};
+
+// Helpers shared by the views.
+QFont bold_font(const QFont& f);
+QFont small_font(const QFont& f);  // 85% of f
+// Draws text centred in a box of width w around (cx, top), elided to fit.
+void draw_centered(QPainter& p, const QString& text, qreal cx, qreal top, qreal w, const QColor& color,
+                   const QFont& font);
+// A highlight behind the selected column.
+void draw_selection(QPainter& p, const QRectF& r, const Theme& theme, qreal scale);
+// "step 1,234" right-aligned in rect's bottom line.
+void draw_step(QPainter& p, const QRectF& rect, const CanvasState& s);
+
+}  // namespace gs::studio

@@ -1,0 +1,79 @@
+// DatasetPreview: what the data looks like. Image data shows a grid of the
+// first items of the split the probe comes from (validation, else test,
+// else training), each with a bar in its class colour and its class as the
+// tooltip; clicking one makes it the probe (probeChosen) and outlines it.
+// 2-D data shows a scatter plot of the points by class (or by target value
+// for regression), test points hollow, with a legend.
+#pragma once
+
+#include <QImage>
+#include <QStringList>
+#include <QWidget>
+#include <vector>
+
+#include "canvas_data.h"
+#include "gradscope/data_pipeline.h"
+#include "theme.h"
+
+namespace gs::studio {
+
+class DatasetPreview : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int kMaxImages = 64;
+
+    explicit DatasetPreview(QWidget* parent = nullptr);
+    void set_data(const gs::PreparedData& data);
+    void clear();
+    void set_theme(const Theme& theme);
+    // Outlines item `item` of the probe split (-1: none) without a signal.
+    void set_selected_item(int item);
+    int selected_item() const { return m_selected; }
+    // Writes the preview at its size (640 x 480 when it has none yet).
+    bool save_png(const QString& path);
+    QString error() const { return m_error; }
+    QImage render_image(const QSize& size) const;
+
+    // For tests.
+    bool shows_images() const { return !m_images.empty(); }
+    int images_shown() const { return static_cast<int>(m_images.size()); }
+    bool shows_scatter() const { return m_data.two_d && !m_data.points.empty(); }
+    int points_shown() const { return static_cast<int>(m_data.points.size()); }
+    // Where item i of the grid is drawn, in widget coordinates.
+    QRect item_rect(int item) const;
+    // The class name the tooltip of item i says.
+    QString item_tooltip(int item) const;
+
+signals:
+    // The user clicked item `item` of the probe split.
+    void probeChosen(int item);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    struct Grid {
+        int cols = 1;
+        qreal cell = 0, x0 = 0, y0 = 0, gap = 0;
+    };
+    Grid grid_layout(const QRectF& area) const;
+    QRectF grid_area(const QSizeF& size) const;
+    int item_at(const QPointF& pos) const;
+    void paint_all(QPainter& p, const QSizeF& size) const;
+    void paint_grid(QPainter& p, const QSizeF& size) const;
+    void paint_scatter(QPainter& p, const QSizeF& size) const;
+    qreal paint_class_legend(QPainter& p, const QRectF& area, bool points) const;
+    QFont scaled_font(qreal factor = 1.0) const;
+
+    Theme m_theme = Theme::standard();
+    DataSummary m_data;
+    size_t m_split_size = 0;
+    std::vector<QImage> m_images;
+    std::vector<int> m_labels;
+    int m_selected = -1;
+    QString m_error;
+};
+
+}  // namespace gs::studio

@@ -1,0 +1,108 @@
+// NetworkCanvas: the picture of the network in the middle of the studio.
+// Dense networks are drawn as TensorFlow Playground draws them (neurons,
+// connections by weight or gradient, neuron heatmaps and the decision
+// boundary for 2-D data); convolutional networks as the feature maps of a
+// probe item. It redraws only when a new snapshot (or model, data, theme,
+// size, toggle) arrives: a frame is composed once into a cached image and
+// paint events copy it.
+#pragma once
+
+#include <QImage>
+#include <QWidget>
+#include <memory>
+
+#include "canvas_view.h"
+#include "gradscope/data_pipeline.h"
+#include "gradscope/spec.h"
+#include "gradscope/telemetry.h"
+#include "theme.h"
+
+namespace gs::studio {
+
+class DenseView;
+class ConvView;
+
+class NetworkCanvas : public QWidget {
+    Q_OBJECT
+public:
+    explicit NetworkCanvas(QWidget* parent = nullptr);
+    ~NetworkCanvas() override;
+
+    // The network to draw; a spec that does not validate shows its problem.
+    void set_model(const gs::ModelSpec& spec);
+    // The data: 2-D points for the output panel, class names, the probe split.
+    void set_data(const gs::PreparedData& data);
+    // A new snapshot (the same one again is ignored). Null clears the values.
+    void update_snapshot(std::shared_ptr<const gs::Snapshot> snapshot);
+    void set_show_test_points(bool show);
+    bool show_test_points() const { return m_state.show_test_points; }
+    // Connections coloured by the last step's gradient instead of the weight.
+    void set_show_gradients(bool show);
+    bool show_gradients() const { return m_state.show_gradients; }
+    void set_theme(const Theme& theme);
+    // Highlights the column showing spec layer `layer` (-1: none).
+    void select_layer(int layer);
+    int selected_layer() const { return m_state.selected_layer; }
+    // Forgets the snapshot (after a reset); the model and data stay.
+    void clear();
+    // Writes the picture at the widget's size (1200 x 720 when it has none
+    // yet). False (and why in error()) when the file cannot be written.
+    bool save_png(const QString& path);
+    QString error() const { return m_error; }
+    // The picture at a given size.
+    QImage render_image(const QSize& size);
+
+    // For tests and measurements.
+    bool is_convolutional() const { return m_conv_mode; }
+    long snapshot_step() const { return m_state.snapshot ? m_state.snapshot->step : -1; }
+    int neuron_heatmaps() const;            // dense view: neuron slots drawn
+    int neuron_heatmaps_with_data() const;  // ... that hold a heatmap
+    bool decision_boundary_drawn() const;
+    // Dense view: the colour and normalized value of the connection from
+    // input `input` to unit `unit` of Dense layer `layer` (spec index).
+    QColor connection_color(int layer, int unit, int input) const;
+    float connection_value(int layer, int unit, int input) const;
+    // Dense view: where unit `unit` of spec layer `layer`'s column (-1: the
+    // input) is, in widget coordinates.
+    QRectF neuron_rect(int layer, int unit) const;
+    // Conv view: (spec index, feature maps with data) per column of maps.
+    std::vector<std::pair<int, int>> feature_maps_shown() const;
+    bool has_probe_image() const;
+    int output_bars() const;
+    // Where spec layer `layer`'s column is, in widget coordinates.
+    QRect layer_rect(int layer) const;
+    double last_render_ms() const { return m_render_ms; }
+    int renders() const { return m_renders; }
+
+signals:
+    // The user clicked the column of a layer (its spec index).
+    void layerSelected(int layer);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    CanvasView* view() const;
+    void rebuild();     // the views' images, then a new frame
+    void invalidate();  // a new frame at the next paint
+    void compose(QImage& target, const QSize& size);
+    void ensure_frame() const;  // composes the widget's frame if it is out of date
+    void update_font();
+
+    CanvasState m_state;
+    std::unique_ptr<DenseView> m_dense;
+    std::unique_ptr<ConvView> m_conv;
+    bool m_conv_mode = false;
+    QString m_problem;  // why the model cannot be drawn
+    QString m_error;
+    QImage m_frame;
+    bool m_dirty = true;
+    double m_render_ms = 0;
+    int m_renders = 0;
+};
+
+}  // namespace gs::studio

@@ -1,0 +1,245 @@
+#include "data/dataset_panel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "canvas/dataset_preview.h"
+#include "gradscope/data_files.h"
+#include "gradscope/dataset.h"
+
+namespace gs::studio {
+
+namespace {
+
+struct Source {
+    const char* name;
+    const char* label;
+    bool builtin;
+    bool file;  // path is a file (csv), else a folder
+};
+
+const Source kSources[] = {
+    {"spiral", "Spiral (2 classes)", true, false},
+    {"circle", "Circle (2 classes)", true, false},
+    {"xor", "XOR (2 classes)", true, false},
+    {"gaussian", "Gaussian clusters (2 classes)", true, false},
+    {"moons", "Moons (2 classes)", true, false},
+    {"multi-gaussian", "Regression: Gaussian bumps", true, false},
+    {"plane", "Regression: plane", true, false},
+    {"line", "Regression: line", true, false},
+    {"fashion-mnist", "Fashion-MNIST (installed)", false, false},
+    {"idx", "IDX files (MNIST and relatives)…", false, false},
+    {"cifar10", "CIFAR-10 binary folder…", false, false},
+    {"csv", "CSV file…", false, true},
+    {"folder", "Image folder (one folder per class)…", false, false},
+};
+
+const Source* find_source(const QString& name) {
+    for (const auto& s : kSources)
+        if (name == QLatin1String(s.name)) return &s;
+    return nullptr;
+}
+
+}  // namespace
+
+QString describe_data(const PreparedData& data) {
+    QLocale c(QLocale::English);
+    QStringList parts;
+    auto count = [&](const std::shared_ptr<Dataset>& d, const char* what) {
+        if (d && d->size() > 0) parts << c.toString(qulonglong(d->size())) + " " + what;
+    };
+    count(data.train, "training");
+    count(data.validation, "validation");
+    count(data.test, "test");
+    if (data.train) {
+        const int k = data.train->num_classes();
+        parts << (k > 0 ? QStringLiteral("%1 classes").arg(k) : QStringLiteral("regression"));
+        parts << QStringLiteral("items %1").arg(QString::fromStdString(data.train->item_shape().str()));
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
+DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_source = new QComboBox;
+    const bool fashion = QDir(QString::fromLatin1(kFashionMnistDir)).exists();
+    for (const auto& s : kSources) {
+        if (QLatin1String(s.name) == QLatin1String("fashion-mnist") && !fashion) continue;
+        m_source->addItem(QString::fromUtf8(s.label), QString::fromLatin1(s.name));
+    }
+    m_source->setToolTip(fashion ? QString()
+                                 : QStringLiteral("Fashion-MNIST appears here once Debian's "
+                                                  "dataset-fashion-mnist package is installed"));
+    form->addRow(QStringLiteral("Data"), m_source);
+
+    m_samples = new QSpinBox;
+    m_samples->setRange(4, 100000);
+    m_samples->setSingleStep(100);
+    m_samples->setToolTip(QStringLiteral("How many points the built-in set has"));
+    form->addRow(QStringLiteral("Points"), m_samples);
+    m_noise = new QDoubleSpinBox;
+    m_noise->setRange(0, 5);
+    m_noise->setSingleStep(0.05);
+    m_noise->setDecimals(2);
+    form->addRow(QStringLiteral("Noise"), m_noise);
+    m_test_percent = new QSpinBox;
+    m_test_percent->setRange(0, 90);
+    m_test_percent->setSuffix(QStringLiteral(" %"));
+    m_test_percent->setToolTip(QStringLiteral("Held out for testing (sets without a test split of their own)"));
+    form->addRow(QStringLiteral("Test"), m_test_percent);
+    m_validation_percent = new QSpinBox;
+    m_validation_percent->setRange(0, 50);
+    m_validation_percent->setSuffix(QStringLiteral(" %"));
+    m_validation_percent->setToolTip(QStringLiteral("Of the training split, held out for validation every epoch"));
+    form->addRow(QStringLiteral("Validation"), m_validation_percent);
+
+    auto* path_row = new QHBoxLayout;
+    m_path = new QLineEdit;
+    m_path->setPlaceholderText(QStringLiteral("choose a file or folder"));
+    m_browse = new QPushButton(QStringLiteral("Browse…"));
+    path_row->addWidget(m_path, 1);
+    path_row->addWidget(m_browse);
+    m_path_label = new QLabel(QStringLiteral("Path"));
+    form->addRow(m_path_label, path_row);
+    layout->addLayout(form);
+
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+    m_preview = new DatasetPreview;
+    m_preview->setMinimumHeight(160);
+    layout->addWidget(m_preview, 1);
+
+    connect(m_source, &QComboBox::currentIndexChanged, this, &DatasetPanel::source_changed);
+    auto changed = [this] {
+        if (!m_updating) emit dataSpecChanged();
+    };
+    connect(m_samples, &QSpinBox::editingFinished, this, changed);
+    connect(m_noise, &QDoubleSpinBox::editingFinished, this, changed);
+    connect(m_test_percent, &QSpinBox::editingFinished, this, changed);
+    connect(m_validation_percent, &QSpinBox::editingFinished, this, changed);
+    connect(m_path, &QLineEdit::editingFinished, this, changed);
+    connect(m_browse, &QPushButton::clicked, this, &DatasetPanel::browse);
+    connect(m_preview, &DatasetPreview::probeChosen, this, &DatasetPanel::probeChosen);
+    set_data_spec(DataSpec{"spiral"});
+}
+
+QStringList DatasetPanel::sources() const {
+    QStringList out;
+    for (int i = 0; i < m_source->count(); ++i) out << m_source->itemData(i).toString();
+    return out;
+}
+
+void DatasetPanel::set_data_spec(const DataSpec& data) {
+    m_updating = true;
+    m_spec = data;
+    int index = m_source->findData(QString::fromStdString(data.name));
+    if (index < 0) {
+        // A name the combo does not list (e.g. "synthetic" from a spec file): show it as is.
+        m_source->addItem(QString::fromStdString(data.name), QString::fromStdString(data.name));
+        index = m_source->count() - 1;
+    }
+    m_source->setCurrentIndex(index);
+    m_samples->setValue(data.samples);
+    m_noise->setValue(data.noise);
+    m_test_percent->setValue(qRound(data.test_fraction * 100));
+    m_validation_percent->setValue(qRound(data.validation_fraction * 100));
+    m_path->setText(QString::fromStdString(data.path));
+    update_fields();
+    m_updating = false;
+}
+
+DataSpec DatasetPanel::data_spec() const {
+    DataSpec d = m_spec;
+    d.name = m_source->currentData().toString().toStdString();
+    const Source* s = find_source(QString::fromStdString(d.name));
+    const bool builtin = s && s->builtin;
+    if (builtin) {
+        d.samples = m_samples->value();
+        d.noise = static_cast<float>(m_noise->value());
+        d.path.clear();
+    } else {
+        d.path = d.name == "fashion-mnist" ? std::string() : m_path->text().trimmed().toStdString();
+    }
+    d.test_fraction = static_cast<float>(m_test_percent->value() / 100.0);
+    d.validation_fraction = static_cast<float>(m_validation_percent->value() / 100.0);
+    return d;
+}
+
+void DatasetPanel::update_fields() {
+    const Source* s = find_source(m_source->currentData().toString());
+    const bool builtin = !s || s->builtin;
+    const bool needs_path = s && !s->builtin && QLatin1String(s->name) != QLatin1String("fashion-mnist");
+    m_samples->setEnabled(builtin);
+    m_noise->setEnabled(builtin);
+    m_path->setVisible(needs_path);
+    m_browse->setVisible(needs_path);
+    m_path_label->setVisible(needs_path);
+    // Sets with a test split of their own ignore the fraction.
+    const bool own_test = s && (QLatin1String(s->name) == QLatin1String("fashion-mnist") ||
+                                QLatin1String(s->name) == QLatin1String("idx") ||
+                                QLatin1String(s->name) == QLatin1String("cifar10"));
+    m_test_percent->setEnabled(!own_test);
+}
+
+void DatasetPanel::source_changed() {
+    update_fields();
+    if (m_updating) return;
+    const Source* s = find_source(m_source->currentData().toString());
+    if (s && !s->builtin && QLatin1String(s->name) != QLatin1String("fashion-mnist") &&
+        m_path->text().trimmed().isEmpty()) {
+        browse();  // a file source needs its path first
+        return;
+    }
+    emit dataSpecChanged();
+}
+
+void DatasetPanel::browse() {
+    const Source* s = find_source(m_source->currentData().toString());
+    if (!s) return;
+    const QString start = m_path->text().isEmpty() ? QDir::homePath() : m_path->text();
+    const QString path =
+        s->file ? QFileDialog::getOpenFileName(this, QStringLiteral("Open a CSV file"), start,
+                                               QStringLiteral("CSV files (*.csv *.txt);;All files (*)"))
+                : QFileDialog::getExistingDirectory(this, QStringLiteral("Choose the data folder"), start);
+    if (path.isEmpty()) return;
+    m_path->setText(path);
+    emit dataSpecChanged();
+}
+
+void DatasetPanel::set_status(const QString& text, bool error) {
+    m_error = error;
+    m_status->setText(text);
+    m_status->setStyleSheet(error ? QStringLiteral("color: %1;").arg(m_theme.error.name())
+                                  : QStringLiteral("color: %1;").arg(m_theme.muted.name()));
+}
+
+QString DatasetPanel::status() const { return m_status->text(); }
+
+void DatasetPanel::set_prepared(const PreparedData& data) {
+    set_status(describe_data(data));
+    m_preview->set_data(data);
+}
+
+void DatasetPanel::set_theme(const Theme& theme) {
+    m_theme = theme;
+    m_preview->set_theme(theme);
+    set_status(m_status->text(), m_error);
+}
+
+}  // namespace gs::studio

@@ -1,0 +1,73 @@
+// The dataset panel: choose the data a model trains on (a built-in 2-D set
+// with its size, noise and split; Fashion-MNIST when Debian's package is
+// installed; IDX, CIFAR-10, CSV or an image folder from disk), see what it
+// holds, and pick the probe sample for the feature-map views. Loading
+// errors show here, in words.
+#pragma once
+
+#include <QWidget>
+
+#include "gradscope/data_pipeline.h"
+#include "gradscope/spec.h"
+#include "theme.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace gs::studio {
+
+class DatasetPreview;
+
+class DatasetPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit DatasetPanel(QWidget* parent = nullptr);
+
+    void set_data_spec(const DataSpec& data);  // does not emit dataSpecChanged
+    DataSpec data_spec() const;
+    // What the open data holds ("1,600 training · 400 test · 2 classes"), or
+    // a loading error (shown in the error colour).
+    void set_status(const QString& text, bool error = false);
+    QString status() const;
+    bool status_is_error() const { return m_error; }
+    void set_prepared(const PreparedData& data);
+    void set_theme(const Theme& theme);
+    DatasetPreview* preview() const { return m_preview; }
+
+    // The sources the combo offers, as DataSpec names ("spiral", ..., "fashion-mnist", "idx", ...).
+    QStringList sources() const;
+
+signals:
+    void dataSpecChanged();
+    void probeChosen(int item);
+
+private:
+    void source_changed();
+    void browse();
+    void update_fields();
+
+    QComboBox* m_source;
+    QSpinBox* m_samples;
+    QDoubleSpinBox* m_noise;
+    QSpinBox* m_test_percent;
+    QSpinBox* m_validation_percent;
+    QLineEdit* m_path;
+    QPushButton* m_browse;
+    QLabel* m_path_label;
+    QLabel* m_status;
+    DatasetPreview* m_preview;
+    DataSpec m_spec;  // fields the panel does not show are kept as given
+    bool m_error = false;
+    bool m_updating = false;
+    Theme m_theme = Theme::standard();
+};
+
+// "1,600 training · 400 test · 2 classes · items 2" for people.
+QString describe_data(const PreparedData& data);
+
+}  // namespace gs::studio

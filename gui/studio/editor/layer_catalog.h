@@ -1,0 +1,64 @@
+// What the studio knows about each layer type the engine supports: the
+// palette order, a sensible new layer of each type, which LayerSpec fields
+// apply to it, one-line descriptions, and the text used to show layers,
+// shapes, counts and sizes. Pure functions of engine data; no widgets.
+#pragma once
+
+#include <QColor>
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+#include <vector>
+
+#include "gradscope/spec.h"
+
+namespace gs::studio {
+
+struct Theme;
+
+// A LayerSpec field the editor shows.
+enum class LayerField { Units, Filters, Kernel, Stride, Padding, Alpha, Rate, Eps, Momentum, Init, Bias };
+
+// Groups for colour and ordering in the palette.
+enum class LayerCategory { Weights, Pooling, Activation, Regularization };
+
+// Every layer type, in palette order (canonical names).
+const QStringList& layer_types();
+// A new layer of the type, with sensible defaults (Dense 16 units, Conv2D 8
+// filters kernel 3 padding 1, ...). init is left empty: "auto" (see resolved_init).
+LayerSpec default_layer(const QString& type);
+// The fields that apply to the type, in the order the form shows them.
+std::vector<LayerField> layer_fields(const std::string& type);
+// The JSON name of a field ("units"), as the engine names it in its messages.
+QString field_key(LayerField f);
+// A label for a form ("Units", "Kernel size").
+QString field_label(LayerField f);
+// What the field does, for a tooltip.
+QString field_help(LayerField f, const std::string& type);
+// One line saying what a layer type does (palette tooltips).
+QString layer_description(const QString& type);
+LayerCategory layer_category(const std::string& type);
+// The colour of a category under a theme.
+QColor category_color(LayerCategory c, const Theme& theme);
+// The initializers the engine accepts.
+const QStringList& init_names();
+// The initializer the engine would choose for an empty init at layer i (as
+// parse_spec does: he_uniform before a rectifier, otherwise xavier_uniform),
+// or the layer's own.
+std::string resolved_init(const std::vector<LayerSpec>& layers, size_t i);
+
+// The layer's parameters in a few words: "32 filters · 3×3 · pad 1".
+QString layer_summary(const LayerSpec& layer);
+// "8x14x14"; "?" for an unknown (rank 0) shape.
+QString shape_text(const gs::Shape& s);
+// Elements of one item of the shape (0 when unknown).
+uint64_t shape_elements(const gs::Shape& s);
+// 12345 -> "12,345".
+QString grouped(uint64_t v);
+// 49380 -> "48 KB" (1024-based, one decimal below 10).
+QString bytes_text(double bytes);
+// A statistic in a few characters: 3 significant digits, scientific
+// notation below 0.001 and from 100,000 ("1.23e-04" -> "1.23e-4").
+QString format_number(double v);
+
+}  // namespace gs::studio

@@ -1,0 +1,561 @@
+// TrainingPlot: loss and accuracy over steps; see training_plot.h.
+#include "plots/training_plot.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSlider>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "gradscope/telemetry.h"
+#include "plots/plot_style.h"
+#include "plots/smoothing.h"
+
+namespace gs::studio {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr size_t kMaxMarkers = 200;  // the newest; older ones would only clutter
+
+QVector<QCPGraphData> graph_data(const std::vector<SeriesPoint>& pts, double scale,
+                                 const std::vector<double>* values = nullptr) {
+    QVector<QCPGraphData> d;
+    d.reserve(static_cast<int>(pts.size()));
+    for (size_t i = 0; i < pts.size(); ++i)
+        d.append(QCPGraphData(pts[i].x, (values ? (*values)[i] : pts[i].mean) * scale));
+    return d;
+}
+
+// The band of decimated history: min and max of each bucket, up to and
+// including the first full-resolution point (so the band closes there).
+void band_data(const std::vector<SeriesPoint>& pts, double scale, QVector<QCPGraphData>& lo,
+               QVector<QCPGraphData>& hi) {
+    lo.clear();
+    hi.clear();
+    for (const SeriesPoint& p : pts) {
+        lo.append(QCPGraphData(p.x, p.min * scale));
+        hi.append(QCPGraphData(p.x, p.max * scale));
+        if (p.count <= 1) break;
+    }
+    if (lo.size() < 2) lo.clear(), hi.clear();
+}
+
+void finite_range(double v, double& lo, double& hi, bool positive_only) {
+    if (!std::isfinite(v) || (positive_only && v <= 0)) return;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+}
+
+QCPItemLine* vertical_line(QCustomPlot* plot, QCPAxisRect* rect) {
+    auto* l = new QCPItemLine(plot);
+    l->setClipAxisRect(rect);
+    for (QCPItemPosition* p : {l->start, l->end}) {
+        p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+        p->setAxisRect(rect);
+        p->setTypeX(QCPItemPosition::ptPlotCoords);
+        p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    }
+    return l;
+}
+
+void place_vertical(QCPItemLine* l, double x) {
+    l->start->setCoords(x, 0);
+    l->end->setCoords(x, 1);
+}
+
+QString marker_label(const EventRecord& e) {
+    if (e.kind == "breakpoint") return e.name == "nonfinite" ? QStringLiteral("NaN") : QStringLiteral("break");
+    if (e.name == "schedule") return QStringLiteral("schedule");
+    QString name = QString::fromStdString(e.name);
+    if (name == QLatin1String("batch_size")) name = QStringLiteral("batch");
+    return name + QLatin1Char('=') + qnumber(e.value);
+}
+
+}  // namespace
+
+TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent) {
+    m_plot = new QCustomPlot(this);
+    m_plot->setNoAntialiasingOnDrag(true);
+    m_plot->setMouseTracking(true);  // the hover read-out needs moves without a button
+    // Thick lines as plain polylines: about 10x faster to draw than Qt's
+    // stroker (a 7,000-point plot replots in ~8 ms instead of ~75 ms).
+    m_plot->setPlottingHint(QCP::phFastPolylines, true);
+    m_loss_rect = m_plot->axisRect();
+    m_acc_rect = new QCPAxisRect(m_plot);
+    m_acc_rect->setLayer(QStringLiteral("background"));  // as the first rect: under the grid and items
+    QCPLayoutGrid* grid = m_plot->plotLayout();
+    // Row 0: the legend, in one line above the plots.
+    grid->insertRow(0);
+    place_legend_row(*m_plot, m_plot->legend, 0);
+    grid->addElement(2, 0, m_acc_rect);
+    grid->setRowSpacing(0);
+    auto* margins = new QCPMarginGroup(m_plot);
+    m_loss_rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    m_acc_rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    relayout_rows();
+
+    QCPAxis* lx = m_loss_rect->axis(QCPAxis::atBottom);
+    QCPAxis* ax = m_acc_rect->axis(QCPAxis::atBottom);
+    connect(lx, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), ax, qOverload<const QCPRange&>(&QCPAxis::setRange));
+    connect(ax, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), lx, qOverload<const QCPRange&>(&QCPAxis::setRange));
+    m_loss_rect->axis(QCPAxis::atLeft)->setLabel(tr("loss"));
+    m_acc_rect->axis(QCPAxis::atLeft)->setLabel(tr("accuracy (%)"));
+    ax->setLabel(tr("step"));
+    lx->setTickLabels(false);
+    for (QCPAxisRect* r : {m_loss_rect, m_acc_rect}) {
+        r->setRangeDrag(Qt::Horizontal | Qt::Vertical);
+        r->setRangeZoom(Qt::Horizontal | Qt::Vertical);
+        r->axis(QCPAxis::atBottom)->setRange(0, 1);
+    }
+    m_acc_rect->axis(QCPAxis::atLeft)->setRange(0, 100);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+
+    auto add = [&](QCPAxisRect* r, const QString& name, bool legend) {
+        QCPGraph* g = m_plot->addGraph(r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft));
+        g->setName(name);
+        if (!legend) g->removeFromLegend();
+        return g;
+    };
+    // Drawing order: band, raw, smoothed, validation.
+    m_loss_min = add(m_loss_rect, tr("train min"), false);
+    m_loss_max = add(m_loss_rect, tr("train range"), false);
+    m_loss_raw = add(m_loss_rect, tr("train (raw)"), true);
+    m_loss_smooth = add(m_loss_rect, tr("train (smoothed)"), true);
+    m_loss_val = add(m_loss_rect, tr("validation"), true);
+    m_acc_min = add(m_acc_rect, tr("train min"), false);
+    m_acc_max = add(m_acc_rect, tr("train range"), false);
+    m_acc_raw = add(m_acc_rect, tr("train (raw)"), false);
+    m_acc_smooth = add(m_acc_rect, tr("train (smoothed)"), false);
+    m_acc_val = add(m_acc_rect, tr("validation"), false);
+    m_loss_max->setChannelFillGraph(m_loss_min);
+    m_acc_max->setChannelFillGraph(m_acc_min);
+
+    m_plot->addLayer(QStringLiteral("cursor"), m_plot->layer(QStringLiteral("legend")), QCustomPlot::limAbove);
+    m_cursor_layer = m_plot->layer(QStringLiteral("cursor"));
+    m_cursor_layer->setMode(QCPLayer::lmBuffered);
+    m_cursor_loss = vertical_line(m_plot, m_loss_rect);
+    m_cursor_acc = vertical_line(m_plot, m_acc_rect);
+    m_readout_box = new QCPItemText(m_plot);
+    m_readout_box->setClipToAxisRect(false);
+    m_readout_box->position->setType(QCPItemPosition::ptAbsolute);
+    m_readout_box->setTextAlignment(Qt::AlignLeft);
+    for (QCPAbstractItem* i : std::initializer_list<QCPAbstractItem*>{m_cursor_loss, m_cursor_acc, m_readout_box}) {
+        i->setLayer(m_cursor_layer);
+        i->setVisible(false);
+    }
+
+    connect(m_plot, &QCustomPlot::mouseMove, this, &TrainingPlot::on_mouse_move);
+    connect(m_plot, &QCustomPlot::mouseWheel, this, [this](QWheelEvent*) { on_user_range(); });
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { on_double_click(); });
+    m_plot->installEventFilter(this);
+    connect(m_plot, &QCustomPlot::afterLayout, this, &TrainingPlot::position_marker_labels);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    build_controls();
+    layout->addWidget(m_plot, 1);
+    set_theme(m_theme);
+}
+
+TrainingPlot::~TrainingPlot() {
+    // A hidden accuracy rect is outside the layout: give it back, which owns it.
+    if (!m_acc_shown) m_plot->plotLayout()->addElement(2, 0, m_acc_rect);
+}
+
+void TrainingPlot::build_controls() {
+    auto* row = new QWidget(this);
+    auto* h = new QHBoxLayout(row);
+    h->setContentsMargins(6, 2, 6, 0);
+    h->setSpacing(8);
+    auto* smooth = new QLabel(tr("Smoothing"), row);
+    m_slider = new QSlider(Qt::Horizontal, row);
+    m_slider->setRange(0, 999);
+    m_slider->setValue(static_cast<int>(std::lround(m_smoothing * 1000)));
+    m_slider->setMaximumWidth(160);
+    m_slider->setToolTip(tr("Exponential smoothing of the training curves (0: none, 0.999: heavy)"));
+    m_smooth_label = new QLabel(row);
+    m_smooth_label->setMinimumWidth(m_smooth_label->fontMetrics().horizontalAdvance(QStringLiteral("0.000")));
+    m_log_box = new QCheckBox(tr("Log scale"), row);
+    m_log_box->setToolTip(tr("Show the loss on a logarithmic axis"));
+    m_val_box = new QCheckBox(tr("Validation"), row);
+    m_val_box->setChecked(true);
+    m_val_box->setToolTip(tr("Show the loss and accuracy on held-out data, once per epoch"));
+    m_note = new QLabel(row);
+    m_hint = new QLabel(row);
+    m_hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_hint->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    h->addWidget(smooth);
+    h->addWidget(m_slider);
+    h->addWidget(m_smooth_label);
+    h->addSpacing(6);
+    h->addWidget(m_log_box);
+    h->addWidget(m_val_box);
+    h->addWidget(m_note);
+    h->addWidget(m_hint, 1);
+    static_cast<QVBoxLayout*>(layout())->addWidget(row);
+    m_smooth_label->setText(QString::number(m_smoothing, 'f', 3));
+    connect(m_slider, &QSlider::valueChanged, this, [this](int v) { set_smoothing(v / 1000.0); });
+    connect(m_log_box, &QCheckBox::toggled, this, [this](bool on) { set_log_scale(on); });
+    connect(m_val_box, &QCheckBox::toggled, this, [this](bool on) { set_show_validation(on); });
+    update_hint();
+}
+
+void TrainingPlot::relayout_rows() {
+    QCPLayoutGrid* grid = m_plot->plotLayout();
+    if (m_acc_shown) grid->setRowStretchFactors({0.001, 3, 2});
+    else grid->setRowStretchFactors({0.001, 1});
+}
+
+void TrainingPlot::update_from(const TelemetryStore& store) {
+    const size_t nl = store.loss().total_added(), na = store.accuracy().total_added();
+    const size_t ne = store.epochs().size(), nv = store.events().size();
+    const long es = ne ? store.epochs().back().step : -1, vs = nv ? store.events().back().step : -1;
+    if (nl < m_seen_loss || na < m_seen_acc) clear();  // the store started over
+    const bool train = nl != m_seen_loss || na != m_seen_acc;
+    const bool epochs = ne != m_seen_epochs || es != m_seen_epoch_step;
+    const bool events = nv != m_seen_events || vs != m_seen_event_step;
+    if (!train && !epochs && !events) return;
+    m_seen_loss = nl;
+    m_seen_acc = na;
+    m_seen_epochs = ne;
+    m_seen_epoch_step = es;
+    m_seen_events = nv;
+    m_seen_event_step = vs;
+    if (train) {
+        m_loss_pts = store.loss().points();
+        m_acc_pts = store.accuracy().points();
+        rebuild_train();
+        // Regression has no accuracy: once steps arrive without one, hide it.
+        set_accuracy_shown(na > 0 || nl == 0);
+    }
+    if (epochs || events) rebuild_validation(store);
+    if (events) rebuild_markers(store);
+    if (m_auto_range) autorange();
+    request_replot();
+}
+
+void TrainingPlot::clear() {
+    m_seen_loss = m_seen_acc = m_seen_epochs = m_seen_events = 0;
+    m_seen_epoch_step = m_seen_event_step = -1;
+    m_loss_pts.clear();
+    m_acc_pts.clear();
+    m_val.clear();
+    m_marker_data.clear();
+    rebuild_train();
+    for (QCPGraph* g : {m_loss_val, m_acc_val}) g->data()->clear();
+    place_markers();
+    set_accuracy_shown(true);
+    hide_readout();
+    m_auto_range = true;
+    autorange();
+    update_hint();
+    request_replot();
+}
+
+void TrainingPlot::rebuild_train() {
+    m_loss_smoothed = smooth_ema(m_loss_pts, m_smoothing);
+    m_acc_smoothed = smooth_ema(m_acc_pts, m_smoothing);
+    m_loss_raw->data()->set(graph_data(m_loss_pts, 1), true);
+    m_loss_smooth->data()->set(graph_data(m_loss_pts, 1, &m_loss_smoothed), true);
+    m_acc_raw->data()->set(graph_data(m_acc_pts, 100), true);
+    m_acc_smooth->data()->set(graph_data(m_acc_pts, 100, &m_acc_smoothed), true);
+    QVector<QCPGraphData> lo, hi;
+    band_data(m_loss_pts, 1, lo, hi);
+    m_loss_min->data()->set(lo, true);
+    m_loss_max->data()->set(hi, true);
+    band_data(m_acc_pts, 100, lo, hi);
+    m_acc_min->data()->set(lo, true);
+    m_acc_max->data()->set(hi, true);
+}
+
+void TrainingPlot::rebuild_validation(const TelemetryStore& store) {
+    m_val.clear();
+    for (const EpochRecord& e : store.epochs())
+        if (e.has_validation)
+            m_val.push_back({static_cast<double>(e.step), e.epoch, e.val_loss,
+                             e.val_accuracy < 0 ? -1.0 : static_cast<double>(e.val_accuracy)});
+    // Validation between epochs (SessionOptions::validate_every): loss only.
+    for (const EventRecord& e : store.events())
+        if (e.kind == "validation" && e.name == "loss") {
+            const double s = static_cast<double>(e.step);
+            const bool dup = std::any_of(m_val.begin(), m_val.end(), [&](const ValPoint& v) { return v.step == s; });
+            if (!dup) m_val.push_back({s, 0, e.value, -1});
+        }
+    std::stable_sort(m_val.begin(), m_val.end(), [](const ValPoint& a, const ValPoint& b) { return a.step < b.step; });
+    QVector<QCPGraphData> loss, acc;
+    for (const ValPoint& v : m_val) {
+        loss.append(QCPGraphData(v.step, v.loss));
+        if (v.accuracy >= 0) acc.append(QCPGraphData(v.step, v.accuracy * 100));
+    }
+    m_loss_val->data()->set(loss, true);
+    m_acc_val->data()->set(acc, true);
+    // Markers on at most about 30 points; the line shows the rest.
+    m_loss_val->setScatterSkip(loss.size() / 30);
+    m_acc_val->setScatterSkip(acc.size() / 30);
+}
+
+void TrainingPlot::rebuild_markers(const TelemetryStore& store) {
+    m_marker_data.clear();
+    for (const EventRecord& e : store.events()) {
+        const bool brk = e.kind == "breakpoint";
+        if (brk || e.kind == "hyperparameter")
+            m_marker_data.push_back({static_cast<double>(e.step), marker_label(e), QString::fromStdString(e.text), brk});
+    }
+    if (m_marker_data.size() > kMaxMarkers)
+        m_marker_data.erase(m_marker_data.begin(), m_marker_data.end() - static_cast<long>(kMaxMarkers));
+    place_markers();
+}
+
+void TrainingPlot::place_markers() {
+    for (QCPAbstractItem* i : m_markers) m_plot->removeItem(i);
+    m_markers.clear();
+    const QFont font = plot_font(m_theme, kPlotFontPt - 1);
+    QColor bg = m_theme.background;
+    bg.setAlpha(210);
+    for (size_t k = 0; k < m_marker_data.size(); ++k) {
+        const Marker& m = m_marker_data[k];
+        const QColor c = m.breakpoint ? m_theme.error : m_theme.marker;
+        const QPen pen(c, std::max(1.0, m_theme.line_width * 0.7), Qt::DashLine);
+        for (QCPAxisRect* r : {m_loss_rect, m_acc_rect}) {
+            if (r == m_acc_rect && !m_acc_shown) continue;
+            QCPItemLine* l = vertical_line(m_plot, r);
+            l->setPen(pen);
+            place_vertical(l, m.step);
+            m_markers.push_back(l);
+        }
+        auto* t = new QCPItemText(m_plot);
+        t->setClipAxisRect(m_loss_rect);
+        t->position->setAxes(m_loss_rect->axis(QCPAxis::atBottom), m_loss_rect->axis(QCPAxis::atLeft));
+        t->position->setAxisRect(m_loss_rect);
+        t->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        t->position->setCoords(m.step, 0);
+        t->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        t->setText(m.label);
+        t->setFont(font);
+        t->setColor(c);
+        t->setBrush(QBrush(bg));
+        t->setPadding(QMargins(3, 1, 3, 1));
+        m_markers.push_back(t);
+    }
+    position_marker_labels();
+}
+
+void TrainingPlot::position_marker_labels() {
+    // Labels in three staggered rows, so that close markers stay readable.
+    const double h = m_loss_rect->height();
+    const double row = h > 40 ? (QFontMetricsF(plot_font(m_theme, kPlotFontPt - 1)).height() + 4) / h : 0.11;
+    int k = 0;
+    for (QCPAbstractItem* i : m_markers)
+        if (auto* t = qobject_cast<QCPItemText*>(i)) {
+            t->position->setCoords(t->position->key(), 0.01 + (k++ % 3) * row);
+        }
+}
+
+QStringList TrainingPlot::marker_labels() const {
+    QStringList out;
+    for (const Marker& m : m_marker_data) out << m.label;
+    return out;
+}
+
+void TrainingPlot::set_accuracy_shown(bool shown) {
+    if (shown == m_acc_shown) return;
+    m_acc_shown = shown;
+    QCPLayoutGrid* grid = m_plot->plotLayout();
+    if (shown) grid->addElement(2, 0, m_acc_rect);
+    else {
+        grid->take(m_acc_rect);
+        grid->simplify();
+    }
+    m_acc_rect->setVisible(shown);
+    for (QCPGraph* g : {m_acc_min, m_acc_max, m_acc_raw, m_acc_smooth}) g->setVisible(shown);
+    m_acc_val->setVisible(shown && m_show_validation);
+    QCPAxis* lx = m_loss_rect->axis(QCPAxis::atBottom);
+    lx->setTickLabels(!shown);
+    lx->setLabel(shown ? QString() : tr("step"));
+    m_note->setText(shown ? QString() : tr("no accuracy for regression"));
+    relayout_rows();
+    place_markers();
+    if (!shown) m_cursor_acc->setVisible(false);
+}
+
+void TrainingPlot::set_smoothing(double w) {
+    w = std::clamp(std::isfinite(w) ? w : 0.0, 0.0, 0.999);
+    if (w == m_smoothing) return;
+    m_smoothing = w;
+    m_smooth_label->setText(QString::number(w, 'f', 3));
+    const int v = static_cast<int>(std::lround(w * 1000));
+    if (m_slider->value() != v) {
+        const QSignalBlocker block(m_slider);
+        m_slider->setValue(v);
+    }
+    rebuild_train();
+    request_replot();
+    emit smoothingChanged(w);
+}
+
+void TrainingPlot::set_log_scale(bool on) {
+    if (on == m_log) return;
+    m_log = on;
+    if (m_log_box->isChecked() != on) {
+        const QSignalBlocker block(m_log_box);
+        m_log_box->setChecked(on);
+    }
+    set_log_axis(*m_loss_rect->axis(QCPAxis::atLeft), on);
+    if (m_auto_range) autorange();
+    else {  // a zoomed linear range may hold 0 or less: fit y to the data
+        bool found = false;
+        QCPRange r = m_loss_raw->getValueRange(found, on ? QCP::sdPositive : QCP::sdBoth);
+        if (found) m_loss_rect->axis(QCPAxis::atLeft)->setRange(r);
+    }
+    request_replot();
+    emit logScaleChanged(on);
+}
+
+void TrainingPlot::set_show_validation(bool on) {
+    m_show_validation = on;
+    if (m_val_box->isChecked() != on) {
+        const QSignalBlocker block(m_val_box);
+        m_val_box->setChecked(on);
+    }
+    m_loss_val->setVisible(on);
+    m_acc_val->setVisible(on && m_acc_shown);
+    if (on) m_loss_val->addToLegend();
+    else m_loss_val->removeFromLegend();
+    request_replot();
+}
+
+bool TrainingPlot::loss_axis_is_log() const {
+    return m_loss_rect->axis(QCPAxis::atLeft)->scaleType() == QCPAxis::stLogarithmic;
+}
+
+int TrainingPlot::train_point_count() const { return m_loss_raw->dataCount(); }
+int TrainingPlot::smoothed_point_count() const { return m_loss_smooth->dataCount(); }
+int TrainingPlot::validation_point_count() const { return m_loss_val->dataCount(); }
+int TrainingPlot::accuracy_point_count() const { return m_acc_raw->dataCount(); }
+int TrainingPlot::validation_accuracy_point_count() const { return m_acc_val->dataCount(); }
+
+double TrainingPlot::last_smoothed_loss() const {
+    return m_loss_smoothed.empty() ? kNaN : m_loss_smoothed.back();
+}
+
+double TrainingPlot::last_smoothed_accuracy() const {
+    return m_acc_smoothed.empty() ? kNaN : m_acc_smoothed.back();
+}
+
+void TrainingPlot::set_theme(const Theme& theme) {
+    m_theme = theme;
+    apply_theme(*m_plot, theme);
+    if (!m_acc_shown) style_axis_rect(*m_acc_rect, theme);  // out of the layout just now
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setBrush(Qt::NoBrush);
+    m_plot->plotLayout()->setRowSpacing(static_cast<int>(4 * theme.font_scale));
+    apply_graph_styles();
+    m_readout_box->setFont(plot_font(theme));
+    m_readout_box->setColor(theme.foreground);
+    QColor bg = theme.panel;
+    bg.setAlpha(235);
+    m_readout_box->setBrush(QBrush(bg));
+    m_readout_box->setPen(QPen(theme.grid));
+    const int pad = static_cast<int>(5 * theme.font_scale);
+    m_readout_box->setPadding(QMargins(pad, pad, pad, pad));
+    const QPen cursor(theme.muted, std::max(1.0, theme.line_width * 0.5), Qt::DotLine);
+    m_cursor_loss->setPen(cursor);
+    m_cursor_acc->setPen(cursor);
+    place_markers();
+    // The controls follow the plot's scale (presentation mode is read from afar).
+    QFont f = QWidget::font();
+    f.setPointSizeF(QFont().pointSizeF() * theme.font_scale);
+    QWidget* controls = m_slider->parentWidget();
+    controls->setFont(f);
+    for (QWidget* c : controls->findChildren<QWidget*>()) c->setFont(f);
+    m_note->setStyleSheet(QStringLiteral("color: %1").arg(theme.muted.name()));
+    m_hint->setStyleSheet(QStringLiteral("color: %1").arg(theme.muted.name()));
+    m_slider->setMaximumWidth(static_cast<int>(160 * theme.font_scale));
+    request_replot();
+}
+
+void TrainingPlot::apply_graph_styles() {
+    const Theme& t = m_theme;
+    const double lw = t.line_width;
+    QColor faint = t.train;
+    faint.setAlpha(t.presentation ? 55 : 60);
+    QColor band = t.train;
+    band.setAlpha(35);
+    for (QCPGraph* g : {m_loss_raw, m_acc_raw}) {
+        g->setPen(QPen(faint, std::max(1.0, lw * 0.5)));
+        g->setAdaptiveSampling(true);
+    }
+    for (QCPGraph* g : {m_loss_smooth, m_acc_smooth}) g->setPen(QPen(t.train, lw));
+    for (QCPGraph* g : {m_loss_min, m_loss_max, m_acc_min, m_acc_max}) g->setPen(Qt::NoPen);
+    m_loss_max->setBrush(QBrush(band));
+    m_acc_max->setBrush(QBrush(band));
+    for (QCPGraph* g : {m_loss_val, m_acc_val}) {
+        g->setPen(QPen(t.validation, lw));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(t.validation, lw),
+                                           QBrush(t.background), t.point_size + 3));
+    }
+}
+
+void TrainingPlot::request_replot() { m_plot->replot(QCustomPlot::rpQueuedReplot); }
+
+void TrainingPlot::autorange() {
+    double x0 = std::numeric_limits<double>::infinity(), x1 = -x0;
+    if (!m_loss_pts.empty()) {
+        x0 = m_loss_pts.front().x;
+        x1 = m_loss_pts.back().x;
+    }
+    if (!m_val.empty() && m_show_validation) {
+        x0 = std::min(x0, m_val.front().step);
+        x1 = std::max(x1, m_val.back().step);
+    }
+    if (!(x1 >= x0)) x0 = 0, x1 = 1;
+    if (x1 - x0 < 1) x1 = x0 + 1;
+    m_loss_rect->axis(QCPAxis::atBottom)->setRange(x0, x1);
+
+    auto y_range = [&](const std::vector<SeriesPoint>& pts, const std::vector<double>& smooth,
+                       double scale, bool val_loss, bool log, double& lo, double& hi) {
+        lo = std::numeric_limits<double>::infinity();
+        hi = -lo;
+        for (size_t i = 0; i < pts.size(); ++i) {
+            finite_range(pts[i].min * scale, lo, hi, log);
+            finite_range(pts[i].max * scale, lo, hi, log);
+            finite_range(smooth[i] * scale, lo, hi, log);
+        }
+        if (m_show_validation) {
+            for (const ValPoint& v : m_val) {
+                if (val_loss) finite_range(v.loss, lo, hi, log);
+                else if (v.accuracy >= 0) finite_range(v.accuracy * scale, lo, hi, log);
+            }
+        }
+        return hi >= lo;
+    };
+    double lo, hi;
+    QCPAxis* ly = m_loss_rect->axis(QCPAxis::atLeft);
+    if (y_range(m_loss_pts, m_loss_smoothed, 1, true, m_log, lo, hi)) {
+        if (m_log) {
+            ly->setRange(lo / 1.25, hi * 1.25);
+        } else {
+            const double pad = std::max((hi - lo) * 0.06, std::abs(hi) * 1e-3 + 1e-12);
+            ly->setRange(lo >= 0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
+        }
+    } else {
+        ly->setRange(m_log ? QCPRange(0.01, 10) : QCPRange(0, 1));
+    }
+    QCPAxis* ay = m_acc_rect->axis(QCPAxis::atLeft);
+    if (y_range(m_acc_pts, m_acc_smoothed, 100, false, false, lo, hi)) {
+        const double pad = std::max((hi - lo) * 0.06, 0.5);
+        ay->setRange(std::max(0.0, lo - pad), std::min(100.0 + pad * 0.5, hi + pad));
+    } else {
+        ay->setRange(0, 100);
+    }
+}
+
+}  // namespace gs::studio

@@ -1,0 +1,160 @@
+// TrainingPlot: loss (top) and accuracy (bottom) over training steps, sharing
+// the step axis. Training is drawn per step (the raw points faint, an
+// exponentially smoothed line on top, and the min..max band of decimated
+// history), validation per epoch (line and markers); vertical markers show
+// where a hyperparameter changed or a breakpoint hit. Hovering reads out
+// every curve at the cursor's step; the mouse pans (drag) and zooms (wheel)
+// both axes, and a double click goes back to following the data. A row of
+// controls sets the smoothing, the loss scale and whether validation shows.
+//
+// update_from() is cheap when nothing changed (it compares counts) and asks
+// for at most one queued replot when something did.
+#pragma once
+
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+#include "gradscope/telemetry.h"
+#include "theme.h"
+
+class QCustomPlot;
+class QCPAxisRect;
+class QCPGraph;
+class QCPAbstractItem;
+class QCPItemLine;
+class QCPItemText;
+class QCPLayer;
+class QCheckBox;
+class QLabel;
+class QMouseEvent;
+class QSlider;
+class QWheelEvent;
+
+namespace gs::studio {
+
+class TrainingPlot : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit TrainingPlot(QWidget* parent = nullptr);
+    ~TrainingPlot() override;
+
+    // Takes what is new in the store (nothing to do when its counts are the
+    // same as last time). A store whose series shrank (cleared, reset) is
+    // taken from scratch.
+    void update_from(const gs::TelemetryStore& store);
+    void clear();
+
+    // Smoothing weight in [0, 0.999] (clamped), TensorBoard style; 0 = none.
+    void set_smoothing(double w);
+    double smoothing() const { return m_smoothing; }
+    void set_log_scale(bool on);  // the loss axis
+    bool log_scale() const { return m_log; }
+    void set_show_validation(bool on);
+    bool show_validation() const { return m_show_validation; }
+    void set_theme(const Theme& theme);
+    const Theme& theme() const { return m_theme; }
+
+    // The plot alone (without the controls) as a PNG, w x h pixels (0: the
+    // plot's current size). False when the file cannot be written.
+    bool save_png(const QString& path, int w = 0, int h = 0);
+    // Every series shown, one row per step with a header row:
+    // step,epoch,train_loss,train_loss_min,train_loss_max,train_loss_smoothed,
+    // train_accuracy,train_accuracy_smoothed,validation_loss,validation_accuracy,steps
+    // (a decimated row stands for `steps` raw steps: mean, min and max;
+    // validation cells are filled at the steps an epoch ended; accuracies are
+    // fractions; empty cells where a value does not exist). Written atomically.
+    bool save_csv(const QString& path) const;
+
+    // For tests and the main window.
+    QCustomPlot* plot() const { return m_plot; }
+    int train_point_count() const;           // loss points drawn (raw / decimated)
+    int smoothed_point_count() const;
+    int validation_point_count() const;      // validation loss points
+    int accuracy_point_count() const;        // train accuracy points
+    int validation_accuracy_point_count() const;
+    int marker_count() const { return static_cast<int>(m_marker_data.size()); }
+    QStringList marker_labels() const;
+    bool accuracy_visible() const { return m_acc_shown; }
+    bool loss_axis_is_log() const;           // what the axis really is
+    double last_smoothed_loss() const;       // NaN when empty
+    double last_smoothed_accuracy() const;   // fraction; NaN when none
+    bool auto_range() const { return m_auto_range; }
+    QString readout() const { return m_readout; }  // the hover read-out text
+    // The hover read-out for a step, as moving the mouse there shows it; the
+    // box goes beside the cursor at height y (plot pixels; -1: mid-plot).
+    void show_readout_at(double step, int y = -1);
+    void hide_readout();
+
+signals:
+    void smoothingChanged(double w);
+    void logScaleChanged(bool on);
+
+private:
+    struct Marker {
+        double step;
+        QString label;  // short, on the plot
+        QString text;   // the event's own words, in the read-out
+        bool breakpoint;
+    };
+    void build_controls();
+    void rebuild_train();     // graphs from m_loss_pts / m_acc_pts and the smoothing
+    void rebuild_validation(const gs::TelemetryStore& store);
+    void rebuild_markers(const gs::TelemetryStore& store);
+    void place_markers();     // items for m_marker_data
+    void position_marker_labels();
+    void set_accuracy_shown(bool shown);
+    void apply_graph_styles();
+    void autorange();
+    void request_replot();
+    void on_mouse_move(QMouseEvent* e);
+    void on_user_range();
+    void on_double_click();
+    void update_hint();
+    void relayout_rows();
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+    QCustomPlot* m_plot = nullptr;
+    QCPAxisRect* m_loss_rect = nullptr;
+    QCPAxisRect* m_acc_rect = nullptr;
+    // Loss: band (min, max), raw, smoothed, validation; the same for accuracy.
+    QCPGraph *m_loss_min = nullptr, *m_loss_max = nullptr, *m_loss_raw = nullptr,
+             *m_loss_smooth = nullptr, *m_loss_val = nullptr;
+    QCPGraph *m_acc_min = nullptr, *m_acc_max = nullptr, *m_acc_raw = nullptr,
+             *m_acc_smooth = nullptr, *m_acc_val = nullptr;
+    std::vector<QCPAbstractItem*> m_markers;  // lines and labels
+    std::vector<Marker> m_marker_data;
+    // The hover read-out: a line through each plot and a text box, on a
+    // buffered layer of their own so moving the mouse redraws only them.
+    QCPLayer* m_cursor_layer = nullptr;
+    QCPItemLine *m_cursor_loss = nullptr, *m_cursor_acc = nullptr;
+    QCPItemText* m_readout_box = nullptr;
+    QString m_readout;
+    QSlider* m_slider = nullptr;
+    QLabel* m_smooth_label = nullptr;
+    QCheckBox* m_log_box = nullptr;
+    QCheckBox* m_val_box = nullptr;
+    QLabel* m_note = nullptr;  // "no accuracy for regression"
+    QLabel* m_hint = nullptr;  // how to pan and zoom; that following stopped
+
+    Theme m_theme = Theme::standard();
+    double m_smoothing = 0.6;
+    bool m_log = false;
+    bool m_show_validation = true;
+    bool m_acc_shown = true;
+    bool m_auto_range = true;
+    // What the store looked like last time (to skip unchanged updates).
+    size_t m_seen_loss = 0, m_seen_acc = 0, m_seen_epochs = 0, m_seen_events = 0;
+    long m_seen_epoch_step = -1, m_seen_event_step = -1;
+    std::vector<gs::SeriesPoint> m_loss_pts, m_acc_pts;
+    std::vector<double> m_loss_smoothed, m_acc_smoothed;
+    struct ValPoint {
+        double step;
+        int epoch;  // 0 for a validation between epochs
+        double loss, accuracy;  // accuracy < 0: none
+    };
+    std::vector<ValPoint> m_val;
+};
+
+}  // namespace gs::studio

@@ -1,0 +1,104 @@
+#include "project/project.h"
+
+#include <nlohmann/json.hpp>
+
+#include "gradscope/error.h"
+#include "gradscope/io.h"
+
+namespace gs::studio {
+
+using nlohmann::json;
+
+bool Project::operator==(const Project& o) const {
+    return spec_to_json(spec) == spec_to_json(o.spec) && backend == o.backend &&
+           stop_on_nonfinite == o.stop_on_nonfinite && view == o.view;
+}
+
+std::string project_to_json(const Project& p) {
+    json view = {
+        {"geometry", p.view.geometry.toBase64().toStdString()},
+        {"state", p.view.state.toBase64().toStdString()},
+        {"smoothing", p.view.smoothing},
+        {"log_scale", p.view.log_scale},
+        {"show_test_points", p.view.show_test_points},
+        {"show_gradients", p.view.show_gradients},
+        {"presentation", p.view.presentation},
+        {"probe", p.view.probe},
+    };
+    json j = {
+        {"format", kProjectFormat},
+        {"spec", json::parse(spec_to_json(p.spec))},
+        {"backend", p.backend.toStdString()},
+        {"stop_on_nonfinite", p.stop_on_nonfinite},
+        {"view", view},
+    };
+    return j.dump(2) + "\n";
+}
+
+namespace {
+
+template <typename T>
+T field(const json& obj, const char* key, T fallback) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return fallback;
+    try {
+        return it->get<T>();
+    } catch (const json::exception&) {
+        throw Error(std::string("\"") + key + "\" has the wrong type");
+    }
+}
+
+QByteArray base64_field(const json& obj, const char* key) {
+    return QByteArray::fromBase64(QByteArray::fromStdString(field<std::string>(obj, key, "")));
+}
+
+}  // namespace
+
+Project project_from_json(const std::string& text) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw Error(std::string("not valid JSON: ") + e.what());
+    }
+    if (!j.is_object()) throw Error("not a Gradscope project (expected a JSON object)");
+    const std::string format = field<std::string>(j, "format", "");
+    if (format != kProjectFormat)
+        throw Error(format.empty() ? "not a Gradscope project (no \"format\")"
+                                   : "unknown project format '" + format + "' (this version reads " +
+                                         kProjectFormat + ")");
+    if (!j.contains("spec") || !j["spec"].is_object()) throw Error("the project has no \"spec\" object");
+    SpecResult r = parse_spec(j["spec"].dump());
+    if (!r.ok()) throw Error("its model does not validate:\n" + r.message());
+    Project p;
+    p.spec = r.spec;
+    p.backend = QString::fromStdString(field<std::string>(j, "backend", "cpu"));
+    p.stop_on_nonfinite = field<bool>(j, "stop_on_nonfinite", true);
+    if (auto it = j.find("view"); it != j.end() && it->is_object()) {
+        const json& v = *it;
+        p.view.geometry = base64_field(v, "geometry");
+        p.view.state = base64_field(v, "state");
+        p.view.smoothing = field<double>(v, "smoothing", p.view.smoothing);
+        p.view.log_scale = field<bool>(v, "log_scale", false);
+        p.view.show_test_points = field<bool>(v, "show_test_points", false);
+        p.view.show_gradients = field<bool>(v, "show_gradients", false);
+        p.view.presentation = field<bool>(v, "presentation", false);
+        p.view.probe = field<int>(v, "probe", 0);
+    }
+    return p;
+}
+
+void save_project(const QString& path, const Project& p) {
+    write_file_atomic(path.toStdString(), project_to_json(p));
+}
+
+Project load_project(const QString& path) {
+    const std::string text = read_file(path.toStdString());
+    try {
+        return project_from_json(text);
+    } catch (const Error& e) {
+        throw Error(path.toStdString() + ": " + e.what());
+    }
+}
+
+}  // namespace gs::studio

@@ -1,0 +1,337 @@
+// The main window's menus: File (projects, recent files, checkpoints,
+// exports), Presets, Training, View and Help.
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+
+#include "bridge/session_bridge.h"
+#include "canvas/network_canvas.h"
+#include "data/dataset_panel.h"
+#include "editor/network_editor.h"
+#include "gradscope/presets.h"
+#include "plots/gradient_flow.h"
+#include "plots/training_plot.h"
+#include "window/main_window.h"
+#include "window/training_controls.h"
+
+namespace gs::studio {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+const char* kProjectFilter = "Gradscope projects (*.gradscope);;All files (*)";
+
+ModelSpec blank_spec() {
+    ModelSpec s;
+    s.name = "untitled";
+    s.input = Shape{2};
+    LayerSpec d1;
+    d1.type = "Dense";
+    d1.units = 8;
+    LayerSpec t;
+    t.type = "Tanh";
+    LayerSpec d2;
+    d2.type = "Dense";
+    d2.units = 2;
+    s.layers = {d1, t, d2};
+    s.optimizer.type = "adam";
+    s.optimizer.lr = 0.01f;
+    s.batch_size = 16;
+    s.epochs = 1000;
+    s.data.name = "spiral";
+    s.data.samples = 400;
+    s.data.noise = 0.1f;
+    return s;
+}
+
+}  // namespace
+
+void MainWindow::build_menus() {
+    build_file_menu();
+
+    QMenu* presets = menuBar()->addMenu(QStringLiteral("&Presets"));
+    for (const std::string& name : preset_names()) {
+        QAction* a = presets->addAction(QString::fromStdString(name));
+        try {
+            a->setToolTip(QString::fromStdString(load_preset(name).description));
+        } catch (const std::exception&) {
+        }
+        connect(a, &QAction::triggered, this, [this, name] { open_preset(QString::fromStdString(name)); });
+    }
+    presets->setToolTipsVisible(true);
+
+    QMenu* training = menuBar()->addMenu(QStringLiteral("&Training"));
+    training->addAction(m_controls->play_action());
+    training->addAction(m_controls->step_action());
+    training->addAction(m_controls->step_epoch_action());
+    training->addAction(m_controls->reset_action());
+    training->addSeparator();
+    m_stop_on_nan_action = training->addAction(QStringLiteral("Stop on NaN"));
+    m_stop_on_nan_action->setCheckable(true);
+    m_stop_on_nan_action->setChecked(true);
+    m_stop_on_nan_action->setToolTip(QStringLiteral("Pause at the first non-finite value and name the layer"));
+    connect(m_stop_on_nan_action, &QAction::toggled, this, [this](bool on) { m_bridge->set_stop_on_nonfinite(on); });
+    QAction* loss_above = training->addAction(QStringLiteral("Pause when the loss rises above…"));
+    connect(loss_above, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const double v = QInputDialog::getDouble(this, QStringLiteral("Breakpoint"),
+                                                 QStringLiteral("Pause after a step whose loss is above\n"
+                                                                "(0 clears the breakpoint):"),
+                                                 10.0, 0, 1e12, 4, &ok);
+        if (!ok || !m_bridge->has_session()) return;
+        m_bridge->set_breakpoint(QStringLiteral("loss_above"), v > 0 ? v : NAN);
+    });
+    QAction* grad_above = training->addAction(QStringLiteral("Pause when the gradient norm rises above…"));
+    connect(grad_above, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const double v = QInputDialog::getDouble(this, QStringLiteral("Breakpoint"),
+                                                 QStringLiteral("Pause after a step whose gradient norm is above\n"
+                                                                "(0 clears the breakpoint):"),
+                                                 100.0, 0, 1e12, 4, &ok);
+        if (!ok || !m_bridge->has_session()) return;
+        m_bridge->set_breakpoint(QStringLiteral("grad_norm_above"), v > 0 ? v : NAN);
+    });
+
+    QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+    m_presentation_action = view->addAction(QStringLiteral("Presentation mode"));
+    m_presentation_action->setCheckable(true);
+    m_presentation_action->setShortcut(Qt::Key_F11);
+    connect(m_presentation_action, &QAction::toggled, this, &MainWindow::set_presentation);
+    m_test_points_action = view->addAction(QStringLiteral("Show test points"));
+    m_test_points_action->setCheckable(true);
+    m_test_points_action->setShortcut(Qt::Key_T);
+    connect(m_test_points_action, &QAction::toggled, m_canvas, &NetworkCanvas::set_show_test_points);
+    m_gradients_action = view->addAction(QStringLiteral("Draw gradients on connections"));
+    m_gradients_action->setCheckable(true);
+    m_gradients_action->setShortcut(Qt::Key_G);
+    connect(m_gradients_action, &QAction::toggled, m_canvas, &NetworkCanvas::set_show_gradients);
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+    view->addAction(m_controls->toggleViewAction());
+    view->addSeparator();
+    QAction* reset_layout = view->addAction(QStringLiteral("Reset layout"));
+    connect(reset_layout, &QAction::triggered, this, [this] {
+        restoreState(m_default_state);
+        for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->show();
+    });
+    auto* leave = new QAction(this);
+    leave->setShortcut(Qt::Key_Escape);
+    connect(leave, &QAction::triggered, this, [this] {
+        if (presentation()) set_presentation(false);
+    });
+    addAction(leave);
+
+    QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+    QAction* keys = help->addAction(QStringLiteral("Keyboard shortcuts"));
+    keys->setShortcut(QKeySequence::HelpContents);
+    connect(keys, &QAction::triggered, this, [this] {
+        QMessageBox::information(
+            this, QStringLiteral("Keyboard shortcuts"),
+            QStringLiteral("<table cellspacing=6>"
+                           "<tr><td><b>Space</b></td><td>play / pause</td></tr>"
+                           "<tr><td><b>Right</b> or <b>S</b></td><td>train one batch</td></tr>"
+                           "<tr><td><b>Shift+Right</b></td><td>train to the end of the epoch</td></tr>"
+                           "<tr><td><b>R</b></td><td>reset: new weights from the seed</td></tr>"
+                           "<tr><td><b>F11</b></td><td>presentation mode (Esc leaves)</td></tr>"
+                           "<tr><td><b>T</b></td><td>show test points</td></tr>"
+                           "<tr><td><b>G</b></td><td>draw gradients instead of weights</td></tr>"
+                           "<tr><td><b>Ctrl+Up/Down</b></td><td>move the selected layer</td></tr>"
+                           "<tr><td><b>Insert</b> / <b>Delete</b></td><td>add / remove a layer</td></tr>"
+                           "<tr><td><b>Ctrl+O / Ctrl+S</b></td><td>open / save a project</td></tr>"
+                           "</table>"));
+    });
+    QAction* about = help->addAction(QStringLiteral("About Gradscope"));
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, QStringLiteral("About Gradscope"),
+                           QStringLiteral("<b>Gradscope</b> — watch neural networks learn.<br>"
+                                          "GPL-3.0. Training on %1.")
+                               .arg(m_bridge->backend()));
+    });
+}
+
+void MainWindow::build_file_menu() {
+    QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+    QAction* fresh = file->addAction(QStringLiteral("&New"));
+    fresh->setShortcut(QKeySequence::New);
+    connect(fresh, &QAction::triggered, this, [this] { open_spec(blank_spec()); });
+    QAction* open = file->addAction(QStringLiteral("&Open…"));
+    open->setShortcut(QKeySequence::Open);
+    connect(open, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a project"), QString(),
+                                                          QString::fromLatin1(kProjectFilter));
+        if (!path.isEmpty()) open_project(path);
+    });
+    m_recent_menu = file->addMenu(QStringLiteral("Open &Recent"));
+    rebuild_recent_menu();
+    QAction* save = file->addAction(QStringLiteral("&Save"));
+    save->setShortcut(QKeySequence::Save);
+    QAction* save_as = file->addAction(QStringLiteral("Save &As…"));
+    save_as->setShortcut(QKeySequence::SaveAs);
+    auto ask_save = [this] {
+        QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save the project"),
+                                                    QString::fromStdString(m_spec.name) + ".gradscope",
+                                                    QString::fromLatin1(kProjectFilter));
+        if (path.isEmpty()) return;
+        if (!path.endsWith(QLatin1String(".gradscope"))) path += QLatin1String(".gradscope");
+        save_project_as(path);
+    };
+    connect(save, &QAction::triggered, this, [this, ask_save] {
+        if (m_project_path.isEmpty()) ask_save();
+        else save_project_as(m_project_path);
+    });
+    connect(save_as, &QAction::triggered, this, ask_save);
+    file->addSeparator();
+    QAction* save_ckpt = file->addAction(QStringLiteral("Save &checkpoint…"));
+    connect(save_ckpt, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, QStringLiteral("Save a checkpoint"), QString::fromStdString(m_spec.name) + ".safetensors",
+            QStringLiteral("Checkpoints (*.safetensors);;All files (*)"));
+        if (path.isEmpty()) return;
+        if (m_bridge->save_checkpoint(path))
+            statusBar()->showMessage(QStringLiteral("Checkpoint saved: %1").arg(path), 6000);
+    });
+    QAction* load_ckpt = file->addAction(QStringLiteral("&Load checkpoint…"));
+    connect(load_ckpt, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Load a checkpoint"), QString(),
+                                                          QStringLiteral("Checkpoints (*.safetensors);;All files (*)"));
+        if (path.isEmpty()) return;
+        m_bridge->load_checkpoint(path);
+    });
+    file->addSeparator();
+    QMenu* png = file->addMenu(QStringLiteral("Export view as &PNG"));
+    connect(png->addAction(QStringLiteral("Network canvas…")), &QAction::triggered, this,
+            [this] { export_png(m_canvas, QStringLiteral("canvas")); });
+    connect(png->addAction(QStringLiteral("Loss and accuracy…")), &QAction::triggered, this,
+            [this] { export_png(m_plot, QStringLiteral("loss")); });
+    connect(png->addAction(QStringLiteral("Gradient flow…")), &QAction::triggered, this,
+            [this] { export_png(m_flow, QStringLiteral("gradient-flow")); });
+    connect(png->addAction(QStringLiteral("Whole window…")), &QAction::triggered, this,
+            [this] { export_png(this, QStringLiteral("window")); });
+    QMenu* csv = file->addMenu(QStringLiteral("Export series as &CSV"));
+    connect(csv->addAction(QStringLiteral("Loss and accuracy…")), &QAction::triggered, this,
+            [this] { export_csv(false); });
+    connect(csv->addAction(QStringLiteral("Gradient flow and update ratios…")), &QAction::triggered, this,
+            [this] { export_csv(true); });
+    file->addSeparator();
+    QAction* quit = file->addAction(QStringLiteral("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+}
+
+Project MainWindow::current_project() const {
+    Project p;
+    p.spec = m_spec;
+    p.backend = m_backend;
+    p.stop_on_nonfinite = m_stop_on_nan_action->isChecked();
+    p.view.geometry = saveGeometry();
+    p.view.state = saveState();
+    p.view.smoothing = m_plot->smoothing();
+    p.view.log_scale = m_plot->log_scale();
+    p.view.show_test_points = m_canvas->show_test_points();
+    p.view.show_gradients = m_canvas->show_gradients();
+    p.view.presentation = presentation();
+    p.view.probe = m_bridge->probe();
+    return p;
+}
+
+bool MainWindow::open_project(const QString& path, QString* error) {
+    Project p;
+    try {
+        p = load_project(path);
+    } catch (const std::exception& e) {
+        const QString why = QString::fromStdString(e.what());
+        if (error) *error = why;
+        show_banner(QStringLiteral("Cannot open the project: ") + why, true);
+        return false;
+    }
+    m_backend = p.backend;
+    m_controls->set_backends(probe_backends(), m_backend);
+    m_stop_on_nan_action->setChecked(p.stop_on_nonfinite);
+    m_plot->set_smoothing(p.view.smoothing);
+    m_plot->set_log_scale(p.view.log_scale);
+    m_test_points_action->setChecked(p.view.show_test_points);
+    m_gradients_action->setChecked(p.view.show_gradients);
+    m_bridge->set_probe(p.view.probe);
+    if (!p.view.geometry.isEmpty()) restoreGeometry(p.view.geometry);
+    if (!p.view.state.isEmpty()) restoreState(p.view.state);
+    open_spec(p.spec);
+    if (p.view.presentation != presentation()) set_presentation(p.view.presentation);
+    m_project_path = path;
+    update_title();
+    add_recent(path);
+    statusBar()->showMessage(QStringLiteral("Opened %1").arg(path), 5000);
+    return true;
+}
+
+bool MainWindow::save_project_as(const QString& path, QString* error) {
+    try {
+        save_project(path, current_project());
+    } catch (const std::exception& e) {
+        const QString why = QString::fromStdString(e.what());
+        if (error) *error = why;
+        show_banner(QStringLiteral("Cannot save the project: ") + why, true);
+        return false;
+    }
+    m_project_path = path;
+    update_title();
+    add_recent(path);
+    statusBar()->showMessage(QStringLiteral("Saved %1").arg(path), 5000);
+    return true;
+}
+
+void MainWindow::add_recent(const QString& path) {
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("recent")).toStringList();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(abs);
+    recent.prepend(abs);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    s.setValue(QStringLiteral("recent"), recent);
+    rebuild_recent_menu();
+}
+
+void MainWindow::rebuild_recent_menu() {
+    m_recent_menu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recent")).toStringList();
+    for (const QString& path : recent)
+        connect(m_recent_menu->addAction(QFileInfo(path).fileName()), &QAction::triggered, this,
+                [this, path] { open_project(path); });
+    m_recent_menu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::export_png(QWidget* view, const QString& what) {
+    QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export as PNG"),
+                                                QString::fromStdString(m_spec.name) + "-" + what + ".png",
+                                                QStringLiteral("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) path += QLatin1String(".png");
+    bool ok = false;
+    if (view == m_canvas) ok = m_canvas->save_png(path);
+    else if (view == m_plot) ok = m_plot->save_png(path);
+    else if (view == m_flow) ok = m_flow->save_png(path);
+    else ok = view->grab().save(path, "PNG");
+    statusBar()->showMessage(ok ? QStringLiteral("Exported %1").arg(path)
+                                : QStringLiteral("Could not write %1").arg(path),
+                             6000);
+}
+
+void MainWindow::export_csv(bool gradient_flow) {
+    QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Export as CSV"),
+        QString::fromStdString(m_spec.name) + (gradient_flow ? "-gradient-flow.csv" : "-loss.csv"),
+        QStringLiteral("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
+    const bool ok = gradient_flow ? m_flow->save_csv(path) : m_plot->save_csv(path);
+    statusBar()->showMessage(ok ? QStringLiteral("Exported %1").arg(path)
+                                : QStringLiteral("Could not write %1").arg(path),
+                             6000);
+}
+
+}  // namespace gs::studio

@@ -1,0 +1,141 @@
+#include "window/scripted_run.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QThread>
+#include <QTimer>
+#include <algorithm>
+#include <cmath>
+#include <time.h>
+#include <unistd.h>
+
+#include "bridge/session_bridge.h"
+#include "window/main_window.h"
+
+namespace gs::studio {
+
+bool wait_for(const std::function<bool()>& done, int timeout_ms) {
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeout_ms) return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        QThread::msleep(2);
+    }
+    return true;
+}
+
+namespace {
+
+// Opens the preset and waits for its session; an error message or "".
+QString open_and_wait(MainWindow& window, const QString& preset) {
+    if (!window.open_preset(preset)) return QStringLiteral("cannot open preset '%1': %2").arg(preset, window.banner_text());
+    SessionBridge* b = window.bridge();
+    if (!wait_for([&] { return !b->is_loading() && (b->has_session() || !window.banner_text().isEmpty()); }, 120000))
+        return QStringLiteral("the data of '%1' did not open within 120 s").arg(preset);
+    if (!b->has_session()) return QStringLiteral("cannot train '%1': %2").arg(preset, window.banner_text());
+    return {};
+}
+
+}  // namespace
+
+QString screenshot_run(MainWindow& window, const QString& preset, long steps, const QString& png, QSize size) {
+    window.resize(size);
+    window.show();
+    if (QString e = open_and_wait(window, preset); !e.isEmpty()) return e;
+    SessionBridge* b = window.bridge();
+    if (steps > 0) {
+        if (auto r = b->step(steps); !r) return QString::fromStdString(r.reason);
+        const bool settled = wait_for(
+            [&] {
+                b->tick();
+                return b->steps_done() >= steps && b->state() != SessionState::Running;
+            },
+            600000);
+        if (!settled) return QStringLiteral("training %1 steps did not finish in time").arg(steps);
+    }
+    b->request_snapshot();
+    const long want = b->steps_done();
+    if (!wait_for([&] {
+            b->tick();
+            return b->snapshot() && b->snapshot()->step == want;
+        }, 60000))
+        return QStringLiteral("no snapshot of step %1 arrived").arg(want);
+    window.refresh_now();
+    // Let every view lay out and paint at the final size.
+    wait_for([] { return false; }, 200);
+    window.refresh_now();
+    const QPixmap shot = window.grab();
+    if (!shot.save(png, "PNG")) return QStringLiteral("cannot write %1").arg(png);
+    return {};
+}
+
+FrameTimes summarize_frames(std::vector<double> ms) {
+    FrameTimes f;
+    f.frames = ms.size();
+    if (ms.empty()) return f;
+    std::sort(ms.begin(), ms.end());
+    // Nearest rank: the smallest value with at least q of all at or below it.
+    auto at = [&](double q) {
+        const size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(ms.size())));
+        return ms[std::clamp<size_t>(rank, 1, ms.size()) - 1];
+    };
+    f.median_ms = at(0.5);
+    f.p99_ms = at(0.99);
+    f.max_ms = ms.back();
+    return f;
+}
+
+FrameTimes measure_frames(MainWindow& window, const QString& preset, double seconds, QString* error) {
+    if (!window.isVisible()) window.show();
+    if (QString e = open_and_wait(window, preset); !e.isEmpty()) {
+        if (error) *error = e;
+        return {};
+    }
+    SessionBridge* b = window.bridge();
+    wait_for([] { return false; }, 300);  // the first snapshot, layout
+    if (auto r = b->play(); !r) {
+        if (error) *error = QString::fromStdString(r.reason);
+        return {};
+    }
+    std::vector<double> frames;
+    QElapsedTimer total;
+    total.start();
+    const long steps0 = b->steps_done();
+    QTimer timer;
+    timer.setInterval(30);
+    QObject::connect(&timer, &QTimer::timeout, &window, [&] {
+        QElapsedTimer t;
+        t.start();
+        window.refresh_now();
+        window.repaint();
+        frames.push_back(t.nsecsElapsed() / 1e6);
+    });
+    timer.start();
+    wait_for([&] { return total.elapsed() >= seconds * 1000; }, static_cast<int>(seconds * 1000) + 10000);
+    timer.stop();
+    const double run_s = total.elapsed() / 1000.0;
+    const long steps = b->steps_done() - steps0;
+    b->pause();
+    FrameTimes f = summarize_frames(std::move(frames));
+    f.steps_per_s = steps / run_s;
+    return f;
+}
+
+double ms_since_process_start() {
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    if (!stat.open(QIODevice::ReadOnly)) return NAN;
+    const QByteArray line = stat.readAll();
+    // Fields after the command (which may hold spaces) start after the last ')'.
+    const QList<QByteArray> f = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (f.size() < 20) return NAN;
+    const double start_ticks = f[19].toDouble();  // field 22: starttime
+    timespec now{};
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    const double now_ms = now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
+    return now_ms - start_ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace gs::studio

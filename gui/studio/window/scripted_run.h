@@ -1,0 +1,42 @@
+// What the studio does without a person at it: train a preset for N steps
+// and save a screenshot of the whole window (--screenshot), or measure the
+// time to the first frame and the GUI frame time while presets train
+// (--bench-ui). Both run the real window on whatever Qt platform is set
+// (QT_QPA_PLATFORM=offscreen needs no display).
+#pragma once
+
+#include <QObject>
+#include <QSize>
+#include <QString>
+#include <functional>
+#include <vector>
+
+namespace gs::studio {
+
+class MainWindow;
+
+// Waits (running the event loop) until done() or the timeout; false on timeout.
+bool wait_for(const std::function<bool()>& done, int timeout_ms);
+
+// Opens the preset, trains `steps` steps, waits for a snapshot of the last
+// one, and writes the window to `png`. Returns an error message, or "".
+QString screenshot_run(MainWindow& window, const QString& preset, long steps, const QString& png,
+                       QSize size = {1600, 1000});
+
+struct FrameTimes {
+    double median_ms = 0, p99_ms = 0, max_ms = 0;
+    size_t frames = 0;
+    double steps_per_s = 0;
+};
+// Percentiles of a list of durations (ms).
+FrameTimes summarize_frames(std::vector<double> ms);
+
+// Trains the preset for `seconds` while redrawing the whole window every
+// 30 ms, timing each redraw (draining telemetry, updating every view,
+// painting). Returns the times, or sets *error.
+FrameTimes measure_frames(MainWindow& window, const QString& preset, double seconds, QString* error);
+
+// Milliseconds since this process started (from /proc, 10 ms resolution).
+double ms_since_process_start();
+
+}  // namespace gs::studio

@@ -1,0 +1,155 @@
+// The bridge between Qt and the engine, driven as the studio drives it:
+// a real Session on real presets, telemetry drained on the timer.
+#include <QSignalSpy>
+#include <QtTest>
+
+#include "bridge/session_bridge.h"
+#include "gradscope/presets.h"
+#include "window/scripted_run.h"
+
+using namespace gs::studio;
+
+namespace {
+
+gs::ModelSpec spiral() { return gs::load_preset("spiral-tanh"); }
+
+bool loaded(SessionBridge& b) {
+    return wait_for([&] { return !b.is_loading() && b.has_session(); }, 30000);
+}
+
+bool settled(SessionBridge& b, long steps) {
+    return wait_for([&] { return b.steps_done() >= steps && b.state() != gs::SessionState::Running; }, 30000) &&
+           wait_for([&] { return static_cast<long>(b.store().loss().total_added()) >= steps; }, 5000);
+}
+
+}  // namespace
+
+class TestBridge : public QObject {
+    Q_OBJECT
+
+private slots:
+    void steps_reach_the_store_through_the_timer() {
+        SessionBridge b;
+        QSignalSpy changed(&b, &SessionBridge::sessionChanged);
+        QSignalSpy updated(&b, &SessionBridge::telemetryUpdated);
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        QVERIFY(changed.count() >= 1);
+        QVERIFY(b.step(25));
+        QVERIFY(settled(b, 25));
+        QCOMPARE(b.store().loss().total_added(), size_t(25));
+        QCOMPARE(b.store().last_step().step, 25L);
+        QVERIFY(updated.count() >= 1);
+        QCOMPARE(b.state(), gs::SessionState::Paused);
+        // A snapshot of the last step follows on its own.
+        QVERIFY(wait_for([&] { return b.snapshot() && b.snapshot()->step == 25; }, 10000));
+        QCOMPARE(b.snapshot()->grid, 64);
+    }
+
+    void play_pause_toggle_and_reset() {
+        SessionBridge b;
+        QSignalSpy states(&b, &SessionBridge::stateChanged);
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        QVERIFY(b.toggle());
+        QVERIFY(wait_for([&] { return b.state() == gs::SessionState::Running && b.steps_done() > 100; }, 10000));
+        QVERIFY(b.toggle());
+        QVERIFY(wait_for([&] { return b.state() == gs::SessionState::Paused; }, 10000));
+        b.tick();
+        QVERIFY(b.store().loss().total_added() > 0);
+        QVERIFY(b.elapsed_seconds() > 0);
+        QVERIFY(b.reset());
+        QCOMPARE(b.store().loss().total_added(), size_t(0));
+        QVERIFY(wait_for([&] { return b.steps_done() == 0 && b.state() == gs::SessionState::Idle; }, 5000));
+        // Nothing of the old run arrives after the reset.
+        wait_for([] { return false; }, 200);
+        QCOMPARE(b.store().loss().total_added(), size_t(0));
+        QCOMPARE(b.elapsed_seconds(), 0.0);
+        QVERIFY(b.step(3));
+        QVERIFY(settled(b, 3));
+        QCOMPARE(b.store().loss().total_added(), size_t(3));
+        QVERIFY(states.count() >= 3);
+    }
+
+    void hyperparameters_change_live_and_stay_in_the_spec() {
+        SessionBridge b;
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        QVERIFY(b.set_hyperparameter(QStringLiteral("lr"), 0.125));
+        QCOMPARE(b.spec().optimizer.lr, 0.125f);
+        QVERIFY(b.step(2));
+        QVERIFY(settled(b, 2));
+        QCOMPARE(b.store().last_step().lr, 0.125f);
+        gs::OptimizerSpec sgd = b.spec().optimizer;
+        sgd.type = "sgd";
+        QVERIFY(b.set_optimizer(sgd));
+        QCOMPARE(b.spec().optimizer.type, std::string("sgd"));
+        // A refused value is reported and leaves the spec alone.
+        QSignalSpy messages(&b, &SessionBridge::message);
+        QVERIFY(!b.set_hyperparameter(QStringLiteral("lr"), -1));
+        QCOMPARE(b.spec().optimizer.lr, 0.125f);
+        QCOMPARE(messages.count(), 1);
+    }
+
+    void the_same_data_is_not_opened_twice() {
+        SessionBridge b;
+        QSignalSpy loading(&b, &SessionBridge::loadingChanged);
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        const int before = loading.count();
+        auto data = b.data();
+        gs::ModelSpec s = spiral();
+        s.layers[0].units = 4;  // a structural edit: new session, same data
+        b.load(s);
+        QVERIFY(b.has_session());
+        QCOMPARE(loading.count(), before);
+        QCOMPARE(b.data().get(), data.get());
+        QCOMPARE(b.spec().layers[0].units, 4);
+    }
+
+    void a_bad_data_path_fails_in_words() {
+        SessionBridge b;
+        QSignalSpy failed(&b, &SessionBridge::loadFailed);
+        gs::ModelSpec s = spiral();
+        s.data.name = "idx";
+        s.data.path = "/nonexistent/mnist";
+        b.load(s);
+        QVERIFY(wait_for([&] { return !b.is_loading(); }, 30000));
+        QCOMPARE(failed.count(), 1);
+        const QString why = failed.first().first().toString();
+        QVERIFY2(why.contains(QStringLiteral("/nonexistent/mnist")), qPrintable(why));
+        QVERIFY(!b.has_session());
+        QVERIFY(!b.play());  // refused with a reason, not a crash
+    }
+
+    void the_input_follows_the_data() {
+        SessionBridge b;
+        gs::ModelSpec s = spiral();
+        s.input = gs::Shape{5};
+        b.load(s);
+        QVERIFY(loaded(b));
+        QCOMPARE(b.spec().input.numel(), size_t(2));
+    }
+
+    void a_nan_breakpoint_is_reported_once_with_its_layer() {
+        SessionBridge b;
+        QSignalSpy hits(&b, &SessionBridge::breakpointHit);
+        gs::ModelSpec s = gs::load_preset("mlp-fashion");
+        s.data.name = "synthetic";
+        s.data.samples = 256;
+        s.data.test_fraction = 0;
+        s.optimizer.lr = 1e30f;
+        s.optimizer.momentum = 0;
+        b.load(s);
+        QVERIFY(loaded(b));
+        QVERIFY(b.play());
+        QVERIFY(wait_for([&] { return hits.count() > 0; }, 30000));
+        QCOMPARE(b.last_break().kind, std::string("nonfinite"));
+        QVERIFY(b.last_break().layer.rfind("layer ", 0) == 0);
+        wait_for([] { return false; }, 200);
+        QCOMPARE(hits.count(), 1);
+    }
+};
+
+QTEST_MAIN(TestBridge)
+#include "test_bridge.moc"

@@ -1,0 +1,190 @@
+// The layer inspector fed by a real Session: the details of a layer from its
+// spec, the statistics the session published, formatted as shown, the three
+// histograms with the session's bin counts, and no redraw without a new step.
+#include <QTest>
+#include <cmath>
+
+#include "editor/layer_catalog.h"
+#include "gradscope/presets.h"
+#include "gradscope/session.h"
+#include "inspector/histogram_plot.h"
+#include "inspector/layer_inspector.h"
+
+using namespace gs::studio;
+
+namespace {
+
+// Trains a preset for some steps and returns its newest layer statistics.
+std::vector<gs::LayerStats> train(gs::ModelSpec spec, long steps) {
+    gs::SessionOptions o;
+    o.stats_budget = 1.0;  // statistics every step: the test wants them at the last one
+    gs::Session s(spec, gs::prepare_data(spec), gs::cpu_backend(), o);
+    if (!s.step(steps) || !s.wait_until_settled(120)) return {};
+    gs::TelemetryStore store;
+    s.drain(store);
+    return store.layers();
+}
+
+std::vector<double> counts(const gs::LayerStats::Histogram& h) {
+    return std::vector<double>(std::begin(h.counts), std::end(h.counts));
+}
+
+double sum(const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return s;
+}
+
+QString percent(float f) { return QString("%1%").arg(std::lround(100.0 * f)); }
+
+}  // namespace
+
+class TestInspector : public QObject {
+    Q_OBJECT
+private slots:
+    void formatsNumbersShortly();
+    void showsTheLayerFromTheSpecBeforeAnyStatistics();
+    void showsASessionsStatisticsAndHistograms();
+    void deadUnitsOfAReluInWords();
+    void redrawsOnlyWhenTheStepChanges();
+    void clearForgetsEverything();
+};
+
+void TestInspector::formatsNumbersShortly() {
+    QCOMPARE(format_number(0.000123), QString("1.23e-4"));
+    QCOMPARE(format_number(-0.000123), QString("-1.23e-4"));
+    QCOMPARE(format_number(12.345), QString("12.3"));
+    QCOMPARE(format_number(0.5), QString("0.5"));
+    QCOMPARE(format_number(123456.0), QString("1.23e5"));
+    QCOMPARE(format_number(0.0), QString("0"));
+    QCOMPARE(format_number(NAN), QString("NaN"));
+}
+
+void TestInspector::showsTheLayerFromTheSpecBeforeAnyStatistics() {
+    LayerInspector in;
+    QCOMPARE(in.title_text(), QString("No model"));
+    in.set_model(gs::load_preset("spiral-tanh"));
+    in.show_layer(0);
+    QCOMPARE(in.title_text(), QString("Layer 1 · Dense"));
+    QVERIFY(in.details_text().contains("8 units · xavier_uniform · with bias"));
+    QVERIFY(in.details_text().contains("in 2 → out 8"));
+    QVERIFY(in.details_text().contains("24 parameters (16 weights + 8 biases)"));
+    QVERIFY(in.status_text().startsWith("No statistics yet"));
+    QVERIFY(in.stat_text("weight_norm").isEmpty());
+    // Entries with step 0 are "none yet" as well.
+    in.update_stats(std::vector<gs::LayerStats>(6));
+    QVERIFY(in.status_text().startsWith("No statistics yet"));
+
+    in.set_model(gs::load_preset("cnn-fashion"));
+    in.show_layer(2);
+    QCOMPARE(in.title_text(), QString("Layer 3 · MaxPool2D"));
+    QVERIFY(in.details_text().contains("kernel 2×2 · stride 2 · padding 0"));
+    QVERIFY(in.details_text().contains("in 32x26x26 → out 32x13x13"));
+    QVERIFY(in.details_text().contains("no parameters"));
+    in.show_layer(99);
+    QCOMPARE(in.title_text(), QString("No layer selected"));
+}
+
+void TestInspector::showsASessionsStatisticsAndHistograms() {
+    const gs::ModelSpec spec = gs::load_preset("spiral-tanh");
+    const auto stats = train(spec, 40);
+    // The final Sigmoid is fused with the loss in training: no statistics of its own.
+    QCOMPARE(stats.size(), spec.layers.size() - 1);
+    const gs::LayerStats& d = stats[0];
+    QCOMPARE(d.step, 40L);
+    QVERIFY(d.has_weights && d.weight_norm > 0 && d.grad_norm > 0);
+
+    LayerInspector in;
+    in.set_model(spec);
+    in.show_layer(0);
+    in.update_stats(stats);
+    QCOMPARE(in.status_text(), QString("Statistics at step 40"));
+    QCOMPARE(in.stat_text("weight_norm"), format_number(d.weight_norm));
+    QCOMPARE(in.stat_text("grad_norm"), format_number(d.grad_norm));
+    QCOMPARE(in.stat_text("grad_mean_abs"), format_number(d.grad_mean_abs));
+    QCOMPARE(in.stat_text("grad_max_abs"), format_number(d.grad_max_abs));
+    QVERIFY(in.stat_text("update_ratio").startsWith(format_number(d.update_ratio)));
+    QCOMPARE(in.stat_text("activations"),
+             QString("mean %1 · std %2").arg(format_number(d.act_mean), format_number(d.act_std)));
+    QVERIFY(in.stat_text("dead").isEmpty());  // a Dense layer has no dead fraction
+    // Histograms: kBins bars with the session's counts; 16 weights (2x8), and
+    // a batch of 10 items x 8 outputs.
+    const auto w = in.weights_plot()->bar_values();
+    QCOMPARE(w.size(), size_t{gs::LayerStats::kBins});
+    QCOMPARE(w, counts(d.weights));
+    QCOMPARE(sum(w), 16.0);
+    QCOMPARE(in.grads_plot()->bar_values(), counts(d.grads));
+    QCOMPARE(in.acts_plot()->bar_values(), counts(d.acts));
+    QCOMPARE(sum(in.acts_plot()->bar_values()), 80.0);
+    QVERIFY(in.weights_plot()->title().startsWith("Weights · 16 values in ["));
+
+    // The Tanh after it: saturation in words, no weights.
+    const gs::LayerStats& t = stats[1];
+    QVERIFY(t.saturated_fraction >= 0);
+    in.show_layer(1);
+    QCOMPARE(in.stat_text("saturated"),
+             percent(t.saturated_fraction) + " of outputs saturated (within 1% of the limits)");
+    QVERIFY(in.stat_text("weight_norm").isEmpty());
+    QVERIFY(in.weights_plot()->bar_values().empty());
+    QCOMPARE(in.acts_plot()->bar_values(), counts(t.acts));
+    in.show_layer(5);
+    QCOMPARE(in.status_text(), QString("No statistics for this layer: in training it is fused "
+                                       "with the loss."));
+}
+
+void TestInspector::deadUnitsOfAReluInWords() {
+    gs::ModelSpec spec = gs::load_preset("mlp-fashion");
+    spec.data.limit = 640;
+    spec.data.test_limit = 64;
+    const auto stats = train(spec, 3);
+    QVERIFY(stats.size() >= 2);
+    const gs::LayerStats& r = stats[1];  // the ReLU after the first Dense
+    QVERIFY(r.dead_fraction >= 0);
+    LayerInspector in;
+    in.set_model(spec);
+    in.show_layer(1);
+    in.update_stats(stats);
+    QCOMPARE(in.title_text(), QString("Layer 2 · ReLU"));
+    const QString expected = (r.dead_fraction > 0 && r.dead_fraction < 0.01f ? QString("<1%") : percent(r.dead_fraction)) +
+                             " of units dead (never positive on this batch)";
+    QCOMPARE(in.stat_text("dead"), expected);
+    QCOMPARE(sum(in.acts_plot()->bar_values()), 64.0 * 256);  // batch 64 x 256 units
+    in.show_layer(0);
+    QVERIFY(in.details_text().contains("200,960 parameters (200,704 weights + 256 biases)"));
+    QCOMPARE(sum(in.weights_plot()->bar_values()), 784.0 * 256);
+}
+
+void TestInspector::redrawsOnlyWhenTheStepChanges() {
+    const gs::ModelSpec spec = gs::load_preset("spiral-tanh");
+    auto stats = train(spec, 5);
+    LayerInspector in;
+    in.set_model(spec);
+    in.show_layer(0);
+    in.update_stats(stats);
+    const int drawn = in.redraws();
+    QCOMPARE(in.shown_step(), 5L);
+    for (int i = 0; i < 20; ++i) in.update_stats(stats);
+    QCOMPARE(in.redraws(), drawn);
+    for (auto& s : stats) s.step = 6;
+    stats[0].weight_norm = 123.0f;
+    in.update_stats(stats);
+    QCOMPARE(in.redraws(), drawn + 1);
+    QCOMPARE(in.stat_text("weight_norm"), QString("123"));
+    QCOMPARE(in.status_text(), QString("Statistics at step 6"));
+}
+
+void TestInspector::clearForgetsEverything() {
+    const gs::ModelSpec spec = gs::load_preset("spiral-tanh");
+    LayerInspector in;
+    in.set_model(spec);
+    in.show_layer(0);
+    in.update_stats(train(spec, 2));
+    QVERIFY(!in.stat_text("weight_norm").isEmpty());
+    in.clear();
+    QCOMPARE(in.title_text(), QString("No model"));
+    QVERIFY(in.stat_text("weight_norm").isEmpty());
+    QCOMPARE(in.layer(), -1);
+}
+
+QTEST_MAIN(TestInspector)
+#include "test_inspector.moc"
