@@ -3,7 +3,9 @@
 // arrives in order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <thread>
@@ -157,6 +159,49 @@ TEST(Session, OptimizerChangeTakesEffectAtTheNextStep) {
     const auto r = s->set_optimizer(bad);
     EXPECT_FALSE(r.ok);
     EXPECT_EQ(r.reason, "unknown optimizer 'lbfgs'; use sgd, adam, adamw or rmsprop");
+}
+
+// The nice value of every thread of this process, from /proc.
+std::vector<int> thread_nice_values() {
+    std::vector<int> out;
+    std::vector<long> tids;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/task"))
+        tids.push_back(std::stol(e.path().filename().string()));
+    std::sort(tids.begin(), tids.end());  // the main thread (tid = pid) first
+    for (long tid : tids) {
+        char path[64];
+        std::snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
+        FILE* f = std::fopen(path, "r");
+        if (!f) continue;
+        char buf[1024] = {};
+        const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+        std::fclose(f);
+        std::string line(buf, n);
+        // Field 19 (nice) counts from after the command's closing parenthesis.
+        std::string rest = line.substr(line.rfind(')') + 2);
+        int field = 3, nice = 0;
+        size_t pos = 0;
+        while (field < 19 && pos != std::string::npos) {
+            pos = rest.find(' ', pos) + 1;
+            ++field;
+        }
+        nice = std::atoi(rest.c_str() + pos);
+        out.push_back(nice);
+    }
+    return out;
+}
+
+TEST(Session, BackgroundPriorityLowersTheWorkerOnly) {
+    SessionOptions o;
+    o.background_priority = true;
+    auto s = make_session("spiral-tanh", o);
+    ASSERT_TRUE(s->step(5));
+    settle(*s);
+    const int own = thread_nice_values().front();  // the main thread comes first
+    int lowered = 0;
+    for (int n : thread_nice_values()) lowered += n == std::min(own + 5, 19);
+    EXPECT_GE(lowered, 1);
+    EXPECT_EQ(thread_nice_values().front(), own);
 }
 
 TEST(Session, FinishesAfterItsEpochs) {

@@ -59,6 +59,10 @@ struct SessionOptions {
     // there, one step later.
     double check_budget = 0.02;
     size_t ring_capacity = 1 << 16;
+    // Train at a lower priority than the thread that made the session (nice
+    // +5 for the worker and its OpenMP team): for front ends that draw on
+    // the same cores.
+    bool background_priority = false;
 };
 
 // Why the run paused or stopped on its own.

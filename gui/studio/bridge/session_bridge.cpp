@@ -120,6 +120,7 @@ void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, cons
         m_spec.input = data->train->item_shape();
     SessionOptions options;
     options.break_on_nonfinite = m_stop_on_nonfinite;
+    options.background_priority = true;  // frames before steps
     options.resume_from = resume_from.toStdString();
     try {
         m_session = std::make_unique<Session>(m_spec, *data, *backend, options);

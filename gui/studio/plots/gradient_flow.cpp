@@ -248,6 +248,8 @@ void GradientFlowView::update_from(const TelemetryStore& store) {
     request_replot();
 }
 
+constexpr int kMaxRatioDots = 40;
+
 void GradientFlowView::rebuild_ratios(const TelemetryStore& store) {
     const size_t n = store.layers().size();
     for (size_t k = 0; k < m_bar_layers.size(); ++k) {
@@ -259,6 +261,9 @@ void GradientFlowView::rebuild_ratios(const TelemetryStore& store) {
         for (const SeriesPoint& p : m_ratio_pts[k])  // 0 (lr = 0) and NaN leave a gap
             d.append(QCPGraphData(p.x, std::isfinite(p.mean) && p.mean > 0 ? p.mean : kNaN));
         m_ratio_graphs[k]->data()->set(d, true);
+        // Dots mark single samples while there are few; beyond that a dot
+        // per sample costs more to draw than the whole rest of the plot.
+        m_ratio_graphs[k]->setScatterSkip(d.size() / kMaxRatioDots);
     }
 }
 

@@ -34,16 +34,26 @@ QVector<QCPGraphData> graph_data(const std::vector<SeriesPoint>& pts, double sca
 
 // The band of decimated history: min and max of each bucket, up to and
 // including the first full-resolution point (so the band closes there).
+constexpr size_t kMaxBand = 400;
+
 void band_data(const std::vector<SeriesPoint>& pts, double scale, QVector<QCPGraphData>& lo,
                QVector<QCPGraphData>& hi) {
     lo.clear();
     hi.clear();
-    for (const SeriesPoint& p : pts) {
-        lo.append(QCPGraphData(p.x, p.min * scale));
-        hi.append(QCPGraphData(p.x, p.max * scale));
-        if (p.count <= 1) break;
+    // The decimated buckets come first; merged further, kMaxBand at most
+    // (min of mins, max of maxes): filling a polygon of thousands of
+    // vertices every frame costs more than the rest of the plot together.
+    size_t buckets = 0;
+    while (buckets < pts.size() && pts[buckets].count > 1) ++buckets;
+    if (buckets < 2) return;
+    const size_t group = (buckets + kMaxBand - 1) / kMaxBand;
+    for (size_t i = 0; i < buckets; i += group) {
+        const size_t end = std::min(buckets, i + group);
+        float mn = pts[i].min, mx = pts[i].max;
+        for (size_t j = i + 1; j < end; ++j) mn = std::min(mn, pts[j].min), mx = std::max(mx, pts[j].max);
+        lo.append(QCPGraphData(pts[i].x, mn * scale));
+        hi.append(QCPGraphData(pts[i].x, mx * scale));
     }
-    if (lo.size() < 2) lo.clear(), hi.clear();
 }
 
 void finite_range(double v, double& lo, double& hi, bool positive_only) {

@@ -4,6 +4,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QElapsedTimer>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -297,7 +298,13 @@ void MainWindow::telemetry_updated() {
     const TelemetryStore& store = m_bridge->store();
     m_plot->update_from(store);
     m_flow->update_from(store);
-    m_inspector->update_stats(store.layers());
+    // The inspector's text re-lays out its whole panel: a few times a
+    // second is as often as anyone can read it.
+    if (!m_inspector_clock.isValid() || m_inspector_clock.elapsed() >= 250 ||
+        m_bridge->state() != SessionState::Running) {
+        m_inspector->update_stats(store.layers());
+        m_inspector_clock.restart();
+    }
     const StepRecord& last = store.last_step();
     m_controls->set_progress(last.step > 0 ? last.epoch + 1 : 0, m_bridge->steps_done(),
                              last.samples_per_s, m_bridge->elapsed_seconds());

@@ -8,6 +8,7 @@
 
 #include <QMainWindow>
 #include <QString>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include "gradscope/spec.h"
@@ -102,6 +103,7 @@ private:
     int m_selected = -1;
     bool m_syncing = false;  // pushing a spec into views: their change signals are ours
     QTimer m_load_timer;
+    QElapsedTimer m_inspector_clock;
 
     SessionBridge* m_bridge;
     NetworkEditor* m_editor = nullptr;

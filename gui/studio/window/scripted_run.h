@@ -31,9 +31,10 @@ struct FrameTimes {
 // Percentiles of a list of durations (ms).
 FrameTimes summarize_frames(std::vector<double> ms);
 
-// Trains the preset for `seconds` while redrawing the whole window every
-// 30 ms, timing each redraw (draining telemetry, updating every view,
-// painting). Returns the times, or sets *error.
+// Trains the preset for `seconds`, and every 30 ms times one frame:
+// draining telemetry, updating every view, and processing the events that
+// causes until the queue is empty (replots, repaints). Returns the times,
+// or sets *error.
 FrameTimes measure_frames(MainWindow& window, const QString& preset, double seconds, QString* error);
 
 // Milliseconds since this process started (from /proc, 10 ms resolution).
