@@ -100,9 +100,9 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "gradscope: --size wants WxH, e.g. 1600x1000\n");
             return 1;
         }
-        if (cli.isSet(presentation)) w.set_presentation(true);
         const QString name = cli.isSet(preset) ? cli.value(preset) : QStringLiteral("spiral-tanh");
-        const QString error = screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s);
+        const QString error =
+            screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
         if (!error.isEmpty()) {
             std::fprintf(stderr, "gradscope: %s\n", qPrintable(error));
             return 1;

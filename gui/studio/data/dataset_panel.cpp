@@ -136,7 +136,9 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     connect(m_path, &QLineEdit::editingFinished, this, changed);
     connect(m_browse, &QPushButton::clicked, this, &DatasetPanel::browse);
     connect(m_preview, &DatasetPreview::probeChosen, this, &DatasetPanel::probeChosen);
-    set_data_spec(DataSpec{"spiral"});
+    DataSpec spiral;
+    spiral.name = "spiral";
+    set_data_spec(spiral);
 }
 
 QStringList DatasetPanel::sources() const {

@@ -356,19 +356,42 @@ void MainWindow::hide_banner() {
     m_banner->hide();
 }
 
-void MainWindow::set_presentation(bool on) {
+void MainWindow::set_presentation(bool on, bool full_screen) {
+    if (on == m_theme.presentation) return;
     m_theme = on ? Theme::presentation_theme() : Theme::standard();
     if (m_presentation_action && m_presentation_action->isChecked() != on)
         m_presentation_action->setChecked(on);
-    if (on) showFullScreen();
-    else if (isFullScreen()) showNormal();
+    if (on) {
+        // At the projector: the canvas and the curves, big; the editing
+        // panels come back when presentation mode ends.
+        m_state_before_presentation = saveState();
+        for (const char* name : {"dock_network", "dock_data", "dock_inspector"})
+            if (auto* dock = findChild<QDockWidget*>(QLatin1String(name))) dock->hide();
+        // The curves and the gradient flow share the bottom as tabs, each
+        // at full width: at 1280x720 side by side, neither is readable.
+        auto* plot_dock = findChild<QDockWidget*>(QStringLiteral("dock_plot"));
+        auto* flow_dock = findChild<QDockWidget*>(QStringLiteral("dock_flow"));
+        if (plot_dock && flow_dock) {
+            tabifyDockWidget(plot_dock, flow_dock);
+            plot_dock->raise();
+            resizeDocks({plot_dock}, {height() * 9 / 20}, Qt::Vertical);
+        }
+        if (full_screen) showFullScreen();
+    } else {
+        if (isFullScreen()) showNormal();
+        if (!m_state_before_presentation.isEmpty()) restoreState(m_state_before_presentation);
+    }
     apply_theme();
 }
 
 void MainWindow::apply_theme() {
+    // Menus, toolbar and dock titles grow with the theme; the views scale
+    // their own text from the application's font, so they keep it as is.
     QFont f = QApplication::font();
     f.setPointSizeF(f.pointSizeF() * m_theme.font_scale);
     setFont(f);
+    for (QWidget* view : std::initializer_list<QWidget*>{m_canvas, m_plot, m_flow, m_editor, m_inspector, m_data})
+        view->setFont(QApplication::font());
     m_canvas->set_theme(m_theme);
     m_plot->set_theme(m_theme);
     m_flow->set_theme(m_theme);

@@ -49,7 +49,9 @@ public:
     Project current_project() const;
     QString project_path() const { return m_project_path; }
 
-    void set_presentation(bool on);
+    // Larger text, thicker lines, the colour-blind-safe palette, only the
+    // canvas and the curves; full screen unless told otherwise (screenshots).
+    void set_presentation(bool on, bool full_screen = true);
     bool presentation() const { return m_theme.presentation; }
     const Theme& theme() const { return m_theme; }
     // Selects a layer (spec index) in every view that shows layers.
@@ -122,6 +124,7 @@ private:
     QAction* m_gradients_action = nullptr;
     QAction* m_stop_on_nan_action = nullptr;
     QByteArray m_default_state;
+    QByteArray m_state_before_presentation;
 };
 
 }  // namespace gs::studio

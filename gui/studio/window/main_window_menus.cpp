@@ -103,7 +103,7 @@ void MainWindow::build_menus() {
     m_presentation_action = view->addAction(QStringLiteral("Presentation mode"));
     m_presentation_action->setCheckable(true);
     m_presentation_action->setShortcut(Qt::Key_F11);
-    connect(m_presentation_action, &QAction::toggled, this, &MainWindow::set_presentation);
+    connect(m_presentation_action, &QAction::toggled, this, [this](bool on) { set_presentation(on); });
     m_test_points_action = view->addAction(QStringLiteral("Show test points"));
     m_test_points_action->setCheckable(true);
     m_test_points_action->setShortcut(Qt::Key_T);

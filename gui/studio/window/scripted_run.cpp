@@ -49,9 +49,11 @@ QString open_and_wait(MainWindow& window, const QString& preset, int epochs = 0)
 
 }  // namespace
 
-QString screenshot_run(MainWindow& window, const QString& preset, long steps, const QString& png, QSize size) {
+QString screenshot_run(MainWindow& window, const QString& preset, long steps, const QString& png, QSize size,
+                       bool presentation) {
     window.resize(size);
     window.show();
+    if (presentation) window.set_presentation(true, false);  // at this size, not full screen
     if (QString e = open_and_wait(window, preset); !e.isEmpty()) return e;
     SessionBridge* b = window.bridge();
     if (steps > 0) {

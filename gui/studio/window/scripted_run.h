@@ -21,7 +21,7 @@ bool wait_for(const std::function<bool()>& done, int timeout_ms);
 // Opens the preset, trains `steps` steps, waits for a snapshot of the last
 // one, and writes the window to `png`. Returns an error message, or "".
 QString screenshot_run(MainWindow& window, const QString& preset, long steps, const QString& png,
-                       QSize size = {1600, 1000});
+                       QSize size = {1600, 1000}, bool presentation = false);
 
 struct FrameTimes {
     double median_ms = 0, p99_ms = 0, max_ms = 0;
