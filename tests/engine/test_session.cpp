@@ -204,6 +204,32 @@ TEST(Session, BackgroundPriorityLowersTheWorkerOnly) {
     EXPECT_EQ(thread_nice_values().front(), own);
 }
 
+TEST(Session, StepsPerSecondPacesARunForWatching) {
+    auto s = make_session();
+    ASSERT_TRUE(s->set_hyperparameter("steps_per_second", 50));
+    ASSERT_TRUE(s->start());
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    ASSERT_TRUE(s->pause());
+    // A paused wait for the next step's turn answers the pause at once.
+    ASSERT_TRUE(s->wait_until_settled(0.5));
+    const long paced = s->steps_done();
+    EXPECT_GE(paced, 1);
+    EXPECT_LE(paced, 30);  // 50/s for 0.4 s, plus the first step and a little catch-up
+    // Explicit steps are not paced: five at "1 per second" take far less than 5 s.
+    ASSERT_TRUE(s->set_hyperparameter("steps_per_second", 1));
+    ASSERT_TRUE(s->step(5));
+    ASSERT_TRUE(s->wait_until_settled(2.0));
+    EXPECT_EQ(s->steps_done(), paced + 5);
+    // 0 lifts the pace.
+    ASSERT_TRUE(s->set_hyperparameter("steps_per_second", 0));
+    ASSERT_TRUE(s->resume());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ASSERT_TRUE(s->pause());
+    settle(*s);
+    EXPECT_GT(s->steps_done(), paced + 5 + 30);
+    EXPECT_FALSE(s->set_hyperparameter("steps_per_second", -1));
+}
+
 TEST(Session, FinishesAfterItsEpochs) {
     SessionOptions o;
     o.epochs = 2;

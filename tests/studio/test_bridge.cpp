@@ -91,6 +91,23 @@ private slots:
         QCOMPARE(messages.count(), 1);
     }
 
+    void a_slow_pace_outlives_a_rebuilt_session() {
+        SessionBridge b;
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        QVERIFY(b.set_hyperparameter(QStringLiteral("steps_per_second"), 20));
+        gs::ModelSpec s = spiral();
+        s.layers[0].units = 6;  // a new session, the same pace
+        b.load(s);
+        QVERIFY(b.has_session());
+        QVERIFY(b.play());
+        wait_for([] { return false; }, 500);
+        QVERIFY(b.pause());
+        QVERIFY(wait_for([&] { return b.state() == gs::SessionState::Paused; }, 2000));
+        QVERIFY(b.steps_done() >= 1);
+        QVERIFY2(b.steps_done() <= 16, qPrintable(QString::number(b.steps_done())));  // 20/s for 0.5 s
+    }
+
     void the_same_data_is_not_opened_twice() {
         SessionBridge b;
         QSignalSpy loading(&b, &SessionBridge::loadingChanged);

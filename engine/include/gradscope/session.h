@@ -100,7 +100,8 @@ public:
     CommandResult stop();    // running or paused -> stopped
     CommandResult reset();   // any state -> idle, weights re-drawn from the seed
     // lr, momentum, weight_decay, clip_norm, batch_size; applied before the
-    // next step and recorded as an event.
+    // next step and recorded as an event. steps_per_second paces a run for
+    // watching (0: as fast as it goes); step() and step_epoch() are not paced.
     CommandResult set_hyperparameter(const std::string& name, double value);
     CommandResult set_schedule(const ScheduleSpec& schedule);
     // Another optimizer (type and every hyperparameter), applied before the
@@ -195,6 +196,8 @@ private:
     long m_next_stats_step = 1;
     long m_next_check_step = 1;  // the next step whose gradients are checked
     double m_step_ms_avg = 0;  // moving average of a step's time
+    double m_pace = 0;         // steps per second while running (0: unpaced)
+    std::chrono::steady_clock::time_point m_next_due{};
 
     std::thread m_worker;  // last: starts after everything above exists
 };

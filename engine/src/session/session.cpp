@@ -151,9 +151,9 @@ CommandResult Session::reset() {
 CommandResult Session::set_hyperparameter(const std::string& name, double value) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (name != "lr" && name != "momentum" && name != "weight_decay" && name != "clip_norm" &&
-        name != "batch_size")
+        name != "batch_size" && name != "steps_per_second")
         return refuse("unknown hyperparameter '" + name +
-                      "'; use lr, momentum, weight_decay, clip_norm or batch_size");
+                      "'; use lr, momentum, weight_decay, clip_norm, batch_size or steps_per_second");
     const bool ok = std::isfinite(value) &&
                     (name == "lr"         ? value > 0
                      : name == "momentum" ? value >= 0 && value < 1
@@ -301,6 +301,10 @@ void Session::apply(const Command& c) {
             else if (c.name == "weight_decay") o.weight_decay = static_cast<float>(c.value);
             else if (c.name == "clip_norm") o.clip_norm = static_cast<float>(c.value);
             else if (c.name == "batch_size") m_trainer->set_batch_size(static_cast<int>(c.value));
+            else if (c.name == "steps_per_second") {
+                m_pace = c.value;
+                m_next_due = std::chrono::steady_clock::now();
+            }
             e.kind = "hyperparameter";
             e.name = c.name;
             e.value = c.value;
@@ -508,9 +512,18 @@ void Session::run() {
         bool have = false, step = false;
         {
             std::unique_lock<std::mutex> lock(m_mutex);
-            m_cv.wait(lock, [this] {
-                return m_quit || !m_queue.empty() || m_state == SessionState::Running;
-            });
+            for (;;) {
+                m_cv.wait(lock, [this] {
+                    return m_quit || !m_queue.empty() || m_state == SessionState::Running;
+                });
+                if (m_quit || !m_queue.empty() || m_pace <= 0 || m_budget != 0) break;
+                // Paced (steps_per_second): wait for this step's turn, but
+                // answer a command or a pause at once.
+                const bool interrupted = m_cv.wait_until(lock, m_next_due, [this] {
+                    return m_quit || !m_queue.empty() || m_state != SessionState::Running;
+                });
+                if (!interrupted) break;
+            }
             if (m_quit) return;
             if (!m_queue.empty()) {
                 c = m_queue.front();
@@ -526,6 +539,12 @@ void Session::run() {
                 apply(c);
             } else if (step) {
                 train_one();
+                if (m_pace > 0) {
+                    const auto now = std::chrono::steady_clock::now();
+                    m_next_due = std::max(m_next_due, now - std::chrono::milliseconds(100)) +
+                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(1.0 / m_pace));
+                }
                 std::lock_guard<std::mutex> lock(m_mutex);
                 if (m_state == SessionState::Running && m_budget > 0 && --m_budget == 0)
                     set_state(SessionState::Paused);

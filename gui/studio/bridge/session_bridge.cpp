@@ -129,6 +129,7 @@ void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, cons
         emit sessionChanged();
         return;
     }
+    if (m_pace > 0) m_session->set_hyperparameter("steps_per_second", m_pace);
     emit sessionChanged();
     emit stateChanged(SessionState::Idle);
     request_snapshot();
@@ -238,6 +239,7 @@ CommandResult SessionBridge::set_hyperparameter(const QString& name, double valu
     else if (n == "weight_decay") o.weight_decay = static_cast<float>(value);
     else if (n == "clip_norm") o.clip_norm = static_cast<float>(value);
     else if (n == "batch_size") m_spec.batch_size = static_cast<int>(value);
+    else if (n == "steps_per_second") m_pace = value;
     return r;
 }
 

@@ -108,6 +108,7 @@ private:
     bool m_resetting = false;  // dropping records until the worker applies a reset
     bool m_stop_on_nonfinite = true;
     int m_probe = 0;
+    double m_pace = 0;  // steps per second while running (0: full speed)
     long m_snapshot_asked_step = -1;
     QElapsedTimer m_since_snapshot;
     QElapsedTimer m_running_clock;

@@ -99,6 +99,14 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     m_decay->setRange(0, 1);
     m_decay->setToolTip(QStringLiteral("L2 regularization (decoupled for AdamW)"));
     addWidget(m_decay);
+    label(QStringLiteral("Speed"));
+    m_speed = new QComboBox;
+    m_speed->setObjectName(QStringLiteral("speed"));
+    m_speed->addItem(QStringLiteral("full"), 0.0);
+    for (double v : {10000.0, 1000.0, 100.0, 10.0, 1.0})
+        m_speed->addItem(QLocale(QLocale::English).toString(v, 'f', 0) + QStringLiteral(" steps/s"), v);
+    m_speed->setToolTip(QStringLiteral("Slow a run down to watch it learn (Step and Epoch always go at full speed)"));
+    addWidget(m_speed);
     addSeparator();
     m_progress = new QLabel;
     m_progress->setObjectName(QStringLiteral("progress"));
@@ -118,6 +126,9 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     });
     connect(m_batch, &QSpinBox::valueChanged, this, [this](int v) {
         if (!m_updating) emit hyperparameterChanged(QStringLiteral("batch_size"), v);
+    });
+    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_updating) emit hyperparameterChanged(QStringLiteral("steps_per_second"), speed());
     });
     connect(m_seed, &QSpinBox::valueChanged, this, [this](int v) {
         if (!m_updating) emit seedChanged(v);
@@ -159,6 +170,13 @@ void TrainingControls::set_backends(const std::vector<BackendInfo>& backends, co
     m_backend->setToolTip(reasons.isEmpty() ? QStringLiteral("Where the network trains")
                                             : reasons.join(QLatin1Char('\n')));
     m_updating = false;
+}
+
+double TrainingControls::speed() const { return m_speed->currentData().toDouble(); }
+
+void TrainingControls::set_speed(double steps_per_second) {
+    const int i = m_speed->findData(steps_per_second);
+    m_speed->setCurrentIndex(i >= 0 ? i : 0);
 }
 
 QString TrainingControls::backend() const { return m_backend->currentData().toString(); }

@@ -51,6 +51,9 @@ public:
     // reason it is not becomes its tooltip.
     void set_can_train(bool can, const QString& why_not);
     void set_state(SessionState state);
+    // Steps per second while running (0: full speed).
+    double speed() const;
+    void set_speed(double steps_per_second);
     // Epoch, step, samples/s and elapsed seconds.
     void set_progress(int epoch, long step, double samples_per_s, double seconds);
     QString progress_text() const;
@@ -74,6 +77,7 @@ private:
     QSpinBox* m_batch;
     QComboBox* m_optimizer;
     RateSpinBox* m_decay;
+    QComboBox* m_speed;
     QLabel* m_progress;
     bool m_updating = false;
     bool m_can_train = true;
