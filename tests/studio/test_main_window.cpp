@@ -97,6 +97,7 @@ private slots:
     void an_invalid_edit_shows_the_engine_message_and_disables_play() {
         MainWindow w;
         w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(w.open_preset(QStringLiteral("cnn-fashion")));
         gs::ModelSpec s = w.editor()->spec();
         int flatten = -1;
@@ -114,6 +115,12 @@ private slots:
         QAction* play = w.controls()->play_action();
         QVERIFY(!play->isEnabled());
         QVERIFY2(play->toolTip().contains(message), qPrintable(play->toolTip()));
+        // Edit > Undo (Ctrl+Z) puts the Flatten back; the network trains again.
+        w.canvas()->setFocus();
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(w.editor()->is_valid());
+        QCOMPARE(w.editor()->spec().layers[static_cast<size_t>(flatten)].type, std::string("Flatten"));
+        QVERIFY(wait_for([&] { return play->isEnabled(); }, 60000));
     }
 
     void a_saved_project_reopens_equal() {

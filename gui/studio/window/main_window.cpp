@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "bridge/session_bridge.h"
+#include "canvas/dataset_preview.h"
 #include "canvas/network_canvas.h"
 #include "data/dataset_panel.h"
 #include "editor/network_editor.h"
@@ -287,6 +288,7 @@ void MainWindow::session_changed() {
     }
     if (auto data = m_bridge->data()) {
         m_data->set_prepared(*data);
+        m_data->preview()->set_selected_item(m_bridge->probe());
         m_canvas->set_data(*data);
     }
     m_controls->set_state(m_bridge->state());

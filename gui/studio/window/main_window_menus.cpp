@@ -9,6 +9,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QUndoStack>
 #include <QStatusBar>
 
 #include "bridge/session_bridge.h"
@@ -55,6 +56,14 @@ ModelSpec blank_spec() {
 
 void MainWindow::build_menus() {
     build_file_menu();
+
+    QMenu* edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    QAction* undo = m_editor->undo_stack()->createUndoAction(this, QStringLiteral("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_editor->undo_stack()->createRedoAction(this, QStringLiteral("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
 
     QMenu* presets = menuBar()->addMenu(QStringLiteral("&Presets"));
     for (const std::string& name : preset_names()) {
