@@ -230,6 +230,26 @@ TEST(Session, StepsPerSecondPacesARunForWatching) {
     EXPECT_FALSE(s->set_hyperparameter("steps_per_second", -1));
 }
 
+TEST(Session, ACheckpointThatCannotBeWrittenIsReportedAndTheRunGoesOn) {
+    auto s = make_session();
+    ASSERT_TRUE(s->step(3));
+    settle(*s);
+    ASSERT_TRUE(s->save_checkpoint("/nonexistent/dir/run.safetensors"));
+    settle(*s);
+    EXPECT_EQ(s->state(), SessionState::Paused);
+    TelemetryStore t;
+    s->drain(t);
+    bool reported = false;
+    for (const auto& e : t.events())
+        reported = reported || (e.kind == "error" &&
+                                e.text.rfind("could not save the checkpoint: ", 0) == 0 &&
+                                e.text.find("/nonexistent/dir") != std::string::npos);
+    EXPECT_TRUE(reported);
+    ASSERT_TRUE(s->step(2));
+    settle(*s);
+    EXPECT_EQ(s->steps_done(), 5);
+}
+
 TEST(Session, FinishesAfterItsEpochs) {
     SessionOptions o;
     o.epochs = 2;

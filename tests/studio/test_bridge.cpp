@@ -1,6 +1,7 @@
 // The bridge between Qt and the engine, driven as the studio drives it:
 // a real Session on real presets, telemetry drained on the timer.
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "bridge/session_bridge.h"
@@ -106,6 +107,29 @@ private slots:
         QVERIFY(wait_for([&] { return b.state() == gs::SessionState::Paused; }, 2000));
         QVERIFY(b.steps_done() >= 1);
         QVERIFY2(b.steps_done() <= 16, qPrintable(QString::number(b.steps_done())));  // 20/s for 0.5 s
+    }
+
+    void checkpoints_save_without_waiting_and_report_back() {
+        QTemporaryDir dir;
+        SessionBridge b;
+        QSignalSpy messages(&b, &SessionBridge::message);
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        QVERIFY(b.play());
+        const QString path = dir.filePath(QStringLiteral("run.safetensors"));
+        QVERIFY(b.save_checkpoint(path));  // pauses, then saves between steps
+        QVERIFY(wait_for([&] { return QFile::exists(path); }, 10000));
+        QVERIFY(wait_for([&] { return messages.count() > 0; }, 5000));
+        QCOMPARE(messages.last().first().toString(), QStringLiteral("Checkpoint saved: ") + path);
+        QCOMPARE(b.state(), gs::SessionState::Paused);
+        // A path that cannot be written: said in words, the run goes on.
+        QVERIFY(b.save_checkpoint(QStringLiteral("/nonexistent/dir/x.safetensors")));
+        QVERIFY(wait_for([&] {
+            return messages.last().first().toString().startsWith(QStringLiteral("could not save the checkpoint: "));
+        }, 5000));
+        QVERIFY(b.step(2));
+        QVERIFY(wait_for([&] { return b.state() == gs::SessionState::Paused; }, 5000));
+        QVERIFY(b.state() != gs::SessionState::Failed);
     }
 
     void the_same_data_is_not_opened_twice() {

@@ -349,10 +349,17 @@ void Session::apply(const Command& c) {
             return;
         }
         case Command::Checkpoint:
-            gs::save_checkpoint(c.name, *m_trainer);
-            e.kind = "checkpoint";
+            // A path that cannot be written is the user's mistake, not the
+            // run's: it is reported and the session stays as it was.
             e.name = c.name;
-            e.text = "saved " + c.name;
+            try {
+                gs::save_checkpoint(c.name, *m_trainer);
+                e.kind = "checkpoint";
+                e.text = "saved " + c.name;
+            } catch (const std::exception& ex) {
+                e.kind = "error";
+                e.text = std::string("could not save the checkpoint: ") + ex.what();
+            }
             break;
         default:
             return;

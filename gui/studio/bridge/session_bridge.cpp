@@ -54,6 +54,7 @@ void SessionBridge::load(const ModelSpec& spec, const QString& backend) {
     }
     m_session.reset();
     m_store.clear();
+    m_events_seen = 0;
     m_snapshot.reset();
     m_loading = true;
     emit loadingChanged(true, QStringLiteral("Opening %1…").arg(QString::fromStdString(spec.data.name)));
@@ -99,6 +100,7 @@ void SessionBridge::load_checkpoint(const QString& path) {
 void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from) {
     m_session.reset();
     m_store.clear();
+    m_events_seen = 0;
     m_snapshot.reset();
     m_break = {};
     m_clock_on = false;
@@ -216,6 +218,7 @@ CommandResult SessionBridge::reset() {
     // reset): the views start over from step 0.
     m_resetting = true;
     m_store.clear();
+    m_events_seen = 0;
     m_snapshot.reset();
     m_break = {};
     m_clock_on = false;
@@ -263,8 +266,9 @@ CommandResult SessionBridge::set_breakpoint(const QString& condition, double thr
 
 CommandResult SessionBridge::save_checkpoint(const QString& path) {
     if (auto r = with_session("save"); !r) return r;
-    if (m_session->state() == SessionState::Running) m_session->pause();
-    m_session->wait_until_settled(2.0);
+    // Paused at once; the worker saves between steps and reports back
+    // through an event (message() says "saved ..." or why not).
+    if (m_session->state() == SessionState::Running) pause();
     return report(m_session->save_checkpoint(path.toStdString()));
 }
 
@@ -290,6 +294,17 @@ void SessionBridge::maybe_request_snapshot() {
         request_snapshot();
 }
 
+void SessionBridge::announce_events() {
+    const auto& events = m_store.events();
+    if (events.size() < m_events_seen) m_events_seen = 0;  // the store forgot its oldest
+    for (size_t i = m_events_seen; i < events.size(); ++i) {
+        const EventRecord& e = events[i];
+        if (e.kind == "checkpoint") emit message(QStringLiteral("Checkpoint saved: %1").arg(QString::fromStdString(e.name)));
+        else if (e.kind == "error") emit message(QString::fromStdString(e.text));
+    }
+    m_events_seen = events.size();
+}
+
 void SessionBridge::tick() {
     if (!m_session) return;
     if (m_resetting) {
@@ -300,7 +315,10 @@ void SessionBridge::tick() {
         if (!applied) return;
         m_resetting = false;
     }
-    if (m_session->drain(m_store) > 0) emit telemetryUpdated();
+    if (m_session->drain(m_store) > 0) {
+        announce_events();
+        emit telemetryUpdated();
+    }
     const SessionState st = m_session->state();
     if (st != SessionState::Running) stop_clock();
     if (st != m_last_state) {

@@ -90,6 +90,7 @@ private:
     CommandResult report(CommandResult r);
     void build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from);
     void maybe_request_snapshot();
+    void announce_events();  // checkpoint results and errors, as messages
     void join_loader();
     CommandResult start_clock(CommandResult r);  // the run clock starts when a command succeeds
     void stop_clock();
@@ -108,6 +109,7 @@ private:
     bool m_resetting = false;  // dropping records until the worker applies a reset
     bool m_stop_on_nonfinite = true;
     int m_probe = 0;
+    size_t m_events_seen = 0;  // store events already announced
     double m_pace = 0;  // steps per second while running (0: full speed)
     long m_snapshot_asked_step = -1;
     QElapsedTimer m_since_snapshot;

@@ -203,8 +203,7 @@ void MainWindow::build_file_menu() {
             this, QStringLiteral("Save a checkpoint"), QString::fromStdString(m_spec.name) + ".safetensors",
             QStringLiteral("Checkpoints (*.safetensors);;All files (*)"));
         if (path.isEmpty()) return;
-        if (m_bridge->save_checkpoint(path))
-            statusBar()->showMessage(QStringLiteral("Checkpoint saved: %1").arg(path), 6000);
+        m_bridge->save_checkpoint(path);  // the result comes back as a message
     });
     QAction* load_ckpt = file->addAction(QStringLiteral("&Load checkpoint…"));
     connect(load_ckpt, &QAction::triggered, this, [this] {
