@@ -250,6 +250,23 @@ TEST(Session, ACheckpointThatCannotBeWrittenIsReportedAndTheRunGoesOn) {
     EXPECT_EQ(s->steps_done(), 5);
 }
 
+TEST(Session, DrainAfterAResetGivesOnlyTheNewRun) {
+    auto s = make_session();
+    ASSERT_TRUE(s->step(5));
+    settle(*s);
+    EXPECT_EQ(s->run_count(), 0u);
+    ASSERT_TRUE(s->reset());  // the old run's five records are still in the rings
+    ASSERT_TRUE(s->step(3));
+    settle(*s);
+    EXPECT_EQ(s->run_count(), 1u);
+    TelemetryStore t;
+    s->drain(t);
+    EXPECT_EQ(t.loss().total_added(), 3u);
+    EXPECT_EQ(t.last_step().step, 3);
+    EXPECT_EQ(t.last_step().run, 1u);
+    for (const auto& st : t.layers()) EXPECT_TRUE(st.step == 0 || st.run == 1u);
+}
+
 TEST(Session, FinishesAfterItsEpochs) {
     SessionOptions o;
     o.epochs = 2;
@@ -330,6 +347,22 @@ TEST(Session, StopOnNonFiniteCanBeTurnedOffAndOnAgain) {
     settle(s);
     EXPECT_EQ(s.last_break().kind, "nonfinite");
     EXPECT_EQ(s.steps_done(), 3);  // the first step that met it made no update
+}
+
+TEST(Session, ResetForgetsTheLastBreakAndBreaksAreCounted) {
+    Broken b = broken_run(R"([{"type": "Dense", "units": 3}, {"type": "Tanh"},
+                              {"type": "Dense", "units": 1}])",
+                          INFINITY, 1.0f, "mse");
+    Session s(b.spec, b.data, cpu_backend());
+    EXPECT_EQ(s.break_count(), 0);
+    ASSERT_TRUE(s.step(3));  // stepping into the infinity
+    settle(s);
+    EXPECT_EQ(s.last_break().kind, "nonfinite");
+    EXPECT_EQ(s.break_count(), 1);
+    ASSERT_TRUE(s.reset());
+    settle(s);
+    EXPECT_TRUE(s.last_break().kind.empty());
+    EXPECT_EQ(s.break_count(), 1);
 }
 
 TEST(Session, NonFiniteInTheBackwardPassNamesTheLayer) {

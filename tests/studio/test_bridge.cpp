@@ -189,6 +189,51 @@ private slots:
         QVERIFY(b.last_break().layer.rfind("layer ", 0) == 0);
         wait_for([] { return false; }, 200);
         QCOMPARE(hits.count(), 1);
+        // After a reset, pausing after plain steps is not mistaken for the old break.
+        QVERIFY(b.reset());
+        QVERIFY(b.set_hyperparameter(QStringLiteral("lr"), 1e-3));
+        QVERIFY(b.step(5));
+        QVERIFY(settled(b, 5));
+        wait_for([] { return false; }, 200);
+        QCOMPARE(hits.count(), 1);
+        QVERIFY(b.last_break().kind.empty());
+        // Stepping into a NaN from Paused is reported too (paused -> running
+        // -> paused within one tick).
+        QVERIFY(b.set_hyperparameter(QStringLiteral("lr"), 1e30));
+        QVERIFY(b.step(3));
+        QVERIFY(wait_for([&] { return hits.count() == 2; }, 30000));
+        QCOMPARE(b.last_break().kind, std::string("nonfinite"));
+    }
+
+    void switching_back_to_open_data_ends_the_loading_state() {
+        SessionBridge b;
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        gs::ModelSpec other = spiral();
+        other.data.name = "moons";
+        other.data.samples = 90000;  // takes a moment to make
+        b.load(other);
+        QVERIFY(b.is_loading());
+        b.load(spiral());  // back to the open data before moons is ready
+        QVERIFY(!b.is_loading());
+        QVERIFY(b.has_session());
+        wait_for([] { return false; }, 500);  // the moons result arrives and is dropped
+        QVERIFY(!b.is_loading());
+        QCOMPARE(b.spec().data.name, std::string("spiral"));
+    }
+
+    void a_checkpoint_that_does_not_load_keeps_the_session() {
+        SessionBridge b;
+        QSignalSpy failed(&b, &SessionBridge::loadFailed);
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        QVERIFY(b.step(4));
+        QVERIFY(settled(b, 4));
+        b.load_checkpoint(QStringLiteral("/nonexistent/run.safetensors"));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral("/nonexistent/run.safetensors")));
+        QVERIFY(b.has_session());
+        QCOMPARE(b.steps_done(), 4L);
     }
 };
 

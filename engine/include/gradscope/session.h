@@ -124,7 +124,15 @@ public:
     CommandResult save_checkpoint(const std::string& path);
 
     SessionState state() const;
-    BreakInfo last_break() const;
+    BreakInfo last_break() const;  // empty after reset()
+    // How many times the run has paused or stopped on its own (breakpoints,
+    // errors, finishing) or been stopped: a cheap way to notice a new
+    // last_break() however briefly the state changed.
+    long break_count() const { return m_breaks.load(std::memory_order_relaxed); }
+    // Resets applied so far. drain() drops step, epoch and statistics records
+    // of earlier runs, so a consumer that clears its store after reset() and
+    // waits for this to move on sees only the new run.
+    uint32_t run_count() const { return m_run.load(std::memory_order_acquire); }
     long steps_done() const { return m_steps_done.load(std::memory_order_relaxed); }
     // Blocks until the session is not running (for tests and the command
     // line; front ends poll state() instead). False on timeout.
@@ -178,6 +186,8 @@ private:
     BreakInfo m_break;
 
     std::atomic<long> m_steps_done{0};
+    std::atomic<long> m_breaks{0};
+    std::atomic<uint32_t> m_run{0};
     SpscRing<StepRecord> m_steps;
     SpscRing<EpochRecord> m_epochs_ring;
     SpscRing<EventRecord> m_events;

@@ -25,6 +25,7 @@ struct StepRecord {
     float lr = 0;             // learning rate used
     float step_ms = 0;        // wall time of the step
     float samples_per_s = 0;  // batch / step time
+    uint32_t run = 0;         // resets before it (Session::run_count()): older runs' records are dropped
 };
 
 // The end of an epoch, with validation where the session has a split for it.
@@ -35,6 +36,7 @@ struct EpochRecord {
     bool has_validation = false;
     float val_loss = 0, val_accuracy = -1;
     double seconds = 0;  // since the session started
+    uint32_t run = 0;    // as in StepRecord
 };
 
 // Something that happened: a hyperparameter change, a state change, a
@@ -57,6 +59,7 @@ struct LayerStats {
         uint32_t counts[kBins] = {};
     };
     long step = 0;
+    uint32_t run = 0;  // as in StepRecord
     int layer = 0;  // 0-based, as in the spec
     bool has_weights = false;
     float weight_norm = 0;    // L2 norm of the weights (first parameter)

@@ -76,6 +76,7 @@ void Session::publish_layer_stats(long step, float lr) {
             fill_histogram(be, w.value, ws.min, ws.max, st.weights);
             fill_histogram(be, w.grad, gs.min, gs.max, st.grads);
         }
+        st.run = m_run.load(std::memory_order_relaxed);
         m_stats.push(st);
         if (m_log) m_log->write(st);
     }

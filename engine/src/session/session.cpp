@@ -137,12 +137,14 @@ CommandResult Session::stop() {
         return refuse(std::string("cannot stop: the session is ") + state_name(m_state));
     m_budget = 0;
     m_break = BreakInfo{"stopped", "", "", steps_done(), 0, "stopped by a command"};
+    m_breaks.fetch_add(1, std::memory_order_relaxed);
     set_state(SessionState::Stopped);
     return {};
 }
 
 CommandResult Session::reset() {
     std::lock_guard<std::mutex> lock(m_mutex);
+    m_break = {};  // a new run has not stopped anywhere yet
     m_budget = 0;
     set_state(SessionState::Idle);
     return enqueue(Command(Command::Reset));
@@ -262,12 +264,16 @@ void Session::publish(EventRecord e) {
 
 size_t Session::drain(TelemetryStore& store) {
     size_t n = 0;
+    const uint32_t run = m_run.load(std::memory_order_acquire);
     StepRecord s;
-    while (m_steps.pop(s)) store.add(s), ++n;
+    while (m_steps.pop(s))
+        if (s.run == run) store.add(s), ++n;
     EpochRecord ep;
-    while (m_epochs_ring.pop(ep)) store.add(ep), ++n;
+    while (m_epochs_ring.pop(ep))
+        if (ep.run == run) store.add(ep), ++n;
     LayerStats ls;
-    while (m_stats.pop(ls)) store.add(ls), ++n;
+    while (m_stats.pop(ls))
+        if (ls.run == run) store.add(ls), ++n;
     EventRecord ev;
     while (m_events.pop(ev)) store.add(ev), ++n;
     return n;
@@ -283,6 +289,7 @@ void Session::apply(const Command& c) {
     EventRecord e{m_trainer->global_step(), "", "", 0, ""};
     switch (c.kind) {
         case Command::Reset:
+            m_run.fetch_add(1, std::memory_order_release);
             m_trainer->reset();
             m_steps_done = 0;
             m_epoch_loss = m_epoch_correct = 0;
@@ -403,12 +410,14 @@ void Session::train_one() {
         if (m_log) m_log->write(e);
         std::lock_guard<std::mutex> lock(m_mutex);
         m_break = b;
+        m_breaks.fetch_add(1, std::memory_order_relaxed);
         m_budget = 0;
         set_state(SessionState::Paused);
         return;
     }
     StepRecord s{r.step, r.epoch, static_cast<float>(r.loss), static_cast<float>(r.accuracy), r.lr,
                  static_cast<float>(ms), static_cast<float>(ms > 0 ? r.batch * 1000.0 / ms : 0)};
+    s.run = m_run.load(std::memory_order_relaxed);
     m_steps.push(s);
     if (m_log) m_log->write(s);
     m_steps_done.store(r.step, std::memory_order_relaxed);
@@ -437,6 +446,7 @@ void Session::train_one() {
         if (m_log) m_log->write(e);
         std::lock_guard<std::mutex> lock(m_mutex);
         m_break = b;
+        m_breaks.fetch_add(1, std::memory_order_relaxed);
         m_budget = 0;
         set_state(SessionState::Paused);
     }
@@ -473,6 +483,7 @@ void Session::end_epoch() {
         e.val_accuracy = static_cast<float>(ev.accuracy);
     }
     e.seconds = std::chrono::duration<double>(Clock::now() - m_started).count();
+    e.run = m_run.load(std::memory_order_relaxed);
     m_epochs_ring.push(e);
     if (m_log) m_log->write(e);
     m_epoch_loss = m_epoch_correct = 0;
@@ -495,6 +506,7 @@ void Session::end_epoch() {
                             why == "finished" ? "finished " + std::to_string(m_epochs) + " epochs"
                                               : "stopped early: no better validation loss for " +
                                                     std::to_string(m_bad_epochs) + " epochs"};
+        m_breaks.fetch_add(1, std::memory_order_relaxed);
         m_events.push(EventRecord{e.step, why, "", 0, m_break.message});
         m_budget = 0;
         set_state(SessionState::Stopped);
@@ -559,6 +571,7 @@ void Session::run() {
         } catch (const std::exception& e) {
             std::lock_guard<std::mutex> lock(m_mutex);
             m_break = BreakInfo{"error", "", "", steps_done(), m_trainer->epoch(), e.what()};
+            m_breaks.fetch_add(1, std::memory_order_relaxed);
             m_events.push(EventRecord{steps_done(), "error", "", 0, e.what()});
             if (m_log) m_log->write(EventRecord{steps_done(), "error", "", 0, e.what()});
             m_budget = 0;

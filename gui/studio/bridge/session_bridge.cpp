@@ -1,5 +1,7 @@
 #include "bridge/session_bridge.h"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "gradscope/backend.h"
@@ -35,12 +37,26 @@ SessionBridge::SessionBridge(QObject* parent) : QObject(parent) {
 
 SessionBridge::~SessionBridge() {
     ++m_generation;
-    join_loader();
+    join_loaders();
     m_session.reset();
 }
 
-void SessionBridge::join_loader() {
-    if (m_loader.joinable()) m_loader.join();
+void SessionBridge::join_loaders() {
+    for (auto& t : m_loaders)
+        if (t.joinable()) t.join();
+    m_loaders.clear();
+}
+
+void SessionBridge::clear_run_state() {
+    m_store.clear();
+    m_events_seen = 0;
+    m_snapshot.reset();
+    m_break = {};
+    m_breaks_seen = m_session ? m_session->break_count() : 0;
+    m_clock_on = false;
+    m_elapsed_before = 0;
+    m_snapshot_asked_step = -1;
+    m_last_state = SessionState::Idle;
 }
 
 void SessionBridge::load(const ModelSpec& spec, const QString& backend) {
@@ -49,18 +65,21 @@ void SessionBridge::load(const ModelSpec& spec, const QString& backend) {
     const std::string key = data_key(spec);
     const int gen = ++m_generation;
     if (m_data && key == m_data_key) {
+        if (m_loading) {  // a load of other data was under way: it is dropped
+            m_loading = false;
+            emit loadingChanged(false, {});
+        }
         build_session(m_data, {});
         return;
     }
     m_session.reset();
-    m_store.clear();
-    m_events_seen = 0;
-    m_snapshot.reset();
+    clear_run_state();
     m_loading = true;
     emit loadingChanged(true, QStringLiteral("Opening %1…").arg(QString::fromStdString(spec.data.name)));
     emit sessionChanged();
-    join_loader();
-    m_loader = std::thread([this, spec, gen, key] {
+    // A superseded loader finishes on its own (its result is dropped by the
+    // generation check); only the destructor waits for loaders.
+    m_loaders.emplace_back([this, spec, gen, key] {
         std::shared_ptr<const PreparedData> data;
         QString error;
         try {
@@ -94,20 +113,11 @@ void SessionBridge::load_checkpoint(const QString& path) {
         emit loadFailed(QStringLiteral("open a model and its data before loading a checkpoint"));
         return;
     }
-    build_session(m_data, path);
+    build_session(m_data, path, /*keep_on_failure=*/true);
 }
 
-void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from) {
-    m_session.reset();
-    m_store.clear();
-    m_events_seen = 0;
-    m_snapshot.reset();
-    m_break = {};
-    m_clock_on = false;
-    m_elapsed_before = 0;
-    m_snapshot_asked_step = -1;
-    m_last_state = SessionState::Idle;
-    m_resetting = false;
+void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from,
+                                  bool keep_on_failure) {
     Backend* backend = nullptr;
     try {
         backend = &backend_by_name(m_backend.toStdString());
@@ -115,6 +125,7 @@ void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, cons
         emit message(QStringLiteral("%1 — training on the CPU").arg(QString::fromStdString(e.what())));
         m_backend = QStringLiteral("cpu");
         backend = &cpu_backend();
+        emit backendChanged(m_backend);
     }
     // The data decides the input: a spec made for other data gets its shape
     // (the editor then shows what else no longer fits).
@@ -124,14 +135,22 @@ void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, cons
     options.break_on_nonfinite = m_stop_on_nonfinite;
     options.background_priority = true;  // frames before steps
     options.resume_from = resume_from.toStdString();
+    std::unique_ptr<Session> session;
     try {
-        m_session = std::make_unique<Session>(m_spec, *data, *backend, options);
+        session = std::make_unique<Session>(m_spec, *data, *backend, options);
     } catch (const std::exception& e) {
         emit loadFailed(QString::fromStdString(e.what()));
+        if (keep_on_failure && m_session) return;  // e.g. a checkpoint of another model: nothing lost
+        m_session.reset();
+        clear_run_state();
         emit sessionChanged();
         return;
     }
+    m_session = std::move(session);
+    clear_run_state();
+    m_resetting = false;
     if (m_pace > 0) m_session->set_hyperparameter("steps_per_second", m_pace);
+    for (const auto& [condition, threshold] : m_conditions) m_session->set_breakpoint(condition, threshold);
     emit sessionChanged();
     emit stateChanged(SessionState::Idle);
     request_snapshot();
@@ -215,16 +234,11 @@ CommandResult SessionBridge::reset() {
     if (!r) return r;
     // Records of a step that was under way when the reset came are dropped
     // with the rest (tick() discards until the worker has applied the
-    // reset): the views start over from step 0.
+    // reset, and the session's drain() drops older runs' records after it):
+    // the views start over from step 0.
     m_resetting = true;
-    m_store.clear();
-    m_events_seen = 0;
-    m_snapshot.reset();
-    m_break = {};
-    m_clock_on = false;
-    m_elapsed_before = 0;
-    m_snapshot_asked_step = -1;
-    m_last_state = SessionState::Idle;
+    m_reset_run = m_session->run_count() + 1;
+    clear_run_state();
     emit sessionChanged();
     emit stateChanged(SessionState::Idle);
     request_snapshot();
@@ -260,8 +274,15 @@ CommandResult SessionBridge::set_stop_on_nonfinite(bool on) {
 }
 
 CommandResult SessionBridge::set_breakpoint(const QString& condition, double threshold) {
-    if (auto r = with_session("set a breakpoint on"); !r) return r;
-    return report(m_session->set_breakpoint(condition.toStdString(), threshold));
+    const std::string c = condition.toStdString();
+    if (m_session) {
+        CommandResult r = report(m_session->set_breakpoint(c, threshold));
+        if (!r) return r;
+    }
+    // Kept for the sessions that follow (an edit or a reset of the seed makes a new one).
+    if (std::isfinite(threshold)) m_conditions[c] = threshold;
+    else m_conditions.erase(c);
+    return {};
 }
 
 CommandResult SessionBridge::save_checkpoint(const QString& path) {
@@ -308,11 +329,12 @@ void SessionBridge::announce_events() {
 void SessionBridge::tick() {
     if (!m_session) return;
     if (m_resetting) {
+        // Until the worker has applied the reset, whatever arrives is the old run's.
         TelemetryStore discard;
-        m_session->drain(discard);
-        bool applied = false;
-        for (const auto& e : discard.events()) applied = applied || e.kind == "reset";
-        if (!applied) return;
+        if (m_session->run_count() < m_reset_run) {
+            m_session->drain(discard);
+            return;
+        }
         m_resetting = false;
     }
     if (m_session->drain(m_store) > 0) {
@@ -321,20 +343,19 @@ void SessionBridge::tick() {
     }
     const SessionState st = m_session->state();
     if (st != SessionState::Running) stop_clock();
+    // A break is noticed by the session's count, however briefly the state
+    // changed (a NaN met while stepping goes paused -> running -> paused
+    // within one tick).
+    if (const long breaks = m_session->break_count(); breaks != m_breaks_seen) {
+        m_breaks_seen = breaks;
+        m_break = m_session->last_break();
+        if (m_break.kind == "nonfinite" || m_break.kind == "condition" || m_break.kind == "error")
+            emit breakpointHit();
+        else if (!m_break.message.empty())
+            emit message(QString::fromStdString(m_break.message));
+    }
     if (st != m_last_state) {
         m_last_state = st;
-        if (st != SessionState::Running && st != SessionState::Idle) {
-            BreakInfo b = m_session->last_break();
-            const bool fresh = !b.kind.empty() && (b.kind != m_break.kind || b.step != m_break.step ||
-                                                   b.message != m_break.message);
-            if (fresh) {
-                m_break = std::move(b);
-                if (m_break.kind == "nonfinite" || m_break.kind == "condition" || m_break.kind == "error")
-                    emit breakpointHit();
-                else
-                    emit message(QString::fromStdString(m_break.message));
-            }
-        }
         emit stateChanged(st);
     }
     if (auto snap = m_session->latest_snapshot(); snap && snap != m_snapshot) {

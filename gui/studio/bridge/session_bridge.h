@@ -11,7 +11,9 @@
 #include <QString>
 #include <QTimer>
 #include <memory>
+#include <map>
 #include <thread>
+#include <vector>
 
 #include "gradscope/data_pipeline.h"
 #include "gradscope/session.h"
@@ -84,14 +86,18 @@ signals:
     // A breakpoint paused the run (last_break() says why).
     void breakpointHit();
     void message(const QString& text);  // refusals and notes, for the status bar
+    // The backend asked for could not be used; this one trains instead.
+    void backendChanged(const QString& backend);
 
 private:
     CommandResult with_session(const char* what);
     CommandResult report(CommandResult r);
-    void build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from);
+    void build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from,
+                       bool keep_on_failure = false);
+    void clear_run_state();  // the store, snapshot, break and clock of a run that starts over
     void maybe_request_snapshot();
     void announce_events();  // checkpoint results and errors, as messages
-    void join_loader();
+    void join_loaders();
     CommandResult start_clock(CommandResult r);  // the run clock starts when a command succeeds
     void stop_clock();
 
@@ -107,6 +113,7 @@ private:
     SessionState m_last_state = SessionState::Idle;
     bool m_loading = false;
     bool m_resetting = false;  // dropping records until the worker applies a reset
+    uint32_t m_reset_run = 0;  // ... which makes Session::run_count() this
     bool m_stop_on_nonfinite = true;
     int m_probe = 0;
     size_t m_events_seen = 0;  // store events already announced
@@ -116,7 +123,9 @@ private:
     QElapsedTimer m_running_clock;
     bool m_clock_on = false;
     double m_elapsed_before = 0;  // running seconds before the current run
-    std::thread m_loader;
+    std::vector<std::thread> m_loaders;  // joined only by the destructor
+    std::map<std::string, double> m_conditions;  // breakpoints to set on every new session
+    long m_breaks_seen = 0;
     int m_generation = 0;  // a load result for an older request is dropped
 };
 

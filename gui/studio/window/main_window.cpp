@@ -164,12 +164,15 @@ void MainWindow::build_views() {
             if (n == QLatin1String("lr")) m_spec.optimizer.lr = static_cast<float>(v);
             else if (n == QLatin1String("weight_decay")) m_spec.optimizer.weight_decay = static_cast<float>(v);
             else if (n == QLatin1String("batch_size")) m_spec.batch_size = static_cast<int>(v);
+        } else {
+            m_controls->set_spec(m_spec);  // refused: show what is really used
         }
     });
     connect(m_controls, &TrainingControls::optimizerChanged, this, [this](const QString& type) {
         OptimizerSpec o = m_spec.optimizer;
         o.type = type.toStdString();
         if (m_bridge->set_optimizer(o)) m_spec.optimizer = o;
+        else m_controls->set_spec(m_spec);
     });
     connect(m_controls, &TrainingControls::seedChanged, this, [this](int seed) {
         m_spec.seed = static_cast<uint64_t>(seed);
@@ -194,6 +197,10 @@ void MainWindow::connect_bridge() {
         telemetry_updated();
     });
     connect(m_bridge, &SessionBridge::breakpointHit, this, &MainWindow::breakpoint_hit);
+    connect(m_bridge, &SessionBridge::backendChanged, this, [this](const QString& name) {
+        m_backend = name;
+        m_controls->set_backends(probe_backends(), name);
+    });
     connect(m_bridge, &SessionBridge::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     connect(m_bridge, &SessionBridge::loadingChanged, this, [this](bool loading, const QString& what) {

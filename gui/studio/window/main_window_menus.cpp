@@ -87,26 +87,26 @@ void MainWindow::build_menus() {
     m_stop_on_nan_action->setChecked(true);
     m_stop_on_nan_action->setToolTip(QStringLiteral("Pause at the first non-finite value and name the layer"));
     connect(m_stop_on_nan_action, &QAction::toggled, this, [this](bool on) { m_bridge->set_stop_on_nonfinite(on); });
-    QAction* loss_above = training->addAction(QStringLiteral("Pause when the loss rises above…"));
-    connect(loss_above, &QAction::triggered, this, [this] {
-        bool ok = false;
-        const double v = QInputDialog::getDouble(this, QStringLiteral("Breakpoint"),
-                                                 QStringLiteral("Pause after a step whose loss is above\n"
-                                                                "(0 clears the breakpoint):"),
-                                                 10.0, 0, 1e12, 4, &ok);
-        if (!ok || !m_bridge->has_session()) return;
-        m_bridge->set_breakpoint(QStringLiteral("loss_above"), v > 0 ? v : NAN);
-    });
-    QAction* grad_above = training->addAction(QStringLiteral("Pause when the gradient norm rises above…"));
-    connect(grad_above, &QAction::triggered, this, [this] {
-        bool ok = false;
-        const double v = QInputDialog::getDouble(this, QStringLiteral("Breakpoint"),
-                                                 QStringLiteral("Pause after a step whose gradient norm is above\n"
-                                                                "(0 clears the breakpoint):"),
-                                                 100.0, 0, 1e12, 4, &ok);
-        if (!ok || !m_bridge->has_session()) return;
-        m_bridge->set_breakpoint(QStringLiteral("grad_norm_above"), v > 0 ? v : NAN);
-    });
+    // Condition breakpoints: kept by the bridge for every session that follows.
+    auto condition = [this, training](const QString& title, const QString& name, const QString& what,
+                                      double suggestion) {
+        connect(training->addAction(title), &QAction::triggered, this, [this, name, what, suggestion] {
+            bool ok = false;
+            const double v = QInputDialog::getDouble(
+                this, QStringLiteral("Breakpoint"),
+                QStringLiteral("Pause after a step whose %1 is above\n(0 clears the breakpoint):").arg(what),
+                suggestion, 0, 1e12, 4, &ok);
+            if (!ok) return;
+            if (m_bridge->set_breakpoint(name, v > 0 ? v : NAN))
+                statusBar()->showMessage(v > 0 ? QStringLiteral("Pauses when the %1 rises above %2").arg(what).arg(v)
+                                               : QStringLiteral("Breakpoint on the %1 cleared").arg(what),
+                                         6000);
+        });
+    };
+    condition(QStringLiteral("Pause when the loss rises above…"), QStringLiteral("loss_above"),
+              QStringLiteral("loss"), 10.0);
+    condition(QStringLiteral("Pause when the gradient norm rises above…"), QStringLiteral("grad_norm_above"),
+              QStringLiteral("gradient norm"), 100.0);
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     m_presentation_action = view->addAction(QStringLiteral("Presentation mode"));
