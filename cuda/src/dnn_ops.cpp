@@ -13,15 +13,36 @@ namespace gs::cuda {
 namespace {
 constexpr size_t kMaxConvWorkspace = size_t{1} << 30;  // ignore algorithms that want more
 
-// The fastest algorithm cudnnFind* timed that succeeded within the memory cap.
+// The fastest algorithm cudnnFind* timed (they come fastest first) that
+// succeeded within the memory cap, preferring deterministic ones (the same
+// seed gives the same run; some backward algorithms add with atomics) that
+// run in the descriptor's math mode (one descriptor serves all three
+// directions); any usable one when none is both.
 template <typename Perf>
 const Perf& pick(const std::vector<Perf>& perfs, int returned, const char* what) {
-    for (int i = 0; i < returned; ++i)
-        if (perfs[static_cast<size_t>(i)].status == CUDNN_STATUS_SUCCESS &&
-            perfs[static_cast<size_t>(i)].memory <= kMaxConvWorkspace)
-            return perfs[static_cast<size_t>(i)];
+    const Perf* fallback = nullptr;
+    for (int i = 0; i < returned; ++i) {
+        const Perf& p = perfs[static_cast<size_t>(i)];
+        if (p.status != CUDNN_STATUS_SUCCESS || p.memory > kMaxConvWorkspace) continue;
+        if (p.determinism == CUDNN_DETERMINISTIC && p.mathType == CUDNN_DEFAULT_MATH) return p;
+        if (!fallback) fallback = &p;
+    }
+    if (fallback) return *fallback;
     throw Error(std::string("cuDNN has no usable ") + what + " algorithm for this convolution");
 }
+
+// Destroys a half-made plan's descriptors if making it throws.
+struct PlanGuard {
+    ConvPlan* plan;
+    ~PlanGuard() {
+        if (!plan) return;
+        if (plan->x) cudnnDestroyTensorDescriptor(plan->x);
+        if (plan->y) cudnnDestroyTensorDescriptor(plan->y);
+        if (plan->bias) cudnnDestroyTensorDescriptor(plan->bias);
+        if (plan->w) cudnnDestroyFilterDescriptor(plan->w);
+        if (plan->conv) cudnnDestroyConvolutionDescriptor(plan->conv);
+    }
+};
 }  // namespace
 
 ConvCache::~ConvCache() {
@@ -40,6 +61,7 @@ const ConvPlan& ConvCache::plan(const ConvParams& cp, const Shape& x, const Shap
                                   y[2], y[3], cp.sh, cp.sw, cp.ph, cp.pw, 0, 0};
     if (auto it = m_plans.find(key); it != m_plans.end()) return it->second;
     ConvPlan p;
+    PlanGuard guard{&p};
     GS_CUDNN_CHECK(cudnnCreateTensorDescriptor(&p.x));
     GS_CUDNN_CHECK(cudnnCreateTensorDescriptor(&p.y));
     GS_CUDNN_CHECK(cudnnCreateTensorDescriptor(&p.bias));
@@ -83,6 +105,7 @@ const ConvPlan& ConvCache::plan(const ConvParams& cp, const Shape& x, const Shap
     const auto& g = pick(bf, returned, "backward-filter");
     p.bwd_filter = g.algo;
     p.bwd_filter_bytes = g.memory;
+    guard.plan = nullptr;  // the cache owns the descriptors now
     return m_plans.emplace(key, p).first->second;
 }
 

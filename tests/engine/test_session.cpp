@@ -228,6 +228,7 @@ TEST(Session, StepsPerSecondPacesARunForWatching) {
     settle(*s);
     EXPECT_GT(s->steps_done(), paced + 5 + 30);
     EXPECT_FALSE(s->set_hyperparameter("steps_per_second", -1));
+    EXPECT_FALSE(s->set_hyperparameter("steps_per_second", 1e-12));  // one step in 30,000 years
 }
 
 TEST(Session, ACheckpointThatCannotBeWrittenIsReportedAndTheRunGoesOn) {

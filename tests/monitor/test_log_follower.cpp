@@ -59,6 +59,22 @@ TEST_F(Follow, PartialLineWaitsForItsNewline) {
     EXPECT_EQ(restarts, 0);
 }
 
+TEST_F(Follow, AnOverlongLineIsSkippedNotBuffered) {
+    LogFollower f(path);
+    append("{\"a\":1}\n" + std::string(LogFollower::kMaxLineBytes + 1024, 'x'));
+    Lines seen;
+    for (int i = 0; i < 64; ++i)
+        for (const auto& l : poll(f)) seen.push_back(l);
+    EXPECT_EQ(seen, Lines({"{\"a\":1}"}));
+    EXPECT_LE(f.pending_bytes(), LogFollower::kMaxLineBytes);
+    append("tail\n{\"d\":4}\n");
+    seen.clear();
+    for (int i = 0; i < 4; ++i)
+        for (const auto& l : poll(f)) seen.push_back(l);
+    EXPECT_EQ(seen, Lines({LogFollower::kOverlongLine, "{\"d\":4}"}));
+    EXPECT_EQ(f.pending_bytes(), 0u);
+}
+
 TEST_F(Follow, GrowthIsReadFromTheLastOffsetOnly) {
     LogFollower f(path);
     append("one\ntwo\n");

@@ -473,10 +473,10 @@ void CpuBackend::histogram(const Tensor& t, float lo, float hi, int bins, uint32
     const size_t n = t.numel();
     const float w = hi > lo ? static_cast<float>(bins) / (hi - lo) : 0.0f;
     for (size_t i = 0; i < n; ++i) {
-        if (!(p[i] == p[i])) continue;  // NaN counts nowhere
-        // fmaxf drops a NaN product (an infinite value or range): bin 0, never UB.
-        const float f = std::fmin(std::fmax((p[i] - lo) * w, 0.0f), static_cast<float>(bins - 1));
-        ++counts[static_cast<int>(f)];
+        // The same binning as every other backend's (NaN counts nowhere; an
+        // infinite value or range lands in an end bin, never out of bounds).
+        const int b = kernels::histogram_bin(p[i], lo, w, bins);
+        if (b >= 0) ++counts[b];
     }
 }
 

@@ -161,6 +161,8 @@ CommandResult Session::set_hyperparameter(const std::string& name, double value)
                      : name == "momentum" ? value >= 0 && value < 1
                      : name == "batch_size"
                          ? value >= 1 && value <= kMaxBatch && value == std::floor(value)
+                     : name == "steps_per_second"
+                         ? value == 0 || (value >= 1e-3 && value <= 1e9)  // 0: unpaced
                          : value >= 0);
     if (!ok) return refuse("invalid " + name + " " + std::to_string(value));
     if (m_state == SessionState::Failed) return refuse("the session failed — reset it first");

@@ -29,6 +29,7 @@ void LogFollower::close_file() {
     m_fd = -1;
     m_offset = 0;
     m_partial.clear();
+    m_skipping = false;
     m_behind = false;
 }
 
@@ -83,6 +84,7 @@ LogFollower::Poll LogFollower::poll(const std::function<void(std::string_view)>&
         // Truncated: what was read is no longer in the file.
         m_offset = 0;
         m_partial.clear();
+    m_skipping = false;
         result.restarted = true;
         ++m_restarts;
         if (on_restart) on_restart();
@@ -103,15 +105,27 @@ LogFollower::Poll LogFollower::poll(const std::function<void(std::string_view)>&
         budget -= static_cast<size_t>(n);
         const std::string_view data(m_chunk.data(), static_cast<size_t>(n));
         size_t pos = 0;
-        // Complete the pending partial line first.
-        if (!m_partial.empty()) {
+        // Complete the pending partial line first (or skip the rest of one
+        // too long to be a record: a binary or newline-free file).
+        if (!m_partial.empty() || m_skipping) {
             const size_t nl = data.find('\n');
             if (nl == std::string_view::npos) {
-                m_partial.append(data);
+                if (!m_skipping && m_partial.size() + data.size() > kMaxLineBytes) {
+                    m_skipping = true;
+                    m_partial.clear();
+                    m_partial.shrink_to_fit();
+                } else if (!m_skipping) {
+                    m_partial.append(data);
+                }
                 continue;
             }
-            m_partial.append(data.substr(0, nl));
-            on_line(m_partial);
+            if (m_skipping) {
+                on_line(kOverlongLine);  // not JSON: counted as garbage
+                m_skipping = false;
+            } else {
+                m_partial.append(data.substr(0, nl));
+                on_line(m_partial);
+            }
             ++result.lines;
             m_partial.clear();
             pos = nl + 1;
@@ -119,7 +133,8 @@ LogFollower::Poll LogFollower::poll(const std::function<void(std::string_view)>&
         while (pos < data.size()) {
             const void* hit = std::memchr(data.data() + pos, '\n', data.size() - pos);
             if (!hit) {
-                m_partial.assign(data.substr(pos));
+                if (data.size() - pos > kMaxLineBytes) m_skipping = true;
+                else m_partial.assign(data.substr(pos));
                 break;
             }
             const size_t nl = static_cast<size_t>(static_cast<const char*>(hit) - data.data());

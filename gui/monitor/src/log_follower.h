@@ -21,6 +21,11 @@ namespace gs::monitor {
 
 class LogFollower {
 public:
+    // A line longer than this is no record: it is skipped to its newline and
+    // handed on as kOverlongLine (which parses as garbage), never buffered whole.
+    static constexpr size_t kMaxLineBytes = size_t{16} << 20;
+    static constexpr const char* kOverlongLine = "<overlong line skipped>";
+
     explicit LogFollower(std::string path);
     ~LogFollower();
     LogFollower(const LogFollower&) = delete;
@@ -60,6 +65,7 @@ private:
     ino_t m_ino = 0;
     uint64_t m_offset = 0;
     std::string m_partial;
+    bool m_skipping = false;  // inside a line longer than kMaxLineBytes
     std::string m_chunk;
     std::string m_problem;
     bool m_behind = false;

@@ -6,17 +6,14 @@
 #include <QTextStream>
 #include <cmath>
 
+#include "plots/number_format.h"
 #include "plots/gradient_flow.h"
 
 namespace gs::studio {
 
 namespace {
 
-QString cell(double v) {
-    if (std::isnan(v)) return QStringLiteral("nan");
-    if (std::isinf(v)) return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return QString::number(v, 'g', 9);
-}
+QString cell(double v) { return QString::fromStdString(csv_number(v)); }
 
 QString quoted(const QString& s) {
     QString q = s;

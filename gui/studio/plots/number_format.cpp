@@ -52,4 +52,12 @@ std::string format_percent(double fraction) {
     return std::to_string(static_cast<long long>(std::lround(fraction * 100))) + "%";
 }
 
+std::string csv_number(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+
 }  // namespace gs::studio

@@ -13,5 +13,7 @@ std::string format_number(double v);
 std::string format_factor(double v);
 // A fraction as a whole percentage: 0.623 -> "62%".
 std::string format_percent(double fraction);
+// A CSV cell: 9 significant digits, "nan", "inf", "-inf".
+std::string csv_number(double v);
 
 }  // namespace gs::studio

@@ -7,17 +7,14 @@
 #include <cmath>
 #include <map>
 
+#include "plots/number_format.h"
 #include "plots/training_plot.h"
 
 namespace gs::studio {
 
 namespace {
 
-QString cell(double v) {
-    if (std::isnan(v)) return QStringLiteral("nan");
-    if (std::isinf(v)) return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return QString::number(v, 'g', 9);
-}
+QString cell(double v) { return QString::fromStdString(csv_number(v)); }
 
 }  // namespace
 
