@@ -138,6 +138,7 @@ void MainWindow::build_views() {
     resizeDocks({network_dock, data_dock}, {520, 380}, Qt::Vertical);
     resizeDocks({plot_dock}, {300}, Qt::Vertical);
     resizeDocks({plot_dock, flow_dock}, {560, 440}, Qt::Horizontal);
+    statusBar()->addPermanentWidget(m_controls->progress_label());
     statusBar()->showMessage(QStringLiteral("Ready"));
 
     connect(m_editor, &NetworkEditor::specChanged, this, &MainWindow::spec_edited);

@@ -8,6 +8,7 @@
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSaveFile>
 #include <QSettings>
 #include <QUndoStack>
 #include <QStatusBar>
@@ -324,7 +325,10 @@ void MainWindow::export_png(QWidget* view, const QString& what) {
     if (view == m_canvas) ok = m_canvas->save_png(path);
     else if (view == m_plot) ok = m_plot->save_png(path);
     else if (view == m_flow) ok = m_flow->save_png(path);
-    else ok = view->grab().save(path, "PNG");
+    else {
+        QSaveFile file(path);  // written whole or not at all
+        ok = file.open(QIODevice::WriteOnly) && view->grab().save(&file, "PNG") && file.commit();
+    }
     statusBar()->showMessage(ok ? QStringLiteral("Exported %1").arg(path)
                                 : QStringLiteral("Could not write %1").arg(path),
                              6000);

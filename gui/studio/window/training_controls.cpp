@@ -107,13 +107,11 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
         m_speed->addItem(QLocale(QLocale::English).toString(v, 'f', 0) + QStringLiteral(" steps/s"), v);
     m_speed->setToolTip(QStringLiteral("Slow a run down to watch it learn (Step and Epoch always go at full speed)"));
     addWidget(m_speed);
-    addSeparator();
+    // The progress read-out lives in the window's status bar (see
+    // progress_label()): always in view, even when the toolbar overflows.
     m_progress = new QLabel;
     m_progress->setObjectName(QStringLiteral("progress"));
     m_progress->setContentsMargins(8, 0, 8, 0);
-    m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(
-        QStringLiteral("Epoch 000 · Step 0,000,000 · 0,000,000 samples/s · 00:00:00")));
-    addWidget(m_progress);
     set_progress(0, 0, 0, 0);
 
     for (QAbstractSpinBox* box : std::initializer_list<QAbstractSpinBox*>{m_lr, m_decay, m_batch, m_seed})

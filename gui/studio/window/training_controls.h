@@ -1,8 +1,8 @@
 // The training toolbar: Play/Pause (Space), step a batch (Right or S), step
 // an epoch (Shift+Right), reset (R); the backend, the seed; the learning
 // rate, batch size, optimizer and weight decay, which can change while a
-// run goes on; and the epoch, step, samples/s and elapsed time, always in
-// view.
+// run goes on; and the epoch, step, samples/s and elapsed time (a label the
+// window keeps in its status bar, always in view).
 #pragma once
 
 #include <QDoubleSpinBox>
@@ -57,6 +57,8 @@ public:
     // Epoch, step, samples/s and elapsed seconds.
     void set_progress(int epoch, long step, double samples_per_s, double seconds);
     QString progress_text() const;
+    // The epoch / step / samples/s / elapsed read-out, for the window to place.
+    QLabel* progress_label() const { return m_progress; }
 
 signals:
     void hyperparameterChanged(const QString& name, double value);
