@@ -51,13 +51,13 @@ private slots:
 };
 
 void TestInspector::formatsNumbersShortly() {
-    QCOMPARE(format_number(0.000123), QString("1.23e-4"));
-    QCOMPARE(format_number(-0.000123), QString("-1.23e-4"));
-    QCOMPARE(format_number(12.345), QString("12.3"));
-    QCOMPARE(format_number(0.5), QString("0.5"));
-    QCOMPARE(format_number(123456.0), QString("1.23e5"));
-    QCOMPARE(format_number(0.0), QString("0"));
-    QCOMPARE(format_number(NAN), QString("NaN"));
+    QCOMPARE(format_field_number(0.000123), QString("1.23e-4"));
+    QCOMPARE(format_field_number(-0.000123), QString("-1.23e-4"));
+    QCOMPARE(format_field_number(12.345), QString("12.3"));
+    QCOMPARE(format_field_number(0.5), QString("0.5"));
+    QCOMPARE(format_field_number(123456.0), QString("1.23e5"));
+    QCOMPARE(format_field_number(0.0), QString("0"));
+    QCOMPARE(format_field_number(NAN), QString("NaN"));
 }
 
 void TestInspector::showsTheLayerFromTheSpecBeforeAnyStatistics() {
@@ -99,13 +99,13 @@ void TestInspector::showsASessionsStatisticsAndHistograms() {
     in.show_layer(0);
     in.update_stats(stats);
     QCOMPARE(in.status_text(), QString("Statistics at step 40"));
-    QCOMPARE(in.stat_text("weight_norm"), format_number(d.weight_norm));
-    QCOMPARE(in.stat_text("grad_norm"), format_number(d.grad_norm));
-    QCOMPARE(in.stat_text("grad_mean_abs"), format_number(d.grad_mean_abs));
-    QCOMPARE(in.stat_text("grad_max_abs"), format_number(d.grad_max_abs));
-    QVERIFY(in.stat_text("update_ratio").startsWith(format_number(d.update_ratio)));
+    QCOMPARE(in.stat_text("weight_norm"), format_field_number(d.weight_norm));
+    QCOMPARE(in.stat_text("grad_norm"), format_field_number(d.grad_norm));
+    QCOMPARE(in.stat_text("grad_mean_abs"), format_field_number(d.grad_mean_abs));
+    QCOMPARE(in.stat_text("grad_max_abs"), format_field_number(d.grad_max_abs));
+    QVERIFY(in.stat_text("update_ratio").startsWith(format_field_number(d.update_ratio)));
     QCOMPARE(in.stat_text("activations"),
-             QString("mean %1 · std %2").arg(format_number(d.act_mean), format_number(d.act_std)));
+             QString("mean %1 · std %2").arg(format_field_number(d.act_mean), format_field_number(d.act_std)));
     QVERIFY(in.stat_text("dead").isEmpty());  // a Dense layer has no dead fraction
     // Histograms: kBins bars with the session's counts; 16 weights (2x8), and
     // a batch of 10 items x 8 outputs.

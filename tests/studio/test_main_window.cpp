@@ -4,6 +4,7 @@
 // reopened is equal, the keyboard shortcuts do what they say, and a
 // breakpoint selects the layer responsible.
 #include <QAction>
+#include <QSpinBox>
 #include <QDir>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -222,6 +223,46 @@ private slots:
         QCOMPARE(w.selected_layer(), layer);
         QCOMPARE(w.editor()->selected_layer(), layer);
         QVERIFY(w.banner_text().contains(QString::fromStdString(k.message)));
+    }
+
+    void leaving_a_data_field_unchanged_keeps_the_run() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
+        QVERIFY(ready(w));
+        QVERIFY(w.bridge()->step(10));
+        QVERIFY(trained(w, 10));
+        auto* points = w.data_panel()->findChild<QSpinBox*>();
+        QVERIFY(points);
+        points->setFocus();
+        w.canvas()->setFocus();  // focus out, nothing changed
+        wait_for([] { return false; }, 600);
+        QCOMPARE(w.bridge()->steps_done(), 10L);
+        // A real change does start over, shortly after the arrows stop.
+        points->setValue(points->value() + 100);
+        QVERIFY(wait_for([&] { return w.bridge()->steps_done() == 0 && w.bridge()->has_session() &&
+                                      w.bridge()->spec().data.samples == points->value(); }, 10000));
+    }
+
+    void regression_data_under_a_sigmoid_output_draws() {
+        // Targets outside the output's range once indexed past the colour table.
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        gs::ModelSpec s = gs::load_preset("spiral-tanh");
+        s.data.name = "plane";
+        s.loss = "mse";
+        w.open_spec(s);
+        QVERIFY(ready(w));
+        QVERIFY(w.bridge()->step(30));
+        QVERIFY(trained(w, 30));
+        QVERIFY(wait_for([&] {
+            w.refresh_now();
+            return w.canvas()->snapshot_step() == 30;
+        }, 30000));
+        QVERIFY(!w.canvas()->render_image(QSize(900, 600)).isNull());
+        QVERIFY(w.canvas()->decision_boundary_drawn());
     }
 
     void screenshot_mode_writes_the_window() {

@@ -111,6 +111,11 @@ QColor class_color(const Theme& theme, int classes, int label) {
     return i < 8 ? c : c.darker(100 + 45 * (i / 8));
 }
 
+QString percent_or_dash(double probability) {
+    if (!std::isfinite(probability)) return QStringLiteral("—");
+    return QStringLiteral("%1%").arg(std::lround(100.0 * probability));
+}
+
 QString short_number(double v) {
     if (!std::isfinite(v)) return QStringLiteral("—");
     const double a = std::abs(v);

@@ -70,5 +70,7 @@ QColor class_color(const Theme& theme, int classes, int label);
 
 // A compact number for labels: "0.83", "1.2e-03", "-4.1".
 QString short_number(double v);
+// A probability as a whole percentage ("71%"), or "—" when it is not finite.
+QString percent_or_dash(double probability);
 
 }  // namespace gs::studio

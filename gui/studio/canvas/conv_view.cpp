@@ -83,7 +83,8 @@ void ConvView::rebuild(const CanvasState& s) {
                 // White at the layer's 99th percentile of |value|: a single hot
                 // pixel would otherwise leave every map nearly black.
                 std::vector<float> mag(acts->size());
-                for (size_t j = 0; j < mag.size(); ++j) mag[j] = std::abs((*acts)[j]);
+                for (size_t j = 0; j < mag.size(); ++j)  // NaN would break nth_element's ordering
+                    mag[j] = std::isfinite((*acts)[j]) ? std::abs((*acts)[j]) : 0.0f;
                 const size_t at = mag.size() * 99 / 100;
                 std::nth_element(mag.begin(), mag.begin() + static_cast<long>(at), mag.end());
                 const float bright = std::max(mag[at], 0.2f * c.max_abs);
@@ -119,9 +120,9 @@ void ConvView::rebuild(const CanvasState& s) {
         if (m_label >= 0) m_caption += QStringLiteral(" · label: %1").arg(s.data.class_names.value(m_label));
         if (m_predicted >= 0 && m_cols.back().values.size() > 1) {
             const float conf = m_cols.back().values[static_cast<size_t>(m_predicted)];
-            m_caption += QStringLiteral(" · predicted: %1 (%2%)")
+            m_caption += QStringLiteral(" · predicted: %1 (%2)")
                              .arg(s.data.class_names.value(m_predicted))
-                             .arg(std::lround(100.0 * conf));
+                             .arg(percent_or_dash(conf));
         }
     }
 }

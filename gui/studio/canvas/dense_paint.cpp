@@ -268,7 +268,10 @@ void DenseView::paint_points(QPainter& p, const QRectF& panel, const CanvasState
     const int colours = s.data.classes > 0 ? std::max(s.data.classes, 2) : 33;
     auto colour_of = [&](const DataPoint& d) {
         if (s.data.classes > 0) return std::clamp(static_cast<int>(d.target), 0, colours - 1);
-        return static_cast<int>(std::lround((tmax > 0 ? d.target / tmax : 0.0) * 16 + 16));
+        // Targets outside the output's own range (a sigmoid output on
+        // regression data) take the end colours, never an index out of range.
+        const double t = tmax > 0 && std::isfinite(d.target) ? d.target / tmax : 0.0;
+        return std::clamp(static_cast<int>(std::lround(std::clamp(t, -1.0, 1.0) * 16 + 16)), 0, colours - 1);
     };
     auto colour = [&](int i) {
         return s.data.classes > 0 ? class_color(th, s.data.classes, i) : QColor(m_ramp.at((i - 16) / 16.0));

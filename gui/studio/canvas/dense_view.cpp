@@ -122,8 +122,8 @@ void DenseView::build_columns(const CanvasState& s) {
                                L < snap->probe_activations.size() &&
                                snap->probe_activations[L].size() == static_cast<size_t>(c.units);
             for (int u = 0; u < c.shown; ++u)
-                c.labels << (probs ? QStringLiteral("%1  %2%").arg(s.data.class_names.value(u))
-                                         .arg(std::lround(100.0 * snap->probe_activations[L][static_cast<size_t>(u)]))
+                c.labels << (probs ? QStringLiteral("%1  %2").arg(s.data.class_names.value(u))
+                                         .arg(percent_or_dash(snap->probe_activations[L][static_cast<size_t>(u)]))
                                    : s.data.class_names.value(u));
         }
         if (!last) {
@@ -245,7 +245,8 @@ void DenseView::build_output(const CanvasState& s) {
                 size_t best = 0;
                 for (size_t k = 1; k < K; ++k)
                     if (units[k][cell] > units[best][cell]) best = k;
-                const double conf = std::clamp((units[best][cell] - 1.0 / K) / (1.0 - 1.0 / K), 0.0, 1.0);
+                double conf = (units[best][cell] - 1.0 / K) / (1.0 - 1.0 / K);
+                conf = std::isfinite(conf) ? std::clamp(conf, 0.0, 1.0) : 0.0;  // a diverged model: pale
                 line[c] = blend(bg.rgb(), class_color(s.theme, static_cast<int>(K), static_cast<int>(best)),
                                 0.2 + 0.55 * conf);
             }

@@ -126,14 +126,22 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_preview, 1);
 
     connect(m_source, &QComboBox::currentIndexChanged, this, &DatasetPanel::source_changed);
-    auto changed = [this] {
-        if (!m_updating) emit dataSpecChanged();
+    // A value takes effect when it is left (Enter, focus out) or shortly
+    // after the arrows stop; leaving a field unchanged changes nothing.
+    m_settle.setSingleShot(true);
+    m_settle.setInterval(400);
+    connect(&m_settle, &QTimer::timeout, this, &DatasetPanel::emit_if_changed);
+    auto soon = [this] {
+        if (!m_updating) m_settle.start();
     };
-    connect(m_samples, &QSpinBox::editingFinished, this, changed);
-    connect(m_noise, &QDoubleSpinBox::editingFinished, this, changed);
-    connect(m_test_percent, &QSpinBox::editingFinished, this, changed);
-    connect(m_validation_percent, &QSpinBox::editingFinished, this, changed);
-    connect(m_path, &QLineEdit::editingFinished, this, changed);
+    connect(m_samples, &QSpinBox::valueChanged, this, soon);
+    connect(m_noise, &QDoubleSpinBox::valueChanged, this, soon);
+    connect(m_test_percent, &QSpinBox::valueChanged, this, soon);
+    connect(m_validation_percent, &QSpinBox::valueChanged, this, soon);
+    for (QAbstractSpinBox* box : std::initializer_list<QAbstractSpinBox*>{m_samples, m_noise, m_test_percent,
+                                                                           m_validation_percent})
+        connect(box, &QAbstractSpinBox::editingFinished, this, &DatasetPanel::emit_if_changed);
+    connect(m_path, &QLineEdit::editingFinished, this, &DatasetPanel::emit_if_changed);
     connect(m_browse, &QPushButton::clicked, this, &DatasetPanel::browse);
     connect(m_preview, &DatasetPreview::probeChosen, this, &DatasetPanel::probeChosen);
     DataSpec spiral;
@@ -163,7 +171,21 @@ void DatasetPanel::set_data_spec(const DataSpec& data) {
     m_validation_percent->setValue(qRound(data.validation_fraction * 100));
     m_path->setText(QString::fromStdString(data.path));
     update_fields();
+    m_applied = data_spec();
+    m_settle.stop();
     m_updating = false;
+}
+
+void DatasetPanel::emit_if_changed() {
+    m_settle.stop();
+    if (m_updating) return;
+    const DataSpec d = data_spec();
+    if (d.name == m_applied.name && d.path == m_applied.path && d.samples == m_applied.samples &&
+        d.noise == m_applied.noise && d.test_fraction == m_applied.test_fraction &&
+        d.validation_fraction == m_applied.validation_fraction)
+        return;
+    m_applied = d;
+    emit dataSpecChanged();
 }
 
 DataSpec DatasetPanel::data_spec() const {
@@ -208,7 +230,7 @@ void DatasetPanel::source_changed() {
         browse();  // a file source needs its path first
         return;
     }
-    emit dataSpecChanged();
+    emit_if_changed();
 }
 
 void DatasetPanel::browse() {
@@ -221,7 +243,7 @@ void DatasetPanel::browse() {
                 : QFileDialog::getExistingDirectory(this, QStringLiteral("Choose the data folder"), start);
     if (path.isEmpty()) return;
     m_path->setText(path);
-    emit dataSpecChanged();
+    emit_if_changed();
 }
 
 void DatasetPanel::set_status(const QString& text, bool error) {

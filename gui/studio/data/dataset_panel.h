@@ -5,6 +5,7 @@
 // errors show here, in words.
 #pragma once
 
+#include <QTimer>
 #include <QWidget>
 
 #include "gradscope/data_pipeline.h"
@@ -50,6 +51,7 @@ private:
     void source_changed();
     void browse();
     void update_fields();
+    void emit_if_changed();  // dataSpecChanged() only for a real change
 
     QComboBox* m_source;
     QSpinBox* m_samples;
@@ -62,6 +64,8 @@ private:
     QLabel* m_status;
     DatasetPreview* m_preview;
     DataSpec m_spec;  // fields the panel does not show are kept as given
+    DataSpec m_applied;  // what was last set or announced
+    QTimer m_settle;
     bool m_error = false;
     bool m_updating = false;
     Theme m_theme = Theme::standard();

@@ -219,7 +219,7 @@ QString bytes_text(double bytes) {
                                 units[u]);
 }
 
-QString format_number(double v) {
+QString format_field_number(double v) {
     if (std::isnan(v)) return "NaN";
     if (std::isinf(v)) return v > 0 ? "∞" : "-∞";
     if (v == 0) return "0";

@@ -59,6 +59,6 @@ QString grouped(uint64_t v);
 QString bytes_text(double bytes);
 // A statistic in a few characters: 3 significant digits, scientific
 // notation below 0.001 and from 100,000 ("1.23e-04" -> "1.23e-4").
-QString format_number(double v);
+QString format_field_number(double v);
 
 }  // namespace gs::studio

@@ -96,8 +96,8 @@ void HistogramPlot::set_histogram(const gs::LayerStats::Histogram& h) {
     m_plot->xAxis->setRange(lo, hi);
     m_plot->yAxis->setRange(0, std::max(1.0, top * 1.08));
     m_title->setText(QString("%1 · %2 values in [%3, %4]")
-                         .arg(m_what, grouped(static_cast<uint64_t>(total)), format_number(h.lo),
-                              format_number(h.hi)));
+                         .arg(m_what, grouped(static_cast<uint64_t>(total)), format_field_number(h.lo),
+                              format_field_number(h.hi)));
     m_note->hide();
     m_plot->show();
     m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -265,14 +265,17 @@ void LayerInspector::show_stats() {
     for (HistogramPlot* h : m_hist) h->show();
 
     const bool w = st->has_weights;
-    set_stat("weight_norm", w ? format_number(st->weight_norm) : QString());
-    set_stat("grad_norm", w ? format_number(st->grad_norm) : QString());
-    set_stat("grad_mean_abs", w ? format_number(st->grad_mean_abs) : QString());
-    set_stat("grad_max_abs", w ? format_number(st->grad_max_abs) : QString());
+    set_stat("weight_norm", w ? format_field_number(st->weight_norm) : QString());
+    set_stat("grad_norm", w ? format_field_number(st->grad_norm) : QString());
+    set_stat("grad_mean_abs", w ? format_field_number(st->grad_mean_abs) : QString());
+    set_stat("grad_max_abs", w ? format_field_number(st->grad_max_abs) : QString());
     QString ratio;
     if (w) {
-        ratio = format_number(st->update_ratio);
-        if (!std::isfinite(st->update_ratio))
+        ratio = format_field_number(st->update_ratio);
+        const bool overflowed = !std::isfinite(st->update_ratio) || !std::isfinite(st->weight_norm) ||
+                                !std::isfinite(st->grad_norm) || !std::isfinite(st->grad_mean_abs) ||
+                                !std::isfinite(st->grad_max_abs);
+        if (overflowed)
             ratio += " — not a number: the weights or gradients overflowed";
         else if (st->update_ratio < 1e-5f)
             ratio += " — tiny: this layer barely learns";
@@ -281,7 +284,7 @@ void LayerInspector::show_stats() {
     }
     set_stat("update_ratio", ratio);
     set_stat("activations", QString("mean %1 · std %2")
-                                .arg(format_number(st->act_mean), format_number(st->act_std)));
+                                .arg(format_field_number(st->act_mean), format_field_number(st->act_std)));
     set_stat("dead", st->dead_fraction >= 0
                          ? QString("%1 of units dead (never positive on this batch)")
                                .arg(percent(st->dead_fraction))

@@ -344,7 +344,13 @@ void GradientFlowView::rebuild_bars() {
         lines << QStringLiteral("<span style=\"color:%1\">&#9679;</span> %2")
                      .arg(m_theme.ok.name(),
                           tr("Gradients look healthy: none vanishing or exploding, no dead or saturated layers."));
-    m_text->setText(lines.join(QStringLiteral("<br>")));
+    // At most three lines under the plots (a diverged run flags every
+    // layer); the rest in the tooltip, so the plots keep their room.
+    constexpr int kShown = 3;
+    QStringList shown = lines.mid(0, kShown);
+    if (lines.size() > kShown) shown << tr("… and %1 more (hover to read them all)").arg(lines.size() - kShown);
+    m_text->setText(shown.join(QStringLiteral("<br>")));
+    m_text->setToolTip(lines.size() > kShown ? lines.join(QStringLiteral("<br>")) : QString());
     m_text->setVisible(!lines.isEmpty());
     autorange();
 }

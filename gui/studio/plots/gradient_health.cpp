@@ -52,8 +52,10 @@ LayerDiagnosis weighted(const LayerStats& s, const std::string& title, int layer
                  kExplodingAdvice;
     } else if (relative_ok && rel < 1 / t.relative) {
         d.status = LayerHealth::Vanishing;
-        d.text = title + ": gradients vanishing — " + m + ", " + format_factor(1 / rel) +
-                 " smaller than the last layer's." + kVanishingAdvice;
+        d.text = title + ": gradients vanishing — " + m +
+                 (rel > 0 ? ", " + format_factor(1 / rel) + " smaller than the last layer's."
+                          : ", while the last layer's are not.") +
+                 kVanishingAdvice;
     } else if (mean < t.vanishing_mean_abs) {
         d.status = LayerHealth::Vanishing;
         d.text = title + ": gradients vanishing — " + m + ", below " + format_number(t.vanishing_mean_abs) +

@@ -76,7 +76,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_bridge(new Sess
     m_canvas->setFocus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The views outlive this destructor briefly (QWidget deletes children
+    // after it); what they announce while being torn down (a field losing
+    // the focus) must not reach a half-destroyed window.
+    m_load_timer.stop();
+    for (QObject* view : std::initializer_list<QObject*>{m_data, m_editor, m_canvas, m_flow, m_controls,
+                                                         m_data->preview()})
+        view->disconnect(this);
+    m_bridge->disconnect(this);
+}
 
 void MainWindow::build_views() {
     m_controls = new TrainingControls(this);
@@ -189,8 +198,9 @@ void MainWindow::build_views() {
 void MainWindow::connect_bridge() {
     connect(m_bridge, &SessionBridge::sessionChanged, this, &MainWindow::session_changed);
     connect(m_bridge, &SessionBridge::telemetryUpdated, this, &MainWindow::telemetry_updated);
-    connect(m_bridge, &SessionBridge::snapshotUpdated, this,
-            [this] { m_canvas->update_snapshot(m_bridge->snapshot()); });
+    connect(m_bridge, &SessionBridge::snapshotUpdated, this, [this] {
+        if (!m_awaiting_session) m_canvas->update_snapshot(m_bridge->snapshot());
+    });
     connect(m_bridge, &SessionBridge::stateChanged, this, [this](SessionState s) {
         m_controls->set_state(s);
         m_editor->set_read_only(s == SessionState::Running,
@@ -266,7 +276,11 @@ void MainWindow::spec_edited() {
     m_spec.input = edited.input;
     m_spec.layers = edited.layers;
     m_spec.loss = edited.loss;
+    // Until the edited network's session exists, what arrives belongs to
+    // the old one: not drawn on the new picture.
+    m_awaiting_session = true;
     m_canvas->set_model(m_spec);
+    m_canvas->clear();
     m_flow->set_model(m_spec);
     m_inspector->set_model(m_spec);
     update_can_train();
@@ -280,6 +294,7 @@ void MainWindow::data_edited() {
 }
 
 void MainWindow::session_changed() {
+    m_awaiting_session = false;
     m_plot->clear();
     m_flow->clear();
     m_inspector->set_model(m_spec);  // forgets the old statistics
@@ -305,6 +320,7 @@ void MainWindow::session_changed() {
 }
 
 void MainWindow::telemetry_updated() {
+    if (m_awaiting_session) return;  // the old network's numbers
     const TelemetryStore& store = m_bridge->store();
     m_plot->update_from(store);
     m_flow->update_from(store);
@@ -323,7 +339,7 @@ void MainWindow::telemetry_updated() {
 void MainWindow::refresh_now() {
     m_bridge->tick();
     telemetry_updated();
-    if (auto s = m_bridge->snapshot()) m_canvas->update_snapshot(s);
+    if (auto s = m_bridge->snapshot(); s && !m_awaiting_session) m_canvas->update_snapshot(s);
 }
 
 void MainWindow::breakpoint_hit() {

@@ -103,7 +103,8 @@ private:
     QString m_project_path;
     QString m_load_error;
     int m_selected = -1;
-    bool m_syncing = false;  // pushing a spec into views: their change signals are ours
+    bool m_syncing = false;
+    bool m_awaiting_session = false;  // edited: the current session is the old network's  // pushing a spec into views: their change signals are ours
     QTimer m_load_timer;
     QElapsedTimer m_inspector_clock;
 

@@ -81,7 +81,7 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     label(QStringLiteral("Learning rate"));
     m_lr = new RateSpinBox;
     m_lr->setObjectName(QStringLiteral("learning_rate"));
-    m_lr->setRange(1e-6, 10);
+    m_lr->setRange(1e-8, 1e6);  // shows what a spec holds, absurd values included
     m_lr->setToolTip(QStringLiteral("Changes take effect at the next step, also while training"));
     addWidget(m_lr);
     label(QStringLiteral("Batch"));
