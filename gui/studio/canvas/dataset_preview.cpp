@@ -86,8 +86,8 @@ QFont DatasetPreview::scaled_font(qreal factor) const {
 QRectF DatasetPreview::grid_area(const QSizeF& size) const {
     const QFontMetricsF fm(scaled_font(0.85));
     const qreal m = 6 * m_theme.font_scale;
-    // A title line on top, the class legend (one or two lines) below.
-    const qreal legend = m_data.classes > 0 ? fm.height() * (m_data.classes > 5 ? 2.4 : 1.4) : 0;
+    // A title line on top, the class legend (as many lines as it wraps to) below.
+    const qreal legend = m_data.classes > 0 ? class_legend_height(size.width() - 2 * m) + fm.height() * 0.4 : 0;
     return QRectF(m, m + fm.height() * 1.3, size.width() - 2 * m, size.height() - 2 * m - fm.height() * 1.3 - legend);
 }
 
@@ -176,6 +176,19 @@ void DatasetPreview::paint_all(QPainter& p, const QSizeF& size) const {
                    m_data.probe_split ? QStringLiteral("No preview for items of this shape.")
                                       : QStringLiteral("No data loaded."));
     }
+}
+
+qreal DatasetPreview::class_legend_height(qreal width) const {
+    // The same wrapping as paint_class_legend, without painting.
+    const QFontMetricsF fm(scaled_font(0.85));
+    const qreal k = m_theme.font_scale, sw = 9 * k;
+    qreal x = 0, y = 0;
+    for (int c = 0; c < m_data.classes; ++c) {
+        const qreal w = sw + 4 * k + fm.horizontalAdvance(m_data.class_names.value(c)) + 12 * k;
+        if (x + w > width && x > 0) x = 0, y += fm.height() * 1.1;
+        x += w;
+    }
+    return y + fm.height();
 }
 
 qreal DatasetPreview::paint_class_legend(QPainter& p, const QRectF& area, bool points) const {

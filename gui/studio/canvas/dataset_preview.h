@@ -65,6 +65,7 @@ private:
     void paint_grid(QPainter& p, const QSizeF& size) const;
     void paint_scatter(QPainter& p, const QSizeF& size) const;
     qreal paint_class_legend(QPainter& p, const QRectF& area, bool points) const;
+    qreal class_legend_height(qreal width) const;  // the legend's wrapped height
     QFont scaled_font(qreal factor = 1.0) const;
 
     Theme m_theme = Theme::standard();
