@@ -137,6 +137,9 @@ private slots:
         QVERIFY(lr);
         lr->setValue(0.02);
         QCOMPARE(w.bridge()->spec().optimizer.lr, 0.02f);
+        w.controls()->set_speed(100);  // as choosing "100 steps/s" does
+        QCOMPARE(w.bridge()->steps_per_second(), 100.0);
+        QVERIFY(w.bridge()->set_breakpoint(QStringLiteral("loss_above"), 5));
         Project saved_state;
         QVERIFY(w.save_project_as(path));
         saved_state = w.current_project();
@@ -149,6 +152,9 @@ private slots:
         QCOMPARE(QString::fromStdString(gs::spec_to_json(reopened.spec)),
                  QString::fromStdString(gs::spec_to_json(saved_state.spec)));
         QCOMPARE(reopened.view.smoothing, 0.9);
+        QCOMPARE(reopened.steps_per_second, 100.0);
+        QCOMPARE(reopened.breakpoints.at("loss_above"), 5.0);
+        QCOMPARE(v.controls()->speed(), 100.0);
         QCOMPARE(reopened.backend, saved_state.backend);
         QCOMPARE(v.project_path(), path);
         // A broken project is refused in words and changes nothing.

@@ -21,6 +21,8 @@ private slots:
         p.spec.data.limit = 1000;
         p.backend = QStringLiteral("cuda:0");
         p.stop_on_nonfinite = false;
+        p.steps_per_second = 100;
+        p.breakpoints = {{"loss_above", 3.5}, {"grad_norm_above", 1e3}};
         p.view.geometry = QByteArray("\x01\x02geometry\xff", 11);
         p.view.state = QByteArray("state bytes");
         p.view.smoothing = 0.85;
@@ -35,6 +37,8 @@ private slots:
         QCOMPARE(q.spec.data.limit, 1000);
         QCOMPARE(q.view.geometry, p.view.geometry);
         QCOMPARE(q.view.probe, 17);
+        QCOMPARE(q.steps_per_second, 100.0);
+        QCOMPARE(q.breakpoints.at("loss_above"), 3.5);
         // And a change is noticed.
         Project r = q;
         r.spec.layers[0].filters += 1;
@@ -72,6 +76,8 @@ private slots:
         QVERIFY(message("{\"format\": ").rfind("not valid JSON: ", 0) == 0);
         QCOMPARE(message(R"({"format": "gradscope-project-1", "spec": {"input": [2], "layers": [{"type": "Dense", "units": 2}]}, "backend": 3})"),
                  std::string("\"backend\" has the wrong type"));
+        QCOMPARE(message(R"({"format": "gradscope-project-1", "spec": {"input": [2], "layers": [{"type": "Dense", "units": 2}]}, "breakpoints": {"loss_above": "high"}})"),
+                 std::string("breakpoint \"loss_above\" needs a number"));
         // A missing file names itself.
         try {
             load_project(QStringLiteral("/nonexistent/x.gradscope"));

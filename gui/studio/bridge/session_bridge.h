@@ -63,6 +63,8 @@ public:
     CommandResult set_optimizer(const OptimizerSpec& optimizer);
     CommandResult set_stop_on_nonfinite(bool on);
     bool stop_on_nonfinite() const { return m_stop_on_nonfinite; }
+    double steps_per_second() const { return m_pace; }
+    const std::map<std::string, double>& breakpoints() const { return m_conditions; }
     // loss_above, grad_norm_above, dead_fraction_above; NaN clears it.
     CommandResult set_breakpoint(const QString& condition, double threshold);
     CommandResult save_checkpoint(const QString& path);

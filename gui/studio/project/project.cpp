@@ -11,7 +11,8 @@ using nlohmann::json;
 
 bool Project::operator==(const Project& o) const {
     return spec_to_json(spec) == spec_to_json(o.spec) && backend == o.backend &&
-           stop_on_nonfinite == o.stop_on_nonfinite && view == o.view;
+           stop_on_nonfinite == o.stop_on_nonfinite && steps_per_second == o.steps_per_second &&
+           breakpoints == o.breakpoints && view == o.view;
 }
 
 std::string project_to_json(const Project& p) {
@@ -30,6 +31,8 @@ std::string project_to_json(const Project& p) {
         {"spec", json::parse(spec_to_json(p.spec))},
         {"backend", p.backend.toStdString()},
         {"stop_on_nonfinite", p.stop_on_nonfinite},
+        {"steps_per_second", p.steps_per_second},
+        {"breakpoints", p.breakpoints},
         {"view", view},
     };
     return j.dump(2) + "\n";
@@ -74,6 +77,15 @@ Project project_from_json(const std::string& text) {
     p.spec = r.spec;
     p.backend = QString::fromStdString(field<std::string>(j, "backend", "cpu"));
     p.stop_on_nonfinite = field<bool>(j, "stop_on_nonfinite", true);
+    p.steps_per_second = field<double>(j, "steps_per_second", 0.0);
+    if (!(p.steps_per_second >= 0)) throw Error("\"steps_per_second\" must be 0 (full speed) or more");
+    if (auto it = j.find("breakpoints"); it != j.end()) {
+        if (!it->is_object()) throw Error("\"breakpoints\" must be an object of condition: threshold");
+        for (const auto& [name, value] : it->items()) {
+            if (!value.is_number()) throw Error("breakpoint \"" + name + "\" needs a number");
+            p.breakpoints[name] = value.get<double>();
+        }
+    }
     if (auto it = j.find("view"); it != j.end() && it->is_object()) {
         const json& v = *it;
         p.view.geometry = base64_field(v, "geometry");

@@ -6,6 +6,8 @@
 
 #include <QByteArray>
 #include <QString>
+#include <map>
+#include <string>
 
 #include "gradscope/spec.h"
 
@@ -26,6 +28,9 @@ struct Project {
     ModelSpec spec;
     QString backend = QStringLiteral("cpu");
     bool stop_on_nonfinite = true;
+    double steps_per_second = 0;  // the speed limit (0: full speed)
+    // Condition breakpoints: loss_above, grad_norm_above, ... -> threshold.
+    std::map<std::string, double> breakpoints;
     ViewSettings view;
     bool operator==(const Project& o) const;
 };

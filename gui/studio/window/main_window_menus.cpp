@@ -239,6 +239,8 @@ Project MainWindow::current_project() const {
     p.spec = m_spec;
     p.backend = m_backend;
     p.stop_on_nonfinite = m_stop_on_nan_action->isChecked();
+    p.steps_per_second = m_bridge->steps_per_second();
+    p.breakpoints = m_bridge->breakpoints();
     p.view.geometry = saveGeometry();
     p.view.state = saveState();
     p.view.smoothing = m_plot->smoothing();
@@ -263,6 +265,13 @@ bool MainWindow::open_project(const QString& path, QString* error) {
     m_backend = p.backend;
     m_controls->set_backends(probe_backends(), m_backend);
     m_stop_on_nan_action->setChecked(p.stop_on_nonfinite);
+    m_controls->set_speed(p.steps_per_second);
+    m_bridge->set_hyperparameter(QStringLiteral("steps_per_second"), p.steps_per_second);
+    for (const auto& [condition, threshold] : m_bridge->breakpoints())  // the old project's go
+        if (!p.breakpoints.count(condition)) m_bridge->set_breakpoint(QString::fromStdString(condition), NAN);
+    for (const auto& [condition, threshold] : p.breakpoints)
+        if (!m_bridge->set_breakpoint(QString::fromStdString(condition), threshold))
+            statusBar()->showMessage(QStringLiteral("Breakpoint %1 ignored").arg(QString::fromStdString(condition)), 6000);
     m_plot->set_smoothing(p.view.smoothing);
     m_plot->set_log_scale(p.view.log_scale);
     m_test_points_action->setChecked(p.view.show_test_points);
