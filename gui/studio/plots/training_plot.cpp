@@ -165,6 +165,21 @@ TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent) {
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { on_double_click(); });
     m_plot->installEventFilter(this);
     connect(m_plot, &QCustomPlot::afterLayout, this, &TrainingPlot::position_marker_labels);
+    connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+        // As many value ticks as fit the axis's height with room between
+        // their labels (a short plot in presentation mode smeared them).
+        bool changed = false;
+        for (QCPAxisRect* r : {m_loss_rect, m_acc_rect}) {
+            QCPAxis* y = r->axis(QCPAxis::atLeft);
+            const double line = QFontMetricsF(y->tickLabelFont()).height();
+            const int n = std::clamp(static_cast<int>(r->height() / (line * 2.2)), 2, 6);
+            if (y->ticker()->tickCount() != n) {
+                y->ticker()->setTickCount(n);
+                changed = true;
+            }
+        }
+        if (changed) m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
