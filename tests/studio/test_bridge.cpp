@@ -1,5 +1,6 @@
 // The bridge between Qt and the engine, driven as the studio drives it:
 // a real Session on real presets, telemetry drained on the timer.
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -101,12 +102,17 @@ private slots:
         s.layers[0].units = 6;  // a new session, the same pace
         b.load(s);
         QVERIFY(b.has_session());
+        QElapsedTimer ran;
+        ran.start();
         QVERIFY(b.play());
         wait_for([] { return false; }, 500);
         QVERIFY(b.pause());
+        const double seconds = ran.elapsed() / 1000.0;  // more than 0.5 on a busy machine
         QVERIFY(wait_for([&] { return b.state() == gs::SessionState::Paused; }, 2000));
         QVERIFY(b.steps_done() >= 1);
-        QVERIFY2(b.steps_done() <= 16, qPrintable(QString::number(b.steps_done())));  // 20/s for 0.5 s
+        // 20 a second, plus the first step and the catch-up the pacing allows (0.1 s).
+        const long most = static_cast<long>(20 * (seconds + 0.1)) + 1;
+        QVERIFY2(b.steps_done() <= most, qPrintable(QStringLiteral("%1 steps in %2 s").arg(b.steps_done()).arg(seconds)));
     }
 
     void checkpoints_save_without_waiting_and_report_back() {
