@@ -31,6 +31,17 @@ const Perf& pick(const std::vector<Perf>& perfs, int returned, const char* what)
     throw Error(std::string("cuDNN has no usable ") + what + " algorithm for this convolution");
 }
 
+// Asks cuDNN how many algorithms it has for one direction, times them all
+// (cudnnFind*), and picks one (a copy: the timings are gone afterwards).
+template <typename Perf, typename Count, typename Find>
+Perf find_algorithm(Count count, Find find, const char* what) {
+    int n = 0, returned = 0;
+    GS_CUDNN_CHECK(count(&n));
+    std::vector<Perf> perfs(static_cast<size_t>(n));
+    GS_CUDNN_CHECK(find(n, &returned, perfs.data()));
+    return pick(perfs, returned, what);
+}
+
 // Destroys a half-made plan's descriptors if making it throws.
 struct PlanGuard {
     ConvPlan* plan;
@@ -81,28 +92,28 @@ const ConvPlan& ConvCache::plan(const ConvParams& cp, const Shape& x, const Shap
     // PyTorch allows by default.
     GS_CUDNN_CHECK(cudnnSetConvolutionMathType(p.conv, CUDNN_DEFAULT_MATH));
 
-    int n = 0, returned = 0;
-    GS_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(m_handle, &n));
-    std::vector<cudnnConvolutionFwdAlgoPerf_t> fwd(static_cast<size_t>(n));
-    GS_CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithm(m_handle, p.x, p.w, p.conv, p.y, n,
-                                                        &returned, fwd.data()));
-    const auto& f = pick(fwd, returned, "forward");
+    const auto f = find_algorithm<cudnnConvolutionFwdAlgoPerf_t>(
+        [&](int* n) { return cudnnGetConvolutionForwardAlgorithmMaxCount(m_handle, n); },
+        [&](int n, int* returned, cudnnConvolutionFwdAlgoPerf_t* perfs) {
+            return cudnnFindConvolutionForwardAlgorithm(m_handle, p.x, p.w, p.conv, p.y, n, returned, perfs);
+        },
+        "forward");
     p.fwd = f.algo;
     p.fwd_bytes = f.memory;
-
-    GS_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(m_handle, &n));
-    std::vector<cudnnConvolutionBwdDataAlgoPerf_t> bd(static_cast<size_t>(n));
-    GS_CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithm(m_handle, p.w, p.y, p.conv, p.x, n,
-                                                             &returned, bd.data()));
-    const auto& d = pick(bd, returned, "backward-data");
+    const auto d = find_algorithm<cudnnConvolutionBwdDataAlgoPerf_t>(
+        [&](int* n) { return cudnnGetConvolutionBackwardDataAlgorithmMaxCount(m_handle, n); },
+        [&](int n, int* returned, cudnnConvolutionBwdDataAlgoPerf_t* perfs) {
+            return cudnnFindConvolutionBackwardDataAlgorithm(m_handle, p.w, p.y, p.conv, p.x, n, returned, perfs);
+        },
+        "backward-data");
     p.bwd_data = d.algo;
     p.bwd_data_bytes = d.memory;
-
-    GS_CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(m_handle, &n));
-    std::vector<cudnnConvolutionBwdFilterAlgoPerf_t> bf(static_cast<size_t>(n));
-    GS_CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithm(m_handle, p.x, p.y, p.conv, p.w, n,
-                                                               &returned, bf.data()));
-    const auto& g = pick(bf, returned, "backward-filter");
+    const auto g = find_algorithm<cudnnConvolutionBwdFilterAlgoPerf_t>(
+        [&](int* n) { return cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(m_handle, n); },
+        [&](int n, int* returned, cudnnConvolutionBwdFilterAlgoPerf_t* perfs) {
+            return cudnnFindConvolutionBackwardFilterAlgorithm(m_handle, p.x, p.y, p.conv, p.w, n, returned, perfs);
+        },
+        "backward-filter");
     p.bwd_filter = g.algo;
     p.bwd_filter_bytes = g.memory;
     guard.plan = nullptr;  // the cache owns the descriptors now

@@ -49,6 +49,10 @@ private:
     long m_t = 0;
 };
 
+// "" for a known optimizer type (sgd, adam, adamw, rmsprop), else why not,
+// in the words every front end shows.
+std::string optimizer_type_problem(const std::string& type);
+
 // Learning rate at (0-based) step for a base rate and a schedule.
 float scheduled_lr(const ScheduleSpec& schedule, float base_lr, long step);
 

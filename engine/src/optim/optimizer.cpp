@@ -9,10 +9,14 @@
 
 namespace gs {
 
+std::string optimizer_type_problem(const std::string& t) {
+    if (t == "sgd" || t == "adam" || t == "adamw" || t == "rmsprop") return {};
+    return "unknown optimizer '" + t + "'; use sgd, adam, adamw or rmsprop";
+}
+
 namespace {
 void check_type(const std::string& t) {
-    if (t != "sgd" && t != "adam" && t != "adamw" && t != "rmsprop")
-        throw Error("unknown optimizer '" + t + "'; use sgd, adam, adamw or rmsprop");
+    if (std::string why = optimizer_type_problem(t); !why.empty()) throw Error(why);
 }
 }  // namespace
 

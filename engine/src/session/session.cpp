@@ -14,6 +14,7 @@
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/model.h"
+#include "gradscope/optim.h"
 #include "gradscope/run_log.h"
 #include "gradscope/trainer.h"
 
@@ -184,9 +185,7 @@ CommandResult Session::set_schedule(const ScheduleSpec& schedule) {
 
 CommandResult Session::set_optimizer(const OptimizerSpec& o) {
     std::lock_guard<std::mutex> lock(m_mutex);
-    const std::string& t = o.type;
-    if (t != "sgd" && t != "adam" && t != "adamw" && t != "rmsprop")
-        return refuse("unknown optimizer '" + t + "'; use sgd, adam, adamw or rmsprop");
+    if (std::string why = optimizer_type_problem(o.type); !why.empty()) return refuse(why);
     if (!(o.lr > 0) || !std::isfinite(o.lr)) return refuse("invalid lr " + std::to_string(o.lr));
     if (m_state == SessionState::Failed) return refuse("the session failed — reset it first");
     Command c(Command::Optimizer);

@@ -12,6 +12,12 @@ int CanvasState::group_of(int layer) const {
     return -1;
 }
 
+void draw_no_network(QPainter& p, const QRectF& rect, const CanvasState& state) {
+    p.setPen(state.theme.muted);
+    p.setFont(state.font);
+    p.drawText(rect, Qt::AlignCenter, QStringLiteral("No network yet: pick a preset or add layers."));
+}
+
 int CanvasView::layer_at(const QPointF& pos) const {
     for (const Hit& h : m_hits)
         if (h.rect.contains(pos)) return h.main;

@@ -65,6 +65,8 @@ QFont small_font(const QFont& f);  // 85% of f
 // Draws text centred in a box of width w around (cx, top), elided to fit.
 void draw_centered(QPainter& p, const QString& text, qreal cx, qreal top, qreal w, const QColor& color,
                    const QFont& font);
+// The canvas with no network to draw: a hint in the middle.
+void draw_no_network(QPainter& p, const QRectF& rect, const CanvasState& state);
 // A highlight behind the selected column.
 void draw_selection(QPainter& p, const QRectF& r, const Theme& theme, qreal scale);
 // "step 1,234" right-aligned in rect's bottom line.

@@ -85,9 +85,7 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     const Theme& th = s.theme;
     const QFont font = s.font, bold = bold_font(s.font), small = small_font(s.font);
     if (m_cols.empty()) {
-        p.setPen(th.muted);
-        p.setFont(font);
-        p.drawText(rect, Qt::AlignCenter, QStringLiteral("No network yet: pick a preset or add layers."));
+        draw_no_network(p, rect, s);
         return;
     }
     const qreal k = s.scale(), lw = s.line_scale();

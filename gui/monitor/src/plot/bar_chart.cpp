@@ -12,9 +12,7 @@ void bar_chart(const char* id, const char* title, BarChartState& st,
                const std::vector<std::string>& categories, const std::vector<BarSeries>& series,
                ImVec2 size) {
     ImGui::PushID(id);
-    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
-    size.x = std::max(size.x, 120.0f);
-    size.y = std::max(size.y, 80.0f);
+    size = plot_size(size);
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("##bars", size);
     const bool hovered = ImGui::IsItemHovered();

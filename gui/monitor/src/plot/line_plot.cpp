@@ -54,13 +54,18 @@ std::string format_value(double v) {
     return buf;
 }
 
+ImVec2 plot_size(ImVec2 size) {
+    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+    size.x = std::max(size.x, 120.0f);
+    size.y = std::max(size.y, 80.0f);
+    return size;
+}
+
 bool line_plot(const char* id, const char* title, LinePlotState& st,
                const std::vector<PlotLine>& lines, const std::vector<PlotMarker>& markers,
                ImVec2 size) {
     ImGui::PushID(id);
-    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
-    size.x = std::max(size.x, 120.0f);
-    size.y = std::max(size.y, 80.0f);
+    size = plot_size(size);
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("##plot", size);
     const bool hovered = ImGui::IsItemHovered();

@@ -62,4 +62,8 @@ double nice_step(double range, int ticks);
 // "1.5k", "0.0023", "2e-05": short tick and read-out labels.
 std::string format_value(double v);
 
+// The size a plot widget takes: the region's width where size.x <= 0, and
+// at least 120 x 80. Shared by line_plot and bar_chart.
+ImVec2 plot_size(ImVec2 size);
+
 }  // namespace gs::plot
