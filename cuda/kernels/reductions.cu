@@ -50,6 +50,18 @@ unsigned reduce_blocks(size_t n) {
 }  // namespace
 
 // p: (n) -> partials: (gridDim.x) doubles
+// Every field of a summary reduced over the block (the result in thread 0).
+__device__ void block_reduce_summary(double& s, double& s2, double& sa, unsigned long long& np,
+                                     unsigned long long& sat, float& mn, float& mx) {
+    s = block_sum(s);
+    s2 = block_sum(s2);
+    sa = block_sum(sa);
+    np = block_sum(np);
+    sat = block_sum(sat);
+    mn = block_extreme<false>(mn);
+    mx = block_extreme<true>(mx);
+}
+
 __global__ void sum_squares_partial_kernel(const float* p, size_t n, double* partials) {
     double s = 0;
     GS_GRID_STRIDE(i, n) s += static_cast<double>(p[i]) * p[i];
@@ -81,13 +93,7 @@ __global__ void summary_partial_kernel(const float* p, size_t n, float lo, float
         np += v <= 0.0f;
         sat += kernels::is_saturated(v, lo, hi);
     }
-    s = block_sum(s);
-    s2 = block_sum(s2);
-    sa = block_sum(sa);
-    np = block_sum(np);
-    sat = block_sum(sat);
-    mn = block_extreme<false>(mn);
-    mx = block_extreme<true>(mx);
+    block_reduce_summary(s, s2, sa, np, sat, mn, mx);
     if (threadIdx.x == 0) partials[blockIdx.x] = {s, s2, sa, mn, mx, np, sat};
 }
 
@@ -107,13 +113,7 @@ __global__ void summary_final_kernel(const SummaryPartial* partials, int count,
         np += q.nonpositive;
         sat += q.saturated;
     }
-    s = block_sum(s);
-    s2 = block_sum(s2);
-    sa = block_sum(sa);
-    np = block_sum(np);
-    sat = block_sum(sat);
-    mn = block_extreme<false>(mn);
-    mx = block_extreme<true>(mx);
+    block_reduce_summary(s, s2, sa, np, sat, mn, mx);
     if (threadIdx.x == 0) *out = {s, s2, sa, mn, mx, np, sat, 0ULL};
 }
 

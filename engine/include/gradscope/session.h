@@ -160,6 +160,9 @@ private:
     mutable std::mutex m_snap_mutex;  // guards only the pointer below
     std::shared_ptr<const Snapshot> m_snapshot;
     CommandResult refuse(const std::string& why);
+    // Idle or paused: run `budget` steps (-1: to the epoch's end), then pause.
+    // With m_mutex held; `what` names the command in a refusal.
+    CommandResult run_budget(long budget, const char* what);
     CommandResult enqueue(Command c);
     void run();
     void apply(const Command& c);

@@ -112,21 +112,19 @@ CommandResult Session::resume() {
 CommandResult Session::step(long n) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (n < 1) return refuse("cannot step " + std::to_string(n) + " batches: give at least 1");
-    if (m_state != SessionState::Idle && m_state != SessionState::Paused)
-        return refuse(std::string("cannot step: the session is ") + state_name(m_state) +
-                      (m_state == SessionState::Running ? " — pause it first" : ""));
-    m_budget = n;
-    set_state(SessionState::Running);
-    m_cv.notify_all();
-    return {};
+    return run_budget(n, "step");
 }
 
 CommandResult Session::step_epoch() {
     std::lock_guard<std::mutex> lock(m_mutex);
+    return run_budget(-1, "step an epoch");
+}
+
+CommandResult Session::run_budget(long budget, const char* what) {
     if (m_state != SessionState::Idle && m_state != SessionState::Paused)
-        return refuse(std::string("cannot step an epoch: the session is ") + state_name(m_state) +
+        return refuse(std::string("cannot ") + what + ": the session is " + state_name(m_state) +
                       (m_state == SessionState::Running ? " — pause it first" : ""));
-    m_budget = -1;
+    m_budget = budget;
     set_state(SessionState::Running);
     m_cv.notify_all();
     return {};

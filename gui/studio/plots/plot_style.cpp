@@ -97,4 +97,15 @@ void set_log_axis(QCPAxis& axis, bool log) {
 
 QString qnumber(double v) { return QString::fromStdString(format_number(v)); }
 
+QCPAxisRect* add_lower_axis_rect(QCustomPlot& plot) {
+    plot.setPlottingHint(QCP::phFastPolylines, true);
+    auto* rect = new QCPAxisRect(&plot);
+    rect->setLayer(QStringLiteral("background"));  // as the first rect: under the grid and items
+    QCPLayoutGrid* grid = plot.plotLayout();
+    grid->insertRow(0);
+    place_legend_row(plot, plot.legend, 0);
+    grid->addElement(2, 0, rect);
+    return rect;
+}
+
 }  // namespace gs::studio

@@ -41,4 +41,11 @@ void set_log_axis(QCPAxis& axis, bool log);
 // format_number (number_format.h) as a QString, for labels and read-outs.
 QString qnumber(double v);
 
+// The layout both plot views use: the legend in a row of its own on top,
+// the plot's own axis rect under it and a second axis rect below that
+// (returned; drawn under the grid and items). Also turns on fast polylines:
+// thick lines as plain polylines draw about 10x faster than through Qt's
+// stroker (a 7,000-point plot replots in ~8 ms instead of ~75 ms).
+QCPAxisRect* add_lower_axis_rect(QCustomPlot& plot);
+
 }  // namespace gs::studio
