@@ -1,20 +1,31 @@
-// The library's extern "C" entry points (gradscope/cuda_backend.h): the
-// version handshake, the device probe in words, and the factory.
+// The library's extern "C" entry points, as the engine's plugin contract
+// (gradscope/backend_plugin.h) declares them: the version handshake, the
+// device probe in words, and the factory.
 #include <cuda_runtime.h>
 
 #include <exception>
+#include <type_traits>
 
 #include "cuda_backend.h"
-#include "gradscope/cuda_backend.h"
+#include "gradscope/backend_plugin.h"
+
+// The definitions below have the contract's signatures.
+static_assert(std::is_same_v<decltype(&gs_cuda_abi_version), gs::plugin::AbiVersionFn>);
+static_assert(std::is_same_v<decltype(&gs_cuda_probe), gs::plugin::ProbeFn>);
+static_assert(std::is_same_v<decltype(&gs_cuda_create_backend), gs::plugin::CreateFn>);
 
 namespace {
+
+// The oldest GPU generation the kernels are built for (Turing, sm_75).
+constexpr int kMinComputeMajor = 7;
+constexpr int kMinComputeMinor = 5;
 
 // A CUDA runtime failure at probe time, in words a person understands.
 std::string probe_failure(cudaError_t e, int driver) {
     switch (e) {
         case cudaErrorInsufficientDriver:
             if (driver == 0) return "no CUDA driver found";
-            return "the NVIDIA driver supports CUDA " + gs::cuda::version_string(driver) +
+            return "the NVIDIA driver supports CUDA " + gs::plugin::version_string(driver) +
                    ", older than the CUDA runtime this build uses; update the driver";
         case cudaErrorNoDevice: return "no device";
         case cudaErrorDevicesUnavailable: return "every CUDA device is busy or unavailable";
@@ -24,10 +35,10 @@ std::string probe_failure(cudaError_t e, int driver) {
 
 }  // namespace
 
-extern "C" int gs_cuda_abi_version() { return gs::cuda::kAbiVersion; }
+extern "C" int gs_cuda_abi_version() { return gs::plugin::kAbiVersion; }
 
-extern "C" void gs_cuda_probe(gs::cuda::ProbeResult* out) {
-    using namespace gs::cuda;
+extern "C" void gs_cuda_probe(gs::plugin::ProbeResult* out) {
+    using namespace gs::plugin;
     ProbeResult r;
     try {
         cudaDriverGetVersion(&r.driver_version);

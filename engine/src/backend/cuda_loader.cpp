@@ -1,6 +1,7 @@
 // Finds, loads and probes the CUDA backend library at run time (see
 // cuda_loader.h). The engine never links CUDA: everything CUDA lives behind
-// the library's extern "C" entry points (cuda/include/gradscope/cuda_backend.h).
+// the plugin entry points of the engine's own contract
+// (gradscope/backend_plugin.h), looked up by name.
 #include "backend/cuda_loader.h"
 
 #include <dlfcn.h>
@@ -11,7 +12,7 @@
 #include <map>
 #include <mutex>
 
-#include "gradscope/cuda_backend.h"
+#include "gradscope/backend_plugin.h"
 #include "gradscope/error.h"
 
 namespace gs {
@@ -20,13 +21,11 @@ namespace {
 
 constexpr const char* kLibraryName = "libgradscope_cuda.so";
 
-using AbiFn = int (*)();
-using ProbeFn = void (*)(cuda::ProbeResult*);
-using CreateFn = Backend* (*)(int, std::string*);
+constexpr plugin::EntryPoints kEntry = plugin::kCudaEntryPoints;
 
 struct Library {
     void* handle = nullptr;
-    CreateFn create = nullptr;
+    plugin::CreateFn create = nullptr;
 };
 
 Library& library() {
@@ -61,16 +60,16 @@ bool open_library(const std::string& path, Library& lib, std::string& why) {
         why = dl_error();
         return false;
     }
-    auto abi = reinterpret_cast<AbiFn>(dlsym(h, "gs_cuda_abi_version"));
-    auto create = reinterpret_cast<CreateFn>(dlsym(h, "gs_cuda_create_backend"));
-    if (!abi || !create || !dlsym(h, "gs_cuda_probe")) {
+    auto abi = reinterpret_cast<plugin::AbiVersionFn>(dlsym(h, kEntry.abi_version));
+    auto create = reinterpret_cast<plugin::CreateFn>(dlsym(h, kEntry.create));
+    if (!abi || !create || !dlsym(h, kEntry.probe)) {
         why = path + " is not a Gradscope CUDA backend (an entry point is missing)";
         dlclose(h);
         return false;
     }
-    if (abi() != cuda::kAbiVersion) {
+    if (abi() != plugin::kAbiVersion) {
         why = path + " is from another Gradscope version (interface " + std::to_string(abi()) +
-              ", this program needs " + std::to_string(cuda::kAbiVersion) + ")";
+              ", this program needs " + std::to_string(plugin::kAbiVersion) + ")";
         dlclose(h);
         return false;
     }
@@ -108,12 +107,12 @@ CudaStatus load_and_probe() {
         }
     }
     st.loaded = true;
-    auto probe = reinterpret_cast<ProbeFn>(dlsym(lib.handle, "gs_cuda_probe"));
-    cuda::ProbeResult r;
+    auto probe = reinterpret_cast<plugin::ProbeFn>(dlsym(lib.handle, kEntry.probe));
+    plugin::ProbeResult r;
     probe(&r);
     st.reason = r.reason;
     for (const auto& d : r.devices)
-        st.devices.push_back({"cuda:" + std::to_string(d.index), cuda::device_label(d), d.usable,
+        st.devices.push_back({"cuda:" + std::to_string(d.index), plugin::device_label("CUDA", d), d.usable,
                               d.reason});
     return st;
 }
