@@ -2,7 +2,7 @@
 // in double and normalizes, in the CPU backend's arithmetic (two passes,
 // running variance unbiased).
 #include "common.cuh"
-#include "gradscope/kernels/elementwise.h"
+#include "gradscope_kernels/elementwise.h"
 #include "launchers.h"
 
 namespace gs::cuda {

@@ -1,8 +1,8 @@
 // Elementwise kernels: fill, scale, multiply, activations and their
 // derivatives, dropout, dense bias. The per-element arithmetic is the shared
-// gradscope/kernels/elementwise.h that the CPU backend runs too.
+// gradscope_kernels/elementwise.h that the CPU backend runs too.
 #include "common.cuh"
-#include "gradscope/kernels/elementwise.h"
+#include "gradscope_kernels/elementwise.h"
 #include "launchers.h"
 
 namespace gs::cuda {

@@ -1,8 +1,8 @@
 // Optimizer updates: one kernel per optimizer, run once per parameter tensor
 // (the Backend interface updates one tensor at a time). The arithmetic is
-// gradscope/kernels/elementwise.h's, as on the CPU.
+// gradscope_kernels/elementwise.h's, as on the CPU.
 #include "common.cuh"
-#include "gradscope/kernels/elementwise.h"
+#include "gradscope_kernels/elementwise.h"
 #include "launchers.h"
 
 namespace gs::cuda {

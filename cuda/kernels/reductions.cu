@@ -6,7 +6,7 @@
 #include <cfloat>
 
 #include "common.cuh"
-#include "gradscope/kernels/elementwise.h"
+#include "gradscope_kernels/elementwise.h"
 #include "launchers.h"
 
 namespace gs::cuda {

@@ -2,7 +2,7 @@
 // writes the gradients and reduces the loss sum and the count of right
 // answers to a single LossResult, so a step sends a few bytes to the host.
 #include "common.cuh"
-#include "gradscope/kernels/elementwise.h"
+#include "gradscope_kernels/elementwise.h"
 #include "launchers.h"
 
 namespace gs::cuda {

@@ -1,10 +1,10 @@
-// The shared per-element arithmetic (gradscope/kernels/elementwise.h): the
+// The shared per-element arithmetic (gradscope_kernels/elementwise.h): the
 // vectorizable exp, tanh and sigmoid against libm in double precision.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "gradscope/kernels/elementwise.h"
+#include "gradscope_kernels/elementwise.h"
 #include "gradscope/rng.h"
 #include "gradscope/tensor.h"
 

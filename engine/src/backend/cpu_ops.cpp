@@ -14,7 +14,7 @@
 #include "backend/cpu_backend.h"
 #include "gradscope/error.h"
 #include "gradscope/rng.h"
-#include "gradscope/kernels/elementwise.h"
+#include "gradscope_kernels/elementwise.h"
 
 namespace gs {
 

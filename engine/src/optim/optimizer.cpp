@@ -1,7 +1,7 @@
 // Optimizers (SGD with momentum and Nesterov, Adam, AdamW, RMSProp) with
 // weight decay on weights (not biases or normalization parameters) and
 // gradient clipping by global norm. The arithmetic is in
-// gradscope/kernels/elementwise.h, shared with every backend.
+// gradscope_kernels/elementwise.h, shared with every backend.
 #include <cmath>
 
 #include "gradscope/error.h"

@@ -2,6 +2,8 @@
 // derivatives, loss terms, dropout masks and optimizer updates. The CPU
 // backend calls these in its loops; the CUDA backend calls the same functions
 // from its kernels, and the host test suite checks them on every machine.
+// Internal to the backends (the INTERFACE target gradscope_kernels, linked
+// privately): not part of the engine's public API.
 #pragma once
 
 #include <math.h>
