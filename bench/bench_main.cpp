@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "gradscope/backend.h"
 #include "gradscope/error.h"
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
@@ -211,20 +212,13 @@ int gs_bench_main(int argc, char** argv) {
             return 2;
         }
     }
-    if (o.backend.rfind("cuda", 0) == 0) {
-        // No usable GPU: say why and measure the CPU, as the other front ends do.
-        try {
-            gs::backend_by_name(o.backend);
-        } catch (const gs::Error& e) {
-            std::string why = e.what();
-            const std::string prefix = "CUDA is unavailable: ";
-            if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
-            std::fprintf(stderr, "gradscope-bench: CUDA unavailable: %s; running on the CPU\n",
-                         why.c_str());
-            o.backend = "cpu";
-        }
-    }
     try {
+        // No usable GPU: say why and measure the CPU, as the other front ends do.
+        const gs::OpenedBackend opened = gs::open_backend(o.backend);
+        if (opened.fell_back())
+            std::fprintf(stderr, "gradscope-bench: %s unavailable: %s; running on the CPU\n",
+                         opened.family.c_str(), opened.reason.c_str());
+        o.backend = opened.name;
         for (const auto& c : kCases) {
             if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), c.name) == o.cases.end())
                 continue;

@@ -35,8 +35,6 @@ struct SelftestOptions {
 };
 inline constexpr int kSelftestSkipped = 4;  // exit status: the backend is unavailable here
 int run_selftest(const SelftestOptions& o);
-// `name`, or "cpu" after saying on stderr why a CUDA backend is unavailable.
-std::string backend_or_cpu(const std::string& name);
 int run_presets();
 int run_validate(const std::string& path);
 int run_data_info(const std::string& what);

@@ -61,10 +61,7 @@ int main(int argc, char** argv) {
 
     CLI11_PARSE(app, argc, argv);
     try {
-        if (train->parsed()) {
-            t.backend = gs::cli::backend_or_cpu(t.backend);
-            return gs::cli::run_train(t);
-        }
+        if (train->parsed()) return gs::cli::run_train(t);
         if (selftest->parsed()) return gs::cli::run_selftest(st);
         if (validate->parsed()) return gs::cli::run_validate(spec_path);
         if (info->parsed()) return gs::cli::run_data_info(data_what);

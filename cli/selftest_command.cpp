@@ -3,8 +3,7 @@
 // (operation, shapes, max relative error, tolerance, PASS/FAIL), then trains
 // spiral-tanh and mlp-fashion on both and compares the loss curves.
 // Exit status: 0 all passed, 1 a check failed, 4 skipped (the backend is
-// unavailable here; the reason is printed). Also: the CPU fallback of
-// `train --backend cuda`.
+// unavailable here; the reason is printed).
 #include <cstdio>
 #include <iostream>
 
@@ -24,17 +23,6 @@ std::string reason_of(const Error& e) {
     return why;
 }
 }  // namespace
-
-std::string backend_or_cpu(const std::string& name) {
-    if (name.rfind("cuda", 0) != 0) return name;
-    try {
-        backend_by_name(name);
-        return name;
-    } catch (const Error& e) {
-        std::cerr << "gradscope: CUDA unavailable: " << reason_of(e) << "; training on the CPU\n";
-        return "cpu";
-    }
-}
 
 int run_selftest(const SelftestOptions& o) {
     for (const auto& b : probe_backends())

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "gradscope/backend.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/presets.h"
@@ -68,6 +69,11 @@ void print_epoch(const EpochRecord& e, int epochs, const char* val_name) {
 }  // namespace
 
 int run_train(const TrainOptions& o) {
+    // The backend asked for, or the CPU with the reason (an unknown name is an error).
+    const OpenedBackend opened = open_backend(o.backend);
+    if (opened.fell_back())
+        std::fprintf(stderr, "gradscope: %s unavailable: %s; training on the CPU\n",
+                     opened.family.c_str(), opened.reason.c_str());
     ModelSpec spec = load_model(o.model);
     if (o.epochs > 0) spec.epochs = o.epochs;
     if (o.seed >= 0) spec.seed = static_cast<uint64_t>(o.seed);
@@ -87,10 +93,10 @@ int run_train(const TrainOptions& o) {
     SessionOptions so;
     so.log_dir = o.log_dir;
     so.resume_from = o.resume;
-    Backend& backend = backend_by_name(o.backend);
+    Backend& backend = *opened.backend;
     std::printf("%s: %zu training, %zu validation, %zu test items; backend %s%s%s\n",
                 spec.name.c_str(), train_items, count(data.validation), count(data.test),
-                o.backend.c_str(), o.log_dir.empty() ? "" : "; log ", o.log_dir.c_str());
+                opened.name.c_str(), o.log_dir.empty() ? "" : "; log ", o.log_dir.c_str());
     Session session(spec, std::move(data), backend, so);
     if (!o.resume.empty()) std::printf("resumed from %s at step %ld\n", o.resume.c_str(), session.steps_done());
 

@@ -181,4 +181,20 @@ std::vector<std::string> available_backends();
 // A backend by name ("cpu"); throws gs::Error naming what is available.
 Backend& backend_by_name(const std::string& name);
 
+// What a front end trains on when it asks for a backend: the one asked for
+// or, when that one cannot run here, the CPU and the reason.
+struct OpenedBackend {
+    Backend* backend = nullptr;  // never null
+    std::string name;            // the name asked for, or "cpu" after falling back
+    std::string family;          // of the one asked for, for messages: "CUDA"
+    std::string reason;          // why it fell back, in words ("no CUDA driver found"); empty if not
+    std::string error;           // the error it fell back on ("CUDA is unavailable: no CUDA driver found")
+    bool fell_back() const { return !reason.empty(); }
+};
+// The one policy every front end follows: opens `requested` or, when it is a
+// known backend that is unusable here (no driver, no device), the CPU with
+// the reason. An unknown name is a mistake, not a fallback: throws gs::Error
+// naming what is available.
+OpenedBackend open_backend(const std::string& requested);
+
 }  // namespace gs

@@ -118,15 +118,20 @@ void SessionBridge::load_checkpoint(const QString& path) {
 
 void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from,
                                   bool keep_on_failure) {
-    Backend* backend = nullptr;
+    // The backend asked for, or the CPU with the reason; a name this build
+    // does not know (a project from another machine) falls back too.
+    OpenedBackend opened;
     try {
-        backend = &backend_by_name(m_backend.toStdString());
+        opened = open_backend(m_backend.toStdString());
     } catch (const std::exception& e) {
-        emit message(QStringLiteral("%1 — training on the CPU").arg(QString::fromStdString(e.what())));
+        opened = OpenedBackend{&cpu_backend(), "cpu", "", e.what(), e.what()};
+    }
+    if (opened.fell_back()) {
+        emit message(QStringLiteral("%1 — training on the CPU").arg(QString::fromStdString(opened.error)));
         m_backend = QStringLiteral("cpu");
-        backend = &cpu_backend();
         emit backendChanged(m_backend);
     }
+    Backend* backend = opened.backend;
     // The data decides the input: a spec made for other data gets its shape
     // (the editor then shows what else no longer fits).
     if (data->train && data->train->item_shape().numel() != m_spec.input.numel())
