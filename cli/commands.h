@@ -27,7 +27,8 @@ struct TrainOptions {
 
 int run_train(const TrainOptions& o);
 
-// `selftest` (selftest_command.cpp): compares a backend with the CPU.
+// `selftest` (selftest_command.cpp): the conformance suite on a backend and,
+// for a backend other than the CPU, training runs compared with the CPU.
 struct SelftestOptions {
     std::string backend = "cuda";
     int steps = 300;     // training steps per preset; 0: operations only

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     validate->add_option("spec", spec_path, "preset name or path to a spec JSON")->required();
 
     gs::cli::SelftestOptions st;
-    auto* selftest = app.add_subcommand("selftest", "compare a backend with the CPU, op by op and on training runs");
+    auto* selftest = app.add_subcommand("selftest", "check a backend: every operation against a plain reference, and training runs against the CPU");
     selftest->add_option("-b,--backend", st.backend, "backend to check")->capture_default_str();
     selftest->add_option("--steps", st.steps, "training steps per preset (0: operations only)")
         ->capture_default_str();

@@ -1,17 +1,18 @@
-// The CUDA backend against the CPU reference (label `gpu`): every operation
-// with the same seeded inputs, training curves, and no allocation per step.
-// The same comparisons as `gradscope-train selftest`. Each test skips, with
-// the reason, where no CUDA device is usable.
+// The CUDA backend on a device (label `gpu`): the conformance suite (every
+// operation against the plain reference, as `gradscope-train selftest` runs
+// it), training curves against the CPU, and no allocation per step. Each
+// test skips, with the reason, where no CUDA device is usable.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "backend_compare.h"
 #include "gradscope/backend.h"
 #include "gradscope/data_pipeline.h"
 #include "gradscope/error.h"
 #include "gradscope/presets.h"
 #include "gradscope/trainer.h"
+#include "gradscope_conformance/conformance.h"
+#include "gradscope_conformance/training_check.h"
 
 namespace gs {
 namespace {
@@ -31,24 +32,30 @@ Backend* cuda_or_reason(std::string* why) {
     Backend* be = cuda_or_reason(&why_);                                             \
     if (!be) GTEST_SKIP() << "no usable CUDA device here (" << why_ << ")"
 
-TEST(CudaBackend, EveryOperationMatchesTheCpu) {
+void expect_conformance(Backend& be, uint64_t seed) {
+    const auto rows = conformance::run_conformance(be, seed);
+    // Every row the suite defines: a comparison that returned nothing fails here.
+    ASSERT_EQ(rows.size(), conformance::conformance_row_count());
+    ASSERT_GT(rows.size(), 0u);
+    for (const auto& r : rows)
+        EXPECT_TRUE(r.pass) << r.operation << " " << r.output << " (" << r.shapes << "): abs error "
+                            << r.max_abs_error << ", rel " << r.max_rel_error << " " << r.note;
+}
+
+TEST(CudaBackend, EveryOperationMatchesTheReference) {
     GS_REQUIRE_CUDA(cuda);
-    const auto checks = compare::compare_ops(cpu_backend(), *cuda, 1);
-    ASSERT_GT(checks.size(), 40u);
-    for (const auto& c : checks)
-        EXPECT_TRUE(c.pass) << c.op << " (" << c.shapes << "): error " << c.max_rel_error
-                            << " > " << c.tolerance << " " << c.note;
+    expect_conformance(*cuda, 1);
 }
 
 TEST(CudaBackend, AnotherSeedMatchesToo) {
     GS_REQUIRE_CUDA(cuda);
-    for (const auto& c : compare::compare_ops(cpu_backend(), *cuda, 977))
-        EXPECT_TRUE(c.pass) << c.op << " (" << c.shapes << "): error " << c.max_rel_error;
+    expect_conformance(*cuda, 977);
 }
 
 TEST(CudaBackend, SpiralTanhTrainsLikeTheCpu) {
     GS_REQUIRE_CUDA(cuda);
-    const auto r = compare::compare_training("spiral-tanh", cpu_backend(), *cuda, 300);
+    const auto r = conformance::compare_training("spiral-tanh", cpu_backend(), *cuda, 300);
+    ASSERT_FALSE(r.skipped) << r.note;  // built-in data: always there
     EXPECT_TRUE(r.pass) << r.note << " diff " << r.max_rel_diff;
     ASSERT_EQ(r.other_loss.size(), 300u);
     EXPECT_LT(r.other_loss.back(), r.other_loss.front());  // it learns
@@ -56,8 +63,10 @@ TEST(CudaBackend, SpiralTanhTrainsLikeTheCpu) {
 
 TEST(CudaBackend, MlpFashionTrainsLikeTheCpu) {
     GS_REQUIRE_CUDA(cuda);
-    const auto r = compare::compare_training("mlp-fashion", cpu_backend(), *cuda, 200);
-    EXPECT_TRUE(r.pass) << r.note << " diff " << r.max_rel_diff;
+    const auto r = conformance::compare_training("mlp-fashion", cpu_backend(), *cuda, 200);
+    if (r.skipped) GTEST_SKIP() << r.note;
+    EXPECT_TRUE(r.pass) << r.note << " diff " << r.max_rel_diff << " on " << r.data;
+    ASSERT_EQ(r.other_loss.size(), 200u);
 }
 
 TEST(CudaBackend, TrainingAllocatesNothingAfterTheFirstStep) {
