@@ -14,10 +14,13 @@
 #include <vector>
 
 #include "gradscope/backend.h"
+#include "gradscope/data_pipeline.h"
 #include "gradscope/error.h"
+#include "gradscope/presets.h"
 #include "gradscope/rng.h"
 #include "gradscope_conformance/conformance.h"
 #include "gradscope_conformance/reference.h"
+#include "gradscope_conformance/training_check.h"
 
 namespace gs {
 namespace {
@@ -191,6 +194,43 @@ TEST(ConformanceSuite, FailsExactlyTheBrokenOperations) {
     const std::string table = conformance::format_rows(rows);
     EXPECT_NE(table.find("max rel err"), std::string::npos);
     EXPECT_NE(table.find("FAIL"), std::string::npos);
+}
+
+// ------------------------------------------------------- training check ---
+
+TEST(TrainingCheck, NamesItsDataAndComparesWindows) {
+    const auto r = conformance::compare_training("spiral-tanh", cpu_backend(), cpu_backend(), 60, 50);
+    EXPECT_FALSE(r.skipped) << r.note;
+    EXPECT_EQ(r.data, "spiral (built-in)");
+    ASSERT_EQ(r.ref_loss.size(), 60u);
+    ASSERT_EQ(r.other_loss.size(), 60u);
+    EXPECT_TRUE(r.pass) << r.note << " " << r.max_rel_diff;
+    EXPECT_NE(conformance::format_curves({r}).find("on spiral (built-in)"), std::string::npos);
+}
+
+// Without the preset's own files it compares nothing and says why; it never
+// trains on other data in their place.
+TEST(TrainingCheck, MissingDataIsSkippedNotReplaced) {
+    std::string missing;
+    try {
+        prepare_data(load_preset("cnn-cifar10"));
+    } catch (const Error& e) {
+        missing = e.what();
+    }
+    const auto r = conformance::compare_training("cnn-cifar10", cpu_backend(), cpu_backend(), 2);
+    if (missing.empty()) {  // CIFAR-10 is installed here: it trains on it
+        EXPECT_FALSE(r.skipped);
+        EXPECT_EQ(r.data.rfind("cifar10", 0), 0u) << r.data;
+        return;
+    }
+    EXPECT_TRUE(r.skipped);
+    EXPECT_FALSE(r.pass);
+    EXPECT_TRUE(r.ref_loss.empty());
+    EXPECT_TRUE(r.other_loss.empty());
+    EXPECT_NE(r.note.find(missing), std::string::npos) << r.note;
+    const std::string line = conformance::format_curves({r});
+    EXPECT_NE(line.find("SKIPPED"), std::string::npos) << line;
+    EXPECT_NE(line.find("cifar10"), std::string::npos) << line;
 }
 
 // ------------------------------------------------------ the reference ---

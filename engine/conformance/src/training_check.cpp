@@ -29,7 +29,7 @@ CurveCheck compare_training(const std::string& preset, Backend& ref, Backend& ot
             // Another data set would compare other curves: say so and compare nothing.
             r.data = spec.data.name;
             r.skipped = true;
-            r.note = "skipped: its data (" + spec.data.name + ") is not available here: " + e.what();
+            r.note = "its data (" + spec.data.name + ") is not available here: " + e.what();
             return r;
         }
         r.data = spec.data.name + (data.source.empty() ? "" : " (" + data.source + ")");
