@@ -12,6 +12,7 @@
 #include "gradscope/backend.h"
 #include "gradscope/layer.h"
 #include "gradscope/spec.h"
+#include "gradscope/validate.h"
 
 namespace gs {
 

@@ -22,17 +22,6 @@ namespace gs {
 
 using Clock = std::chrono::steady_clock;
 
-const char* state_name(SessionState s) {
-    switch (s) {
-        case SessionState::Idle: return "idle";
-        case SessionState::Running: return "running";
-        case SessionState::Paused: return "paused";
-        case SessionState::Stopped: return "stopped";
-        case SessionState::Failed: return "failed";
-    }
-    return "?";
-}
-
 Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, SessionOptions options)
     : m_trainer(std::make_unique<Trainer>(spec, std::move(data), backend)),
       m_opt(std::move(options)),

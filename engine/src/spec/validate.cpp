@@ -2,7 +2,13 @@
 // their ranges, each layer's output shape and parameter count inferred with
 // saturating 64-bit arithmetic (so a typo never overflows or allocates), the
 // loss checked against the last layer, and the training settings checked.
-// Also with_defaults, which fills in a layer's "use the default" zeros.
+// Also parse_spec and load_spec_file: the core library's reading, then this.
+//
+// spec/spec_detail.h (text helpers, ranges, Where) lives in core/src and is
+// shared with the core's reading through the engine's PRIVATE include of
+// core/src: one set of messages for reading and validating.
+#include "gradscope/validate.h"
+
 #include "spec/spec_detail.h"
 
 #include <algorithm>
@@ -11,15 +17,6 @@
 namespace gs {
 
 using namespace spec_detail;
-
-LayerSpec with_defaults(const LayerSpec& layer) {
-    LayerSpec l = layer;
-    const std::string t = canonical_layer_type(l.type);
-    const bool pool = t == "MaxPool2D" || t == "AvgPool2D";
-    if (pool && l.kernel == 0) l.kernel = 2;
-    if ((pool || t == "Conv2D") && l.stride == 0) l.stride = pool ? l.kernel : 1;
-    return l;
-}
 
 namespace {
 
@@ -302,6 +299,18 @@ std::vector<SpecIssue> validate_spec(const ModelSpec& spec, std::vector<LayerInf
     check_loss(spec, known, cur, top);
     check_training(spec, issues);
     return issues;
+}
+
+namespace {
+std::vector<SpecIssue> validate_read(const ModelSpec& spec) { return validate_spec(spec); }
+}  // namespace
+
+SpecResult parse_spec(const std::string& json_text) {
+    return read_spec_json(json_text, validate_read);
+}
+
+SpecResult load_spec_file(const std::string& path) {
+    return read_spec_file(path, validate_read);
 }
 
 }  // namespace gs

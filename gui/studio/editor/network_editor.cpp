@@ -21,6 +21,7 @@
 #include "editor/layer_list_view.h"
 #include "editor/layer_palette.h"
 #include "editor/layer_row_delegate.h"
+#include "gradscope/validate.h"
 
 namespace gs::studio {
 

@@ -341,7 +341,7 @@ RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string&
         if (m_csv) std::fclose(m_csv);
         throw;
     }
-    m_last_flush = Clock::now();
+    m_last_flush = clock();
 }
 
 RunLog::~RunLog() {
@@ -362,7 +362,7 @@ void RunLog::write(const StepRecord& r) {
     m_loss_sum += static_cast<double>(r.loss);
     if (!(r.accuracy < 0)) m_acc_sum += static_cast<double>(r.accuracy);
     ++m_merged;
-    const auto now = Clock::now();
+    const auto now = clock();
     // The default (zero) time point means no step line yet: the first step is
     // always written.
     if (m_last_step_line == Clock::time_point{} || now - m_last_step_line >= min_step_interval) {
@@ -454,7 +454,7 @@ void RunLog::write(const LayerStats& r) {
         // if the last one logged is old enough (or there is none).
         flush_layers();
         m_layers_step = r.step;
-        const auto now = Clock::now();
+        const auto now = clock();
         m_skip_layers = m_last_layers_line != Clock::time_point{} &&
                         now - m_last_layers_line < min_layers_interval;
         if (!m_skip_layers) m_last_layers_line = now;
@@ -495,11 +495,11 @@ void RunLog::flush() {
     flush_merged();
     flush_file(m_jsonl, m_dir, kJsonlName);
     flush_file(m_csv, m_dir, kCsvName);
-    m_last_flush = Clock::now();
+    m_last_flush = clock();
 }
 
 void RunLog::maybe_flush() {
-    if (Clock::now() - m_last_flush >= kFlushEvery) flush();
+    if (clock() - m_last_flush >= kFlushEvery) flush();
 }
 
 RunLogContents read_run_log(const std::string& path) {

@@ -1,7 +1,7 @@
 // The shared internals of the model-spec code declared in spec_detail.h (text
 // formatting, the tables of layer kinds and aliases, range messages), and the
-// small public pieces built on them: SpecIssue::str, SpecResult::message and
-// canonical_layer_type.
+// small public pieces built on them: SpecIssue::str, SpecResult::message,
+// with_defaults and canonical_layer_type.
 #include "spec/spec_detail.h"
 
 #include <algorithm>
@@ -287,6 +287,15 @@ std::string SpecResult::message() const {
         out += issues[i].str();
     }
     return out;
+}
+
+LayerSpec with_defaults(const LayerSpec& layer) {
+    LayerSpec l = layer;
+    const std::string t = canonical_layer_type(l.type);
+    const bool pool = t == "MaxPool2D" || t == "AvgPool2D";
+    if (pool && l.kernel == 0) l.kernel = 2;
+    if ((pool || t == "Conv2D") && l.stride == 0) l.stride = pool ? l.kernel : 1;
+    return l;
 }
 
 std::string canonical_layer_type(const std::string& name) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,11 @@ public:
 
     std::chrono::milliseconds min_step_interval{10};
     std::chrono::milliseconds min_layers_interval{100};
+    // Where the intervals above (and the flush once a second) read the time:
+    // the steady clock; a test sets a clock of its own to drive them.
+    std::function<std::chrono::steady_clock::time_point()> clock = [] {
+        return std::chrono::steady_clock::now();
+    };
 
 private:
     void line(const std::string& json);
