@@ -13,7 +13,7 @@ namespace gs {
 
 // idle (made or reset, nothing trained since), running, paused, stopped
 // (finished, stopped early, or told to stop), failed (reset to start again).
-// Ids and labels in gradscope/names.h.
+// Ids and labels in gradscope/names.h (state_name is the id).
 enum class SessionState { Idle, Running, Paused, Stopped, Failed };
 const char* state_name(SessionState s);
 

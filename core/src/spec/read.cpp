@@ -143,7 +143,7 @@ private:
                 std::find(known.begin(), known.end(), field) != known.end())
                 guess = field;
         bool elsewhere = false;  // a field of another layer type
-        for (const auto& kind : layer_kinds())
+        for (const auto& kind : layer_kind_table())
             for (const auto& f : kind.fields) elsewhere |= !owner.empty() && f == k;
         if (guess.empty() && !elsewhere) guess = closest(k, known);
         if (!guess.empty()) return msg + "; did you mean " + squote(guess) + "?";
@@ -172,7 +172,7 @@ void read_layer(const Json& j, int index, LayerSpec& l, std::vector<SpecIssue>& 
     l.type = canonical;
     w.layer_type = canonical;
     Reader r(w);
-    const LayerKind* kind = find_kind(canonical);
+    const LayerKindName* kind = find_layer_kind(canonical);
     std::vector<std::string> known = {"type"};
     known.insert(known.end(), kind->fields.begin(), kind->fields.end());
     r.unknown_fields(j, known, canonical);

@@ -24,6 +24,7 @@
 
 #include "gradscope/backend.h"
 #include "gradscope/data_pipeline.h"
+#include "gradscope/names.h"
 #include "gradscope/session_types.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
@@ -121,7 +122,9 @@ private:
         enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
-        std::string name;
+        std::string name;  // the hyperparameter or breakpoint as asked for; a checkpoint's path
+        Hyperparameter hyper = Hyperparameter::Lr;
+        BreakpointKind breakpoint = BreakpointKind::Nonfinite;
         double value = 0;
         ScheduleSpec schedule;
         OptimizerSpec optimizer;
