@@ -3,8 +3,8 @@
 // and epochs.csv (one row per epoch). Lines are written whole and flushed
 // at least once a second, so a crash loses at most the last second, and a
 // reader following the file while it grows sees only a partial last line,
-// which it leaves for later.
-// The format is documented in docs/run-log.md.
+// which it leaves for later. The format is documented in docs/run-log.md; its
+// one reader is gradscope/run_log_reader.h (included here).
 #pragma once
 
 #include <chrono>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gradscope/run_log_reader.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
 
@@ -72,21 +73,5 @@ private:
     bool m_skip_layers = false;
     std::chrono::steady_clock::time_point m_last_layers_line;
 };
-
-// What a run log holds, read back. Tolerant: a partial last line is left
-// out, garbage lines are skipped and counted.
-struct RunLogContents {
-    std::string spec_json;  // from the "run" record
-    std::string backend;
-    std::vector<StepRecord> steps;
-    std::vector<long> merged;  // per step line: how many steps it stands for
-    std::vector<EpochRecord> epochs;
-    std::vector<EventRecord> events;
-    // Every layer of every "layers" line, in file order (histograms empty).
-    std::vector<LayerStats> layers;
-    size_t garbage_lines = 0;
-    bool partial_last_line = false;
-};
-RunLogContents read_run_log(const std::string& path);
 
 }  // namespace gs
