@@ -20,7 +20,7 @@ if [ "${1:-}" = "--tsan" ]; then
   # the reports, while the session's own threads (worker, loader, caller) run
   # as usual.
   export OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
-  for t in test_session test_telemetry test_data_pipeline; do
+  for t in test_session core/test_telemetry test_data_pipeline; do
     "$GS_BUILD/tests/$t" --gtest_filter='-RealData.*' "$@"
   done
   exit 0

@@ -18,6 +18,7 @@
 #include "gradscope/backend.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
+#include "gradscope/names.h"
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
 
@@ -166,7 +167,7 @@ int run_train(const TrainOptions& o) {
         std::fprintf(stderr, "error: %s\n", b.message.c_str());
         return 1;
     }
-    if (b.kind == "nonfinite") {
+    if (b.kind == id_of(BreakpointKind::Nonfinite)) {
         std::fprintf(stderr, "stopped: %s\n", b.message.c_str());
         return 3;
     }

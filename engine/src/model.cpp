@@ -7,12 +7,8 @@
 namespace gs {
 
 LossKind loss_kind_from_name(const std::string& name) {
-    if (name == "softmax_cross_entropy" || name == "cross_entropy")
-        return LossKind::SoftmaxCrossEntropy;
-    if (name == "binary_cross_entropy" || name == "bce") return LossKind::BinaryCrossEntropy;
-    if (name == "mse") return LossKind::MeanSquaredError;
-    throw Error("unknown loss '" + name +
-                "'; use softmax_cross_entropy, binary_cross_entropy or mse");
+    if (const LossName* loss = find_loss(name)) return loss->kind;
+    throw Error("unknown loss '" + name + "'; use " + name_list(loss_table()));
 }
 
 Model::Model(const ModelSpec& spec, Backend& backend) : m_spec(spec), m_be(&backend) {

@@ -5,6 +5,7 @@
 #include "gradcheck.h"
 #include "gradscope/layer.h"
 #include "gradscope/spec.h"
+#include "gradscope/validate.h"
 
 namespace gs {
 namespace {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gradscope/spec.h"
+#include "gradscope/validate.h"
 
 namespace {
 

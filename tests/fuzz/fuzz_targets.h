@@ -19,6 +19,7 @@
 #include "gradscope/dataset.h"
 #include "gradscope/error.h"
 #include "gradscope/spec.h"
+#include "gradscope/validate.h"
 
 namespace gs_fuzz {
 

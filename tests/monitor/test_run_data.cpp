@@ -1,8 +1,10 @@
 // RunSource and RunData on logs written by the real engine: a Session
-// training a preset with a run log, followed while it trains; and a log with
-// garbage and a partial line, then replaced by a new run.
+// training a preset with a run log, followed while it trains; a log with
+// garbage and a partial line, then replaced by a new run; and a log of a
+// million step lines read whole (its speed is gradscope-bench-runlog's).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -119,6 +121,39 @@ TEST(RunData, GarbageIsCountedPartialLineWaitsAndANewRunReplacesTheData) {
     EXPECT_EQ(src.garbage_lines(), 0u);  // counts are of the current file
     EXPECT_EQ(src.data().spec_name(), "xor-sigmoid");
     EXPECT_EQ(src.follower().restarts(), 1u);
+    fs::remove_all(dir);
+}
+
+TEST(RunData, AMillionStepRecordsOpenWhole) {
+    const fs::path dir = fresh_dir("million");
+    constexpr long kSteps = 1000000;
+    auto record = [](long s) {
+        return StepRecord{s, static_cast<int>(s / 1000), 0.7f / (1 + s * 1e-4f),
+                          0.5f + 0.4f * (s % 1000) / 1000.0f, 0.03f, 0.0123f, 813008.1f};
+    };
+    {
+        RunLog log(dir.string(), load_preset("spiral-tanh"), "cpu");
+        log.min_step_interval = std::chrono::milliseconds(0);  // one line per step
+        for (long s = 1; s <= kSteps; ++s) log.write(record(s));
+    }
+    RunSource src(dir.string());
+    src.poll();
+    const RunData& d = src.data();
+    EXPECT_EQ(src.garbage_lines(), 0u);
+    EXPECT_EQ(src.unknown_lines(), 0u);
+    EXPECT_EQ(src.lines(), static_cast<size_t>(kSteps) + 1) << "the run record and every step";
+    ASSERT_EQ(d.loss().size(), static_cast<size_t>(kSteps));
+    ASSERT_EQ(d.accuracy().size(), static_cast<size_t>(kSteps));
+    EXPECT_EQ(d.last_step(), kSteps);
+    EXPECT_EQ(d.last_epoch(), static_cast<int>(kSteps / 1000));
+    EXPECT_EQ(d.spec_name(), "spiral-tanh");
+    EXPECT_EQ(d.loss().x().front(), 1.0);
+    EXPECT_EQ(d.loss().y().front(), record(1).loss);
+    EXPECT_EQ(d.loss().x().back(), static_cast<double>(kSteps));
+    EXPECT_EQ(d.loss().y().back(), record(kSteps).loss);
+    EXPECT_EQ(d.accuracy().y().front(), record(1).accuracy);
+    EXPECT_EQ(d.accuracy().y().back(), record(kSteps).accuracy);
+    EXPECT_EQ(d.lr().last_y(), 0.03f);
     fs::remove_all(dir);
 }
 

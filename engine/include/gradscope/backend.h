@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "gradscope/backend_info.h"
 #include "gradscope/tensor.h"
 
 namespace gs {
@@ -165,13 +166,6 @@ public:
 // The CPU backend, created once per process and shared.
 Backend& cpu_backend();
 
-// What a front end shows in its backend chooser.
-struct BackendInfo {
-    std::string name;    // what backend_by_name() takes: "cpu", "cuda:0", ...
-    std::string label;   // for people: "CPU (oneDNN)", "CUDA 0: NVIDIA H100 (80 GB, sm_90)"
-    bool usable = false;
-    std::string reason;  // why it cannot be used, in words, when it cannot
-};
 // Every backend this build knows, probed: the CPU first, then each CUDA
 // device, or a single "cuda" entry that says why none is usable.
 std::vector<BackendInfo> probe_backends();

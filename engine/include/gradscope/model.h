@@ -11,13 +11,15 @@
 
 #include "gradscope/backend.h"
 #include "gradscope/layer.h"
+#include "gradscope/names.h"
 #include "gradscope/spec.h"
+#include "gradscope/validate.h"
 
 namespace gs {
 
-enum class LossKind { SoftmaxCrossEntropy, BinaryCrossEntropy, MeanSquaredError };
-
-LossKind loss_kind_from_name(const std::string& name);  // throws gs::Error
+// The loss of a spec by its id or alias (LossKind and the names in
+// gradscope/names.h); throws gs::Error for an unknown one.
+LossKind loss_kind_from_name(const std::string& name);
 
 class Model {
 public:

@@ -6,6 +6,7 @@
 
 #include "gradscope/dataset.h"
 #include "gradscope/spec.h"
+#include "gradscope/validate.h"
 
 namespace gs {
 

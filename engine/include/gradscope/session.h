@@ -24,6 +24,8 @@
 
 #include "gradscope/backend.h"
 #include "gradscope/data_pipeline.h"
+#include "gradscope/names.h"
+#include "gradscope/session_types.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
 
@@ -31,15 +33,6 @@ namespace gs {
 
 class Trainer;
 class RunLog;
-
-enum class SessionState { Idle, Running, Paused, Stopped, Failed };
-const char* state_name(SessionState s);
-
-struct CommandResult {
-    bool ok = true;
-    std::string reason;  // why it was refused
-    explicit operator bool() const { return ok; }
-};
 
 struct SessionOptions {
     std::string log_dir;          // write a run log there ("" = none)
@@ -63,25 +56,6 @@ struct SessionOptions {
     // +5 for the worker and its OpenMP team): for front ends that draw on
     // the same cores.
     bool background_priority = false;
-};
-
-// Why the run paused or stopped on its own.
-struct BreakInfo {
-    BreakInfo() = default;
-    BreakInfo(std::string k, std::string l, std::string p, long s, int e, std::string m)
-        : kind(std::move(k)), layer(std::move(l)), pass(std::move(p)), step(s), epoch(e),
-          message(std::move(m)) {}
-    std::string kind;    // "nonfinite", "condition", "finished", "early-stop", "error"
-    std::string layer;   // "layer 3 (Dense)" where known
-    std::string pass;    // "forward" or "backward"
-    long step = 0;
-    int epoch = 0;
-    std::string message;  // for people
-    // For a non-finite value: the batch that produced it, kept for
-    // inspection: its items' places in the training split, their inputs
-    // (items x item size, as the dataset gives them) and targets.
-    std::vector<uint32_t> batch;
-    std::vector<float> batch_inputs, batch_targets;
 };
 
 class Session {
@@ -148,7 +122,9 @@ private:
         enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
-        std::string name;
+        std::string name;  // the hyperparameter or breakpoint as asked for; a checkpoint's path
+        Hyperparameter hyper = Hyperparameter::Lr;
+        BreakpointKind breakpoint = BreakpointKind::Nonfinite;
         double value = 0;
         ScheduleSpec schedule;
         OptimizerSpec optimizer;

@@ -4,40 +4,17 @@
 // allocating. data() is a device pointer on a non-CPU backend.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "gradscope/shape.h"
+
 namespace gs {
 
 class Backend;
-
-// A shape of rank 1..4. Dimension 0 is the batch where a batch exists.
-struct Shape {
-    int rank = 0;
-    std::array<int, 4> d{1, 1, 1, 1};
-
-    Shape() = default;
-    Shape(std::initializer_list<int> dims);
-    static Shape from_vector(const std::vector<int>& dims);
-
-    int operator[](int i) const { return d[static_cast<size_t>(i)]; }
-    int& operator[](int i) { return d[static_cast<size_t>(i)]; }
-    size_t numel() const;
-    // The product of all dimensions but the first.
-    size_t per_item() const;
-    // This shape with a batch dimension n put in front.
-    Shape with_batch(int n) const;
-    // This shape without its first dimension.
-    Shape drop_batch() const;
-    std::vector<int> to_vector() const;
-    std::string str() const;  // "64x3x3"
-    bool operator==(const Shape& o) const;
-    bool operator!=(const Shape& o) const { return !(*this == o); }
-};
 
 // Raw storage handed out by a backend and given back when the last Tensor
 // that refers to it goes away.

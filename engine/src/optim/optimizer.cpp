@@ -5,19 +5,23 @@
 #include <cmath>
 
 #include "gradscope/error.h"
+#include "gradscope/names.h"
 #include "gradscope/optim.h"
 
 namespace gs {
 
 std::string optimizer_type_problem(const std::string& t) {
-    if (t == "sgd" || t == "adam" || t == "adamw" || t == "rmsprop") return {};
-    return "unknown optimizer '" + t + "'; use sgd, adam, adamw or rmsprop";
+    if (find_optimizer(t)) return {};
+    return "unknown optimizer '" + t + "'; use " + name_list(optimizer_table());
 }
 
 namespace {
-void check_type(const std::string& t) {
-    if (std::string why = optimizer_type_problem(t); !why.empty()) throw Error(why);
+OptimizerKind kind_of(const std::string& t) {
+    const OptimizerName* o = find_optimizer(t);
+    if (!o) throw Error(optimizer_type_problem(t));
+    return o->kind;
 }
+void check_type(const std::string& t) { kind_of(t); }
 }  // namespace
 
 Optimizer::Optimizer(const OptimizerSpec& spec, Backend& backend) : m_spec(spec), m_be(&backend) {
@@ -28,7 +32,8 @@ void Optimizer::set_spec(const OptimizerSpec& spec) {
     check_type(spec.type);
     m_spec = spec;
     for (auto& s : m_slots)
-        if (m_spec.type != "sgd" && !s.s2.defined()) s.s2 = Tensor(*m_be, s.param->value.shape());
+        if (kind_of(m_spec.type) != OptimizerKind::Sgd && !s.s2.defined())
+            s.s2 = Tensor(*m_be, s.param->value.shape());
     reset_state();
 }
 
@@ -36,7 +41,7 @@ void Optimizer::attach(const std::vector<std::pair<std::string, Param*>>& params
     m_slots.clear();
     for (const auto& [name, p] : params) {
         Slot s{name, p, Tensor(*m_be, p->value.shape()), Tensor()};
-        if (m_spec.type != "sgd") s.s2 = Tensor(*m_be, p->value.shape());
+        if (kind_of(m_spec.type) != OptimizerKind::Sgd) s.s2 = Tensor(*m_be, p->value.shape());
         m_slots.push_back(std::move(s));
     }
     m_t = 0;
@@ -67,36 +72,48 @@ double Optimizer::clip_gradients() {
 
 void Optimizer::step(float lr) {
     ++m_t;
-    const std::string& t = m_spec.type;
+    const OptimizerKind k = kind_of(m_spec.type);
     for (auto& s : m_slots) {
         const float wd = s.param->decay ? m_spec.weight_decay : 0.0f;
-        if (t == "sgd") {
-            SgdStep st{lr, m_spec.momentum, wd, m_spec.nesterov};
-            m_be->sgd_update(s.param->value, s.param->grad, m_spec.momentum > 0 ? &s.s1 : nullptr,
-                             st);
-        } else if (t == "adam" || t == "adamw") {
-            AdamStep st{lr, m_spec.beta1, m_spec.beta2, m_spec.eps, wd, t == "adamw", m_t};
-            m_be->adam_update(s.param->value, s.param->grad, s.s1, s.s2, st);
-        } else {
-            RmsPropStep st{lr, m_spec.alpha, m_spec.eps, wd, m_spec.momentum};
-            m_be->rmsprop_update(s.param->value, s.param->grad, s.s1,
-                                 m_spec.momentum > 0 ? &s.s2 : nullptr, st);
+        switch (k) {
+            case OptimizerKind::Sgd: {
+                SgdStep st{lr, m_spec.momentum, wd, m_spec.nesterov};
+                m_be->sgd_update(s.param->value, s.param->grad,
+                                 m_spec.momentum > 0 ? &s.s1 : nullptr, st);
+                break;
+            }
+            case OptimizerKind::Adam:
+            case OptimizerKind::AdamW: {
+                AdamStep st{lr, m_spec.beta1, m_spec.beta2, m_spec.eps,
+                            wd, k == OptimizerKind::AdamW, m_t};
+                m_be->adam_update(s.param->value, s.param->grad, s.s1, s.s2, st);
+                break;
+            }
+            case OptimizerKind::RmsProp: {
+                RmsPropStep st{lr, m_spec.alpha, m_spec.eps, wd, m_spec.momentum};
+                m_be->rmsprop_update(s.param->value, s.param->grad, s.s1,
+                                     m_spec.momentum > 0 ? &s.s2 : nullptr, st);
+                break;
+            }
         }
     }
 }
 
 std::vector<std::pair<std::string, Tensor*>> Optimizer::named_state() {
     std::vector<std::pair<std::string, Tensor*>> out;
-    const std::string& t = m_spec.type;
+    const OptimizerKind k = kind_of(m_spec.type);
     for (auto& s : m_slots) {
-        if (t == "sgd") {
-            out.emplace_back(s.name + ".momentum_buffer", &s.s1);
-        } else if (t == "rmsprop") {
-            out.emplace_back(s.name + ".square_avg", &s.s1);
-            out.emplace_back(s.name + ".momentum_buffer", &s.s2);
-        } else {
-            out.emplace_back(s.name + ".exp_avg", &s.s1);
-            out.emplace_back(s.name + ".exp_avg_sq", &s.s2);
+        switch (k) {
+            case OptimizerKind::Sgd: out.emplace_back(s.name + ".momentum_buffer", &s.s1); break;
+            case OptimizerKind::RmsProp:
+                out.emplace_back(s.name + ".square_avg", &s.s1);
+                out.emplace_back(s.name + ".momentum_buffer", &s.s2);
+                break;
+            case OptimizerKind::Adam:
+            case OptimizerKind::AdamW:
+                out.emplace_back(s.name + ".exp_avg", &s.s1);
+                out.emplace_back(s.name + ".exp_avg_sq", &s.s2);
+                break;
         }
     }
     return out;
@@ -104,18 +121,24 @@ std::vector<std::pair<std::string, Tensor*>> Optimizer::named_state() {
 
 float scheduled_lr(const ScheduleSpec& sc, float base_lr, long step) {
     double lr = base_lr;
-    const std::string& t = sc.type;
-    if (t == "step") {
-        lr *= std::pow(static_cast<double>(sc.gamma),
-                       static_cast<double>(step / (sc.step_size > 0 ? sc.step_size : 1)));
-    } else if (t == "exponential") {
-        lr *= std::pow(static_cast<double>(sc.gamma), static_cast<double>(step));
-    } else if (t == "cosine") {
-        const double T = sc.total_steps > 0 ? static_cast<double>(sc.total_steps) : 1.0;
-        const double s = std::min(static_cast<double>(step), T);
-        lr = sc.min_lr + 0.5 * (base_lr - sc.min_lr) * (1.0 + std::cos(M_PI * s / T));
-    } else if (t != "constant") {
-        throw Error("unknown schedule '" + t + "'; use constant, step, exponential or cosine");
+    const ScheduleName* schedule = find_schedule(sc.type);
+    if (!schedule)
+        throw Error("unknown schedule '" + sc.type + "'; use " + name_list(schedule_table()));
+    switch (schedule->kind) {
+        case ScheduleKind::Constant: break;
+        case ScheduleKind::Step:
+            lr *= std::pow(static_cast<double>(sc.gamma),
+                           static_cast<double>(step / (sc.step_size > 0 ? sc.step_size : 1)));
+            break;
+        case ScheduleKind::Exponential:
+            lr *= std::pow(static_cast<double>(sc.gamma), static_cast<double>(step));
+            break;
+        case ScheduleKind::Cosine: {
+            const double T = sc.total_steps > 0 ? static_cast<double>(sc.total_steps) : 1.0;
+            const double s = std::min(static_cast<double>(step), T);
+            lr = sc.min_lr + 0.5 * (base_lr - sc.min_lr) * (1.0 + std::cos(M_PI * s / T));
+            break;
+        }
     }
     if (sc.warmup_steps > 0 && step < sc.warmup_steps)
         lr *= static_cast<double>(step + 1) / static_cast<double>(sc.warmup_steps);

@@ -14,6 +14,7 @@
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/model.h"
+#include "gradscope/names.h"
 #include "gradscope/optim.h"
 #include "gradscope/run_log.h"
 #include "gradscope/trainer.h"
@@ -21,17 +22,6 @@
 namespace gs {
 
 using Clock = std::chrono::steady_clock;
-
-const char* state_name(SessionState s) {
-    switch (s) {
-        case SessionState::Idle: return "idle";
-        case SessionState::Running: return "running";
-        case SessionState::Paused: return "paused";
-        case SessionState::Stopped: return "stopped";
-        case SessionState::Failed: return "failed";
-    }
-    return "?";
-}
 
 Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, SessionOptions options)
     : m_trainer(std::make_unique<Trainer>(spec, std::move(data), backend)),
@@ -149,23 +139,33 @@ CommandResult Session::reset() {
     return enqueue(Command(Command::Reset));
 }
 
+// Whether value is one hyperparameter h can take.
+static bool hyperparameter_ok(Hyperparameter h, double value) {
+    if (!std::isfinite(value)) return false;
+    switch (h) {
+        case Hyperparameter::Lr: return value > 0;
+        case Hyperparameter::Momentum: return value >= 0 && value < 1;
+        case Hyperparameter::BatchSize:
+            return value >= 1 && value <= kMaxBatch && value == std::floor(value);
+        case Hyperparameter::StepsPerSecond:
+            return value == 0 || (value >= 1e-3 && value <= 1e9);  // 0: unpaced
+        case Hyperparameter::WeightDecay:
+        case Hyperparameter::ClipNorm: return value >= 0;
+    }
+    return false;
+}
+
 CommandResult Session::set_hyperparameter(const std::string& name, double value) {
     std::lock_guard<std::mutex> lock(m_mutex);
-    if (name != "lr" && name != "momentum" && name != "weight_decay" && name != "clip_norm" &&
-        name != "batch_size" && name != "steps_per_second")
-        return refuse("unknown hyperparameter '" + name +
-                      "'; use lr, momentum, weight_decay, clip_norm, batch_size or steps_per_second");
-    const bool ok = std::isfinite(value) &&
-                    (name == "lr"         ? value > 0
-                     : name == "momentum" ? value >= 0 && value < 1
-                     : name == "batch_size"
-                         ? value >= 1 && value <= kMaxBatch && value == std::floor(value)
-                     : name == "steps_per_second"
-                         ? value == 0 || (value >= 1e-3 && value <= 1e9)  // 0: unpaced
-                         : value >= 0);
-    if (!ok) return refuse("invalid " + name + " " + std::to_string(value));
+    const HyperparameterName* h = find_hyperparameter(name);
+    if (!h)
+        return refuse("unknown hyperparameter '" + name + "'; use " +
+                      name_list(hyperparameter_table()));
+    if (!hyperparameter_ok(h->kind, value))
+        return refuse("invalid " + name + " " + std::to_string(value));
     if (m_state == SessionState::Failed) return refuse("the session failed — reset it first");
     Command c(Command::Hyper);
+    c.hyper = h->kind;
     c.name = name;
     c.value = value;
     return enqueue(std::move(c));
@@ -174,8 +174,8 @@ CommandResult Session::set_hyperparameter(const std::string& name, double value)
 CommandResult Session::set_schedule(const ScheduleSpec& schedule) {
     std::lock_guard<std::mutex> lock(m_mutex);
     const std::string& t = schedule.type;
-    if (t != "constant" && t != "step" && t != "exponential" && t != "cosine")
-        return refuse("unknown schedule '" + t + "'; use constant, step, exponential or cosine");
+    if (!find_schedule(t))
+        return refuse("unknown schedule '" + t + "'; use " + name_list(schedule_table()));
     Command c(Command::Schedule);
     c.schedule = schedule;
     return enqueue(std::move(c));
@@ -193,11 +193,12 @@ CommandResult Session::set_optimizer(const OptimizerSpec& o) {
 
 CommandResult Session::set_breakpoint(const std::string& condition, double threshold) {
     std::lock_guard<std::mutex> lock(m_mutex);
-    if (condition != "loss_above" && condition != "grad_norm_above" &&
-        condition != "dead_fraction_above" && condition != "nonfinite")
-        return refuse("unknown breakpoint '" + condition +
-                      "'; use loss_above, grad_norm_above, dead_fraction_above or nonfinite");
+    const BreakpointName* b = find_breakpoint(condition);
+    if (!b)
+        return refuse("unknown breakpoint '" + condition + "'; use " +
+                      name_list(breakpoint_table()));
     Command c(Command::Breakpoint);
+    c.breakpoint = b->kind;
     c.name = condition;
     c.value = threshold;
     return enqueue(std::move(c));
@@ -302,14 +303,18 @@ void Session::apply(const Command& c) {
             break;
         case Command::Hyper: {
             OptimizerSpec& o = m_trainer->optimizer().spec();
-            if (c.name == "lr") o.lr = static_cast<float>(c.value);
-            else if (c.name == "momentum") o.momentum = static_cast<float>(c.value);
-            else if (c.name == "weight_decay") o.weight_decay = static_cast<float>(c.value);
-            else if (c.name == "clip_norm") o.clip_norm = static_cast<float>(c.value);
-            else if (c.name == "batch_size") m_trainer->set_batch_size(static_cast<int>(c.value));
-            else if (c.name == "steps_per_second") {
-                m_pace = c.value;
-                m_next_due = std::chrono::steady_clock::now();
+            switch (c.hyper) {
+                case Hyperparameter::Lr: o.lr = static_cast<float>(c.value); break;
+                case Hyperparameter::Momentum: o.momentum = static_cast<float>(c.value); break;
+                case Hyperparameter::WeightDecay: o.weight_decay = static_cast<float>(c.value); break;
+                case Hyperparameter::ClipNorm: o.clip_norm = static_cast<float>(c.value); break;
+                case Hyperparameter::BatchSize:
+                    m_trainer->set_batch_size(static_cast<int>(c.value));
+                    break;
+                case Hyperparameter::StepsPerSecond:
+                    m_pace = c.value;
+                    m_next_due = std::chrono::steady_clock::now();
+                    break;
             }
             e.kind = "hyperparameter";
             e.name = c.name;
@@ -330,7 +335,7 @@ void Session::apply(const Command& c) {
             e.text = "optimizer set to " + c.optimizer.type;
             break;
         case Command::Breakpoint:
-            if (c.name == "nonfinite") {
+            if (c.breakpoint == BreakpointKind::Nonfinite) {
                 m_opt.break_on_nonfinite = c.value != 0;
                 m_trainer->set_check_finite(m_opt.break_on_nonfinite);
                 e.kind = "breakpoint-set";
@@ -339,9 +344,10 @@ void Session::apply(const Command& c) {
                 e.text = c.value != 0 ? "stop on NaN on" : "stop on NaN off";
                 break;
             }
-            (c.name == "loss_above"        ? m_loss_above
-             : c.name == "grad_norm_above" ? m_grad_norm_above
-                                           : m_dead_above) = std::isfinite(c.value) ? c.value : NAN;
+            (c.breakpoint == BreakpointKind::LossAbove       ? m_loss_above
+             : c.breakpoint == BreakpointKind::GradNormAbove ? m_grad_norm_above
+                                                             : m_dead_above) =
+                std::isfinite(c.value) ? c.value : NAN;
             e.kind = "breakpoint-set";
             e.name = c.name;
             e.value = c.value;
@@ -394,7 +400,8 @@ void Session::train_one() {
             i >= 0 ? "layer " + std::to_string(i + 1) + " (" + m_trainer->model().layer(static_cast<size_t>(i)).type() + ")"
                    : "the loss";
         const std::string pass = r.nonfinite_backward ? "backward" : "forward";
-        BreakInfo b{"nonfinite", layer, pass, r.step + 1, r.epoch,
+        const char* nonfinite = id_of(BreakpointKind::Nonfinite);
+        BreakInfo b{nonfinite, layer, pass, r.step + 1, r.epoch,
                     "a non-finite value appeared in the " + pass + " pass at " + layer + ", step " +
                         std::to_string(r.step + 1) + " (epoch " + std::to_string(r.epoch + 1) +
                         "); the weights are as before that batch — lower the learning rate?"};
@@ -404,7 +411,7 @@ void Session::train_one() {
         b.batch_targets.resize(b.batch.size() * static_cast<size_t>(train.target_size()));
         train.gather(b.batch.data(), static_cast<int>(b.batch.size()), b.batch_inputs.data(),
                      b.batch_targets.data());
-        EventRecord e{r.step, "breakpoint", "nonfinite", 0, b.message};
+        EventRecord e{r.step, "breakpoint", nonfinite, 0, b.message};
         publish(e);
         if (m_log) m_log->write(e);
         std::lock_guard<std::mutex> lock(m_mutex);

@@ -2,7 +2,13 @@
 // their ranges, each layer's output shape and parameter count inferred with
 // saturating 64-bit arithmetic (so a typo never overflows or allocates), the
 // loss checked against the last layer, and the training settings checked.
-// Also with_defaults, which fills in a layer's "use the default" zeros.
+// Also parse_spec and load_spec_file: the core library's reading, then this.
+//
+// spec/spec_detail.h (text helpers, ranges, Where) lives in core/src and is
+// shared with the core's reading through the engine's PRIVATE include of
+// core/src: one set of messages for reading and validating.
+#include "gradscope/validate.h"
+
 #include "spec/spec_detail.h"
 
 #include <algorithm>
@@ -11,15 +17,6 @@
 namespace gs {
 
 using namespace spec_detail;
-
-LayerSpec with_defaults(const LayerSpec& layer) {
-    LayerSpec l = layer;
-    const std::string t = canonical_layer_type(l.type);
-    const bool pool = t == "MaxPool2D" || t == "AvgPool2D";
-    if (pool && l.kernel == 0) l.kernel = 2;
-    if ((pool || t == "Conv2D") && l.stride == 0) l.stride = pool ? l.kernel : 1;
-    return l;
-}
 
 namespace {
 
@@ -42,11 +39,11 @@ bool check_layer_fields(const LayerSpec& l, const std::string& t, const Where& w
             ok = false;
         }
     }
-    if ((t == "Dense" || t == "Conv2D") && !l.init.empty() &&
-        std::find(kInits.begin(), kInits.end(), l.init) == kInits.end()) {
-        std::string guess = closest(l.init, kInits);
+    if ((t == "Dense" || t == "Conv2D") && !l.init.empty() && !find_initializer(l.init)) {
+        const std::vector<std::string> inits = name_ids(initializer_table());
+        std::string guess = closest(l.init, inits);
         w.add("init", "unknown initializer " + squote(l.init) +
-                          (guess.empty() ? "; expected " + join(kInits)
+                          (guess.empty() ? "; expected " + join(inits)
                                          : "; did you mean " + squote(guess) + "?"));
     }
     if (t == "LeakyReLU") w.check("alpha", l.alpha, kNonNegative);
@@ -122,9 +119,10 @@ bool infer_layer(const LayerSpec& l, const std::string& t, bool first, Shape& cu
 void check_loss(const ModelSpec& spec, bool known, const Shape& out, const Where& w) {
     std::string loss = canonical_loss(spec.loss);
     if (loss.empty()) {
-        std::string guess = closest(spec.loss, kLosses);
+        const std::vector<std::string> losses = name_ids(loss_table());
+        std::string guess = closest(spec.loss, losses);
         w.add("loss", "unknown loss " + squote(spec.loss) +
-                          (guess.empty() ? "; expected " + join(kLosses)
+                          (guess.empty() ? "; expected " + join(losses)
                                          : "; did you mean " + squote(guess) + "?"));
         return;
     }
@@ -160,10 +158,11 @@ void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
     Where o{&issues, -1, "", "optimizer."};
     const OptimizerSpec& p = s.optimizer;
     std::string type = lower(p.type);
-    if (std::find(kOptimizers.begin(), kOptimizers.end(), type) == kOptimizers.end()) {
-        std::string guess = closest(p.type, kOptimizers);
+    if (!find_optimizer(type)) {
+        const std::vector<std::string> optimizers = name_ids(optimizer_table());
+        std::string guess = closest(p.type, optimizers);
         o.add("type", "unknown optimizer " + squote(p.type) +
-                          (guess.empty() ? "; expected " + join(kOptimizers)
+                          (guess.empty() ? "; expected " + join(optimizers)
                                          : "; did you mean " + squote(guess) + "?"));
     }
     o.check("lr", p.lr, kPositive);
@@ -182,10 +181,11 @@ void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
     Where sc{&issues, -1, "", "schedule."};
     const ScheduleSpec& q = s.schedule;
     std::string stype = lower(q.type);
-    if (std::find(kSchedules.begin(), kSchedules.end(), stype) == kSchedules.end()) {
-        std::string guess = closest(q.type, kSchedules);
+    if (!find_schedule(stype)) {
+        const std::vector<std::string> schedules = name_ids(schedule_table());
+        std::string guess = closest(q.type, schedules);
         sc.add("type", "unknown schedule " + squote(q.type) +
-                           (guess.empty() ? "; expected " + join(kSchedules)
+                           (guess.empty() ? "; expected " + join(schedules)
                                           : "; did you mean " + squote(guess) + "?"));
     }
     sc.check("step_size", int64_t{q.step_size}, kStepsRange);
@@ -264,11 +264,12 @@ std::vector<SpecIssue> validate_spec(const ModelSpec& spec, std::vector<LayerInf
             if (l.type.empty()) {
                 w.add("type", "missing — every layer needs a type such as Dense, Conv2D or ReLU");
             } else {
-                std::string guess = closest(l.type, layer_type_names());
+                const std::vector<std::string> types = name_ids(layer_kind_table());
+                std::string guess = closest(l.type, types);
                 for (const auto& [alias, canonical] : type_aliases())
                     if (guess.empty() && lower(l.type) == alias) guess = canonical;
                 w.add("type", "unknown layer type " + squote(l.type) +
-                                  (guess.empty() ? "; expected " + join(layer_type_names())
+                                  (guess.empty() ? "; expected " + join(types)
                                                  : "; did you mean " + squote(guess) + "?"));
             }
             known = false;
@@ -302,6 +303,18 @@ std::vector<SpecIssue> validate_spec(const ModelSpec& spec, std::vector<LayerInf
     check_loss(spec, known, cur, top);
     check_training(spec, issues);
     return issues;
+}
+
+namespace {
+std::vector<SpecIssue> validate_read(const ModelSpec& spec) { return validate_spec(spec); }
+}  // namespace
+
+SpecResult parse_spec(const std::string& json_text) {
+    return read_spec_json(json_text, validate_read);
+}
+
+SpecResult load_spec_file(const std::string& path) {
+    return read_spec_file(path, validate_read);
 }
 
 }  // namespace gs

@@ -39,22 +39,22 @@ bool RunSource::poll(size_t max_bytes) {
     auto on_line = [&](std::string_view line) {
         if (line.empty()) return;
         ++m_lines;
-        switch (parse_line(line, m_line)) {
-            case LineKind::Step: m_data.add(m_line.step, m_line.merged); break;
-            case LineKind::Epoch: m_data.add(m_line.epoch); break;
-            case LineKind::Event: m_data.add(m_line.event); break;
-            case LineKind::Layers:
+        switch (parse_run_log_line(line, m_line)) {
+            case RunLogLineKind::Step: m_data.add(m_line.step, m_line.merged); break;
+            case RunLogLineKind::Epoch: m_data.add(m_line.epoch); break;
+            case RunLogLineKind::Event: m_data.add(m_line.event); break;
+            case RunLogLineKind::Layers:
                 for (const LayerStats& s : m_line.layers) m_data.add(s);
                 break;
-            case LineKind::Run:
+            case RunLogLineKind::Run:
                 if (!m_have_run) {  // a second "run" record is ignored
                     m_have_run = true;
                     m_data.set_spec_json(m_line.spec_json);
                     m_data.set_backend(m_line.backend);
                 }
                 break;
-            case LineKind::Unknown: ++m_unknown; break;
-            case LineKind::Garbage: ++m_garbage; break;
+            case RunLogLineKind::Unknown: ++m_unknown; break;
+            case RunLogLineKind::Garbage: ++m_garbage; break;
         }
         changed = true;
     };

@@ -1,13 +1,14 @@
 // RunSource: one run directory followed live: its run.jsonl read by a
-// LogFollower, each line parsed and added to a RunData. What went wrong is
-// counted (garbage lines, unknown record types, restarts) for the status bar.
+// LogFollower, each line parsed by the core's reader (parse_run_log_line)
+// and added to a RunData. What went wrong is counted (garbage lines, unknown
+// record types, restarts) for the status bar.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "gradscope/run_log_reader.h"
 #include "log_follower.h"
-#include "log_parser.h"
 #include "run_data.h"
 
 namespace gs::monitor {
@@ -34,7 +35,7 @@ public:
 private:
     LogFollower m_follower;
     RunData m_data;
-    ParsedLine m_line;
+    RunLogLine m_line;
     bool m_have_run = false;
     size_t m_garbage = 0, m_unknown = 0, m_lines = 0;
     int64_t m_mtime_ns = 0;

@@ -6,6 +6,7 @@
 
 #include "gradscope/backend.h"
 #include "gradscope/error.h"
+#include "gradscope/names.h"
 
 namespace gs::studio {
 
@@ -255,13 +256,17 @@ CommandResult SessionBridge::set_hyperparameter(const QString& name, double valu
     CommandResult r;
     if (m_session) r = report(m_session->set_hyperparameter(n, value));
     if (!r) return r;
+    const HyperparameterName* h = find_hyperparameter(n);
+    if (!h) return r;  // (a session refuses an unknown name above)
     OptimizerSpec& o = m_spec.optimizer;
-    if (n == "lr") o.lr = static_cast<float>(value);
-    else if (n == "momentum") o.momentum = static_cast<float>(value);
-    else if (n == "weight_decay") o.weight_decay = static_cast<float>(value);
-    else if (n == "clip_norm") o.clip_norm = static_cast<float>(value);
-    else if (n == "batch_size") m_spec.batch_size = static_cast<int>(value);
-    else if (n == "steps_per_second") m_pace = value;
+    switch (h->kind) {
+        case Hyperparameter::Lr: o.lr = static_cast<float>(value); break;
+        case Hyperparameter::Momentum: o.momentum = static_cast<float>(value); break;
+        case Hyperparameter::WeightDecay: o.weight_decay = static_cast<float>(value); break;
+        case Hyperparameter::ClipNorm: o.clip_norm = static_cast<float>(value); break;
+        case Hyperparameter::BatchSize: m_spec.batch_size = static_cast<int>(value); break;
+        case Hyperparameter::StepsPerSecond: m_pace = value; break;
+    }
     return r;
 }
 
@@ -275,7 +280,7 @@ CommandResult SessionBridge::set_optimizer(const OptimizerSpec& optimizer) {
 CommandResult SessionBridge::set_stop_on_nonfinite(bool on) {
     m_stop_on_nonfinite = on;
     if (!m_session) return {};
-    return report(m_session->set_breakpoint("nonfinite", on ? 1 : 0));
+    return report(m_session->set_breakpoint(id_of(BreakpointKind::Nonfinite), on ? 1 : 0));
 }
 
 CommandResult SessionBridge::set_breakpoint(const QString& condition, double threshold) {
@@ -354,7 +359,8 @@ void SessionBridge::tick() {
     if (const long breaks = m_session->break_count(); breaks != m_breaks_seen) {
         m_breaks_seen = breaks;
         m_break = m_session->last_break();
-        if (m_break.kind == "nonfinite" || m_break.kind == "condition" || m_break.kind == "error")
+        if (m_break.kind == id_of(BreakpointKind::Nonfinite) || m_break.kind == "condition" ||
+            m_break.kind == "error")
             emit breakpointHit();
         else if (!m_break.message.empty())
             emit message(QString::fromStdString(m_break.message));

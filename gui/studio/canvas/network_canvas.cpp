@@ -10,6 +10,7 @@
 
 #include "conv_view.h"
 #include "dense_view.h"
+#include "gradscope/validate.h"
 
 namespace gs::studio {
 

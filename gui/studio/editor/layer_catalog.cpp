@@ -1,18 +1,20 @@
 // The layer catalogue: palette order, defaults, fields and texts per type.
 #include "editor/layer_catalog.h"
 
-#include <QHash>
 #include <algorithm>
 #include <cmath>
 
+#include "gradscope/names.h"
 #include "theme.h"
 
 namespace gs::studio {
 
 const QStringList& layer_types() {
-    static const QStringList types = {"Dense",   "Conv2D",    "MaxPool2D", "AvgPool2D", "Flatten",
-                                      "ReLU",    "LeakyReLU", "Sigmoid",   "Tanh",      "GELU",
-                                      "Softmax", "Dropout",   "BatchNorm"};
+    static const QStringList types = [] {
+        QStringList t;
+        for (const LayerKindName& k : layer_kind_table()) t << QString::fromLatin1(k.id);
+        return t;
+    }();
     return types;
 }
 
@@ -102,22 +104,8 @@ QString field_help(LayerField f, const std::string& type) {
 }
 
 QString layer_description(const QString& type) {
-    static const QHash<QString, QString> d = {
-        {"Dense", "Fully connected: every output sees every input. Needs a flat input."},
-        {"Conv2D", "2-D convolution: learned filters slid over an image."},
-        {"MaxPool2D", "Keeps the largest value of each window: halves height and width by default."},
-        {"AvgPool2D", "Averages each window: halves height and width by default."},
-        {"Flatten", "Turns channels x height x width into one flat vector (before Dense)."},
-        {"ReLU", "max(0, x): the usual activation."},
-        {"LeakyReLU", "Like ReLU, with a small slope below 0 so units cannot die."},
-        {"Sigmoid", "Squashes to (0, 1); the last layer for binary cross-entropy."},
-        {"Tanh", "Squashes to (-1, 1)."},
-        {"GELU", "A smooth ReLU used by transformers."},
-        {"Softmax", "Turns scores into class probabilities (needs a flat input)."},
-        {"Dropout", "Zeroes a random fraction of units while training, against overfitting."},
-        {"BatchNorm", "Normalizes each feature or channel over the batch, then scales and shifts."},
-    };
-    return d.value(type);
+    const LayerKindName* k = find_layer_kind(type.toStdString());
+    return k ? QString::fromUtf8(k->description) : QString();
 }
 
 LayerCategory layer_category(const std::string& type) {
@@ -139,9 +127,11 @@ QColor category_color(LayerCategory c, const Theme& theme) {
 }
 
 const QStringList& init_names() {
-    static const QStringList names = {"he_uniform",    "he_normal",    "xavier_uniform",
-                                      "xavier_normal", "lecun_uniform", "lecun_normal",
-                                      "zeros"};
+    static const QStringList names = [] {
+        QStringList n;
+        for (const InitName& i : initializer_table()) n << QString::fromLatin1(i.id);
+        return n;
+    }();
     return names;
 }
 

@@ -21,6 +21,8 @@
 #include "editor/layer_list_view.h"
 #include "editor/layer_palette.h"
 #include "editor/layer_row_delegate.h"
+#include "gradscope/names.h"
+#include "gradscope/validate.h"
 
 namespace gs::studio {
 
@@ -89,9 +91,7 @@ NetworkEditor::NetworkEditor(QWidget* parent)
     header->addRow("Input", input_box);
     m_loss = new QComboBox(this);
     m_loss->setObjectName("loss");
-    m_loss->addItem("softmax cross-entropy", "softmax_cross_entropy");
-    m_loss->addItem("binary cross-entropy", "binary_cross_entropy");
-    m_loss->addItem("mean squared error", "mse");
+    for (const LossName& l : loss_table()) m_loss->addItem(l.label, l.id);
     m_loss->setToolTip("softmax cross-entropy: one output per class. binary cross-entropy: one "
                        "Sigmoid output. mean squared error: regression.");
     header->addRow("Loss", m_loss);
@@ -396,15 +396,16 @@ void NetworkEditor::update_totals(const std::vector<LayerInfo>& info) {
         known = known && l.out.rank > 0;
     }
     // Optimizer state per parameter.
-    const std::string opt = m_spec.optimizer.type;
+    const OptimizerName* opt = find_optimizer(m_spec.optimizer.type);
+    const OptimizerKind kind = opt ? opt->kind : OptimizerKind::Sgd;
     int state_slots = 0;
     QString state;
-    if (opt == "adam" || opt == "adamw") {
+    if (kind == OptimizerKind::Adam || kind == OptimizerKind::AdamW) {
         state_slots = 2;
-        state = opt == "adam" ? "Adam state" : "AdamW state";
-    } else if (opt == "rmsprop") {
+        state = QString("%1 state").arg(opt->label);
+    } else if (kind == OptimizerKind::RmsProp) {
         state_slots = m_spec.optimizer.momentum > 0 ? 2 : 1;
-        state = "RMSProp state";
+        state = QString("%1 state").arg(opt->label);
     } else if (m_spec.optimizer.momentum > 0) {
         state_slots = 1;
         state = "momentum";

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "editor/layer_catalog.h"
+#include "gradscope/validate.h"
 #include "inspector/histogram_plot.h"
 
 namespace gs::studio {

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 
+#include "gradscope/names.h"
 #include "gradscope/telemetry.h"
 #include "plots/plot_style.h"
 #include "plots/smoothing.h"
@@ -80,7 +81,8 @@ void place_vertical(QCPItemLine* l, double x) {
 }
 
 QString marker_label(const EventRecord& e) {
-    if (e.kind == "breakpoint") return e.name == "nonfinite" ? QStringLiteral("NaN") : QStringLiteral("break");
+    if (e.kind == "breakpoint")
+        return e.name == id_of(BreakpointKind::Nonfinite) ? QStringLiteral("NaN") : QStringLiteral("break");
     if (e.name == "schedule") return QStringLiteral("schedule");
     QString name = QString::fromStdString(e.name);
     if (name == QLatin1String("batch_size")) name = QStringLiteral("batch");

@@ -4,6 +4,7 @@
 
 #include "gradscope/error.h"
 #include "gradscope/io.h"
+#include "gradscope/validate.h"
 
 namespace gs::studio {
 

@@ -20,6 +20,7 @@
 #include "data/dataset_panel.h"
 #include "editor/network_editor.h"
 #include "gradscope/backend.h"
+#include "gradscope/names.h"
 #include "gradscope/presets.h"
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
@@ -171,9 +172,13 @@ void MainWindow::build_views() {
     });
     connect(m_controls, &TrainingControls::hyperparameterChanged, this, [this](const QString& n, double v) {
         if (m_bridge->set_hyperparameter(n, v)) {
-            if (n == QLatin1String("lr")) m_spec.optimizer.lr = static_cast<float>(v);
-            else if (n == QLatin1String("weight_decay")) m_spec.optimizer.weight_decay = static_cast<float>(v);
-            else if (n == QLatin1String("batch_size")) m_spec.batch_size = static_cast<int>(v);
+            const HyperparameterName* h = find_hyperparameter(n.toStdString());
+            switch (h ? h->kind : Hyperparameter::StepsPerSecond) {
+                case Hyperparameter::Lr: m_spec.optimizer.lr = static_cast<float>(v); break;
+                case Hyperparameter::WeightDecay: m_spec.optimizer.weight_decay = static_cast<float>(v); break;
+                case Hyperparameter::BatchSize: m_spec.batch_size = static_cast<int>(v); break;
+                default: break;  // the others are not in the spec the window keeps
+            }
         } else {
             m_controls->set_spec(m_spec);  // refused: show what is really used
         }

@@ -17,6 +17,7 @@
 #include "canvas/network_canvas.h"
 #include "data/dataset_panel.h"
 #include "editor/network_editor.h"
+#include "gradscope/names.h"
 #include "gradscope/presets.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
@@ -88,9 +89,12 @@ void MainWindow::build_menus() {
     m_stop_on_nan_action->setChecked(true);
     m_stop_on_nan_action->setToolTip(QStringLiteral("Pause at the first non-finite value and name the layer"));
     connect(m_stop_on_nan_action, &QAction::toggled, this, [this](bool on) { m_bridge->set_stop_on_nonfinite(on); });
-    // Condition breakpoints: kept by the bridge for every session that follows.
-    auto condition = [this, training](const QString& title, const QString& name, const QString& what,
-                                      double suggestion) {
+    // Condition breakpoints (named in gradscope/names.h): kept by the bridge
+    // for every session that follows.
+    auto condition = [this, training](BreakpointKind kind, double suggestion) {
+        const BreakpointName& b = entry_of(breakpoint_table(), kind);
+        const QString name = QString::fromLatin1(b.id), what = QString::fromLatin1(b.quantity);
+        const QString title = QStringLiteral("Pause when the %1 rises above…").arg(what);
         connect(training->addAction(title), &QAction::triggered, this, [this, name, what, suggestion] {
             bool ok = false;
             const double v = QInputDialog::getDouble(
@@ -104,10 +108,8 @@ void MainWindow::build_menus() {
                                          6000);
         });
     };
-    condition(QStringLiteral("Pause when the loss rises above…"), QStringLiteral("loss_above"),
-              QStringLiteral("loss"), 10.0);
-    condition(QStringLiteral("Pause when the gradient norm rises above…"), QStringLiteral("grad_norm_above"),
-              QStringLiteral("gradient norm"), 100.0);
+    condition(BreakpointKind::LossAbove, 10.0);
+    condition(BreakpointKind::GradNormAbove, 100.0);
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     m_presentation_action = view->addAction(QStringLiteral("Presentation mode"));

@@ -1,5 +1,7 @@
 #include "window/training_controls.h"
 
+#include "gradscope/names.h"
+
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
@@ -91,7 +93,7 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     addWidget(m_batch);
     label(QStringLiteral("Optimizer"));
     m_optimizer = new QComboBox;
-    for (const char* o : {"sgd", "adam", "adamw", "rmsprop"}) m_optimizer->addItem(QString::fromLatin1(o));
+    for (const OptimizerName& o : optimizer_table()) m_optimizer->addItem(QString::fromLatin1(o.id));
     m_optimizer->setToolTip(QStringLiteral("Switching starts the new optimizer's state from zero"));
     addWidget(m_optimizer);
     label(QStringLiteral("Weight decay"));

@@ -1,6 +1,6 @@
-// Shared internals of the model-spec code (read.cpp, validate.cpp, write.cpp):
-// text formatting for messages, the tables of layer kinds, fields and the
-// names other libraries use, the allowed ranges of numbers, saturating size
+// Shared internals of the model-spec code (core's read.cpp and write.cpp, the
+// engine's validate.cpp): text formatting for messages, the lists of fields
+// and the names other libraries use, the allowed ranges of numbers, saturating size
 // arithmetic, and Where, which adds issues for one place in a spec.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "gradscope/names.h"
 #include "gradscope/spec.h"
 
 namespace gs::spec_detail {
@@ -41,28 +42,20 @@ std::string inline_json(const Json& v);
 
 // ---- Tables ------------------------------------------------------------------
 
-struct LayerKind {
-    const char* name;
-    std::vector<std::string> fields;
-};
+// The named things (layer kinds, losses, optimizers, schedules, initializers)
+// are gradscope/names.h's tables; these are the spec's own lists of fields
+// and the names other libraries use.
 
-const std::vector<LayerKind>& layer_kinds();
-const LayerKind* find_kind(const std::string& canonical);
-std::vector<std::string> layer_type_names();
 // Names other libraries use, for "did you mean".
 const std::vector<std::pair<std::string, std::string>>& field_aliases();
 const std::vector<std::pair<std::string, std::string>>& type_aliases();
 
-extern const std::vector<std::string> kInits;
-extern const std::vector<std::string> kLosses;
-extern const std::vector<std::string> kOptimizers;
-extern const std::vector<std::string> kSchedules;
 extern const std::vector<std::string> kTopFields;
 extern const std::vector<std::string> kOptimizerFields;
 extern const std::vector<std::string> kScheduleFields;
 extern const std::vector<std::string> kDataFields;
 
-// The loss's canonical name ("bce" -> "binary_cross_entropy"), or "".
+// The loss's canonical name, in any case ("BCE" -> "binary_cross_entropy"), or "".
 std::string canonical_loss(const std::string& name);
 
 // ---- Ranges ------------------------------------------------------------------

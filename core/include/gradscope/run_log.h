@@ -3,15 +3,17 @@
 // and epochs.csv (one row per epoch). Lines are written whole and flushed
 // at least once a second, so a crash loses at most the last second, and a
 // reader following the file while it grows sees only a partial last line,
-// which it leaves for later.
-// The format is documented in docs/run-log.md.
+// which it leaves for later. The format is documented in docs/run-log.md; its
+// one reader is gradscope/run_log_reader.h (included here).
 #pragma once
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "gradscope/run_log_reader.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
 
@@ -45,6 +47,11 @@ public:
 
     std::chrono::milliseconds min_step_interval{10};
     std::chrono::milliseconds min_layers_interval{100};
+    // Where the intervals above (and the flush once a second) read the time:
+    // the steady clock; a test sets a clock of its own to drive them.
+    std::function<std::chrono::steady_clock::time_point()> clock = [] {
+        return std::chrono::steady_clock::now();
+    };
 
 private:
     void line(const std::string& json);
@@ -66,21 +73,5 @@ private:
     bool m_skip_layers = false;
     std::chrono::steady_clock::time_point m_last_layers_line;
 };
-
-// What a run log holds, read back. Tolerant: a partial last line is left
-// out, garbage lines are skipped and counted.
-struct RunLogContents {
-    std::string spec_json;  // from the "run" record
-    std::string backend;
-    std::vector<StepRecord> steps;
-    std::vector<long> merged;  // per step line: how many steps it stands for
-    std::vector<EpochRecord> epochs;
-    std::vector<EventRecord> events;
-    // Every layer of every "layers" line, in file order (histograms empty).
-    std::vector<LayerStats> layers;
-    size_t garbage_lines = 0;
-    bool partial_last_line = false;
-};
-RunLogContents read_run_log(const std::string& path);
 
 }  // namespace gs

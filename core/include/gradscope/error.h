@@ -1,5 +1,5 @@
-// The engine's one exception type: a message meant for the person at the
-// screen, saying what is wrong and, where it can, how to fix it.
+// Gradscope's one exception type (engine and core alike): a message meant for
+// the person at the screen, saying what is wrong and, where it can, how to fix it.
 #pragma once
 
 #include <stdexcept>

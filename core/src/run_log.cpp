@@ -1,4 +1,5 @@
-// Run logs: run.jsonl and epochs.csv in a run directory (docs/run-log.md).
+// Run logs: writing run.jsonl and epochs.csv in a run directory
+// (docs/run-log.md); reading them is run_log_reader.cpp.
 //
 // Both files are append-only logs, not documents, so they are not written to a
 // temporary file and renamed like the engine's other outputs: a crash is made
@@ -19,7 +20,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <limits>
 #include <string_view>
 #include <system_error>
 
@@ -178,139 +178,6 @@ std::FILE* create_file(const std::string& path) {
     return f;
 }
 
-// ---- reading --------------------------------------------------------------
-
-struct BadLine {};
-
-// A number field: absent gives dflt; null gives the value its "nonfinite"
-// companion names (NaN when there is none); anything else is a bad line.
-double get_number(const Json& j, const char* key, double dflt, const std::string& nf_key) {
-    auto it = j.find(key);
-    if (it == j.end()) return dflt;
-    if (it->is_number()) return it->get<double>();
-    if (!it->is_null()) throw BadLine{};
-    auto nf = j.find(nf_key);
-    if (nf != j.end() && nf->is_string()) {
-        const std::string& s = nf->get_ref<const std::string&>();
-        if (s == "inf") return std::numeric_limits<double>::infinity();
-        if (s == "-inf") return -std::numeric_limits<double>::infinity();
-    }
-    return std::numeric_limits<double>::quiet_NaN();
-}
-
-double get_number(const Json& j, const char* key, double dflt) {
-    return get_number(j, key, dflt, std::string(key) + "_nonfinite");
-}
-
-long get_integer(const Json& j, const char* key, bool required, long dflt = 0) {
-    auto it = j.find(key);
-    if (it == j.end()) {
-        if (required) throw BadLine{};
-        return dflt;
-    }
-    if (!it->is_number_integer()) throw BadLine{};
-    return it->get<long>();
-}
-
-std::string get_string(const Json& j, const char* key, bool required) {
-    auto it = j.find(key);
-    if (it == j.end()) {
-        if (required) throw BadLine{};
-        return {};
-    }
-    if (!it->is_string()) throw BadLine{};
-    return it->get<std::string>();
-}
-
-// Parses one complete line into c; false when it is not a known record.
-bool read_record(const std::string_view line, RunLogContents& c, bool& have_run) {
-    Json j = Json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) return false;
-    auto type_it = j.find("type");
-    if (type_it == j.end() || !type_it->is_string()) return false;
-    const std::string& type = type_it->get_ref<const std::string&>();
-    try {
-        if (type == "step") {
-            StepRecord r;
-            r.step = get_integer(j, "step", true);
-            r.epoch = static_cast<int>(get_integer(j, "epoch", false));
-            if (!j.contains("loss")) return false;
-            r.loss = static_cast<float>(get_number(j, "loss", 0, "nonfinite"));
-            r.accuracy = static_cast<float>(get_number(j, "accuracy", -1));
-            r.lr = static_cast<float>(get_number(j, "lr", 0));
-            r.step_ms = static_cast<float>(get_number(j, "step_ms", 0));
-            r.samples_per_s = static_cast<float>(get_number(j, "samples_per_s", 0));
-            const long merged = get_integer(j, "merged", false, 1);
-            if (merged < 1) return false;
-            c.steps.push_back(r);
-            c.merged.push_back(merged);
-        } else if (type == "epoch") {
-            EpochRecord r;
-            r.epoch = static_cast<int>(get_integer(j, "epoch", true));
-            r.step = get_integer(j, "step", false);
-            r.seconds = get_number(j, "seconds", 0);
-            r.train_loss = static_cast<float>(get_number(j, "train_loss", 0));
-            r.train_accuracy = static_cast<float>(get_number(j, "train_accuracy", -1));
-            r.has_validation = j.contains("val_loss");
-            if (r.has_validation) {
-                r.val_loss = static_cast<float>(get_number(j, "val_loss", 0));
-                r.val_accuracy = static_cast<float>(get_number(j, "val_accuracy", -1));
-            }
-            c.epochs.push_back(r);
-        } else if (type == "event") {
-            EventRecord r;
-            r.step = get_integer(j, "step", false);
-            r.kind = get_string(j, "kind", true);
-            r.name = get_string(j, "name", false);
-            r.value = get_number(j, "value", 0);
-            r.text = get_string(j, "text", false);
-            c.events.push_back(std::move(r));
-        } else if (type == "layers") {
-            const long step = get_integer(j, "step", true);
-            auto arr = j.find("layers");
-            if (arr == j.end() || !arr->is_array()) return false;
-            std::vector<LayerStats> got;
-            for (const Json& o : *arr) {
-                if (!o.is_object()) return false;
-                LayerStats st;
-                st.step = step;
-                st.layer = static_cast<int>(get_integer(o, "layer", true));
-                if (st.layer < 0) return false;
-                st.has_weights = o.contains("grad_norm");
-                if (st.has_weights) {
-                    st.weight_norm = static_cast<float>(get_number(o, "weight_norm", 0));
-                    st.grad_norm = static_cast<float>(get_number(o, "grad_norm", 0));
-                    st.grad_mean_abs = static_cast<float>(get_number(o, "grad_mean_abs", 0));
-                    st.grad_max_abs = static_cast<float>(get_number(o, "grad_max_abs", 0));
-                    st.update_ratio = static_cast<float>(get_number(o, "update_ratio", 0));
-                }
-                st.act_mean = static_cast<float>(get_number(o, "act_mean", 0));
-                st.act_std = static_cast<float>(get_number(o, "act_std", 0));
-                st.dead_fraction = static_cast<float>(get_number(o, "dead_fraction", -1));
-                st.saturated_fraction = static_cast<float>(get_number(o, "saturated_fraction", -1));
-                got.push_back(st);
-            }
-            c.layers.insert(c.layers.end(), got.begin(), got.end());
-        } else if (type == "run") {
-            std::string backend = get_string(j, "backend", false);
-            if (!have_run) {  // a second "run" record is ignored, not garbage
-                auto spec = j.find("spec");
-                if (spec != j.end())
-                    c.spec_json = spec->dump(-1, ' ', false, Json::error_handler_t::replace);
-                c.backend = std::move(backend);
-                have_run = true;
-            }
-        } else {
-            return false;
-        }
-    } catch (const BadLine&) {
-        return false;
-    } catch (const nlohmann::json::exception&) {
-        return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string& backend)
@@ -341,7 +208,7 @@ RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string&
         if (m_csv) std::fclose(m_csv);
         throw;
     }
-    m_last_flush = Clock::now();
+    m_last_flush = clock();
 }
 
 RunLog::~RunLog() {
@@ -362,7 +229,7 @@ void RunLog::write(const StepRecord& r) {
     m_loss_sum += static_cast<double>(r.loss);
     if (!(r.accuracy < 0)) m_acc_sum += static_cast<double>(r.accuracy);
     ++m_merged;
-    const auto now = Clock::now();
+    const auto now = clock();
     // The default (zero) time point means no step line yet: the first step is
     // always written.
     if (m_last_step_line == Clock::time_point{} || now - m_last_step_line >= min_step_interval) {
@@ -454,7 +321,7 @@ void RunLog::write(const LayerStats& r) {
         // if the last one logged is old enough (or there is none).
         flush_layers();
         m_layers_step = r.step;
-        const auto now = Clock::now();
+        const auto now = clock();
         m_skip_layers = m_last_layers_line != Clock::time_point{} &&
                         now - m_last_layers_line < min_layers_interval;
         if (!m_skip_layers) m_last_layers_line = now;
@@ -495,41 +362,11 @@ void RunLog::flush() {
     flush_merged();
     flush_file(m_jsonl, m_dir, kJsonlName);
     flush_file(m_csv, m_dir, kCsvName);
-    m_last_flush = Clock::now();
+    m_last_flush = clock();
 }
 
 void RunLog::maybe_flush() {
-    if (Clock::now() - m_last_flush >= kFlushEvery) flush();
-}
-
-RunLogContents read_run_log(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw Error("cannot read the run log " + quoted(path) + ": " + errno_text(errno));
-    std::string text;
-    char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    const bool failed = std::ferror(f) != 0;
-    const int err = errno;
-    std::fclose(f);
-    if (failed) throw Error("cannot read the run log " + quoted(path) + ": " + errno_text(err));
-
-    RunLogContents c;
-    bool have_run = false;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        const size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos) {
-            // Still being written (or cut by a crash): leave it for later.
-            c.partial_last_line = true;
-            break;
-        }
-        const std::string_view line(text.data() + pos, nl - pos);
-        pos = nl + 1;
-        if (line.empty()) continue;
-        if (!read_record(line, c, have_run)) ++c.garbage_lines;
-    }
-    return c;
+    if (clock() - m_last_flush >= kFlushEvery) flush();
 }
 
 }  // namespace gs

@@ -1,18 +1,26 @@
-// The hand-written run.jsonl line parser (see log_parser.h). A small
-// recursive-descent JSON scanner that keeps the top-level fields of an object
-// as views into the line (numbers parsed with from_chars) and validates, but
-// does not build, nested values. Strings are unescaped only where a record
-// needs their text.
-#include "log_parser.h"
+// The one run.jsonl reader (see gradscope/run_log_reader.h): a hand-written
+// line parser and read_run_log on top of it. A small recursive-descent JSON
+// scanner keeps the top-level fields of an object as views into the line
+// (numbers parsed with from_chars) and validates, but does not build, nested
+// values: strict JSON numbers, strings of valid UTF-8 with valid escapes.
+// Strings are unescaped only where a record needs their text.
+#include "gradscope/run_log_reader.h"
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
-namespace gs::monitor {
+#include <sys/stat.h>
+
+#include "gradscope/error.h"
+
+namespace gs {
 
 namespace {
 
@@ -61,7 +69,14 @@ public:
                 ++m_p;
                 return true;
             }
-            if (static_cast<unsigned char>(c) < 0x20) return false;
+            const auto u = static_cast<unsigned char>(c);
+            if (u < 0x20) return false;
+            if (u >= 0x80) {  // a UTF-8 sequence, whole and valid, or garbage
+                const size_t n = utf8_length(m_p, m_end);
+                if (n == 0) return false;
+                m_p += n;
+                continue;
+            }
             if (c == '\\') {
                 if (++m_p >= m_end) return false;
                 const char e = *m_p;
@@ -78,21 +93,26 @@ public:
         }
         return false;
     }
+    // A number as JSON writes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
     bool number(Value& v) {
         const char* b = m_p;
         if (m_p < m_end && *m_p == '-') ++m_p;
-        bool integer = true;
-        while (m_p < m_end) {
-            const char c = *m_p;
-            if (c >= '0' && c <= '9') {
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integer = false;
-            } else {
-                break;
-            }
+        if (m_p < m_end && *m_p == '0')
             ++m_p;
+        else if (!digits())
+            return false;
+        bool integer = true;
+        if (m_p < m_end && *m_p == '.') {
+            ++m_p;
+            if (!digits()) return false;
+            integer = false;
         }
-        if (m_p == b) return false;
+        if (m_p < m_end && (*m_p == 'e' || *m_p == 'E')) {
+            ++m_p;
+            if (m_p < m_end && (*m_p == '+' || *m_p == '-')) ++m_p;
+            if (!digits()) return false;
+            integer = false;
+        }
         v.type = VType::Number;
         v.integer = integer;
         if (integer) {
@@ -105,11 +125,14 @@ public:
         }
         auto r = std::from_chars(b, m_p, v.num);
         if (r.ptr != m_p) return false;
-        if (r.ec == std::errc::result_out_of_range)
-            v.num = (*b == '-') ? -std::numeric_limits<double>::infinity()
-                                : std::numeric_limits<double>::infinity();
-        else if (r.ec != std::errc())
+        if (r.ec == std::errc::result_out_of_range) {
+            // Too large (infinity) or too small (0 or a subnormal): strtod
+            // says which.
+            const std::string text(b, m_p);
+            v.num = std::strtod(text.c_str(), nullptr);
+        } else if (r.ec != std::errc()) {
             return false;
+        }
         return true;
     }
     bool literal(const char* word) {
@@ -170,6 +193,32 @@ public:
     }
 
 private:
+    // One or more digits.
+    bool digits() {
+        const char* b = m_p;
+        while (m_p < m_end && *m_p >= '0' && *m_p <= '9') ++m_p;
+        return m_p != b;
+    }
+    // The length of the valid UTF-8 sequence at p (its first byte >= 0x80),
+    // or 0: no overlong forms, no surrogates, nothing past U+10FFFF.
+    static size_t utf8_length(const char* p, const char* end) {
+        const auto at = [&](size_t i) {
+            return p + i < end ? static_cast<unsigned char>(p[i]) : 0u;
+        };
+        const unsigned c = at(0);
+        const auto cont = [&](size_t i) { return (at(i) & 0xC0u) == 0x80u; };
+        if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 1 + 1 : 0;
+        if (c >= 0xE0 && c <= 0xEF) {
+            const unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+            return at(1) >= lo && at(1) <= hi && cont(2) ? 3 : 0;
+        }
+        if (c >= 0xF0 && c <= 0xF4) {
+            const unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+            return at(1) >= lo && at(1) <= hi && cont(2) && cont(3) ? 4 : 0;
+        }
+        return 0;
+    }
+
     const char* m_p;
     const char* m_end;
 };
@@ -244,9 +293,10 @@ struct BadLine {};
 class Fields {
 public:
     explicit Fields(const std::vector<Field>& f) : m_f(f) {}
+    // The last field of that name (as most JSON readers do with repeats).
     const Value* find(std::string_view key) const {
-        for (const Field& f : m_f)
-            if (f.key == key) return &f.value;
+        for (auto it = m_f.rbegin(); it != m_f.rend(); ++it)
+            if (it->key == key) return &it->value;
         return nullptr;
     }
     long integer(std::string_view key, bool required, long dflt = 0) const {
@@ -290,7 +340,7 @@ private:
     const std::vector<Field>& m_f;
 };
 
-void parse_layers(const Fields& f, ParsedLine& out) {
+void parse_layers(const Fields& f, RunLogLine& out) {
     const long step = f.integer("step", true);
     const Value* arr = f.find("layers");
     if (!arr || arr->type != VType::Array) throw BadLine{};
@@ -325,13 +375,13 @@ void parse_layers(const Fields& f, ParsedLine& out) {
 
 }  // namespace
 
-LineKind parse_line(std::string_view line, ParsedLine& out) {
+RunLogLineKind parse_run_log_line(std::string_view line, RunLogLine& out) {
     thread_local std::vector<Field> fields;
     Scanner s(line);
-    if (!s.object(fields) || !s.at_end()) return out.kind = LineKind::Garbage;
+    if (!s.object(fields) || !s.at_end()) return out.kind = RunLogLineKind::Garbage;
     const Fields f(fields);
     const Value* type = f.find("type");
-    if (!type || type->type != VType::String) return out.kind = LineKind::Garbage;
+    if (!type || type->type != VType::String) return out.kind = RunLogLineKind::Garbage;
     const std::string_view t = type->raw;
     try {
         if (t == "step") {
@@ -347,7 +397,7 @@ LineKind parse_line(std::string_view line, ParsedLine& out) {
             r.samples_per_s = static_cast<float>(f.number("samples_per_s", 0));
             out.merged = f.integer("merged", false, 1);
             if (out.merged < 1) throw BadLine{};
-            return out.kind = LineKind::Step;
+            return out.kind = RunLogLineKind::Step;
         }
         if (t == "epoch") {
             EpochRecord& r = out.epoch;
@@ -362,7 +412,7 @@ LineKind parse_line(std::string_view line, ParsedLine& out) {
                 r.val_loss = static_cast<float>(f.number("val_loss", 0));
                 r.val_accuracy = static_cast<float>(f.number("val_accuracy", -1));
             }
-            return out.kind = LineKind::Epoch;
+            return out.kind = RunLogLineKind::Epoch;
         }
         if (t == "event") {
             EventRecord& r = out.event;
@@ -371,23 +421,97 @@ LineKind parse_line(std::string_view line, ParsedLine& out) {
             r.name = f.string("name", false);
             r.value = f.number("value", 0);
             r.text = f.string("text", false);
-            return out.kind = LineKind::Event;
+            return out.kind = RunLogLineKind::Event;
         }
         if (t == "layers") {
             out.layers.clear();
             parse_layers(f, out);
-            return out.kind = LineKind::Layers;
+            return out.kind = RunLogLineKind::Layers;
         }
         if (t == "run") {
             out.backend = f.string("backend", false);
             const Value* spec = f.find("spec");
-            out.spec_json = spec ? std::string(spec->raw) : std::string();
-            return out.kind = LineKind::Run;
+            if (spec && spec->type != VType::Object && spec->type != VType::Null) throw BadLine{};
+            out.spec_json = spec && spec->type == VType::Object ? std::string(spec->raw) : "";
+            return out.kind = RunLogLineKind::Run;
         }
     } catch (const BadLine&) {
-        return out.kind = LineKind::Garbage;
+        return out.kind = RunLogLineKind::Garbage;
     }
-    return out.kind = LineKind::Unknown;
+    return out.kind = RunLogLineKind::Unknown;
 }
 
-}  // namespace gs::monitor
+namespace {
+
+// Adds one complete line to c.
+void add_line(std::string_view view, RunLogLine& line, RunLogContents& c, bool& have_run) {
+    if (view.empty()) return;
+    switch (parse_run_log_line(view, line)) {
+        case RunLogLineKind::Step:
+            c.steps.push_back(line.step);
+            c.merged.push_back(line.merged);
+            break;
+        case RunLogLineKind::Epoch: c.epochs.push_back(line.epoch); break;
+        case RunLogLineKind::Event: c.events.push_back(std::move(line.event)); break;
+        case RunLogLineKind::Layers:
+            c.layers.insert(c.layers.end(), line.layers.begin(), line.layers.end());
+            break;
+        case RunLogLineKind::Run:
+            if (!have_run) {  // a second "run" record is ignored, not garbage
+                c.spec_json = std::move(line.spec_json);
+                c.backend = std::move(line.backend);
+                have_run = true;
+            }
+            break;
+        case RunLogLineKind::Unknown:  // skipped; read_run_log counts it (docs/run-log.md)
+        case RunLogLineKind::Garbage: ++c.garbage_lines; break;
+    }
+}
+
+}  // namespace
+
+RunLogContents read_run_log(const std::string& path) {
+    const auto fail = [&](int err) {
+        return Error("cannot read the run log '" + path + "': " + std::strerror(err ? err : EIO));
+    };
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw fail(errno);
+    // Read in chunks and parse the complete lines of each; the part of a line
+    // a chunk ends in waits for the next. A last line without its newline is
+    // still being written (or was cut by a crash): it is left for later.
+    RunLogContents c;
+    // Room for as many step lines as the file could hold (the writer's are
+    // about 140 bytes), so a long log does not copy them as it grows.
+    struct stat st{};
+    if (::fstat(::fileno(f), &st) == 0 && st.st_size > 0) {
+        const size_t lines = static_cast<size_t>(st.st_size) / 128;
+        c.steps.reserve(lines);
+        c.merged.reserve(lines);
+    }
+    RunLogLine line;
+    bool have_run = false;
+    std::vector<char> buf(size_t{1} << 20);
+    size_t kept = 0;  // bytes of an unfinished line at the start of buf
+    for (;;) {
+        if (kept == buf.size()) buf.resize(buf.size() * 2);  // a line longer than the buffer
+        const size_t n = std::fread(buf.data() + kept, 1, buf.size() - kept, f);
+        if (n == 0) break;
+        const char* p = buf.data();
+        const char* end = p + kept + n;
+        while (const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p))) {
+            const char* e = static_cast<const char*>(nl);
+            add_line(std::string_view(p, static_cast<size_t>(e - p)), line, c, have_run);
+            p = e + 1;
+        }
+        kept = static_cast<size_t>(end - p);
+        std::memmove(buf.data(), p, kept);
+    }
+    const bool failed = std::ferror(f) != 0;
+    const int err = errno;
+    std::fclose(f);
+    if (failed) throw fail(err);
+    c.partial_last_line = kept > 0;
+    return c;
+}
+
+}  // namespace gs

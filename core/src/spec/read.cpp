@@ -1,8 +1,10 @@
-// Reading a model spec from JSON text or a file (parse_spec, load_spec_file).
-// Every problem becomes an issue and nothing throws: a value of the wrong JSON
-// type, an unknown field (with the closest known one, or the name another
-// library uses), a file too large to be a spec. The spec read is validated
-// too, and the issues come back in roughly the order of a spec file.
+// Reading a model spec from JSON text or a file (read_spec_json,
+// read_spec_file). Every problem becomes an issue and nothing throws: a value
+// of the wrong JSON type, an unknown field (with the closest known one, or the
+// name another library uses), a file too large to be a spec. A check given by
+// the caller (the engine's validation: parse_spec, load_spec_file) adds what
+// reading cannot see, and the issues come back in roughly the order of a spec
+// file.
 #include "spec/spec_detail.h"
 
 #include <algorithm>
@@ -141,7 +143,7 @@ private:
                 std::find(known.begin(), known.end(), field) != known.end())
                 guess = field;
         bool elsewhere = false;  // a field of another layer type
-        for (const auto& kind : layer_kinds())
+        for (const auto& kind : layer_kind_table())
             for (const auto& f : kind.fields) elsewhere |= !owner.empty() && f == k;
         if (guess.empty() && !elsewhere) guess = closest(k, known);
         if (!guess.empty()) return msg + "; did you mean " + squote(guess) + "?";
@@ -170,7 +172,7 @@ void read_layer(const Json& j, int index, LayerSpec& l, std::vector<SpecIssue>& 
     l.type = canonical;
     w.layer_type = canonical;
     Reader r(w);
-    const LayerKind* kind = find_kind(canonical);
+    const LayerKindName* kind = find_layer_kind(canonical);
     std::vector<std::string> known = {"type"};
     known.insert(known.end(), kind->fields.begin(), kind->fields.end());
     r.unknown_fields(j, known, canonical);
@@ -369,7 +371,7 @@ void read_spec(const Json& top, ModelSpec& s, std::vector<SpecIssue>& issues) {
     }
 }
 
-SpecResult parse_impl(const std::string& text, const std::string& source) {
+SpecResult read_impl(const std::string& text, const std::string& source, SpecCheck check) {
     SpecResult res;
     try {
         Json top;
@@ -390,9 +392,11 @@ SpecResult parse_impl(const std::string& text, const std::string& source) {
             return res;
         }
         read_spec(top, res.spec, res.issues);
-        // Validation adds what reading could not see; a field reading already
-        // reported (or a layer it could not read) is not reported twice.
-        std::vector<SpecIssue> more = validate_spec(res.spec);
+        // The check (validation) adds what reading could not see; a field
+        // reading already reported (or a layer it could not read) is not
+        // reported twice.
+        std::vector<SpecIssue> more;
+        if (check) more = check(res.spec);
         size_t read_count = res.issues.size();
         for (auto& v : more) {
             bool dup = false;
@@ -428,11 +432,11 @@ SpecResult parse_impl(const std::string& text, const std::string& source) {
 
 }  // namespace
 
-SpecResult parse_spec(const std::string& json_text) {
-    return parse_impl(json_text, "");
+SpecResult read_spec_json(const std::string& json_text, SpecCheck check) {
+    return read_impl(json_text, "", check);
 }
 
-SpecResult load_spec_file(const std::string& path) {
+SpecResult read_spec_file(const std::string& path, SpecCheck check) {
     SpecResult res;
     auto fail = [&](int err) {
         Where{&res.issues}.add("", "cannot read " + squote(path) + ": " + std::strerror(err));
@@ -462,7 +466,7 @@ SpecResult load_spec_file(const std::string& path) {
             }
         }
         if (f.bad()) return fail(errno ? errno : EIO);
-        return parse_impl(text, path);
+        return read_impl(text, path, check);
     } catch (const std::exception& e) {
         Where{&res.issues}.add("", "cannot read " + squote(path) + ": " + e.what());
         return res;

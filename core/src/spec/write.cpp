@@ -25,7 +25,7 @@ Json jnum(float f) {
 Json layer_json(const LayerSpec& l) {
     Json j;
     j["type"] = l.type;
-    const LayerKind* kind = find_kind(canonical_layer_type(l.type));
+    const LayerKindName* kind = find_layer_kind(canonical_layer_type(l.type));
     if (!kind) return j;
     bool pool = l.type == "MaxPool2D" || l.type == "AvgPool2D";
     for (const auto& f : kind->fields) {

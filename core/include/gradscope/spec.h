@@ -1,15 +1,17 @@
 // ModelSpec: a network as plain data (input shape, layers, loss, optimizer,
-// schedule, data and seed), read from and written to JSON. Validation infers
-// every layer's output shape and returns every problem at once, each naming
-// the layer, the field, what is wrong and what would fix it. A spec that does
-// not validate never reaches a backend, and nothing is allocated from it.
+// schedule, data and seed), read from and written to JSON. Reading checks the
+// form: JSON types, unknown fields (with "did you mean"), numbers in range.
+// Validation, which infers every layer's output shape and checks the loss and
+// training settings, is the engine's (gradscope/validate.h: parse_spec,
+// load_spec_file, validate_spec). Every problem comes back at once, each
+// naming the layer, the field, what is wrong and what would fix it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "gradscope/tensor.h"
+#include "gradscope/shape.h"
 
 namespace gs {
 
@@ -115,14 +117,20 @@ struct SpecResult {
     std::string message() const;  // every issue, one per line
 };
 
-// Parses JSON text and validates it. Never throws.
-SpecResult parse_spec(const std::string& json_text);
-// Reads a file and parses it; an unreadable file is an issue too.
-SpecResult load_spec_file(const std::string& path);
-std::string spec_to_json(const ModelSpec& spec, int indent = 2);
+// More checks of a spec read, added to the issues of reading (the engine's
+// validation; see gradscope/validate.h).
+using SpecCheck = std::vector<SpecIssue> (*)(const ModelSpec& spec);
 
-// Checks a spec and fills one LayerInfo per layer (when info is given).
-std::vector<SpecIssue> validate_spec(const ModelSpec& spec, std::vector<LayerInfo>* info = nullptr);
+// Reads a spec's form from JSON text. Never throws. Given a check, it runs on
+// what was read (when the text is a JSON object) and its issues join those of
+// reading, without repeating a field reading already reported; the issues
+// come back in roughly the order of a spec file.
+SpecResult read_spec_json(const std::string& json_text, SpecCheck check = nullptr);
+// The same for a file; an unreadable or oversized file is an issue too.
+SpecResult read_spec_file(const std::string& path, SpecCheck check = nullptr);
+// The spec as JSON in the presets' layout (one layer a line); indent < 0:
+// compact, on one line.
+std::string spec_to_json(const ModelSpec& spec, int indent = 2);
 
 // The layer with its "use the default" zeros filled in: a pool's kernel 0 is
 // 2; stride 0 is 1 for Conv2D and the kernel for pools. Validation and the

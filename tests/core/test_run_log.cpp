@@ -1,5 +1,6 @@
 // Run logs: what RunLog writes reads back field by field; fast steps merge
-// with the right counts and means; non-finite values stay valid JSON; the CSV
+// with the right counts and means (on a clock the test moves, so a loaded
+// machine cannot change the outcome); non-finite values stay valid JSON; the CSV
 // is exact; a partial last line and garbage lines are handled; flush() puts
 // everything on disk while the log is open; bad directories name the path.
 #include <gtest/gtest.h>
@@ -14,7 +15,6 @@
 #include <regex>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,8 +32,10 @@ using Json = nlohmann::json;
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
+// The spec a run log starts with; read_spec_json reads its form (the engine's
+// validation of the same spec is tests/engine/test_spec's business).
 ModelSpec test_spec() {
-    SpecResult r = parse_spec(R"({
+    SpecResult r = read_spec_json(R"({
       "name": "xor-sigmoid",
       "description": "A \"quoted\" description, caf\u00e9.",
       "input": [2],
@@ -116,12 +118,24 @@ void expect_same(const EpochRecord& want, const EpochRecord& got) {
     }
 }
 
+// A clock the test moves by hand, so that what the log does with time does not
+// depend on how loaded the machine is.
+struct ManualClock {
+    std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now();
+    void advance(std::chrono::milliseconds d) { now += d; }
+    void drive(RunLog& log) {
+        log.clock = [this] { return now; };
+    }
+};
+
 TEST(RunLog, FastStepsMergeWithRightCountsAndMeans) {
     const std::string dir = fresh_dir("merge");
     std::vector<StepRecord> written;
-    const auto start = std::chrono::steady_clock::now();
+    ManualClock clock;
+    const auto start = clock.now;
     {
         RunLog log(dir, test_spec(), "cpu");
+        clock.drive(log);
         log.min_step_interval = std::chrono::milliseconds(50);
         auto put = [&](long i) {
             StepRecord r = step(i, 1.0f / static_cast<float>(i), static_cast<float>(i % 7) / 7);
@@ -129,15 +143,15 @@ TEST(RunLog, FastStepsMergeWithRightCountsAndMeans) {
             log.write(r);
         };
         long i = 1;
-        for (; i <= 1000; ++i) put(i);  // a tight loop: almost all of it merges
-        std::this_thread::sleep_for(std::chrono::milliseconds(70));
-        for (int k = 0; k < 5; ++k, ++i) put(i);
-        std::this_thread::sleep_for(std::chrono::milliseconds(70));
+        for (; i <= 1000; ++i) put(i);  // no time passes: all but the first merge
+        clock.advance(std::chrono::milliseconds(70));
+        for (int k = 0; k < 5; ++k, ++i) put(i);  // the first ends the merged line
+        clock.advance(std::chrono::milliseconds(70));
         put(i++);
         log.flush();
     }
-    const double elapsed_ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - start).count();
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(clock.now - start).count();
 
     RunLogContents c = read_run_log(dir + "/run.jsonl");
     EXPECT_EQ(c.garbage_lines, 0u);
@@ -149,7 +163,7 @@ TEST(RunLog, FastStepsMergeWithRightCountsAndMeans) {
     long total = 0;
     for (long m : c.merged) total += m;
     EXPECT_EQ(total, static_cast<long>(written.size()));
-    // One line per 50 ms at most, besides the first and the ones the sleeps end.
+    // One line per 50 ms at most, besides the first and the ones the pauses end.
     EXPECT_LE(c.steps.size(), 3 + static_cast<size_t>(elapsed_ms / 50));
     EXPECT_LT(c.steps.size(), 50u);
 
@@ -175,6 +189,9 @@ TEST(RunLog, FastStepsMergeWithRightCountsAndMeans) {
         EXPECT_EQ(got.samples_per_s, last.samples_per_s) << at;
     }
     EXPECT_EQ(next, written.size());
+    // The first step alone; the other 999 of the loop with the first step
+    // after the pause; the 4 after it with the last one.
+    EXPECT_EQ(c.merged, (std::vector<long>{1, 1000, 5}));
 }
 
 TEST(RunLog, EverythingReadsBackFieldByField) {
@@ -245,7 +262,7 @@ TEST(RunLog, EverythingReadsBackFieldByField) {
     EXPECT_EQ(c.backend, "cpu");
     EXPECT_EQ(Json::parse(c.spec_json), Json::parse(spec_to_json(spec, -1)));
     EXPECT_EQ(c.spec_json.find('\n'), std::string::npos) << "compact";
-    SpecResult back = parse_spec(c.spec_json);
+    SpecResult back = read_spec_json(c.spec_json);
     EXPECT_TRUE(back.ok()) << back.message();
     EXPECT_EQ(spec_to_json(back.spec), spec_to_json(spec));
 
@@ -282,8 +299,10 @@ TEST(RunLog, EverythingReadsBackFieldByField) {
 
 TEST(RunLog, LayerStatisticsAreOneLinePerSampleRateLimitedAndReadBack) {
     const std::string dir = fresh_dir("layers");
+    ManualClock clock;
     {
         RunLog log(dir, test_spec(), "cpu");
+        clock.drive(log);
         log.min_step_interval = std::chrono::milliseconds(0);
         log.min_layers_interval = std::chrono::milliseconds(50);
         auto sample = [&](long step) {
@@ -310,8 +329,9 @@ TEST(RunLog, LayerStatisticsAreOneLinePerSampleRateLimitedAndReadBack) {
         log.write(StepRecord{1, 0, 0.5f, -1, 0.1f, 1, 4});
         sample(1);
         log.write(StepRecord{2, 0, 0.5f, -1, 0.1f, 1, 4});
+        clock.advance(std::chrono::milliseconds(10));
         sample(2);  // within 50 ms of the first: left out
-        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+        clock.advance(std::chrono::milliseconds(50));
         log.write(StepRecord{3, 0, 0.5f, -1, 0.1f, 1, 4});
         sample(3);
     }  // the last sample is written on close

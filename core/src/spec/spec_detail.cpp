@@ -1,7 +1,7 @@
 // The shared internals of the model-spec code declared in spec_detail.h (text
-// formatting, the tables of layer kinds and aliases, range messages), and the
-// small public pieces built on them: SpecIssue::str, SpecResult::message and
-// canonical_layer_type.
+// formatting, the lists of fields and aliases, range messages), and the
+// small public pieces built on them: SpecIssue::str, SpecResult::message,
+// with_defaults and canonical_layer_type.
 #include "spec/spec_detail.h"
 
 #include <algorithm>
@@ -145,37 +145,6 @@ std::string inline_json(const Json& v) {
 
 // ---- Tables ------------------------------------------------------------------
 
-const std::vector<LayerKind>& layer_kinds() {
-    static const std::vector<LayerKind> kinds = {
-        {"Dense", {"units", "init", "bias"}},
-        {"Conv2D", {"filters", "kernel", "stride", "padding", "init", "bias"}},
-        {"MaxPool2D", {"kernel", "stride", "padding"}},
-        {"AvgPool2D", {"kernel", "stride", "padding"}},
-        {"Flatten", {}},
-        {"ReLU", {}},
-        {"LeakyReLU", {"alpha"}},
-        {"Sigmoid", {}},
-        {"Tanh", {}},
-        {"GELU", {}},
-        {"Softmax", {}},
-        {"Dropout", {"rate"}},
-        {"BatchNorm", {"eps", "momentum"}},
-    };
-    return kinds;
-}
-
-const LayerKind* find_kind(const std::string& canonical) {
-    for (const auto& k : layer_kinds())
-        if (canonical == k.name) return &k;
-    return nullptr;
-}
-
-std::vector<std::string> layer_type_names() {
-    std::vector<std::string> names;
-    for (const auto& k : layer_kinds()) names.push_back(k.name);
-    return names;
-}
-
 // Names other libraries use, for "did you mean".
 const std::vector<std::pair<std::string, std::string>>& field_aliases() {
     static const std::vector<std::pair<std::string, std::string>> a = {
@@ -211,12 +180,6 @@ const std::vector<std::pair<std::string, std::string>>& type_aliases() {
     return a;
 }
 
-const std::vector<std::string> kInits = {"he_uniform",     "he_normal",   "xavier_uniform",
-                                           "xavier_normal",  "lecun_uniform", "lecun_normal",
-                                           "zeros"};
-const std::vector<std::string> kLosses = {"softmax_cross_entropy", "binary_cross_entropy", "mse"};
-const std::vector<std::string> kOptimizers = {"sgd", "adam", "adamw", "rmsprop"};
-const std::vector<std::string> kSchedules = {"constant", "step", "exponential", "cosine"};
 const std::vector<std::string> kTopFields = {"name",   "description", "input",    "layers",
                                              "loss",   "optimizer",   "schedule", "batch_size",
                                              "epochs", "seed",        "data"};
@@ -232,12 +195,8 @@ const std::vector<std::string> kDataFields = {
     "label_column",  "image_size",   "grayscale"};
 
 std::string canonical_loss(const std::string& name) {
-    std::string l = lower(name);
-    if (l == "cross_entropy") return "softmax_cross_entropy";
-    if (l == "bce") return "binary_cross_entropy";
-    for (const auto& k : kLosses)
-        if (l == k) return k;
-    return "";
+    const LossName* loss = find_loss(lower(name));
+    return loss ? loss->id : "";
 }
 
 // ---- Ranges ------------------------------------------------------------------
@@ -289,10 +248,19 @@ std::string SpecResult::message() const {
     return out;
 }
 
+LayerSpec with_defaults(const LayerSpec& layer) {
+    LayerSpec l = layer;
+    const std::string t = canonical_layer_type(l.type);
+    const bool pool = t == "MaxPool2D" || t == "AvgPool2D";
+    if (pool && l.kernel == 0) l.kernel = 2;
+    if ((pool || t == "Conv2D") && l.stride == 0) l.stride = pool ? l.kernel : 1;
+    return l;
+}
+
 std::string canonical_layer_type(const std::string& name) {
     std::string l = lower(name);
-    for (const auto& k : layer_kinds())
-        if (l == lower(k.name)) return k.name;
+    for (const auto& k : layer_kind_table())
+        if (l == lower(k.id)) return k.id;
     return "";
 }
 

@@ -1,0 +1,60 @@
+// The one reader of run.jsonl (docs/run-log.md is the contract): a fast,
+// tolerant line parser that the monitor's follower uses line by line, and
+// read_run_log, which reads a whole file with it. It reads the known record
+// types ("run", "step", "epoch", "event", "layers") by hand, without building
+// a JSON tree (a million step lines parse in a fraction of a second), and
+// accepts what the format allows: any field order, unknown fields,
+// whitespace, escapes. A line that is not one JSON object (including invalid
+// UTF-8 or a malformed number), or whose known fields have the wrong JSON
+// types, is garbage.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gradscope/telemetry.h"
+
+namespace gs {
+
+enum class RunLogLineKind { Run, Step, Epoch, Event, Layers, Unknown, Garbage };
+
+// One parsed line; only the part its kind names is filled.
+struct RunLogLine {
+    RunLogLineKind kind = RunLogLineKind::Garbage;
+    StepRecord step;
+    long merged = 1;
+    EpochRecord epoch;
+    EventRecord event;
+    std::vector<LayerStats> layers;  // histograms left empty
+    std::string spec_json;           // "run": the spec object, as written ("" without one)
+    std::string backend;             // "run"
+};
+
+// Parses one line (without its '\n'). Unknown: a valid JSON object of a type
+// this version does not know (skip it, it is not an error). Garbage: not one
+// JSON object, no string "type", or a known type with wrong or missing
+// fields. Where a key appears twice, the last one counts.
+RunLogLineKind parse_run_log_line(std::string_view line, RunLogLine& out);
+
+// What a run log holds, read back. Tolerant: a partial last line is left
+// out, garbage lines are skipped and counted.
+struct RunLogContents {
+    std::string spec_json;  // from the first "run" record, as written
+    std::string backend;
+    std::vector<StepRecord> steps;
+    std::vector<long> merged;  // per step line: how many steps it stands for
+    std::vector<EpochRecord> epochs;
+    std::vector<EventRecord> events;
+    // Every layer of every "layers" line, in file order (histograms empty).
+    std::vector<LayerStats> layers;
+    // Lines that are not JSON objects with a known type, or whose fields
+    // have the wrong JSON types (docs/run-log.md). Empty lines are ignored.
+    size_t garbage_lines = 0;
+    bool partial_last_line = false;
+};
+// Reads a whole run.jsonl once. Throws gs::Error (naming the path) only when
+// the file cannot be read.
+RunLogContents read_run_log(const std::string& path);
+
+}  // namespace gs

@@ -1,0 +1,45 @@
+// The plain types a Session answers with (gradscope/session.h): its state,
+// the result of a command, and why a run paused or stopped on its own. Plain
+// data with no engine behind it, so front ends and views can hold them
+// without linking the engine.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gs {
+
+// idle (made or reset, nothing trained since), running, paused, stopped
+// (finished, stopped early, or told to stop), failed (reset to start again).
+// Ids and labels in gradscope/names.h (state_name is the id).
+enum class SessionState { Idle, Running, Paused, Stopped, Failed };
+const char* state_name(SessionState s);
+
+struct CommandResult {
+    bool ok = true;
+    std::string reason;  // why it was refused
+    explicit operator bool() const { return ok; }
+};
+
+// Why the run paused or stopped on its own.
+struct BreakInfo {
+    BreakInfo() = default;
+    BreakInfo(std::string k, std::string l, std::string p, long s, int e, std::string m)
+        : kind(std::move(k)), layer(std::move(l)), pass(std::move(p)), step(s), epoch(e),
+          message(std::move(m)) {}
+    std::string kind;    // "nonfinite", "condition", "finished", "early-stop", "stopped", "error"
+    std::string layer;   // "layer 3 (Dense)" where known
+    std::string pass;    // "forward" or "backward"
+    long step = 0;
+    int epoch = 0;
+    std::string message;  // for people
+    // For a non-finite value: the batch that produced it, kept for
+    // inspection: its items' places in the training split, their inputs
+    // (items x item size, as the dataset gives them) and targets.
+    std::vector<uint32_t> batch;
+    std::vector<float> batch_inputs, batch_targets;
+};
+
+}  // namespace gs
