@@ -175,9 +175,10 @@ struct ChildResult {
 };
 
 // Runs this executable in child mode MODE under `env ENV...` (a shell
-// command line) and collects its exit status and output.
+// command line) and collects its exit status and output. The shell and env
+// exec it, so the status is the child's own (a crash shows as a signal).
 ChildResult run_child(const std::string& env, const std::string& mode) {
-    const std::string cmd = "env " + env + " '" + self_path() + "' --child " + mode;
+    const std::string cmd = "exec env " + env + " '" + self_path() + "' --child " + mode;
     ChildResult r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
