@@ -354,7 +354,7 @@ TEST(Session, ValidatesEveryNStepsWhenAsked) {
 }
 
 TEST(Session, DestroyingARunningSessionStopsIt) {
-    // 200,000 epochs of spiral-tanh: five million steps, minutes of training.
+    // 200,000 epochs of spiral-tanh: five million steps, a minute or more.
     SessionOptions o;
     o.epochs = 200000;
     auto s = make_session("spiral-tanh", o);
