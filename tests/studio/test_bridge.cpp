@@ -224,13 +224,16 @@ private slots:
         b.load(spiral());  // back to the open data before moons is ready
         QVERIFY(!b.is_loading());
         QVERIFY(b.has_session());
+        const auto spiral_data = b.data();
+        QCOMPARE(spiral_data->train->name(), std::string("spiral"));
         // The moons result arrives and is dropped: making the same data here
         // takes as long as the loader's thread does (the machine is as busy
         // for both), and then its queued result is delivered.
-        QVERIFY(gs::prepare_data(other).train->size() > 0);
+        QCOMPARE(gs::prepare_data(other).train->name(), std::string("moons"));
         wait_for([] { return false; }, 200);
         QVERIFY(!b.is_loading());
         QCOMPARE(b.spec().data.name, std::string("spiral"));
+        QCOMPARE(b.data().get(), spiral_data.get());  // the spiral's data is still the open data
     }
 
     void a_checkpoint_that_does_not_load_keeps_the_session() {
