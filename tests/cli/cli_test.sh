@@ -39,7 +39,8 @@ check "the epoch CSV is written" 0 $rc "epoch,step,seconds" "$(cat "$tmp/run/epo
 # Ctrl-C: pauses, saves a checkpoint, exits with 130; the checkpoint resumes.
 "$gt" train spiral-tanh -e 100000 --checkpoint "$tmp/int.safetensors" > "$tmp/int.txt" 2>&1 &
 pid=$!
-sleep 1
+# Interrupt once it trains (its handler is set by then), however long a busy machine takes to start it.
+for _ in $(seq 600); do grep -q "^epoch" "$tmp/int.txt" 2>/dev/null && break; sleep 0.05; done
 kill -INT "$pid"
 wait "$pid"
 rc=$?

@@ -1,6 +1,8 @@
 // The session: every command in every state, exact stepping, live
-// hyperparameter changes, the non-finite breakpoint, and telemetry that
-// arrives in order.
+// hyperparameter changes, pacing, resuming from a checkpoint, and
+// telemetry that arrives in order. Breakpoints are in
+// test_session_breakpoints.cpp, statistics and snapshots in
+// test_session_inspection.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <thread>
 
 #include "gradscope/presets.h"
@@ -23,6 +26,18 @@ std::unique_ptr<Session> make_session(const std::string& preset = "spiral-tanh",
 }
 
 void settle(Session& s) { ASSERT_TRUE(s.wait_until_settled(30)) << state_name(s.state()); }
+
+// Polls until done() holds or `seconds` pass; true when it held. For
+// conditions that take however long the machine needs: the deadline is only
+// there to end a test that would otherwise hang.
+bool wait_until(const std::function<bool()>& done, double seconds = 30) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > end) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
 
 TEST(Session, StartsIdleAndRefusesWhatMakesNoSense) {
     auto s = make_session();
@@ -72,12 +87,12 @@ TEST(Session, RunPauseResumeStopReset) {
     ASSERT_TRUE(s->start());
     EXPECT_EQ(s->start().reason, "cannot start: the session is running");
     EXPECT_EQ(s->step(1).reason, "cannot step: the session is running — pause it first");
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(wait_until([&] { return s->steps_done() > 0; }));  // running means running
     ASSERT_TRUE(s->pause());
     settle(*s);
     const long at = s->steps_done();
     EXPECT_GT(at, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // time for many steps, were it running
     EXPECT_EQ(s->steps_done(), at);  // paused means paused
     EXPECT_EQ(s->start().reason, "cannot start: the session is paused — resume it instead");
     ASSERT_TRUE(s->resume());
@@ -209,28 +224,35 @@ TEST(Session, StepsPerSecondPacesARunForWatching) {
     ASSERT_TRUE(s->set_hyperparameter("steps_per_second", 50));
     const auto t0 = std::chrono::steady_clock::now();
     ASSERT_TRUE(s->start());
+    ASSERT_TRUE(wait_until([&] { return s->steps_done() >= 1; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     ASSERT_TRUE(s->pause());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    // A paused wait for the next step's turn answers the pause at once.
-    ASSERT_TRUE(s->wait_until_settled(0.5));
+    settle(*s);
     const long paced = s->steps_done();
-    EXPECT_GE(paced, 1);
-    // 50 a second for however long it ran (0.4 s or more on a busy machine),
-    // plus the first step and the 0.1 s of catch-up the pacing allows.
-    EXPECT_LE(paced, static_cast<long>(50 * (seconds + 0.1)) + 1);
-    // Explicit steps are not paced: five at "1 per second" take far less than 5 s.
-    ASSERT_TRUE(s->set_hyperparameter("steps_per_second", 1));
-    ASSERT_TRUE(s->step(5));
-    ASSERT_TRUE(s->wait_until_settled(2.0));
-    EXPECT_EQ(s->steps_done(), paced + 5);
-    // 0 lifts the pace.
-    ASSERT_TRUE(s->set_hyperparameter("steps_per_second", 0));
+    // 50 a second for however long it really ran (0.4 s or more on a busy
+    // machine), plus the first step and the 0.1 s of catch-up the pacing
+    // allows. Unpaced, spiral-tanh does thousands.
+    EXPECT_LE(paced, static_cast<long>(50 * (seconds + 0.1)) + 1) << seconds << " s";
+    // One step every 1000 s: after the first step (its turn came long ago),
+    // the worker waits for the next one's turn. A pause there holds it.
+    ASSERT_TRUE(s->set_hyperparameter("steps_per_second", 1e-3));
     ASSERT_TRUE(s->resume());
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ASSERT_TRUE(wait_until([&] { return s->steps_done() == paced + 1; }));
     ASSERT_TRUE(s->pause());
     settle(*s);
-    EXPECT_GT(s->steps_done(), paced + 5 + 30);
+    EXPECT_EQ(s->steps_done(), paced + 1);
+    // Explicit steps are not paced, also when asked for during that wait:
+    // five at this pace would take 4000 s.
+    ASSERT_TRUE(s->step(5));
+    ASSERT_TRUE(s->wait_until_settled(30)) << "explicit steps waited for the pace";
+    EXPECT_EQ(s->steps_done(), paced + 6);
+    // 0 lifts the pace: 100 more steps (100,000 s at the old pace).
+    ASSERT_TRUE(s->set_hyperparameter("steps_per_second", 0));
+    ASSERT_TRUE(s->resume());
+    EXPECT_TRUE(wait_until([&] { return s->steps_done() > paced + 6 + 100; })) << "still paced";
+    ASSERT_TRUE(s->pause());
+    settle(*s);
     EXPECT_FALSE(s->set_hyperparameter("steps_per_second", -1));
     EXPECT_FALSE(s->set_hyperparameter("steps_per_second", 1e-12));  // one step in 30,000 years
 }
@@ -283,262 +305,6 @@ TEST(Session, FinishesAfterItsEpochs) {
     EXPECT_EQ(s->last_break().kind, "finished");
 }
 
-// A model on a hand-made dataset whose values are chosen to break one pass.
-struct Broken {
-    ModelSpec spec;
-    PreparedData data;
-};
-
-Broken broken_run(const char* layers_json, float x_bad, float target, const char* loss) {
-    SpecResult r = parse_spec(std::string(R"({"input": [2], "layers": )") + layers_json +
-                              R"(, "loss": ")" + loss +
-                              R"(", "optimizer": {"type": "sgd", "lr": 0.1}, "batch_size": 4,
-                                 "data": {"name": "line"}})");
-    EXPECT_TRUE(r.ok()) << r.message();
-    auto d = std::make_shared<InMemoryDataset>("hand-made", Shape{2}, 0);
-    for (int i = 0; i < 4; ++i) {
-        const float x[2] = {i == 2 ? x_bad : 0.5f, 0.25f};
-        const float y = i == 2 ? target : 1.0f;
-        d->add(x, &y);
-    }
-    Broken b{r.spec, {}};
-    b.data.train = d;
-    return b;
-}
-
-TEST(Session, NonFiniteInTheForwardPassNamesTheLayer) {
-    // An infinite input makes the first Dense layer's output infinite.
-    Broken b = broken_run(R"([{"type": "Dense", "units": 3}, {"type": "Tanh"},
-                              {"type": "Dense", "units": 1}])",
-                          INFINITY, 1.0f, "mse");
-    Session s(b.spec, b.data, cpu_backend());
-    ASSERT_TRUE(s.start());
-    settle(s);
-    EXPECT_EQ(s.state(), SessionState::Paused);
-    const BreakInfo k = s.last_break();
-    EXPECT_EQ(k.kind, "nonfinite");
-    EXPECT_EQ(k.pass, "forward");
-    EXPECT_EQ(k.layer, "layer 1 (Dense)");
-    EXPECT_EQ(k.step, 1);
-    EXPECT_EQ(s.steps_done(), 0);  // no update happened
-    EXPECT_EQ(k.message,
-              "a non-finite value appeared in the forward pass at layer 1 (Dense), step 1 "
-              "(epoch 1); the weights are as before that batch — lower the learning rate?");
-    // The batch is kept: all four items, among them the one with the infinity.
-    ASSERT_EQ(k.batch.size(), 4u);
-    ASSERT_EQ(k.batch_inputs.size(), 8u);
-    int infinite = 0;
-    for (size_t i = 0; i < 4; ++i)
-        if (std::isinf(k.batch_inputs[2 * i])) {
-            ++infinite;
-            EXPECT_EQ(k.batch[i], 2u);  // item 2 of the hand-made set
-        }
-    EXPECT_EQ(infinite, 1);
-}
-
-TEST(Session, StopOnNonFiniteCanBeTurnedOffAndOnAgain) {
-    Broken b = broken_run(R"([{"type": "Dense", "units": 3}, {"type": "Tanh"},
-                              {"type": "Dense", "units": 1}])",
-                          INFINITY, 1.0f, "mse");
-    Session s(b.spec, b.data, cpu_backend());
-    ASSERT_TRUE(s.set_breakpoint("nonfinite", 0));
-    ASSERT_TRUE(s.step(3));
-    settle(s);
-    EXPECT_EQ(s.state(), SessionState::Paused);
-    EXPECT_EQ(s.steps_done(), 3);  // trained on through the infinite item
-    EXPECT_TRUE(s.last_break().kind.empty());
-    ASSERT_TRUE(s.set_breakpoint("nonfinite", 1));
-    ASSERT_TRUE(s.step(3));
-    settle(s);
-    EXPECT_EQ(s.last_break().kind, "nonfinite");
-    EXPECT_EQ(s.steps_done(), 3);  // the first step that met it made no update
-}
-
-TEST(Session, ResetForgetsTheLastBreakAndBreaksAreCounted) {
-    Broken b = broken_run(R"([{"type": "Dense", "units": 3}, {"type": "Tanh"},
-                              {"type": "Dense", "units": 1}])",
-                          INFINITY, 1.0f, "mse");
-    Session s(b.spec, b.data, cpu_backend());
-    EXPECT_EQ(s.break_count(), 0);
-    ASSERT_TRUE(s.step(3));  // stepping into the infinity
-    settle(s);
-    EXPECT_EQ(s.last_break().kind, "nonfinite");
-    EXPECT_EQ(s.break_count(), 1);
-    ASSERT_TRUE(s.reset());
-    settle(s);
-    EXPECT_TRUE(s.last_break().kind.empty());
-    EXPECT_EQ(s.break_count(), 1);
-}
-
-TEST(Session, NonFiniteInTheBackwardPassNamesTheLayer) {
-    // Everything forward stays finite (the loss is summed in double), but the
-    // weight gradient of the last layer, dy * x = 1e30 * 1e10, overflows.
-    Broken b = broken_run(R"([{"type": "Dense", "units": 1}])", 1e10f, 1e30f, "mse");
-    Session s(b.spec, b.data, cpu_backend());
-    ASSERT_TRUE(s.step(1));
-    settle(s);
-    const BreakInfo k = s.last_break();
-    EXPECT_EQ(k.kind, "nonfinite");
-    EXPECT_EQ(k.pass, "backward");
-    EXPECT_EQ(k.layer, "layer 1 (Dense)");
-    EXPECT_EQ(s.state(), SessionState::Paused);
-}
-
-TEST(Session, AnAbsurdLearningRateStopsAtTheFirstNonFiniteValue) {
-    ModelSpec spec = load_preset("mlp-fashion");
-    spec.data.name = "synthetic";
-    spec.data.samples = 256;
-    spec.data.test_fraction = 0;
-    spec.optimizer.lr = 1e30f;
-    spec.optimizer.momentum = 0;
-    Session s(spec, prepare_data(spec), cpu_backend());
-    ASSERT_TRUE(s.start());
-    settle(s);
-    EXPECT_EQ(s.state(), SessionState::Paused);
-    const BreakInfo b = s.last_break();
-    EXPECT_EQ(b.kind, "nonfinite");
-    EXPECT_EQ(b.step, s.steps_done() + 1);  // the step that broke made no update
-    EXPECT_FALSE(b.layer.empty());
-}
-
-TEST(Session, ConditionBreakpointsPauseAfterTheStep) {
-    auto s = make_session();
-    ASSERT_TRUE(s->set_breakpoint("loss_above", 0.0));  // any loss is above 0
-    ASSERT_TRUE(s->start());
-    settle(*s);
-    EXPECT_EQ(s->state(), SessionState::Paused);
-    EXPECT_EQ(s->steps_done(), 1);
-    const BreakInfo b = s->last_break();
-    EXPECT_EQ(b.kind, "condition");
-    EXPECT_NE(b.message.find("rose above 0.000000 at step 1"), std::string::npos) << b.message;
-
-    ASSERT_TRUE(s->set_breakpoint("loss_above", NAN));  // cleared
-    ASSERT_TRUE(s->set_breakpoint("grad_norm_above", 1e-12));
-    ASSERT_TRUE(s->resume());
-    settle(*s);
-    EXPECT_EQ(s->steps_done(), 2);
-    EXPECT_NE(s->last_break().message.find("gradient norm"), std::string::npos);
-    ASSERT_TRUE(s->set_breakpoint("grad_norm_above", NAN));
-    ASSERT_TRUE(s->step(5));
-    settle(*s);
-    EXPECT_EQ(s->steps_done(), 7);
-    EXPECT_FALSE(s->set_breakpoint("accuracy_below", 0.5));
-}
-
-TEST(Session, DeadUnitBreakpointNamesTheLayer) {
-    // mlp-fashion's ReLU layers on synthetic data; any dead fraction is
-    // above -1, so the first statistics taken (step 1) stop the run.
-    ModelSpec spec = load_preset("mlp-fashion");
-    spec.data.name = "synthetic";
-    spec.data.samples = 256;
-    spec.data.test_fraction = 0;
-    Session s(spec, prepare_data(spec), cpu_backend());
-    ASSERT_TRUE(s.set_breakpoint("dead_fraction_above", -1));
-    ASSERT_TRUE(s.start());
-    settle(s);
-    EXPECT_EQ(s.state(), SessionState::Paused);
-    EXPECT_EQ(s.steps_done(), 1);
-    EXPECT_EQ(s.last_break().kind, "condition");
-    EXPECT_NE(s.last_break().message.find("layer 2 (ReLU) has"), std::string::npos)
-        << s.last_break().message;
-}
-
-TEST(Session, LayerStatisticsOnABudget) {
-    auto s = make_session();  // spiral-tanh: Dense Tanh Dense Tanh Dense (+ fused Sigmoid)
-    ASSERT_TRUE(s->step(2000));
-    settle(*s);
-    TelemetryStore t;
-    s->drain(t);
-    ASSERT_EQ(t.layers().size(), 5u);
-    for (size_t i = 0; i < 5; ++i) {
-        const LayerStats& l = t.layers()[i];
-        EXPECT_EQ(l.layer, static_cast<int>(i));
-        EXPECT_GT(l.step, 0);
-        const bool dense = i % 2 == 0;
-        EXPECT_EQ(l.has_weights, dense);
-        if (dense) {
-            EXPECT_GT(l.weight_norm, 0.0f);
-            EXPECT_GT(l.grad_norm, 0.0f);
-            EXPECT_NEAR(l.update_ratio, 0.03f * l.grad_norm / l.weight_norm, 1e-6f);
-            uint32_t n = 0;
-            for (uint32_t c : l.weights.counts) n += c;
-            EXPECT_EQ(n, i == 0 ? 2u * 8 : i == 2 ? 8u * 8 : 8u * 1);  // every weight counted once
-        } else {
-            EXPECT_GE(l.saturated_fraction, 0.0f);  // Tanh
-            EXPECT_LE(l.saturated_fraction, 1.0f);
-            EXPECT_LE(l.act_std, 1.0f);
-        }
-        uint32_t acts = 0;
-        for (uint32_t c : l.acts.counts) acts += c;
-        EXPECT_EQ(acts, 10u * (i == 4 ? 1 : 8));  // the batch of 10
-    }
-    // The budget: on a network this small the statistics cost more than a
-    // step, so they are taken far less often than every step.
-    const size_t taken = t.layer_grad_norm(0).total_added();
-    EXPECT_GE(taken, 1u);
-    EXPECT_LT(taken, 2000u / 4);
-}
-
-TEST(Session, SnapshotsOnRequest) {
-    auto s = make_session();  // spiral-tanh: 2 inputs, two classes, a 250-item test split
-    EXPECT_EQ(s->latest_snapshot(), nullptr);
-    ASSERT_TRUE(s->step(200));
-    settle(*s);
-    SnapshotRequest q;
-    q.probe = 3;
-    q.grid = 16;
-    q.misclassified = 5;
-    ASSERT_TRUE(s->request_snapshot(q));
-    settle(*s);
-    auto snap = s->latest_snapshot();
-    ASSERT_NE(snap, nullptr);
-    EXPECT_EQ(snap->step, 200);
-    // Probe: all six layers (the final Sigmoid too), with their shapes.
-    ASSERT_EQ(snap->probe_activations.size(), 6u);
-    EXPECT_EQ(snap->probe, 3);
-    EXPECT_EQ(snap->probe_shapes[0], std::vector<int>{8});
-    EXPECT_EQ(snap->probe_activations[0].size(), 8u);
-    EXPECT_EQ(snap->probe_activations[5].size(), 1u);
-    const float p = snap->probe_activations[5][0];
-    EXPECT_GT(p, 0.0f);
-    EXPECT_LT(p, 1.0f);
-    // Tanh outputs are the tanh of the Dense outputs before them.
-    for (size_t u = 0; u < 8; ++u)
-        EXPECT_NEAR(snap->probe_activations[1][u], std::tanh(snap->probe_activations[0][u]), 1e-6);
-    // Grid: every unit of every layer over 16 x 16 points of the plane.
-    EXPECT_EQ(snap->grid, 16);
-    ASSERT_EQ(snap->grid_units.size(), 6u);
-    ASSERT_EQ(snap->grid_units[1].size(), 8u);
-    ASSERT_EQ(snap->grid_units[5].size(), 1u);
-    ASSERT_EQ(snap->grid_units[5][0].size(), 256u);
-    for (float v : snap->grid_units[5][0]) EXPECT_TRUE(v > 0.0f && v < 1.0f);
-    EXPECT_LT(snap->lo[0], -0.9f);  // the spiral spans about [-1, 1]
-    EXPECT_GT(snap->hi[0], 0.9f);
-    // Confusion matrix over the 250 test items; the mistakes are its
-    // off-diagonal, most confident first.
-    ASSERT_EQ(snap->classes, 2);
-    uint32_t total = 0;
-    for (uint32_t c : snap->confusion) total += c;
-    EXPECT_EQ(total, 250u);
-    const uint32_t wrong = snap->confusion[1] + snap->confusion[2];
-    EXPECT_EQ(snap->mistakes.size(), std::min<size_t>(5, wrong));
-    for (size_t i = 1; i < snap->mistakes.size(); ++i)
-        EXPECT_GE(snap->mistakes[i - 1].confidence, snap->mistakes[i].confidence);
-    for (const auto& m : snap->mistakes) EXPECT_NE(m.label, m.predicted);
-    EXPECT_EQ(snap->confusion_step, 200);  // from the last epoch's validation
-    // A fresh pass on request, after more steps.
-    ASSERT_TRUE(s->step(3));
-    settle(*s);
-    q.fresh_confusion = true;
-    ASSERT_TRUE(s->request_snapshot(q));
-    settle(*s);
-    EXPECT_EQ(s->latest_snapshot()->confusion_step, 203);
-    // Training goes on from where it was.
-    ASSERT_TRUE(s->step(5));
-    settle(*s);
-    EXPECT_EQ(s->steps_done(), 208);
-}
-
 TEST(Session, ResumeEqualsTheUninterruptedRunBitForBit) {
     const std::string ckpt = testing::TempDir() + "gs_session_resume.safetensors";
     SessionOptions o;
@@ -571,20 +337,6 @@ TEST(Session, ResumeEqualsTheUninterruptedRunBitForBit) {
     std::remove(ckpt.c_str());
 }
 
-TEST(Session, EarlyStoppingAfterEpochsWithoutImprovement) {
-    SessionOptions o;
-    o.early_stop_patience = 2;
-    ModelSpec spec = load_preset("spiral-tanh");
-    spec.optimizer.lr = 1e-12f;  // the validation loss cannot improve measurably
-    Session s(spec, prepare_data(spec), cpu_backend(), o);
-    ASSERT_TRUE(s.start());
-    settle(s);
-    EXPECT_EQ(s.state(), SessionState::Stopped);
-    EXPECT_EQ(s.last_break().kind, "early-stop");
-    // Epoch 1 sets the best; epochs 2 and 3 fail to beat it.
-    EXPECT_LE(s.steps_done(), 3 * 25);
-}
-
 TEST(Session, ValidatesEveryNStepsWhenAsked) {
     SessionOptions o;
     o.validate_every = 10;
@@ -602,35 +354,54 @@ TEST(Session, ValidatesEveryNStepsWhenAsked) {
 }
 
 TEST(Session, DestroyingARunningSessionStopsIt) {
-    auto s = make_session();
+    // 200,000 epochs of spiral-tanh: five million steps, a minute or more.
+    SessionOptions o;
+    o.epochs = 200000;
+    auto s = make_session("spiral-tanh", o);
     ASSERT_TRUE(s->start());
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(wait_until([&] { return s->steps_done() > 0; }));
     const auto t0 = std::chrono::steady_clock::now();
     s.reset();
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+    // The worker stops after the step it is in (microseconds); the bound is only
+    // there to tell that from running the whole run.
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
 }
 
+// A command never waits for the step in progress: bursts of commands while
+// cnn-fashion trains on batches of 512 (a step takes 150 ms or more) each
+// see at most one step end, where commands that waited for the step would
+// see one per command. Counted in steps, not in milliseconds, so a busy
+// machine slows both sides alike.
 TEST(Session, CommandsReturnAtOnceWhileTraining) {
     ModelSpec spec = load_preset("cnn-fashion");
     spec.data.name = "synthetic";
-    spec.data.samples = 640;
+    spec.data.samples = 1024;
     spec.data.test_fraction = 0;
-    Session s(spec, prepare_data(spec), cpu_backend());
+    spec.batch_size = 512;
+    SessionOptions o;
+    o.epochs = 1000;  // runs until stopped
+    Session s(spec, prepare_data(spec), cpu_backend(), o);
     ASSERT_TRUE(s.start());
+    ASSERT_TRUE(wait_until([&] { return s.steps_done() >= 1; }, 60));
     TelemetryStore t;
-    double worst_ms = 0;
-    for (int i = 0; i < 20; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        s.state();
-        s.drain(t);
-        s.set_hyperparameter("lr", 1e-3);
-        worst_ms = std::max(worst_ms, std::chrono::duration<double, std::milli>(
-                                          std::chrono::steady_clock::now() - t0).count());
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const long first = s.steps_done();
+    long worst = 0;
+    for (int i = 0; i < 10; ++i) {
+        const long before = s.steps_done();
+        for (int k = 0; k < 4; ++k) {
+            EXPECT_EQ(s.state(), SessionState::Running);
+            s.drain(t);
+            EXPECT_TRUE(s.set_hyperparameter("lr", 1e-3));
+        }
+        const long after = s.steps_done();
+        worst = std::max(worst, after - before);
+        // The next burst in another step.
+        ASSERT_TRUE(wait_until([&] { return s.steps_done() > after; }, 60));
     }
     s.stop();
-    // A cnn-fashion step takes ~10 ms here; a call never waits for one.
-    EXPECT_LT(worst_ms, 5.0);
+    settle(s);
+    EXPECT_LE(worst, 1) << "a burst of 12 commands saw " << worst << " steps end";
+    EXPECT_GE(s.steps_done() - first, 10);
 }
 
 }  // namespace

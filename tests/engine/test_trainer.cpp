@@ -1,16 +1,24 @@
 // The training loop end to end: convergence of the classroom presets,
 // determinism in one process and across processes, no allocation per step,
-// and errors for data that does not fit the model.
+// the OpenMP wait policy a program starts with, and errors for data that
+// does not fit the model.
+//
+// Two checks need a fresh process. This executable has its own main(): run
+// as `test_trainer --child MODE`, it does MODE's work, prints the result on
+// stdout and exits before GoogleTest starts, so a child is never a test.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <new>
 #include <sstream>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gradscope/error.h"
@@ -125,12 +133,33 @@ TEST(Trainer, SameSeedSameLossesBitForBit) {
     EXPECT_NE(losses(s, 25), a);
 }
 
-// Run by the test below in a child process: writes the losses as hex floats.
-TEST(Trainer, DeterminismChild) {
-    const char* out = std::getenv("GS_DETERMINISM_OUT");
-    if (!out) GTEST_SKIP() << "runs only as the child of SameSeedSameLossesAcrossProcesses";
-    std::ofstream f(out);
-    for (double l : losses(small_cnn(), 25)) f << std::hexfloat << l << "\n";
+// What 25 steps of the small CNN give: the losses as hex floats, one a
+// line, and a last line with an FNV-1a hash of every trained weight's bits.
+std::string determinism_report() {
+    ModelSpec s = small_cnn();
+    DataSplit d = synthetic_for(s);
+    Trainer t(s, d.train, d.test, cpu_backend());
+    std::ostringstream out;
+    for (int i = 0; i < 25; ++i) out << std::hexfloat << t.step().loss << "\n";
+    uint64_t h = 1469598103934665603ull;
+    size_t n = 0;
+    for (const auto& [name, p] : t.model().named_params())
+        for (float v : p->value.to_host()) {
+            uint32_t bits;
+            std::memcpy(&bits, &v, sizeof bits);
+            for (int b = 0; b < 4; ++b) h = (h ^ ((bits >> (8 * b)) & 0xffu)) * 1099511628211ull;
+            ++n;
+        }
+    out << "weights " << n << " " << std::hex << h << "\n";
+    return out.str();
+}
+
+// The OpenMP settings this process started with, as libgomp reads them.
+std::string omp_policy_report() {
+    const char* spin = std::getenv("GOMP_SPINCOUNT");
+    const char* wait = std::getenv("OMP_WAIT_POLICY");
+    return std::string("GOMP_SPINCOUNT=") + (spin ? spin : "(unset)") +
+           " OMP_WAIT_POLICY=" + (wait ? wait : "(unset)") + "\n";
 }
 
 std::string self_path() {
@@ -139,19 +168,60 @@ std::string self_path() {
     return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
-TEST(Trainer, SameSeedSameLossesAcrossProcesses) {
-    std::ostringstream mine;
-    for (double l : losses(small_cnn(), 25)) mine << std::hexfloat << l << "\n";
+struct ChildResult {
+    bool exited = false;  // ended by exit(), not by a signal
+    int code = -1;        // its exit status
+    std::string out;      // what it printed on stdout
+};
+
+// Runs this executable in child mode MODE under `env ENV...` (a shell
+// command line) and collects its exit status and output. The shell and env
+// exec it, so the status is the child's own (a crash shows as a signal).
+ChildResult run_child(const std::string& env, const std::string& mode) {
+    const std::string cmd = "exec env " + env + " '" + self_path() + "' --child " + mode;
+    ChildResult r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+    const int status = pclose(p);
+    r.exited = status != -1 && WIFEXITED(status);
+    r.code = r.exited ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+TEST(Trainer, SameSeedSameLossesAndWeightsAcrossProcesses) {
+    const std::string mine = determinism_report();
+    // 25 losses, then the weights' line: 6674 weights (Conv2D 80, BatchNorm
+    // 16, Conv2D 1168, Dense 3400, Dense 2010).
+    ASSERT_EQ(std::count(mine.begin(), mine.end(), '\n'), 26);
+    ASSERT_NE(mine.find("\nweights 6674 "), std::string::npos) << mine;
     for (int k = 0; k < 2; ++k) {
-        const std::string path = testing::TempDir() + "gs_det_" + std::to_string(k) + ".txt";
-        const std::string cmd = "GS_DETERMINISM_OUT=" + path + " " + self_path() +
-                                " --gtest_filter=Trainer.DeterminismChild >/dev/null";
-        ASSERT_EQ(std::system(cmd.c_str()), 0);
-        std::ifstream f(path);
-        std::stringstream theirs;
-        theirs << f.rdbuf();
-        EXPECT_EQ(theirs.str(), mine.str()) << "child process " << k;
-        std::remove(path.c_str());
+        const ChildResult c = run_child("", "determinism");
+        ASSERT_TRUE(c.exited) << "child process " << k << " did not exit normally";
+        ASSERT_EQ(c.code, 0) << "child process " << k;
+        EXPECT_EQ(c.out, mine) << "child process " << k;
+    }
+}
+
+// Idle OpenMP threads spin only briefly unless the user asked otherwise (see
+// engine/src/backend/omp_policy.cpp): a program started without either
+// variable restarts itself with GOMP_SPINCOUNT=3000 before libgomp reads it;
+// a user's GOMP_SPINCOUNT or OMP_WAIT_POLICY is left as it is.
+TEST(Trainer, OpenMpThreadsSpinOnlyBrieflyByDefault) {
+    const struct {
+        const char* env;
+        const char* seen;
+    } cases[] = {
+        {"-u OMP_WAIT_POLICY -u GOMP_SPINCOUNT", "GOMP_SPINCOUNT=3000 OMP_WAIT_POLICY=(unset)\n"},
+        {"-u OMP_WAIT_POLICY GOMP_SPINCOUNT=7", "GOMP_SPINCOUNT=7 OMP_WAIT_POLICY=(unset)\n"},
+        {"-u GOMP_SPINCOUNT OMP_WAIT_POLICY=PASSIVE", "GOMP_SPINCOUNT=(unset) OMP_WAIT_POLICY=PASSIVE\n"},
+    };
+    for (const auto& c : cases) {
+        const ChildResult r = run_child(c.env, "omp-policy");
+        ASSERT_TRUE(r.exited) << c.env;
+        ASSERT_EQ(r.code, 0) << c.env;
+        EXPECT_EQ(r.out, c.seen) << c.env;
     }
 }
 
@@ -160,26 +230,6 @@ TEST(Trainer, SameSeedSameLossesAcrossProcesses) {
 // builds a small argument map per call internally (its exec_args_t is a
 // std::unordered_map), which no public API avoids; those are the only heap
 // allocations left on the oneDNN path.
-// Idle OpenMP threads spin only briefly unless the user asked otherwise (see
-// engine/src/backend/omp_policy.cpp): checked in a child started without
-// the variable.
-TEST(Trainer, OpenMpWaitPolicyChild) {
-    if (!std::getenv("GS_POLICY_CHILD")) GTEST_SKIP() << "runs only as a child of the test below";
-    const char* p = std::getenv("GOMP_SPINCOUNT");
-    ASSERT_NE(p, nullptr);
-    EXPECT_STREQ(p, "3000");
-}
-
-TEST(Trainer, OpenMpThreadsSpinOnlyBrieflyByDefault) {
-    const std::string cmd = "env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT GS_POLICY_CHILD=1 " +
-                            self_path() + " --gtest_filter=Trainer.OpenMpWaitPolicyChild >/dev/null";
-    EXPECT_EQ(std::system(cmd.c_str()), 0);
-    // A user's choice is kept.
-    const std::string keep = "env GOMP_SPINCOUNT=7 GS_POLICY_CHILD=1 " + self_path() +
-                             " --gtest_filter=Trainer.OpenMpWaitPolicyChild >/dev/null 2>&1";
-    EXPECT_NE(std::system(keep.c_str()), 0);
-}
-
 TEST(Trainer, NoAllocationPerStepAfterTheFirstEpoch) {
     for (bool cnn : {false, true}) {
         ModelSpec s = cnn ? small_cnn() : load_preset("spiral-tanh");
@@ -244,3 +294,18 @@ TEST(Trainer, ResetStartsTheSameRunAgain) {
 
 }  // namespace
 }  // namespace gs
+
+// `test_trainer --child determinism|omp-policy` prints that report and exits
+// 0 (2 for an unknown mode); anything else runs the tests.
+int main(int argc, char** argv) {
+    if (argc == 3 && std::strcmp(argv[1], "--child") == 0) {
+        std::string out;
+        if (std::strcmp(argv[2], "determinism") == 0) out = gs::determinism_report();
+        else if (std::strcmp(argv[2], "omp-policy") == 0) out = gs::omp_policy_report();
+        else return 2;
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    }
+    testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <thread>
 
+#include <time.h>
+
 #include "canvas/network_canvas.h"
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
@@ -34,6 +36,34 @@ std::shared_ptr<const Snapshot> train_and_snapshot(Session& s, long steps, const
 
 bool have_fashion() { return QDir(QStringLiteral("/usr/share/datasets/fashion-mnist")).exists(); }
 
+// CPU time this process has used, in milliseconds.
+double cpu_ms_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// Pixels where colour c covers at least half of the theme's background:
+// the strokes of text drawn in c, antialiased.
+int text_ink(const QImage& img, const QColor& c) {
+    const QColor bg = Theme::standard().background;
+    const int dc[3] = {c.red() - bg.red(), c.green() - bg.green(), c.blue() - bg.blue()};
+    const int k = std::abs(dc[0]) >= std::abs(dc[1]) && std::abs(dc[0]) >= std::abs(dc[2]) ? 0
+                  : std::abs(dc[1]) >= std::abs(dc[2])                                      ? 1
+                                                                                            : 2;
+    int n = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QRgb px = img.pixel(x, y);
+            const int d[3] = {qRed(px) - bg.red(), qGreen(px) - bg.green(), qBlue(px) - bg.blue()};
+            const double a = static_cast<double>(d[k]) / dc[k];
+            bool on = a >= 0.5 && a <= 1.05;
+            for (int i = 0; i < 3 && on; ++i) on = std::abs(d[i] - a * dc[i]) <= 10;
+            n += on;
+        }
+    return n;
+}
+
 double distance(const QColor& a, const QColor& b) {
     return std::hypot(a.red() - b.red(), a.green() - b.green(), a.blue() - b.blue());
 }
@@ -55,7 +85,11 @@ private slots:
         c.resize(800, 500);
         QCOMPARE(c.neuron_heatmaps_with_data(), 0);
         QVERIFY(!c.decision_boundary_drawn());
-        QVERIFY(!c.render_image(QSize(800, 500)).isNull());  // "no network yet", no crash
+        // "No network yet", in the muted colour on the background.
+        const QImage img = c.render_image(QSize(800, 500));
+        QCOMPARE(img.size(), QSize(800, 500));
+        QVERIFY(text_ink(img, Theme::standard().muted) > 30);
+        QCOMPARE(text_ink(img, Theme::standard().error), 0);
     }
 
     void spiral_neurons_and_boundary() {
@@ -269,7 +303,8 @@ private slots:
         c.update_snapshot(snap);
         QCOMPARE(c.neuron_heatmaps(), 0);
         QVERIFY(c.layer_rect(0).isEmpty());
-        QVERIFY(!c.render_image(QSize(640, 400)).isNull());
+        // The problem in words, in the error colour.
+        QVERIFY(text_ink(c.render_image(QSize(640, 400)), Theme::standard().error) > 30);
         // A snapshot of another network (a stale one after an edit) is ignored where it does not fit.
         ModelSpec other = sp.spec;
         other.layers[2].units = 5;
@@ -337,7 +372,9 @@ private slots:
     }
 
     // Composing a frame of the spiral canvas (what a new snapshot costs the
-    // GUI thread); the median must stay far under a 16 ms frame.
+    // GUI thread); the median must stay far under a 16 ms frame. Bounded in
+    // CPU time (this process's, all threads), which a busy machine does not
+    // stretch as it stretches the wall clock; the wall clock is printed.
     void frame_time() {
         Spiral sp;
         auto snap = train_and_snapshot(sp.session, 100, {});
@@ -346,23 +383,33 @@ private slots:
         c.set_model(sp.spec);
         c.set_data(sp.data);
         c.set_show_test_points(true);
-        std::vector<double> ms;
+        QVERIFY(snap);
+        std::vector<double> ms, cpu_ms;
         QElapsedTimer t;
-        std::vector<double> whole;  // from a new snapshot to a composed frame
+        std::vector<double> whole, cpu_whole;  // from a new snapshot to a composed frame
         for (int i = 0; i < 40; ++i) {
             auto copy = std::make_shared<Snapshot>(*snap);  // a new snapshot each time: images rebuilt
             t.start();
+            const double c0 = cpu_ms_now();
             c.update_snapshot(copy);
+            const double c1 = cpu_ms_now();
             (void)c.render_image(QSize(1200, 720));
+            const double c2 = cpu_ms_now();
             whole.push_back(t.nsecsElapsed() / 1e6);
             ms.push_back(c.last_render_ms());
+            cpu_ms.push_back(c2 - c1);
+            cpu_whole.push_back(c2 - c0);
         }
-        std::sort(ms.begin(), ms.end());
-        std::sort(whole.begin(), whole.end());
-        qInfo("spiral canvas 1200x720: compose median %.2f ms (max %.2f); snapshot to frame median %.2f ms (max %.2f)",
-              ms[ms.size() / 2], ms.back(), whole[whole.size() / 2], whole.back());
-        QVERIFY2(ms[ms.size() / 2] < 16.0, "composing a frame takes longer than a frame");
-        QVERIFY2(whole[whole.size() / 2] < 16.0, "a snapshot costs the GUI thread more than a frame");
+        QVERIFY(c.renders() >= 40);
+        auto median = [](std::vector<double>& v) {
+            std::sort(v.begin(), v.end());
+            return v[v.size() / 2];
+        };
+        qInfo("spiral canvas 1200x720: compose median %.2f ms wall, %.2f ms CPU; snapshot to frame median "
+              "%.2f ms wall, %.2f ms CPU",
+              median(ms), median(cpu_ms), median(whole), median(cpu_whole));
+        QVERIFY2(median(cpu_ms) < 16.0, "composing a frame takes longer than a frame");
+        QVERIFY2(median(cpu_whole) < 16.0, "a snapshot costs the GUI thread more than a frame");
         if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty()) {
             c.save_png(QString::fromUtf8(dir) + QStringLiteral("/canvas-spiral-standard.png"));
             c.set_theme(Theme::presentation_theme());

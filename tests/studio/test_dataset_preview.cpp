@@ -12,6 +12,30 @@
 using namespace gs;
 using namespace gs::studio;
 
+namespace {
+
+// Pixels where colour c covers at least half of background bg: the strokes
+// of text drawn in c, antialiased.
+int ink(const QImage& img, const QColor& c, const QColor& bg) {
+    const int dc[3] = {c.red() - bg.red(), c.green() - bg.green(), c.blue() - bg.blue()};
+    const int k = std::abs(dc[0]) >= std::abs(dc[1]) && std::abs(dc[0]) >= std::abs(dc[2]) ? 0
+                  : std::abs(dc[1]) >= std::abs(dc[2])                                      ? 1
+                                                                                            : 2;
+    int n = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QRgb px = img.pixel(x, y);
+            const int d[3] = {qRed(px) - bg.red(), qGreen(px) - bg.green(), qBlue(px) - bg.blue()};
+            const double a = static_cast<double>(d[k]) / dc[k];
+            bool on = a >= 0.5 && a <= 1.05;
+            for (int i = 0; i < 3 && on; ++i) on = std::abs(d[i] - a * dc[i]) <= 10;
+            n += on;
+        }
+    return n;
+}
+
+}  // namespace
+
 class TestDatasetPreview : public QObject {
     Q_OBJECT
 
@@ -20,7 +44,11 @@ private slots:
         DatasetPreview p;
         QVERIFY(!p.shows_images());
         QVERIFY(!p.shows_scatter());
-        QVERIFY(!p.render_image(QSize(300, 200)).isNull());
+        // "No data loaded." in the muted colour, on the background.
+        const QImage img = p.render_image(QSize(300, 200));
+        QCOMPARE(img.size(), QSize(300, 200));
+        QVERIFY(ink(img, Theme::standard().muted, Theme::standard().background) > 30);
+        QCOMPARE(ink(img, Theme::standard().error, Theme::standard().background), 0);
     }
 
     void fashion_grid_and_click_to_probe() {

@@ -7,6 +7,7 @@
 
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -59,6 +60,108 @@ std::vector<gs::LayerStats> healthy_stats() {
 bool mentions(const LayerDiagnosis& d, const char* what) { return d.text.find(what) != std::string::npos; }
 
 QString shot_dir() { return qEnvironmentVariable("GS_PLOT_SHOTS"); }
+
+// The view as the user sees it, after a full replot.
+QImage picture(GradientFlowView& v) {
+    QCoreApplication::processEvents();
+    v.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    return v.grab().toImage();
+}
+
+bool same_colour(QRgb p, const QColor& c, int tolerance = 3) {
+    return std::abs(qRed(p) - c.red()) <= tolerance && std::abs(qGreen(p) - c.green()) <= tolerance &&
+           std::abs(qBlue(p) - c.blue()) <= tolerance;
+}
+
+// `c` drawn with `alpha` over `under`, as the faint max bars are.
+QColor over(const QColor& c, int alpha, const QColor& under) {
+    auto mix = [&](int a, int b) { return (a * alpha + b * (255 - alpha) + 127) / 255; };
+    return QColor(mix(c.red(), under.red()), mix(c.green(), under.green()), mix(c.blue(), under.blue()));
+}
+
+// The colour a slot's bars have for a layer's diagnosis (see apply_styles).
+QColor bar_colour(const Theme& t, LayerHealth h) {
+    return health_is_error(h) ? t.error : health_is_problem(h) ? t.warning : t.train;
+}
+
+// Geometry of one bar in the picture: its pixel column, the row its value
+// maps to on the log axis, and the bottom of the bars' plot.
+struct BarPixels {
+    int x = 0, top = 0, bottom = 0, rect_top = 0;
+};
+
+BarPixels bar_pixels(const GradientFlowView& v, const QImage& img, int slot, bool max_bar, double value) {
+    const double dpr = img.devicePixelRatio();
+    const QPoint origin = v.plot()->mapTo(&v, QPoint(0, 0));
+    QCPAxis* x = v.bars_rect()->axis(QCPAxis::atBottom);
+    QCPAxis* y = v.bars_rect()->axis(QCPAxis::atLeft);
+    const double key = slot + (max_bar ? GradientFlowView::kBarOffset : -GradientFlowView::kBarOffset);
+    const QRect r = v.bars_rect()->rect();
+    BarPixels b;
+    b.x = static_cast<int>(std::lround((x->coordToPixel(key) + origin.x()) * dpr));
+    b.top = static_cast<int>(std::lround((y->coordToPixel(value) + origin.y()) * dpr));
+    b.bottom = static_cast<int>(std::lround((r.bottom() + origin.y()) * dpr));
+    b.rect_top = static_cast<int>(std::lround((r.top() + origin.y()) * dpr));
+    return b;
+}
+
+// The share of pixels in column x, rows [y0, y1], that are colour c.
+double share(const QImage& img, int x, int y0, int y1, const QColor& c) {
+    int n = 0, hit = 0;
+    for (int y = std::max(0, y0); y <= std::min(img.height() - 1, y1); ++y, ++n) hit += same_colour(img.pixel(x, y), c);
+    return n ? static_cast<double>(hit) / n : 0;
+}
+
+// The top of an opaque bar as drawn: going up column x from the bottom of
+// the bars' plot, the last row of the run of colour c (-1: no run).
+int drawn_top(const QImage& img, const BarPixels& b, const QColor& c) {
+    int y = b.bottom;
+    while (y > b.bottom - 4 && !same_colour(img.pixel(b.x, y), c)) --y;  // past the axis line
+    if (!same_colour(img.pixel(b.x, y), c)) return -1;
+    while (y - 1 >= b.rect_top && same_colour(img.pixel(b.x, y - 1), c)) --y;
+    return y;
+}
+
+// Checks that slot's mean bar (opaque) and max bar (faint, over `under`)
+// are drawn in the colour for its status, from the bottom of the plot up to
+// their values.
+void expect_bars_drawn(const GradientFlowView& v, const QImage& img, int slot, double mean, double max,
+                       const QColor& colour, const QColor& under, const QString& what) {
+    const BarPixels m = bar_pixels(v, img, slot, false, mean);
+    QVERIFY2(m.top > m.rect_top + 4 && m.top < m.bottom - 4, qPrintable(what));
+    const int top = drawn_top(img, m, colour);
+    QVERIFY2(std::abs(top - m.top) <= 2,
+             qPrintable(QStringLiteral("%1: mean bar of slot %2 drawn up to row %3, its value is at row %4")
+                            .arg(what).arg(slot).arg(top).arg(m.top)));
+    // The max bar, faint (grid lines show through it), and nothing of it above its value.
+    const BarPixels x = bar_pixels(v, img, slot, true, max);
+    const QColor faint = over(colour, 90, under);
+    QVERIFY2(share(img, x.x, x.top + 2, x.bottom - 2, faint) > 0.8,
+             qPrintable(QStringLiteral("%1: max bar of slot %2").arg(what).arg(slot)));
+    QVERIFY2(share(img, x.x, x.rect_top, x.top - 3, faint) < 0.05,
+             qPrintable(QStringLiteral("%1: above the max bar of slot %2").arg(what).arg(slot)));
+}
+
+// Pixels of colour c inside rect r of the picture (view coordinates).
+int count_colour(const QImage& img, const QRect& r, const QColor& c) {
+    const double dpr = img.devicePixelRatio();
+    const QRect px(QPoint(static_cast<int>(r.left() * dpr), static_cast<int>(r.top() * dpr)),
+                   QPoint(static_cast<int>(r.right() * dpr), static_cast<int>(r.bottom() * dpr)));
+    int n = 0;
+    for (int y = std::max(0, px.top()); y <= std::min(img.height() - 1, px.bottom()); ++y)
+        for (int x = std::max(0, px.left()); x <= std::min(img.width() - 1, px.right()); ++x)
+            n += same_colour(img.pixel(x, y), c, 6);
+    return n;
+}
+
+// A slot's column in the bars' plot, in view coordinates.
+QRect slot_column(const GradientFlowView& v, int slot) {
+    QCPAxis* x = v.bars_rect()->axis(QCPAxis::atBottom);
+    const QRect r = v.bars_rect()->rect().translated(v.plot()->mapTo(&v, QPoint(0, 0)));
+    const int x0 = static_cast<int>(std::ceil(x->coordToPixel(slot - 0.45))) + r.left() - v.bars_rect()->rect().left();
+    const int x1 = static_cast<int>(std::floor(x->coordToPixel(slot + 0.45))) + r.left() - v.bars_rect()->rect().left();
+    return QRect(QPoint(x0, r.top()), QPoint(x1, r.bottom()));
+}
 
 std::unique_ptr<gs::Session> cnn_session() {
     gs::ModelSpec s = gs::load_preset("cnn-fashion");
@@ -283,12 +386,17 @@ private slots:
         QCOMPARE(v.bar_layers(), (std::vector<int>{0, 2, 4}));  // from the spec
     }
 
+    // What the picture shows: each bar in its status colour, from the bottom
+    // of the plot to its value on the log axis; the selected layer's column
+    // tinted; a vanishing layer's bars shorter and in the warning colour,
+    // with its label over them and the warnings in words under the plots.
     void rendersInBothThemes() {
         auto s = cnn_session();
         gs::TelemetryStore store;
         QVERIFY(s->step(40));
         QVERIFY(s->wait_until_settled(300));
         s->drain(store);
+        const std::vector<int> weighted{0, 3, 6, 9, 11};
         for (const Theme& theme : {Theme::standard(), Theme::presentation_theme()}) {
             GradientFlowView v;
             v.set_theme(theme);
@@ -298,28 +406,72 @@ private slots:
             QVERIFY(QTest::qWaitForWindowExposed(&v));
             v.update_from(store);
             v.select_layer(9);
-            QCoreApplication::processEvents();
-            v.plot()->replot(QCustomPlot::rpImmediateRefresh);
-            const QImage img = v.grab().toImage();
-            QVERIFY(!img.isNull());
+            const QImage img = picture(v);
+            QCOMPARE(img.size(), v.size() * img.devicePixelRatio());
+            QCOMPARE(v.bar_layers(), weighted);
+            const auto mean = v.mean_bar_values(), max = v.max_bar_values();
+            const QColor tinted = over(theme.marker, 40, theme.background);  // the selection
+            for (size_t k = 0; k < weighted.size(); ++k) {
+                const LayerHealth h = v.diagnoses()[static_cast<size_t>(weighted[k])].status;
+                expect_bars_drawn(v, img, static_cast<int>(k), mean[k], max[k], bar_colour(theme, h),
+                                  weighted[k] == 9 ? tinted : theme.background, theme.name());
+                if (QTest::currentTestFailed()) return;
+            }
+            // The selected layer (9: slot 3) has its column tinted; the others not.
+            QVERIFY(count_colour(img, slot_column(v, 3), tinted) > 200);
+            QCOMPARE(count_colour(img, slot_column(v, 2), tinted), 0);
+            QCOMPARE(count_colour(img, slot_column(v, 4), tinted), 0);
             if (!shot_dir().isEmpty()) img.save(shot_dir() + "/plots-gradient-flow-" + theme.name() + ".png");
         }
-        // A sick network, to see the warnings.
+        // A sick network, to see the warnings: layer 1 vanishing, layer 4's
+        // ReLU dead (its label goes over layer 3, the Dense layer feeding it).
         gs::TelemetryStore sick;
         auto stats = healthy_stats();
         stats[0].grad_mean_abs = 1e-9f;
         stats[0].grad_max_abs = 1e-8f;
         stats[3].dead_fraction = 0.9f;
         for (const gs::LayerStats& st : stats) sick.add(st);
+        const Theme theme = Theme::standard();
         GradientFlowView v;
         v.set_model(small_spec());
         v.resize(820, 560);
         v.show();
         QVERIFY(QTest::qWaitForWindowExposed(&v));
         v.update_from(sick);
-        QCoreApplication::processEvents();
-        v.plot()->replot(QCustomPlot::rpImmediateRefresh);
-        if (!shot_dir().isEmpty()) v.grab().save(shot_dir() + "/plots-gradient-flow-warnings.png");
+        const QImage img = picture(v);
+        QCOMPARE(v.slot_labels(), (QStringList{"vanishing", "ReLU 90% dead"}));
+        QCOMPARE(v.problem_texts().size(), 2);
+        QVERIFY(v.summary_text().contains(QStringLiteral("Layer 1 (Dense): gradients vanishing")));
+        QVERIFY(v.summary_text().contains(QStringLiteral("Layer 4 (ReLU): 90% of units are dead")));
+        // Layer 1's bars in the warning colour, the healthy ones in the train colour.
+        expect_bars_drawn(v, img, 0, 1e-9, 1e-8, theme.warning, theme.background, "vanishing layer 1");
+        expect_bars_drawn(v, img, 1, 2e-3, 2e-2, theme.train, theme.background, "layer 3");
+        expect_bars_drawn(v, img, 2, 2e-3, 2e-2, theme.train, theme.background, "layer 5");
+        if (QTest::currentTestFailed()) return;
+        QCOMPARE(count_colour(img, slot_column(v, 0), theme.train), 0);
+        // The vanishing layer's bar is shorter, by the six decades between them.
+        const int vanishing = drawn_top(img, bar_pixels(v, img, 0, false, 1e-9), theme.warning);
+        const int healthy = drawn_top(img, bar_pixels(v, img, 1, false, 2e-3), theme.train);
+        QVERIFY2(vanishing - healthy > img.height() / 5,
+                 qPrintable(QStringLiteral("vanishing bar top %1, healthy %2").arg(vanishing).arg(healthy)));
+        // The labels over the flagged slots, in the warning colour; none over slot 2.
+        auto above = [&](int slot, double value) {
+            QRect c = slot_column(v, slot);
+            c.setBottom(bar_pixels(v, img, slot, true, value).top - 4);
+            return c;
+        };
+        QVERIFY(count_colour(img, above(0, 1e-8), theme.warning) > 20);
+        QVERIFY(count_colour(img, above(1, 2e-2), theme.warning) > 20);
+        QCOMPARE(count_colour(img, above(2, 2e-2), theme.warning), 0);
+        // The words under the plots, with a bullet in the warning colour per line.
+        QLabel* words = nullptr;
+        for (QLabel* l : v.findChildren<QLabel*>())
+            if (l->text() == v.summary_text()) words = l;
+        QVERIFY(words && words->isVisible());
+        QVERIFY(words->geometry().top() >= v.plot()->geometry().bottom());
+        QVERIFY(count_colour(img, words->geometry(), theme.warning) > 10);
+        QCOMPARE(count_colour(img, words->geometry(), theme.ok), 0);
+        if (!shot_dir().isEmpty()) img.save(shot_dir() + "/plots-gradient-flow-warnings.png");
     }
 };
 

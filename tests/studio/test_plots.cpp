@@ -55,6 +55,63 @@ bool has_content(const QImage& img) {
     return colours.size() > 20;
 }
 
+// The least difference, channel by channel, between colour c and the
+// pixels within `reach` of (x, y): 0 where c itself is drawn there.
+int nearest_colour(const QImage& img, int x, int y, const QColor& c, int reach) {
+    int best = 255;
+    for (int j = std::max(0, y - reach); j <= std::min(img.height() - 1, y + reach); ++j)
+        for (int i = std::max(0, x - reach); i <= std::min(img.width() - 1, x + reach); ++i) {
+            const QRgb p = img.pixel(i, j);
+            best = std::min(best, std::max({std::abs(qRed(p) - c.red()), std::abs(qGreen(p) - c.green()),
+                                            std::abs(qBlue(p) - c.blue())}));
+        }
+    return best;
+}
+
+// Where graph g's line passes through `key` in the picture of the whole
+// widget: on its point there, or on the straight segment between the
+// points either side.
+QPoint drawn_at(const TrainingPlot& p, QCPGraph* g, double key, const QImage& img) {
+    auto b = g->data()->findBegin(key, false);  // the first point at or after key
+    if (b == g->data()->constEnd()) --b;
+    auto a = b == g->data()->constBegin() || b->key <= key ? b : b - 1;
+    const QPoint origin = p.plot()->mapTo(&p, QPoint(0, 0));
+    const double dpr = img.devicePixelRatio();
+    auto px = [&](const QCPGraphData& d) {
+        return QPointF(g->keyAxis()->coordToPixel(d.key), g->valueAxis()->coordToPixel(d.value));
+    };
+    const double t = b->key > a->key ? (key - a->key) / (b->key - a->key) : 0;
+    const QPointF at = px(*a) + t * (px(*b) - px(*a));
+    return QPoint(static_cast<int>(std::lround((at.x() + origin.x()) * dpr)),
+                  static_cast<int>(std::lround((at.y() + origin.y()) * dpr)));
+}
+
+// Checks that graph g is drawn in colour c through `keys`: within 2 pixels
+// of where its line passes, a pixel of that colour (antialiased: within 60
+// levels; the faint raw line and band under it are 100 or more away).
+void expect_curve_drawn(const TrainingPlot& p, QCPGraph* g, const QImage& img, const QColor& c,
+                        std::initializer_list<double> keys, const char* what) {
+    QVERIFY2(g->dataCount() > 0, what);
+    for (double key : keys) {
+        const QPoint at = drawn_at(p, g, key, img);
+        QVERIFY2(g->keyAxis()->axisRect()->rect().translated(p.plot()->mapTo(&p, QPoint(0, 0))).contains(at), what);
+        const int d = nearest_colour(img, at.x(), at.y(), c, 2);
+        QVERIFY2(d <= 60, qPrintable(QStringLiteral("%1 at step %2: nearest colour off by %3").arg(what).arg(key).arg(d)));
+    }
+}
+
+// How many rows of the loss plot have colour c (within 40) in the column of
+// `step`, give or take a pixel: a vertical marker there covers most of them.
+double column_share(const TrainingPlot& p, const QImage& img, double step, const QColor& c) {
+    QCPAxisRect* r = p.plot()->axisRect(0);
+    const QPoint origin = p.plot()->mapTo(&p, QPoint(0, 0));
+    const int x = static_cast<int>(std::lround(r->axis(QCPAxis::atBottom)->coordToPixel(step))) + origin.x();
+    int hit = 0, rows = 0;
+    for (int y = r->top() + origin.y() + 2; y < r->bottom() + origin.y() - 2; ++y, ++rows)
+        hit += nearest_colour(img, x, y, c, 1) <= 40;
+    return rows ? static_cast<double>(hit) / rows : 0;
+}
+
 }  // namespace
 
 class TestPlots : public QObject {
@@ -300,6 +357,11 @@ private slots:
         QCOMPARE(p.validation_point_count(), 0);
     }
 
+    // What the picture shows: the smoothed loss and accuracy in the train
+    // colour through their points, validation in its colour, the dashed
+    // marker of the learning-rate change at step 700 and the read-out of
+    // step 1100; for regression, one plot with a log loss axis and the note
+    // that there is no accuracy.
     void rendersInBothThemes() {
         // A longer run with a learning-rate change, as a user sees it.
         auto s = make_session("spiral-tanh");
@@ -320,6 +382,21 @@ private slots:
             const QImage img = p.grab().toImage();
             QCOMPARE(img.size(), p.size() * img.devicePixelRatio());
             QVERIFY(has_content(img));
+            QCOMPARE(p.plot()->axisRectCount(), 2);
+            QCOMPARE(p.marker_labels(), QStringList{"lr=0.3"});
+            QVERIFY(p.readout().startsWith(QStringLiteral("step 1100\ntrain loss ")));
+            const QString what = theme.name();
+            // Graphs: 3 smoothed loss, 4 validation loss, 8 smoothed accuracy;
+            // the read-out box covers the accuracy from step 300 to 1100.
+            expect_curve_drawn(p, p.plot()->graph(3), img, theme.train, {100, 300, 500, 900}, qPrintable(what + " loss"));
+            expect_curve_drawn(p, p.plot()->graph(8), img, theme.train, {100, 200, 1200, 1400},
+                               qPrintable(what + " accuracy"));
+            expect_curve_drawn(p, p.plot()->graph(4), img, theme.validation, {140, 510, 1010},
+                               qPrintable(what + " validation"));
+            // The marker: a dashed line down the loss plot at step 700, nowhere else.
+            const double marker = column_share(p, img, 700, theme.marker);
+            QVERIFY2(marker > 0.3, qPrintable(QStringLiteral("%1: marker colour on %2 of the rows").arg(what).arg(marker)));
+            QVERIFY(column_share(p, img, 400, theme.marker) < 0.05);
             if (!shot_dir().isEmpty()) img.save(shot_dir() + "/plots-training-" + theme.name() + ".png");
         }
         auto r = make_session("linear-regression");
@@ -328,11 +405,24 @@ private slots:
         TrainingPlot p;
         p.resize(900, 300);
         p.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&p));
         p.set_log_scale(true);
         p.update_from(rs);
         QCoreApplication::processEvents();  // the controls' layout
         p.plot()->replot(QCustomPlot::rpImmediateRefresh);
-        if (!shot_dir().isEmpty()) p.grab().save(shot_dir() + "/plots-training-regression.png");
+        const QImage img = p.grab().toImage();
+        QVERIFY(p.loss_axis_is_log());
+        QCOMPARE(p.plot()->axisRectCount(), 1);
+        QVERIFY(!p.accuracy_visible());
+        // On the log axis the loss falls by decades: its line is drawn through its points.
+        const auto pts = rs.loss().points();
+        QVERIFY(pts.front().mean > 10 * pts.back().mean);
+        expect_curve_drawn(p, p.plot()->graph(3), img, p.theme().train, {5, 15, 25, 35}, "regression loss");
+        QLabel* note = nullptr;
+        for (QLabel* l : p.findChildren<QLabel*>())
+            if (l->text() == QStringLiteral("no accuracy for regression")) note = l;
+        QVERIFY(note && note->isVisible());
+        if (!shot_dir().isEmpty()) img.save(shot_dir() + "/plots-training-regression.png");
     }
 
 private:

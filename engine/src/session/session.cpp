@@ -543,9 +543,10 @@ void Session::run() {
                 });
                 if (m_quit || !m_queue.empty() || m_pace <= 0 || m_budget != 0) break;
                 // Paced (steps_per_second): wait for this step's turn, but
-                // answer a command or a pause at once.
+                // answer a command, a pause or explicit steps (a budget,
+                // which is not paced) at once.
                 const bool interrupted = m_cv.wait_until(lock, m_next_due, [this] {
-                    return m_quit || !m_queue.empty() || m_state != SessionState::Running;
+                    return m_quit || !m_queue.empty() || m_state != SessionState::Running || m_budget != 0;
                 });
                 if (!interrupted) break;
             }

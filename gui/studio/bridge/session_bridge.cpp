@@ -236,6 +236,9 @@ CommandResult SessionBridge::step_epoch() {
 
 CommandResult SessionBridge::reset() {
     if (auto r = with_session("reset"); !r) return r;
+    // The run the reset starts, counted before asking: the worker may apply
+    // the reset before this thread reads the count again.
+    const auto next_run = m_session->run_count() + 1;
     CommandResult r = report(m_session->reset());
     if (!r) return r;
     // Records of a step that was under way when the reset came are dropped
@@ -243,7 +246,7 @@ CommandResult SessionBridge::reset() {
     // reset, and the session's drain() drops older runs' records after it):
     // the views start over from step 0.
     m_resetting = true;
-    m_reset_run = m_session->run_count() + 1;
+    m_reset_run = next_run;
     clear_run_state();
     emit sessionChanged();
     emit stateChanged(SessionState::Idle);

@@ -1,0 +1,121 @@
+// What the session shows of a network while it trains: per-layer
+// statistics within their time budget, and snapshots (probe activations,
+// the decision grid, the confusion matrix and the worst mistakes) on
+// request.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "gradscope/presets.h"
+#include "gradscope/session.h"
+
+namespace gs {
+namespace {
+
+std::unique_ptr<Session> make_session(const std::string& preset = "spiral-tanh",
+                                      SessionOptions o = {}) {
+    ModelSpec s = load_preset(preset);
+    return std::make_unique<Session>(s, prepare_data(s), cpu_backend(), o);
+}
+
+void settle(Session& s) { ASSERT_TRUE(s.wait_until_settled(30)) << state_name(s.state()); }
+
+TEST(Session, LayerStatisticsOnABudget) {
+    auto s = make_session();  // spiral-tanh: Dense Tanh Dense Tanh Dense (+ fused Sigmoid)
+    ASSERT_TRUE(s->step(2000));
+    settle(*s);
+    TelemetryStore t;
+    s->drain(t);
+    ASSERT_EQ(t.layers().size(), 5u);
+    for (size_t i = 0; i < 5; ++i) {
+        const LayerStats& l = t.layers()[i];
+        EXPECT_EQ(l.layer, static_cast<int>(i));
+        EXPECT_GT(l.step, 0);
+        const bool dense = i % 2 == 0;
+        EXPECT_EQ(l.has_weights, dense);
+        if (dense) {
+            EXPECT_GT(l.weight_norm, 0.0f);
+            EXPECT_GT(l.grad_norm, 0.0f);
+            EXPECT_NEAR(l.update_ratio, 0.03f * l.grad_norm / l.weight_norm, 1e-6f);
+            uint32_t n = 0;
+            for (uint32_t c : l.weights.counts) n += c;
+            EXPECT_EQ(n, i == 0 ? 2u * 8 : i == 2 ? 8u * 8 : 8u * 1);  // every weight counted once
+        } else {
+            EXPECT_GE(l.saturated_fraction, 0.0f);  // Tanh
+            EXPECT_LE(l.saturated_fraction, 1.0f);
+            EXPECT_LE(l.act_std, 1.0f);
+        }
+        uint32_t acts = 0;
+        for (uint32_t c : l.acts.counts) acts += c;
+        EXPECT_EQ(acts, 10u * (i == 4 ? 1 : 8));  // the batch of 10
+    }
+    // The budget: on a network this small the statistics cost more than a
+    // step, so they are taken far less often than every step.
+    const size_t taken = t.layer_grad_norm(0).total_added();
+    EXPECT_GE(taken, 1u);
+    EXPECT_LT(taken, 2000u / 4);
+}
+
+TEST(Session, SnapshotsOnRequest) {
+    auto s = make_session();  // spiral-tanh: 2 inputs, two classes, a 250-item test split
+    EXPECT_EQ(s->latest_snapshot(), nullptr);
+    ASSERT_TRUE(s->step(200));
+    settle(*s);
+    SnapshotRequest q;
+    q.probe = 3;
+    q.grid = 16;
+    q.misclassified = 5;
+    ASSERT_TRUE(s->request_snapshot(q));
+    settle(*s);
+    auto snap = s->latest_snapshot();
+    ASSERT_NE(snap, nullptr);
+    EXPECT_EQ(snap->step, 200);
+    // Probe: all six layers (the final Sigmoid too), with their shapes.
+    ASSERT_EQ(snap->probe_activations.size(), 6u);
+    EXPECT_EQ(snap->probe, 3);
+    EXPECT_EQ(snap->probe_shapes[0], std::vector<int>{8});
+    EXPECT_EQ(snap->probe_activations[0].size(), 8u);
+    EXPECT_EQ(snap->probe_activations[5].size(), 1u);
+    const float p = snap->probe_activations[5][0];
+    EXPECT_GT(p, 0.0f);
+    EXPECT_LT(p, 1.0f);
+    // Tanh outputs are the tanh of the Dense outputs before them.
+    for (size_t u = 0; u < 8; ++u)
+        EXPECT_NEAR(snap->probe_activations[1][u], std::tanh(snap->probe_activations[0][u]), 1e-6);
+    // Grid: every unit of every layer over 16 x 16 points of the plane.
+    EXPECT_EQ(snap->grid, 16);
+    ASSERT_EQ(snap->grid_units.size(), 6u);
+    ASSERT_EQ(snap->grid_units[1].size(), 8u);
+    ASSERT_EQ(snap->grid_units[5].size(), 1u);
+    ASSERT_EQ(snap->grid_units[5][0].size(), 256u);
+    for (float v : snap->grid_units[5][0]) EXPECT_TRUE(v > 0.0f && v < 1.0f);
+    EXPECT_LT(snap->lo[0], -0.9f);  // the spiral spans about [-1, 1]
+    EXPECT_GT(snap->hi[0], 0.9f);
+    // Confusion matrix over the 250 test items; the mistakes are its
+    // off-diagonal, most confident first.
+    ASSERT_EQ(snap->classes, 2);
+    uint32_t total = 0;
+    for (uint32_t c : snap->confusion) total += c;
+    EXPECT_EQ(total, 250u);
+    const uint32_t wrong = snap->confusion[1] + snap->confusion[2];
+    EXPECT_EQ(snap->mistakes.size(), std::min<size_t>(5, wrong));
+    for (size_t i = 1; i < snap->mistakes.size(); ++i)
+        EXPECT_GE(snap->mistakes[i - 1].confidence, snap->mistakes[i].confidence);
+    for (const auto& m : snap->mistakes) EXPECT_NE(m.label, m.predicted);
+    EXPECT_EQ(snap->confusion_step, 200);  // from the last epoch's validation
+    // A fresh pass on request, after more steps.
+    ASSERT_TRUE(s->step(3));
+    settle(*s);
+    q.fresh_confusion = true;
+    ASSERT_TRUE(s->request_snapshot(q));
+    settle(*s);
+    EXPECT_EQ(s->latest_snapshot()->confusion_step, 203);
+    // Training goes on from where it was.
+    ASSERT_TRUE(s->step(5));
+    settle(*s);
+    EXPECT_EQ(s->steps_done(), 208);
+}
+
+}  // namespace
+}  // namespace gs
