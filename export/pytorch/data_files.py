@@ -259,7 +259,8 @@ def _bmp(raw, path):
 
 
 def _decode(path, channels):
-    raw = open(path, "rb").read()
+    with open(path, "rb") as f:
+        raw = f.read()
     if raw[:8] == b"\x89PNG\r\n\x1a\n":
         img = _png(raw, path)
     elif raw[:2] == b"BM":

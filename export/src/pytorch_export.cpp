@@ -161,7 +161,7 @@ std::vector<std::string> export_pytorch(const ModelSpec& spec_in, const std::str
                                                         : spec.data.name + " from " + spec.data.path);
     write("README.md", readme);
     for (const char* name : {"data.py", "data_files.py", "train.py", "gradscope/__init__.py",
-                             "gradscope/checkpoint.py", "gradscope/run_log.py", "gradscope/watch.py"})
+                             "gradscope/checkpoint.py", "gradscope/run_log.py", "gradscope/layer_watch.py"})
         write(name, embedded(name));
     return files;
 }
