@@ -234,7 +234,8 @@ def main(argv=None):
     dtype = torch.float64 if args.float64 else torch.float32
     say = (lambda *a: print(*a, flush=True)) if rank == 0 and not args.quiet else (lambda *a: None)
 
-    spec = json.load(open(os.path.join(HERE, "spec.json")))
+    with open(os.path.join(HERE, "spec.json")) as f:
+        spec = json.load(f)
     if args.data_path:
         spec["data"]["path"] = args.data_path
     data = gsdata.load(args.data_path)
