@@ -24,6 +24,7 @@ UNITTEST_ARGV = [sys.argv[0]] + UNITTEST_ARGV
 sys.path.insert(0, os.path.join(ARGS.repo, "python"))
 FASHION = "/usr/share/datasets/fashion-mnist"
 PYTHON = "/usr/bin/python3"
+TORCHRUN = "/usr/bin/torchrun"  # Debian's, running /usr/bin/python3
 
 
 def run(cmd, check=True, cwd=None, env=None):
