@@ -11,12 +11,13 @@ Gradscope does). Call log.step() after optimizer.step() and before the next
 zero_grad().
 
 Non-finite values: the model's output is checked every training step (one
-reduction); on a watched step every layer's output and gradient is. A
-NonFiniteError names the layer (0-based index in the layers, its module name
-and class) and the pass. When the output of an unwatched step is non-finite,
-the forward pass is run again with per-layer checks to find the layer; if
-that layer's own weights are non-finite, a gradient of the step before put
-them there, and the pass named is the backward one.
+reduction), and on a watched step every parameter's gradient and the loss's
+gradient. A NonFiniteError names the layer (0-based index in the layers, its
+module name and class) and the pass. When a step's output is not finite, the
+forward pass is run again with per-layer checks to find the layer; if that
+layer's own weights are not finite, a gradient of the step before put them
+there (between two watched steps), and the pass named is the backward one of
+that step.
 """
 import math
 
@@ -30,6 +31,15 @@ _SPEC_TYPES = {"Linear": "Dense", "Conv2d": "Conv2D", "MaxPool2d": "MaxPool2D",
                "LeakyReLU": "LeakyReLU", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "GELU": "GELU",
                "Softmax": "Softmax", "Dropout": "Dropout", "BatchNorm1d": "BatchNorm",
                "BatchNorm2d": "BatchNorm"}
+
+
+def _sq(t, dtype=None):
+    """The sum of squares of a tensor's values: one BLAS dot product (torch's
+    vector norms other than L2 are several times slower on the CPU)."""
+    v = t.reshape(-1)
+    if dtype is not None and v.dtype != dtype:
+        v = v.to(dtype)
+    return torch.dot(v, v)
 
 
 class NonFiniteError(FloatingPointError):
@@ -88,7 +98,13 @@ def _first_tensor(x):
 
 
 class Watch:
-    """What watch() returns; remove() takes the hooks off again."""
+    """What watch() returns; remove() takes the hooks off again.
+
+    Cost: two hooks on the model every step (the output's finiteness: one
+    reduction); on a watched step (every `every` steps, and only when the log
+    will write its record: at most one per RunLog.min_layers_interval) a few
+    reductions per layer and parameter, one device synchronization at the end
+    of its backward pass and one when its record is written."""
 
     def __init__(self, model, log, every=10, optimizer=None, check_nonfinite=True):
         if every < 1:
@@ -100,13 +116,15 @@ class Watch:
         self.check_nonfinite = check_nonfinite
         self.layers = layer_modules(self.model)
         self.kinds = [spec_type(m) for _, m in self.layers]
+        self.params = [list(m.parameters(recurse=False)) for _, m in self.layers]
         self.step = 0            # training forward passes seen
         self._active = False     # this forward pass is a training step
-        self._watched = False    # ... whose statistics are taken
+        self._watched = False    # ... whose statistics are taken and gradients checked
         self._diagnosing = False
         self._inputs = None
         self._layer_hooks = []
-        self._acts = {}          # layer -> (stats tensor, output grad finite flag list)
+        self._acts = {}          # layer -> [0-d tensors]: mean, variance[, alive or saturated count]
+        self._out_grad = []      # the gradient reaching the model's output
         self._pending = None     # statistics of a finished backward pass, not yet written
         self._handles = [self.model.register_forward_pre_hook(self._pre),
                          self.model.register_forward_hook(self._post)]
@@ -135,7 +153,10 @@ class Watch:
             self._write_pending(self.log, self._pending[0], lr)
         self.step += 1
         self._inputs = inputs
-        self._watched = self.step == 1 or self.step % self.every == 0
+        # Statistics (and the gradients' check) every `every` steps, when the log
+        # will write them: at most one sample per RunLog.min_layers_interval.
+        self._watched = (self.step == 1 or self.step % self.every == 0) and \
+            self.log.wants_layers()
         if self._watched:
             self._acts = {}
             self._layer_hooks = [m.register_forward_hook(self._layer_hook(i))
@@ -143,24 +164,22 @@ class Watch:
 
     def _layer_hook(self, i):
         kind = self.kinds[i]
+        lo, hi = (0.01, 0.99) if kind == "Sigmoid" else (-0.99, 0.99)
 
         def hook(module, inputs, output):
             out = _first_tensor(output)
             if out is None or not out.is_floating_point():
                 return
             o = out.detach()
-            mean = o.mean()  # spread as Gradscope computes it: sqrt(E[x^2] - E[x]^2)
-            std = ((o * o).mean() - mean * mean).clamp_min(0).sqrt()
-            minus = torch.full_like(mean, -1.0)
-            dead = (o.reshape(o.shape[0], -1) <= 0).all(dim=0).to(mean.dtype).mean() \
-                if kind == "ReLU" and o.dim() >= 2 else minus
-            lo, hi = (0.01, 0.99) if kind == "Sigmoid" else (-0.99, 0.99)
-            sat = ((o <= lo) | (o >= hi)).to(mean.dtype).mean() \
-                if kind in ("Sigmoid", "Tanh") else minus
-            grad_ok = []
-            if out.requires_grad:
-                out.register_hook(lambda g: grad_ok.append(torch.isfinite(g).all()))
-            self._acts[i] = (torch.stack([mean, std, dead, sat]), grad_ok)
+            # Mean and root of the sum of squares: two vectorized passes (var_mean
+            # is several times slower on the CPU); spread = sqrt(E[x^2] - E[x]^2).
+            f = torch.float32 if o.dtype != torch.float64 else o.dtype
+            vals = [o.mean(dtype=f), _sq(o, f)]
+            if kind == "ReLU" and o.dim() >= 2:  # units above 0 for some item
+                vals.append((o.reshape(o.shape[0], -1).amax(0) > 0).sum(dtype=f))
+            elif kind in ("Sigmoid", "Tanh"):
+                vals.append(((o <= lo) | (o >= hi)).sum(dtype=f))
+            self._acts[i] = (vals, o[0].numel(), o.numel())
         return hook
 
     def _post(self, module, inputs, output):
@@ -174,6 +193,7 @@ class Watch:
                 not math.isfinite(float(out.detach().sum())):
             self._forward_failed()
         if self._watched and out is not None and out.requires_grad:
+            self._out_grad = []
             out.register_hook(self._output_grad)
 
     def _forward_failed(self):
@@ -182,39 +202,34 @@ class Watch:
         if x is not None and x.is_floating_point() and not bool(torch.isfinite(x).all()):
             raise NonFiniteError(f"the input batch of step {self.step} holds non-finite values",
                                  -1, "input", "forward", self.step)
-        bad = None
-        if self._watched:
-            stats = {i: s for i, (s, _) in self._acts.items()}
-            for i in sorted(stats):
-                if not bool(torch.isfinite(stats[i][:2]).all()):
-                    bad = i
-                    break
-        else:  # run the step again with per-layer checks, leaving the buffers as they were
-            saved = [b.detach().clone() for b in self.model.buffers()]
-            found = []
-            hooks = [m.register_forward_hook(
-                lambda mod, i_, o, k=k: found.append(k) if (
-                    _first_tensor(o) is not None and
-                    not bool(torch.isfinite(_first_tensor(o)).all())) else None)
-                for k, (_, m) in enumerate(self.layers)]
-            self._diagnosing = True
-            try:
-                with torch.no_grad():
-                    self.model(*self._inputs)
-            finally:
-                self._diagnosing = False
-                for h in hooks:
-                    h.remove()
-                with torch.no_grad():
-                    for b, s in zip(self.model.buffers(), saved):
-                        b.copy_(s)
-            bad = min(found) if found else None
-        if bad is None:
+        # Run the step again with per-layer checks, leaving the buffers as they were.
+        saved = [b.detach().clone() for b in self.model.buffers()]
+        found = []
+
+        def check(k):
+            def hook(mod, inputs, output):
+                o = _first_tensor(output)
+                if o is not None and o.is_floating_point() and not bool(torch.isfinite(o).all()):
+                    found.append(k)
+            return hook
+        hooks = [m.register_forward_hook(check(k)) for k, (_, m) in enumerate(self.layers)]
+        self._diagnosing = True
+        try:
+            with torch.no_grad():
+                self.model(*self._inputs)
+        finally:
+            self._diagnosing = False
+            for h in hooks:
+                h.remove()
+            with torch.no_grad():
+                for b, s in zip(self.model.buffers(), saved):
+                    b.copy_(s)
+        if not found:
             raise NonFiniteError(f"the model's output is not finite at step {self.step}",
                                  len(self.layers) - 1, "output", "forward", self.step)
-        name, module = self.layers[bad]
-        own = [p for p in module.parameters(recurse=False)]
-        if any(not bool(torch.isfinite(p).all()) for p in own):
+        bad = min(found)
+        name = self.layers[bad][0]
+        if any(not bool(torch.isfinite(p).all()) for p in self.params[bad]):
             raise NonFiniteError(
                 f"the weights of {self._label(bad)} are not finite at step {self.step}: the "
                 f"update after step {self.step - 1} applied a non-finite gradient from the "
@@ -225,42 +240,42 @@ class Watch:
 
     # -- backward -----------------------------------------------------------
     def _output_grad(self, grad):
+        self._out_grad.append(grad.detach())
         torch.autograd.Variable._execution_engine.queue_callback(self._backward_done)
 
     def _backward_done(self):
-        """End of a watched backward pass: gradient statistics and checks."""
-        rows, finite = {}, []
-        for i, (name, m) in enumerate(self.layers):
-            params = [p for p in m.parameters(recurse=False) if p.grad is not None]
-            if not params:
+        """End of a watched backward pass: every gradient's sum of squares (the
+        check) and each layer's first parameter's summary."""
+        checks, owners, rows = [], [], {}
+        if self._out_grad:
+            checks.append(self._out_grad[0].sum())
+            owners.append(-1)
+        for i, params in enumerate(self.params):
+            grads = [p.grad.detach() for p in params if p.grad is not None]
+            if not grads:
                 continue
-            g = params[0].grad.detach()
-            a = g.abs()
-            rows[i] = (torch.stack([g.norm(), a.mean(), a.max()]), [p.grad for p in params])
-            finite.append((i, torch.stack([torch.isfinite(p.grad).all() for p in params]).all()))
-        flags = {i: f for i, f in finite}
-        for i, (_, ok) in self._acts.items():
-            if ok:
-                flags[-(i + 1)] = ok[0]  # output gradient of layer i
-        if self.check_nonfinite and flags:
-            keys = list(flags)
-            values = torch.stack([flags[k] for k in keys]).tolist()
-            state = dict(zip(keys, values))
-            top = max(self._acts) if self._acts else len(self.layers) - 1
-            if state.get(-(top + 1), True) is False:
+            squares = [_sq(g) for g in grads]
+            checks += squares
+            owners += [i] * len(squares)
+            g = grads[0]  # sum of squares, mean |g|, min and max
+            rows[i] = [squares[0], g.abs().sum() / g.numel(), *torch.aminmax(g)]
+        self._out_grad = []
+        if self.check_nonfinite and checks:
+            values = torch.stack(checks).tolist()
+            bad = {o for o, v in zip(owners, values) if not math.isfinite(v)}
+            if -1 in bad:
                 raise NonFiniteError(
                     f"the loss gives a non-finite gradient (backward pass), step {self.step}",
                     -1, "loss", "backward", self.step)
-            # Backward order: the layer whose backward made its input's or its own
-            # weights' gradient non-finite while its output's gradient was finite.
-            for i in sorted(self._acts, reverse=True):
-                in_bad = i > 0 and state.get(-i, True) is False
-                if state.get(i, True) is False or in_bad:
-                    raise NonFiniteError(
-                        f"a non-finite value appeared in the backward pass at "
-                        f"{self._label(i)}, step {self.step}", i, self.layers[i][0], "backward",
-                        self.step)
-        self._pending = (self.step, rows, {i: s for i, (s, _) in self._acts.items()})
+            # A sum of squares can overflow on finite values: look at the values.
+            bad = [i for i in bad if any(not bool(torch.isfinite(p.grad).all())
+                                         for p in self.params[i] if p.grad is not None)]
+            if bad:  # backward order: the layer nearest the output came first
+                i = max(bad)
+                raise NonFiniteError(
+                    f"a non-finite value appeared in the backward pass at {self._label(i)}, "
+                    f"step {self.step}", i, self.layers[i][0], "backward", self.step)
+        self._pending = (self.step, rows, self._acts)
         self._acts = {}
 
     def _write_pending(self, log, step, lr):
@@ -275,27 +290,31 @@ class Watch:
         parts = []
         for i in order:
             if i in rows:
-                w = next(self.layers[i][1].parameters(recurse=False)).detach()
-                parts += [w.norm().reshape(1), rows[i][0]]
+                parts += [_sq(self.params[i][0].detach())] + rows[i]
             if i in acts:
-                parts.append(acts[i])
-        values = torch.cat([p.double().cpu() for p in parts]).tolist() if parts else []
+                parts += acts[i][0]
+        dtype = torch.float64 if any(p.dtype == torch.float64 for p in parts) else torch.float32
+        values = torch.stack([p.to(dtype) for p in parts]).tolist() if parts else []
         out, k = [], 0
         for i in order:
             s = {"layer": i}
             if i in rows:
-                wn, gn, gm, gx = values[k:k + 4]
-                k += 4
-                s.update(weight_norm=wn, grad_norm=gn, grad_mean_abs=gm, grad_max_abs=gx,
+                w2, g2, gm, lo, hi = values[k:k + 5]
+                k += 5
+                wn, gn = math.sqrt(w2), math.sqrt(g2)
+                s.update(weight_norm=wn, grad_norm=gn, grad_mean_abs=gm,
+                         grad_max_abs=max(abs(lo), abs(hi)),
                          update_ratio=lr * gn / wn if wn > 0 else 0.0)
             if i in acts:
-                mean, std, dead, sat = values[k:k + 4]
-                k += 4
-                s.update(act_mean=mean, act_std=std)
-                if dead >= 0:
-                    s["dead_fraction"] = dead
-                if sat >= 0:
-                    s["saturated_fraction"] = sat
+                vals, features, count = acts[i]
+                mean, squares = values[k:k + 2]
+                var = squares / count - mean * mean
+                s.update(act_mean=mean, act_std=math.sqrt(max(var, 0.0)) if math.isfinite(var) else var)
+                if len(vals) == 3 and self.kinds[i] == "ReLU":
+                    s["dead_fraction"] = 1.0 - values[k + 2] / features
+                elif len(vals) == 3:
+                    s["saturated_fraction"] = values[k + 2] / count
+                k += len(vals)
             out.append(s)
         log.layers(step, out)
 

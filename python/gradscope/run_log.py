@@ -160,6 +160,11 @@ class RunLog:
         self._line(json.dumps(rec, separators=(",", ":"), ensure_ascii=False))
         self.flush()
 
+    def wants_layers(self):
+        """Whether a "layers" record given now would be written (min_layers_interval)."""
+        return self.enabled and (self._last_layers_line is None or
+                                 time.monotonic() - self._last_layers_line >= self.min_layers_interval)
+
     def layers(self, step, layers):
         """Per-layer statistics at one step: a list of dicts with the fields of
         docs/run-log.md ("layer" first). At most one line per min_layers_interval."""
