@@ -17,6 +17,8 @@ import data_files
 _M64 = (1 << 64) - 1
 _GAMMA = 0x9E3779B97F4A7C15
 HERE = os.path.dirname(os.path.abspath(__file__))
+BUILTIN = ("spiral", "circle", "xor", "gaussian", "moons", "line", "plane", "multi-gaussian",
+           "synthetic")
 
 
 # -- Gradscope's random numbers (engine/include/gradscope/rng.h) ---------------
@@ -136,10 +138,12 @@ class Data:
         name, path, seed = d["name"], d["path"], d["seed"]
         self.flip, self.crop = d["augment_flip"], d["augment_crop_padding"]
         self.model_seed = model_seed
-        if name == "builtin" or os.path.exists(os.path.join(HERE, "data.safetensors")) and \
-                name in ("spiral", "circle", "xor", "gaussian", "moons", "line", "plane",
-                         "multi-gaussian", "synthetic"):
-            train, test = _builtin(os.path.join(HERE, "data.safetensors"))
+        if name in BUILTIN:
+            points = os.path.join(HERE, "data.safetensors")
+            if not os.path.exists(points):
+                raise FileNotFoundError(f"'{points}' is missing: gradscope-train export writes the "
+                                        f"points of the built-in set '{name}' there; export again")
+            train, test = _builtin(points)
         elif name in ("fashion-mnist", "mnist", "idx"):
             label = os.path.basename(os.path.normpath(path)) if name == "idx" else name
             classes = data_files.FASHION_CLASSES if name == "fashion-mnist" else None

@@ -64,6 +64,7 @@ void save_checkpoint(const std::string& path, Trainer& trainer) {
 
 void load_model_weights(const std::string& path, Model& model) {
     SafetensorsFile f = load_gradscope_file(path);
+    if (model.capacity() == 0) model.reserve(1);  // a model's tensors exist once it is sized
     auto want = checkpoint_tensors(model, nullptr);
     const std::string pre = "checkpoint '" + path + "' does not match this model: ";
     for (auto& [name, t] : want) {
@@ -72,6 +73,11 @@ void load_model_weights(const std::string& path, Model& model) {
         if (Shape::from_vector(a->shape) != t->shape())
             throw Error(pre + "tensor '" + name + "' is " + Shape::from_vector(a->shape).str() +
                         " in the file but " + t->shape().str() + " in the model");
+    }
+    for (const auto& a : f.tensors) {  // optimizer state may be another optimizer's
+        bool known = a.name.starts_with("optim.");
+        for (auto& w : want) known = known || w.first == a.name;
+        if (!known) throw Error(pre + "the file has tensor '" + a.name + "', which the model lacks");
     }
     for (auto& [name, t] : want) t->from_host(f.find(name)->values);
 }
