@@ -319,6 +319,12 @@ def main(argv=None):
                         step=step, epoch=epoch, epoch_position=min(pos * world, len(data.train)),
                         optimizer=config.OPTIMIZER["type"], optimizer_steps=opt_steps)
         say(f"saved checkpoint {args.save} at step {step}")
+    if stop_code and world > 1:
+        # The other ranks wait in a collective this rank will never join:
+        # leave at once, and torchrun ends them.
+        log.close()
+        sys.stdout.flush()
+        os._exit(stop_code)
     final = data.test if data.test is not None and len(data.test) else data.validation
     if final is not None and len(final) and stop_code == 0:
         name = "test" if final is data.test else "validation"
@@ -332,6 +338,10 @@ def main(argv=None):
                   fa if fa is not None else fl, text)
     log.close()
     if world > 1:
+        # Leave together: a rank whose peer has already torn gloo down can wait
+        # for it forever; and the DDP wrapper holds the process group until it goes.
+        dist.barrier()
+        del trained
         dist.destroy_process_group()
     return stop_code
 
