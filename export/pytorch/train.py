@@ -37,8 +37,8 @@ from gradscope.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=f"Train {config.NAME} in PyTorch, as Gradscope would.")
-    p.add_argument("--steps", type=int, default=0, help="stop after N steps (0: run the epochs)")
-    p.add_argument("--epochs", type=int, default=config.EPOCHS,
+    p.add_argument("--steps", type=int, default=0, metavar="N", help="stop after N steps (0: run the epochs)")
+    p.add_argument("--epochs", type=int, default=config.EPOCHS, metavar="N",
                    help="train until this many epochs are done (default %(default)s)")
     p.add_argument("--log", metavar="DIR", help="write a run log here (rank-N/ under torchrun)")
     p.add_argument("--all-ranks", action="store_true",
@@ -47,17 +47,17 @@ def parse_args(argv=None):
                    help="start from this Gradscope checkpoint (default: %(default)s)")
     p.add_argument("--save", metavar="FILE", default="trained.safetensors",
                    help="write the final checkpoint here (default: %(default)s)")
-    p.add_argument("--batch", type=int, default=config.BATCH_SIZE,
+    p.add_argument("--batch", type=int, default=config.BATCH_SIZE, metavar="N",
                    help="batch size per process (default %(default)s)")
     p.add_argument("--no-shuffle", action="store_true",
                    help="take the training items in their stored order every epoch")
     p.add_argument("--log-every-step", action="store_true",
                    help="one log line per step (no merging of steps within 10 ms)")
-    p.add_argument("--watch-every", type=int, default=10,
+    p.add_argument("--watch-every", type=int, default=10, metavar="N",
                    help="per-layer statistics every N steps (0: none)")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's)")
+    p.add_argument("--threads", type=int, default=0, metavar="N", help="torch threads (default: torch's)")
     p.add_argument("--float64", action="store_true", help="train in float64 (for comparisons)")
-    p.add_argument("--data-path", help="where the data is (default: the spec's)")
+    p.add_argument("--data-path", metavar="DIR", help="where the data is (default: the spec's)")
     p.add_argument("--device", help="cpu, cuda or cuda:N (default: CUDA when available)")
     p.add_argument("--quiet", action="store_true", help="print only the final result")
     a = p.parse_args(argv)

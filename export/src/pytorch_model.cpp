@@ -78,8 +78,24 @@ std::string pytorch_net_source(const ModelSpec& spec, const std::vector<LayerInf
     std::string s = "SEED = " + std::to_string(spec.seed) + "  # Dropout masks come from it\n\n\n";
     s += "def f32(x):\n    return float(np.float32(x))\n\n\n";
     s += "class Net(GradscopeNet):\n";
-    s += "    \"\"\"" + (spec.name.empty() ? std::string("The model") : spec.name) +
-         (spec.description.empty() ? "" : ": " + spec.description) + "\n\n";
+    // The name and description, wrapped at 88 columns.
+    const std::string about = (spec.name.empty() ? std::string("The model") : spec.name) +
+                              (spec.description.empty() ? "" : ": " + spec.description);
+    std::string line = "    \"\"\"";
+    size_t at = 0;
+    while (at < about.size()) {
+        size_t end = about.find(' ', at);
+        if (end == std::string::npos) end = about.size();
+        const std::string word = about.substr(at, end - at);
+        if (line.size() + word.size() + 1 > 88 && line.size() > 7) {
+            s += line + "\n";
+            line = "    ";
+        }
+        if (line.size() > 4 && line.back() != '"') line += ' ';
+        line += word;
+        at = end + 1;
+    }
+    s += line + "\n\n";
     s += "    Input: one item of " + shape_text(spec.input) + "; output: " +
          shape_text(info.back().out) + ".\"\"\"\n\n";
     std::string in;
