@@ -23,9 +23,38 @@ struct TrainOptions {
     std::string data_path;  // overrides the spec's data.path
     bool quiet = false;
     bool every_epoch = false;  // print every epoch, not at most four lines a second
+    long steps = 0;            // stop after this many steps (0: at the end of the epochs)
+    std::string init_checkpoint;  // write a checkpoint of the weights before the first step
+    bool no_shuffle = false;      // every epoch in the stored order of the items
+    bool log_every_step = false;  // one run-log line per step (no merging within 10 ms)
+    int threads = 0;              // OpenMP threads (0: the default)
 };
 
 int run_train(const TrainOptions& o);
+
+// `evaluate` (evaluate_command.cpp): a checkpoint's loss and accuracy on a split.
+struct EvaluateOptions {
+    std::string checkpoint;
+    std::string model;  // preset or spec (default: the spec stored in the checkpoint)
+    std::string split = "test";  // test, validation or train
+    std::string data_path;
+    std::string backend = "cpu";
+    int threads = 0;
+};
+int run_evaluate(const EvaluateOptions& o);
+
+// `export` (export_command.cpp): a PyTorch project or an ONNX file.
+struct ExportOptions {
+    std::string model;       // preset or spec
+    std::string to;          // "pytorch" or "onnx"
+    std::string out;         // the project directory or the .onnx file
+    std::string checkpoint;  // weights to export (default: the initial weights)
+    std::string data_path;
+};
+int run_export(const ExportOptions& o);
+
+// Sets the OpenMP threads of the calling thread (n > 0).
+void set_threads(int n);
 
 // `selftest` (selftest_command.cpp): the conformance suite on a backend and,
 // for a backend other than the CPU, training runs compared with the CPU.

@@ -1,4 +1,5 @@
-// gradscope-train: train a model headless, list presets, validate a spec.
+// gradscope-train: train a model headless, list presets, validate a spec,
+// evaluate a checkpoint, export a PyTorch project or an ONNX file.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -15,9 +16,9 @@ int main(int argc, char** argv) {
     CLI::App app{"gradscope-train: train neural networks headless and watch them learn"};
     app.footer(
         "exit status: 0 done; 1 an error (bad spec, data or file; a failed run; a failed "
-        "selftest check); 3 stopped at a non-finite value; 4 selftest skipped (backend "
-        "unavailable); 130 interrupted by Ctrl-C (a checkpoint was saved); other values: "
-        "bad command line");
+        "selftest check); 2 a bad command line (an unknown option, a value out of range); "
+        "3 stopped at a non-finite value; 4 selftest skipped (backend unavailable); 130 "
+        "interrupted by Ctrl-C (a checkpoint was saved)");
     app.require_subcommand(1);
 
     gs::cli::TrainOptions t;
@@ -37,6 +38,45 @@ int main(int argc, char** argv) {
     train->add_flag("-q,--quiet", t.quiet, "print only the final result");
     train->add_flag("--every-epoch", t.every_epoch, "print (and evaluate) every epoch");
     train->add_option("--data-path", t.data_path, "where the spec's file dataset is (data.path)");
+    train->add_option("--steps", t.steps,
+                      "stop after N steps (earlier if the epochs end first); the checkpoint "
+                      "is written then")
+        ->check(CLI::Range(1L, 1L << 40));
+    train->add_option("--init-checkpoint", t.init_checkpoint,
+                      "write a checkpoint of the weights before the first step");
+    train->add_flag("--no-shuffle", t.no_shuffle,
+                    "take the training items in their stored order every epoch");
+    train->add_flag("--log-every-step", t.log_every_step,
+                    "one run-log line per step (no merging of steps within 10 ms)");
+    train->add_option("--threads", t.threads, "OpenMP threads to train with (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+
+    gs::cli::EvaluateOptions ev;
+    auto* evaluate = app.add_subcommand(
+        "evaluate", "loss and accuracy of a checkpoint on its data (test split by default)");
+    evaluate->add_option("checkpoint", ev.checkpoint, "a Gradscope checkpoint (.safetensors)")
+        ->required();
+    evaluate->add_option("-m,--model", ev.model,
+                         "preset or spec JSON (default: the spec stored in the checkpoint)");
+    evaluate->add_option("--split", ev.split, "which split")
+        ->check(CLI::IsMember({"test", "validation", "train"}))
+        ->capture_default_str();
+    evaluate->add_option("--data-path", ev.data_path, "where the spec's file dataset is (data.path)");
+    evaluate->add_option("-b,--backend", ev.backend, "backend to run on")->capture_default_str();
+    evaluate->add_option("--threads", ev.threads, "OpenMP threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+
+    gs::cli::ExportOptions ex;
+    auto* exp = app.add_subcommand(
+        "export", "write a PyTorch project (DDP under torchrun) or an ONNX file for inference");
+    exp->add_option("model", ex.model, "preset name or path to a spec JSON")->required();
+    exp->add_option("--to", ex.to, "pytorch (a project directory) or onnx (a .onnx file)")
+        ->required()
+        ->check(CLI::IsMember({"pytorch", "onnx"}));
+    exp->add_option("out", ex.out, "the project directory, or the .onnx file")->required();
+    exp->add_option("--checkpoint", ex.checkpoint,
+                    "the weights to export (default: the initial weights from the spec's seed)");
+    exp->add_option("--data-path", ex.data_path, "where the spec's file dataset is (data.path)");
 
     app.add_subcommand("presets", "list the example models");
     // Listed for --help; handled before parsing (it takes gradscope-bench's options).
@@ -59,8 +99,15 @@ int main(int argc, char** argv) {
     auto* info = data->add_subcommand("info", "items per split, shapes, classes and balance");
     info->add_option("dataset", data_what, "fashion-mnist, a built-in set, or a path")->required();
 
-    CLI11_PARSE(app, argc, argv);
     try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help prints and exits 0; anything else is a bad command line: 2.
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+    try {
+        if (evaluate->parsed()) return gs::cli::run_evaluate(ev);
+        if (exp->parsed()) return gs::cli::run_export(ex);
         if (train->parsed()) return gs::cli::run_train(t);
         if (selftest->parsed()) return gs::cli::run_selftest(st);
         if (validate->parsed()) return gs::cli::run_validate(spec_path);

@@ -1,7 +1,7 @@
 // The train, presets and validate subcommands. Training runs in a Session;
 // this thread only drains its telemetry and draws: a progress bar on a
 // terminal, plain lines otherwise. Ctrl-C pauses, saves a checkpoint and
-// exits with 130.
+// exits with 130. --steps runs an exact number of steps (Session::step).
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +21,7 @@
 #include "gradscope/names.h"
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
+#include "gradscope/validate.h"
 
 namespace gs::cli {
 
@@ -59,6 +60,19 @@ std::string rate(double v) {
 
 // val_name: "val" or, where the session validates on the test split for
 // want of a validation split, "test".
+// Saves a checkpoint between steps and waits for it; a file that cannot be
+// written is an error (the session reports it as an event).
+void save_checked(Session& session, TelemetryStore& t, const std::string& path) {
+    if (CommandResult r = session.save_checkpoint(path); !r) throw Error(r.reason);
+    session.wait_until_settled(60);
+    session.drain(t);
+    for (auto it = t.events().rbegin(); it != t.events().rend(); ++it)
+        if (it->name == path && (it->kind == "checkpoint" || it->kind == "error")) {
+            if (it->kind == "error") throw Error(it->text);
+            return;
+        }
+}
+
 void print_epoch(const EpochRecord& e, int epochs, const char* val_name) {
     std::printf("epoch %4d/%d  step %7ld  loss %.4f  acc %s", e.epoch, epochs, e.step, e.train_loss,
                 percent(e.train_accuracy).c_str());
@@ -94,6 +108,10 @@ int run_train(const TrainOptions& o) {
     SessionOptions so;
     so.log_dir = o.log_dir;
     so.resume_from = o.resume;
+    so.shuffle = !o.no_shuffle;
+    so.log_every_step = o.log_every_step;
+    so.threads = o.threads;
+    if (o.threads > 0) set_threads(o.threads);  // evaluation on this thread
     Backend& backend = *opened.backend;
     std::printf("%s: %zu training, %zu validation, %zu test items; backend %s%s%s\n",
                 spec.name.c_str(), train_items, count(data.validation), count(data.test),
@@ -105,13 +123,20 @@ int run_train(const TrainOptions& o) {
     const bool tty = isatty(STDOUT_FILENO) && !o.quiet;
     const long steps_per_epoch =
         static_cast<long>((train_items + static_cast<size_t>(spec.batch_size) - 1) / spec.batch_size);
-    const long total_steps = steps_per_epoch * spec.epochs;
     const long first_step = session.steps_done();
+    long total_steps = steps_per_epoch * spec.epochs;
+    if (o.steps > 0) total_steps = std::min(total_steps, first_step + o.steps);
     TelemetryStore t;
+    if (!o.init_checkpoint.empty()) {
+        save_checked(session, t, o.init_checkpoint);
+        std::printf("saved the initial weights to %s\n", o.init_checkpoint.c_str());
+    }
     size_t epochs_shown = 0;
     const auto start = Clock::now();
     auto last_line = start;
-    session.start();
+    // --steps: exactly that many (fewer when the epochs end first), then pause.
+    if (CommandResult r = o.steps > 0 ? session.step(o.steps) : session.start(); !r)
+        throw Error(r.reason);
     for (;;) {
         const bool running = session.state() == SessionState::Running;
         session.drain(t);
@@ -158,9 +183,13 @@ int run_train(const TrainOptions& o) {
     session.drain(t);
     if (tty) std::printf("\r\033[K");
     const BreakInfo b = session.last_break();
+    if (o.steps > 0 && session.state() == SessionState::Paused && b.kind.empty() && !o.quiet) {
+        const StepRecord& s = t.last_step();
+        std::printf("stopped after %ld steps (--steps)  epoch %d  loss %.4f  acc %s\n", s.step,
+                    s.epoch + 1, s.loss, percent(s.accuracy).c_str());
+    }
     if (!o.checkpoint.empty()) {
-        session.save_checkpoint(o.checkpoint);
-        session.wait_until_settled(60);
+        save_checked(session, t, o.checkpoint);
         std::printf("saved checkpoint %s\n", o.checkpoint.c_str());
     }
     if (session.state() == SessionState::Failed) {

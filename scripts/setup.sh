@@ -16,6 +16,10 @@ GS_PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev   # the studio (Qt 6 + QCustomPlot)
   libimgui-dev libglfw3-dev           # the monitor (Dear ImGui on GLFW + OpenGL 3)
   xvfb xauth libgl1-mesa-dri          # screenshots and GUI tests without a display
+  libonnx-dev libprotobuf-dev         # export --to onnx (GRADSCOPE_ONNX)
+  libopencv-dnn-dev                   # the ONNX tests run the export in OpenCV's dnn
+  python3-torch python3-numpy libopenblas-dev   # the exported PyTorch projects and python/
+  python3-pip python3-setuptools python3-wheel  # the offline install of python/ (a test)
 )
 
 gs_install_packages() {

@@ -130,9 +130,18 @@ void Trainer::order_for(int epoch) {
     if (m_order_epoch == epoch) return;
     m_order.resize(m_train->size());
     std::iota(m_order.begin(), m_order.end(), 0u);
-    Rng rng(m_model.spec().seed ^ mix64(static_cast<uint64_t>(epoch) + 1));
-    for (size_t i = m_order.size(); i > 1; --i) std::swap(m_order[i - 1], m_order[rng.below(i)]);
+    if (m_shuffle) {
+        Rng rng(m_model.spec().seed ^ mix64(static_cast<uint64_t>(epoch) + 1));
+        for (size_t i = m_order.size(); i > 1; --i) std::swap(m_order[i - 1], m_order[rng.below(i)]);
+    }
     m_order_epoch = epoch;
+}
+
+void Trainer::set_shuffle(bool on) {
+    if (on == m_shuffle) return;
+    drop_queued();
+    m_shuffle = on;
+    m_order_epoch = -1;  // the next batch takes the new order
 }
 
 // Asks the loader for the batch after the last one queued (or, with none

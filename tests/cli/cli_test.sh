@@ -47,6 +47,26 @@ rc=$?
 check "Ctrl-C exits with 130" 130 $rc "checkpoint saved to $tmp/int.safetensors" "$(cat "$tmp/int.txt")"
 out=$("$gt" train spiral-tanh -e 1 --resume "$tmp/int.safetensors" 2>&1); check "the interrupted run resumes" 0 $? "resumed from" "$out"
 
+# The options for comparing runs step by step (issue 15): exact step counts,
+# the initial weights, a fixed order, a line per step, the thread count.
+out=$("$gt" train spiral-tanh --steps 0 2>&1); check "--steps 0 is refused" 2 $? "--steps: Value 0 not in range" "$out"
+out=$("$gt" train spiral-tanh --threads 5000 2>&1); check "--threads 5000 is refused" 2 $? "--threads: Value 5000 not in range" "$out"
+out=$("$gt" train spiral-tanh --steps 7 --no-shuffle --log-every-step --threads 1 --log "$tmp/s7" \
+      --init-checkpoint "$tmp/s0.safetensors" --checkpoint "$tmp/s7.safetensors" 2>&1)
+check "--steps 7 stops after 7 steps" 0 $? "stopped after 7 steps" "$out"
+check "--log-every-step writes 7 step lines" 7 "$(grep -c '"type":"step".*"merged":1}' "$tmp/s7/run.jsonl")" "" ""
+check "--init-checkpoint holds step 0" 0 0 '"step":"0"' "$(head -c 4000 "$tmp/s0.safetensors" | tr -d '\0')"
+check "the final checkpoint holds step 7" 0 0 '"step":"7"' "$(head -c 4000 "$tmp/s7.safetensors" | tr -d '\0')"
+"$gt" train spiral-tanh --steps 7 --log-every-step --log "$tmp/s7-shuffled" -q > /dev/null 2>&1
+a=$(grep '"step":2,' "$tmp/s7/run.jsonl" | cut -d, -f4); b=$(grep '"step":2,' "$tmp/s7-shuffled/run.jsonl" | cut -d, -f4)
+check "--no-shuffle takes other batches than the shuffled order" 0 $([ -n "$a" ] && [ "$a" != "$b" ]; echo $?) "" ""
+out=$("$gt" evaluate "$tmp/s7.safetensors" 2>&1); check "evaluate a checkpoint" 0 $? "test split, 250 items" "$out"
+out=$("$gt" evaluate "$tmp/nonexistent.safetensors" 2>&1); check "evaluate a missing file" 1 $? "nonexistent.safetensors" "$out"
+out=$("$gt" export spiral-tanh --to tensorflow "$tmp/tf" 2>&1); check "export to an unknown format" 2 $? "--to: tensorflow not in" "$out"
+out=$("$gt" export spiral-tanh --to pytorch "$tmp/project" 2>&1); check "export a PyTorch project" 0 $? "train.py" "$out"
+check "the project's files are there" 0 $(ls "$tmp/project/model.py" "$tmp/project/data.safetensors" "$tmp/project/gradscope/run_log.py" > /dev/null 2>&1; echo $?) "" ""
+out=$("$gt" export spiral-tanh --to pytorch "$tmp/p2" --checkpoint "$tmp/nonexistent.safetensors" 2>&1); check "export from a missing checkpoint" 1 $? "nonexistent.safetensors" "$out"
+
 if [ -d /usr/share/datasets/fashion-mnist ]; then
     out=$("$gt" data info fashion-mnist 2>&1); check "data info fashion-mnist" 0 $? "60000 items of 1x28x28" "$out"
 fi

@@ -12,6 +12,9 @@
 namespace gs {
 
 class Trainer;
+class Model;
+class Optimizer;
+struct ModelSpec;
 
 // Writes bytes to path through a temporary file in the same directory,
 // flushed to disk and renamed over path. Throws gs::Error naming the file.
@@ -43,5 +46,22 @@ void save_checkpoint(const std::string& path, Trainer& trainer);
 // Loads into a trainer whose model matches; a mismatch names the first
 // tensor that differs. Throws gs::Error.
 void load_checkpoint(const std::string& path, Trainer& trainer);
+
+// What a checkpoint records besides its tensors (docs/checkpoint.md).
+struct CheckpointProgress {
+    long step = 0;              // global steps taken
+    int epoch = 0;              // the epoch in progress, 0-based
+    size_t epoch_position = 0;  // items of that epoch already trained on
+    long optimizer_steps = 0;   // updates the optimizer made (Adam's bias correction)
+};
+// The same file for a model and optimizer outside a Trainer (no data
+// needed): the exporters write initial weights this way.
+void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
+                     Optimizer& optimizer, const CheckpointProgress& progress);
+// Loads only the parameters and buffers of a model (any optimizer state in
+// the file is left aside); a missing or misshapen tensor names itself.
+void load_model_weights(const std::string& path, Model& model);
+// The model spec a checkpoint was saved with (its "spec" metadata).
+ModelSpec checkpoint_spec(const std::string& path);
 
 }  // namespace gs

@@ -56,6 +56,12 @@ struct SessionOptions {
     // +5 for the worker and its OpenMP team): for front ends that draw on
     // the same cores.
     bool background_priority = false;
+    // Every epoch takes the training items in their stored order (no shuffling).
+    bool shuffle = true;
+    // The run log gets one line per step (RunLog::min_step_interval 0: no merging).
+    bool log_every_step = false;
+    // OpenMP threads the worker trains with (0: the OpenMP default).
+    int threads = 0;
 };
 
 class Session {

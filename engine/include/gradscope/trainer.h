@@ -98,6 +98,10 @@ public:
     // Restores counters from a checkpoint: the next step takes the same batch
     // the saved run would have taken (the epoch's order follows from the seed).
     void set_progress(long step, int epoch, size_t position = 0);
+    // Off: every epoch takes the training items in their stored order (for
+    // comparing runs batch by batch with another framework). On by default.
+    void set_shuffle(bool on);
+    bool shuffles() const { return m_shuffle; }
 
 private:
     void order_for(int epoch);
@@ -119,6 +123,7 @@ private:
     size_t m_cursor = 0;        // items of epoch m_epoch trained on
     bool m_epoch_open = false;  // m_cursor counts within m_epoch
     bool m_check_finite = false;
+    bool m_shuffle = true;
     bool m_check_gradients = false;
     double m_gradient_check_ms = 0;
     // The batch being prepared by the loader: where it starts.

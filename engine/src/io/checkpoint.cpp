@@ -5,6 +5,8 @@
 
 #include "gradscope/error.h"
 #include "gradscope/io.h"
+#include "gradscope/model.h"
+#include "gradscope/optim.h"
 #include "gradscope/trainer.h"
 
 namespace gs {
@@ -14,36 +16,84 @@ namespace {
 constexpr const char* kFormat = "gradscope-checkpoint-1";
 
 // Every tensor a checkpoint holds, in a fixed order.
-std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Trainer& t) {
+std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Model& m, Optimizer* o) {
     std::vector<std::pair<std::string, Tensor*>> out;
-    for (auto& [name, p] : t.model().named_params()) out.emplace_back(name, &p->value);
-    for (auto& [name, p] : t.model().named_buffers()) out.emplace_back(name, &p->value);
-    for (auto& [name, s] : t.optimizer().named_state()) out.emplace_back("optim." + name, s);
+    for (auto& [name, p] : m.named_params()) out.emplace_back(name, &p->value);
+    for (auto& [name, p] : m.named_buffers()) out.emplace_back(name, &p->value);
+    if (o)
+        for (auto& [name, s] : o->named_state()) out.emplace_back("optim." + name, s);
     return out;
 }
 
-}  // namespace
-
-void save_checkpoint(const std::string& path, Trainer& trainer) {
-    SafetensorsFile f;
-    for (auto& [name, t] : checkpoint_tensors(trainer))
-        f.tensors.push_back({name, t->shape().to_vector(), t->to_host()});
-    f.metadata["format"] = kFormat;
-    f.metadata["spec"] = spec_to_json(trainer.spec(), -1);
-    f.metadata["step"] = std::to_string(trainer.global_step());
-    f.metadata["epoch"] = std::to_string(trainer.epoch());
-    f.metadata["epoch_position"] = std::to_string(trainer.epoch_position());
-    f.metadata["optimizer"] = trainer.optimizer().spec().type;
-    f.metadata["optimizer_steps"] = std::to_string(trainer.optimizer().steps_taken());
-    save_safetensors(path, f);
+std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Trainer& t) {
+    return checkpoint_tensors(t.model(), &t.optimizer());
 }
 
-void load_checkpoint(const std::string& path, Trainer& trainer) {
+SafetensorsFile load_gradscope_file(const std::string& path) {
     SafetensorsFile f = load_safetensors(path);
     auto fmt = f.metadata.find("format");
     if (fmt == f.metadata.end() || fmt->second != kFormat)
         throw Error("'" + path + "' is not a Gradscope checkpoint (no format \"" + kFormat +
                     "\" in its metadata)");
+    return f;
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
+                     Optimizer& optimizer, const CheckpointProgress& progress) {
+    SafetensorsFile f;
+    for (auto& [name, t] : checkpoint_tensors(model, &optimizer))
+        f.tensors.push_back({name, t->shape().to_vector(), t->to_host()});
+    f.metadata["format"] = kFormat;
+    f.metadata["spec"] = spec_to_json(spec, -1);
+    f.metadata["step"] = std::to_string(progress.step);
+    f.metadata["epoch"] = std::to_string(progress.epoch);
+    f.metadata["epoch_position"] = std::to_string(progress.epoch_position);
+    f.metadata["optimizer"] = optimizer.spec().type;
+    f.metadata["optimizer_steps"] = std::to_string(progress.optimizer_steps);
+    save_safetensors(path, f);
+}
+
+void save_checkpoint(const std::string& path, Trainer& trainer) {
+    save_checkpoint(path, trainer.spec(), trainer.model(), trainer.optimizer(),
+                    CheckpointProgress{trainer.global_step(), trainer.epoch(),
+                                       trainer.epoch_position(),
+                                       trainer.optimizer().steps_taken()});
+}
+
+void load_model_weights(const std::string& path, Model& model) {
+    SafetensorsFile f = load_gradscope_file(path);
+    if (model.capacity() == 0) model.reserve(1);  // a model's tensors exist once it is sized
+    auto want = checkpoint_tensors(model, nullptr);
+    const std::string pre = "checkpoint '" + path + "' does not match this model: ";
+    for (auto& [name, t] : want) {
+        const NamedArray* a = f.find(name);
+        if (!a) throw Error(pre + "tensor '" + name + "' is missing from the file");
+        if (Shape::from_vector(a->shape) != t->shape())
+            throw Error(pre + "tensor '" + name + "' is " + Shape::from_vector(a->shape).str() +
+                        " in the file but " + t->shape().str() + " in the model");
+    }
+    for (const auto& a : f.tensors) {  // optimizer state may be another optimizer's
+        bool known = a.name.starts_with("optim.");
+        for (auto& w : want) known = known || w.first == a.name;
+        if (!known) throw Error(pre + "the file has tensor '" + a.name + "', which the model lacks");
+    }
+    for (auto& [name, t] : want) t->from_host(f.find(name)->values);
+}
+
+ModelSpec checkpoint_spec(const std::string& path) {
+    SafetensorsFile f = load_gradscope_file(path);
+    auto it = f.metadata.find("spec");
+    if (it == f.metadata.end())
+        throw Error("'" + path + "' holds no model spec (no \"spec\" in its metadata)");
+    SpecResult r = parse_spec(it->second);
+    if (!r.ok()) throw Error("the spec stored in '" + path + "' has problems:\n" + r.message());
+    return r.spec;
+}
+
+void load_checkpoint(const std::string& path, Trainer& trainer) {
+    SafetensorsFile f = load_gradscope_file(path);
     auto want = checkpoint_tensors(trainer);
     const std::string pre = "checkpoint '" + path + "' does not match this model: ";
     // Check everything before changing anything, so a failed load leaves the

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <omp.h>
 #include <unistd.h>
 
 #include "gradscope/error.h"
@@ -33,11 +34,15 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
       m_events(4096),
       m_stats(1024) {
     m_trainer->set_check_finite(m_opt.break_on_nonfinite);
+    m_trainer->set_shuffle(m_opt.shuffle);
     if (!m_opt.resume_from.empty()) {
         gs::load_checkpoint(m_opt.resume_from, *m_trainer);
         m_steps_done = m_trainer->global_step();
     }
-    if (!m_opt.log_dir.empty()) m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name);
+    if (!m_opt.log_dir.empty()) {
+        m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name);
+        if (m_opt.log_every_step) m_log->min_step_interval = std::chrono::milliseconds(0);
+    }
     m_started = Clock::now();
     m_worker = std::thread([this] { run(); });
 }
@@ -338,6 +343,7 @@ void Session::apply(const Command& c) {
             if (c.breakpoint == BreakpointKind::Nonfinite) {
                 m_opt.break_on_nonfinite = c.value != 0;
                 m_trainer->set_check_finite(m_opt.break_on_nonfinite);
+    m_trainer->set_shuffle(m_opt.shuffle);
                 e.kind = "breakpoint-set";
                 e.name = c.name;
                 e.value = c.value != 0;
@@ -532,6 +538,8 @@ void Session::run() {
         const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
         if (errno == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), std::min(nice + 5, 19));
     }
+    // A thread's OpenMP team size is its own setting: this thread's team trains.
+    if (m_opt.threads > 0) omp_set_num_threads(m_opt.threads);
     for (;;) {
         Command c;
         bool have = false, step = false;
