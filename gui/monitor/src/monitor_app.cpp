@@ -59,11 +59,19 @@ void draw_header(const std::vector<std::unique_ptr<RunSource>>& sources, const s
     }
 }
 
+using Sources = std::vector<std::unique_ptr<RunSource>>;
+
+std::vector<RunView> make_views(const Sources& sources) {
+    std::vector<RunView> views;
+    for (size_t i = 0; i < sources.size(); ++i) views.push_back(RunView{&sources[i]->data(), plot::palette_color(i)});
+    return views;
+}
+
 }  // namespace
 
 int run_monitor(const MonitorOptions& o) {
-    std::vector<std::unique_ptr<RunSource>> sources;
-    for (const std::string& r : o.runs) sources.push_back(std::make_unique<RunSource>(r));
+    RunSet runs(o.runs);
+    const Sources& sources = runs.sources();
     const auto t0 = std::chrono::steady_clock::now();
     size_t records = 0;
     for (auto& s : sources) {
@@ -112,8 +120,8 @@ int run_monitor(const MonitorOptions& o) {
     ImGui_ImplOpenGL3_Init("#version 330");
 
     PanelState panels;
-    std::vector<RunView> views;
-    for (size_t i = 0; i < sources.size(); ++i) views.push_back(RunView{&sources[i]->data(), plot::palette_color(i)});
+    std::vector<RunView> views = make_views(sources);
+    auto last_scan = std::chrono::steady_clock::now();
     int status = 0;
     int frames_left = 3;  // frames still to draw
     int frame = 0;
@@ -122,6 +130,13 @@ int run_monitor(const MonitorOptions& o) {
         if (!o.screenshot.empty() || frames_left > 0 || g_input_frames > 0) glfwPollEvents();
         else glfwWaitEventsTimeout(0.05);
         bool changed = false;
+        if (const auto now = std::chrono::steady_clock::now(); now - last_scan >= std::chrono::seconds(1)) {
+            last_scan = now;
+            if (runs.rescan()) {
+                views = make_views(sources);
+                changed = true;
+            }
+        }
         for (auto& s : sources)
             if (s->poll(size_t{256} << 20)) {
                 changed = true;

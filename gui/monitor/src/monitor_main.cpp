@@ -1,4 +1,4 @@
-// gradscope-monitor RUN_DIR [RUN_DIR...] [--screenshot FILE.png [--frames N]]
+// gradscope-monitor RUN_DIR|ROOT [...] [--screenshot FILE.png [--frames N]]
 // Follows run logs (docs/run-log.md) and shows them live; see docs/monitor.md.
 #include <cstdio>
 #include <cstdlib>
@@ -10,10 +10,13 @@
 namespace {
 
 const char* kUsage =
-    "usage: gradscope-monitor RUN_DIR [RUN_DIR...] [options]\n"
+    "usage: gradscope-monitor RUN_DIR|ROOT [RUN_DIR|ROOT...] [options]\n"
     "\n"
     "Follows the run logs (RUN_DIR/run.jsonl) of one or more training runs while\n"
-    "they are written, and overlays them for comparison.\n"
+    "they are written, and overlays them for comparison. A ROOT that holds no\n"
+    "run.jsonl itself opens every run below it (up to three levels down), such\n"
+    "as the rank-0/, rank-1/ ... of a torchrun job, including runs that appear\n"
+    "while the monitor is open.\n"
     "\n"
     "options:\n"
     "  --screenshot FILE.png  render, save the last frame as a PNG, and exit\n"
