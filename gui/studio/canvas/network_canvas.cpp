@@ -50,8 +50,8 @@ void NetworkCanvas::set_model(const gs::ModelSpec& spec) {
     rebuild();
 }
 
-void NetworkCanvas::set_data(const gs::PreparedData& data) {
-    m_state.data = summarize_data(data);
+void NetworkCanvas::set_data(const DataView& data) {
+    m_state.data = data;
     rebuild();
 }
 

@@ -316,7 +316,7 @@ void MainWindow::session_changed() {
         m_inspector->set_model(m_spec);
     }
     if (auto data = m_bridge->data()) {
-        m_data->set_prepared(*data);
+        m_data->set_data(*data);
         m_data->preview()->set_selected_item(m_bridge->probe());
         m_canvas->set_data(*data);
     }
