@@ -10,6 +10,7 @@
 
 #include <cmath>
 
+#include "gradscope/equations.h"
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
 #include "gradscope/trainer.h"
@@ -231,6 +232,28 @@ TEST(StepTrace, OnlyTheNextStepIsTracedAndLargeNetworksAreRefused) {
     r = b.trace_next_step();
     EXPECT_FALSE(r.ok);
     EXPECT_NE(r.reason.find("layer 2 (BatchNorm) is neither"), std::string::npos) << r.reason;
+}
+
+TEST(StepTrace, EquationsEndInTheEnginesNumbers) {
+    const ModelSpec spec = spec_of(kSoftmaxNet);
+    Session s(spec, prepare_data(spec), cpu_backend());
+    auto t = traced_step(s, 1);
+    ASSERT_TRUE(t);
+    auto ends_with = [](const std::string& text, const std::string& tail) {
+        return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    for (size_t l = 0; l < t->layers.size(); ++l) {
+        const TraceLayer& L = t->layers[l];
+        EXPECT_TRUE(ends_with(pre_activation_equation(*t, l, 0, 1), " = " + format_number(L.z.at(1, 0))));
+        EXPECT_TRUE(ends_with(activation_equation(*t, l, 0, 1), " = " + format_number(L.a.at(1, 0))));
+        EXPECT_TRUE(ends_with(delta_equation(*t, l, 0, 1), " = " + format_number(L.dz.at(1, 0))));
+        EXPECT_TRUE(ends_with(weight_gradient_equation(*t, l, 0, 0, kBatchMean),
+                              " = " + format_number(L.weight_grad[0])));
+        const std::vector<std::string> update = update_equations(*t, l, 0, 0);
+        ASSERT_EQ(update.size(), 1u);
+        EXPECT_TRUE(ends_with(update[0], " = " + format_number(L.weight_after[0]))) << update[0];
+    }
+    EXPECT_EQ(neuron_equations(*t, 2, 1, 1).size(), 6u);  // z, a, L, δ, ∂L/∂b, b ←
 }
 
 TEST(SetParameter, TheNextForwardPassUsesIt) {
