@@ -360,12 +360,8 @@ void Session::apply(const Command& c) {
             e.text = std::isfinite(c.value) ? "pause when " + c.name + " " + std::to_string(c.value)
                                             : c.name + " cleared";
             break;
-        case Command::Trace:
-            arm_trace(c.trace);
-            return;
-        case Command::SetParameter:
-            apply_parameter_edit(c.edit, e);
-            break;
+        case Command::Trace: arm_trace(c.trace); return;  // step_trace.cpp
+        case Command::SetParameter: apply_parameter_edit(c.edit, e); break;
         case Command::Snapshot: {
             std::shared_ptr<const Snapshot> snap = make_snapshot(c.snapshot);
             std::lock_guard<std::mutex> lock(m_snap_mutex);
