@@ -208,6 +208,36 @@ TEST(StepTrace, AdamUpdateAndItsState) {
     }
 }
 
+TEST(StepTrace, ClippingAndAStepStoppedBeforeItsUpdate) {
+    ModelSpec spec = spec_of(kSoftmaxNet);
+    spec.optimizer.clip_norm = 0.01f;
+    Session s(spec, prepare_data(spec), cpu_backend());
+    auto t = traced_step(s);
+    ASSERT_TRUE(t);
+    EXPECT_GT(t->grad_norm, 0.01);
+    EXPECT_NEAR(t->clip_scale, 0.01 / t->grad_norm, 1e-5);
+    const TraceLayer& L = t->layers[1];
+    for (size_t k = 0; k < L.weight_before.size(); ++k)
+        EXPECT_NEAR(L.weight_after[k], L.weight_before[k] - 0.1f * t->clip_scale * L.weight_grad[k], 1e-7);
+    EXPECT_NE(update_equations(*t, 1, 0, 0)[0].find("(clipped: the gradients' norm"), std::string::npos);
+
+    // A learning rate that overflows the weights (to −∞ at step 2): step 3's
+    // loss is not finite, and its trace says the update did not happen.
+    ModelSpec line = load_preset("linear-regression");
+    line.optimizer.lr = 1e30f;
+    Session boom(line, prepare_data(line), cpu_backend());
+    ASSERT_TRUE(boom.step(2));
+    ASSERT_TRUE(boom.wait_until_settled(30));
+    auto stopped = traced_step(boom);
+    ASSERT_TRUE(stopped);
+    EXPECT_EQ(stopped->step, 3);
+    EXPECT_FALSE(stopped->updated);
+    EXPECT_NE(stopped->note.find("non-finite value appeared in the forward pass"), std::string::npos);
+    EXPECT_TRUE(stopped->layers[0].dz.empty());  // no backward pass
+    EXPECT_EQ(update_equations(*stopped, 0, 0, 0), (std::vector<std::string>{"no update: " + stopped->note}));
+    EXPECT_EQ(boom.last_break().kind, "nonfinite");
+}
+
 TEST(StepTrace, OnlyTheNextStepIsTracedAndLargeNetworksAreRefused) {
     const ModelSpec spec = spec_of(kSoftmaxNet);
     Session s(spec, prepare_data(spec), cpu_backend());
