@@ -69,6 +69,17 @@ int run_presets();
 int run_validate(const std::string& path);
 int run_data_info(const std::string& what);
 
+// `lesson` (lesson_command.cpp): check and play a lesson headless.
+struct LessonOptions {
+    std::string file;  // a lesson file or a shipped lesson's name
+    bool check = false;  // read and check only; do not train
+    bool list = false;   // list the shipped lessons
+    bool quiet = false;  // no step texts, only failures and the summary
+    std::string backend = "cpu";
+    int threads = 0;
+};
+int run_lesson_command(const LessonOptions& o);
+
 // The data spec for a dataset name or a path (its format recognized), on top
 // of base (whose splits and preprocessing are kept).
 DataSpec data_spec_for(const std::string& what, DataSpec base = {});

@@ -1,5 +1,6 @@
 // gradscope-train: train a model headless, list presets, validate a spec,
-// evaluate a checkpoint, export a PyTorch project or an ONNX file.
+// evaluate a checkpoint, export a PyTorch project or an ONNX file, play a
+// lesson.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -93,6 +94,17 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     selftest->add_option("-s,--seed", st.seed, "seed of the inputs")->capture_default_str();
 
+    gs::cli::LessonOptions lo;
+    auto* lesson = app.add_subcommand(
+        "lesson", "play a lesson headless, step by step, waiting for each step's condition");
+    lesson->add_option("lesson", lo.file, "a lesson file, or the name of a shipped lesson");
+    lesson->add_flag("--check", lo.check, "read and check the lesson (its models and data) without training");
+    lesson->add_flag("--list", lo.list, "list the shipped lessons");
+    lesson->add_flag("-q,--quiet", lo.quiet, "print only failures and the summary");
+    lesson->add_option("-b,--backend", lo.backend, "backend to train on")->capture_default_str();
+    lesson->add_option("--threads", lo.threads, "OpenMP threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+
     std::string data_what;
     auto* data = app.add_subcommand("data", "look at datasets");
     data->require_subcommand(1);
@@ -112,6 +124,7 @@ int main(int argc, char** argv) {
         if (selftest->parsed()) return gs::cli::run_selftest(st);
         if (validate->parsed()) return gs::cli::run_validate(spec_path);
         if (info->parsed()) return gs::cli::run_data_info(data_what);
+        if (lesson->parsed()) return gs::cli::run_lesson_command(lo);
         return gs::cli::run_presets();
     } catch (const gs::Error& e) {
         std::cerr << "error: " << e.what() << "\n";

@@ -98,9 +98,11 @@ struct Snapshot {
     int probe_label = -1;
     std::vector<std::vector<int>> probe_shapes;
     std::vector<std::vector<float>> probe_activations;
-    // For models with 2 inputs: a grid x 0..grid-1 (first input, lo..hi) by
-    // y (second input); per layer and unit, its output over the grid (row by
-    // row), and the model's output (the last layer's first unit).
+    // For 2-D data: a grid x 0..grid-1 (first coordinate x1, lo..hi) by y
+    // (second coordinate x2) over the plane of the points, whatever input
+    // features the model computes from them; per layer and unit, its output
+    // over the grid (row by row), and the model's output (the last layer's
+    // first unit).
     int grid = 0;
     float lo[2] = {0, 0}, hi[2] = {0, 0};
     std::vector<std::vector<std::vector<float>>> grid_units;  // [layer][unit][grid*grid]

@@ -27,12 +27,15 @@
 #include "gradscope/names.h"
 #include "gradscope/session_types.h"
 #include "gradscope/spec.h"
+#include "gradscope/step_trace.h"
 #include "gradscope/telemetry.h"
 
 namespace gs {
 
 class Trainer;
 class RunLog;
+class StepTracer;
+struct StepResult;
 
 struct SessionOptions {
     std::string log_dir;          // write a run log there ("" = none)
@@ -103,6 +106,20 @@ public:
     // Saves a checkpoint between steps (paused, stopped or idle only).
     CommandResult save_checkpoint(const std::string& path);
 
+    // The classroom (session/step_trace.cpp). Takes the next training step
+    // (whenever it runs: step(1), or the next step of a running session) as
+    // a traced step and then publishes its StepTrace (latest_trace()).
+    // Refused, with the reason, for a network larger than a trace takes
+    // (gradscope/step_trace.h) and in the failed state. A traced step costs
+    // copies of the layers' tensors; the steps around it allocate nothing.
+    CommandResult trace_next_step(const StepTraceRequest& request = {});
+    std::shared_ptr<const StepTrace> latest_trace() const;
+    // Sets one weight or bias of a Dense layer, between steps (recorded as a
+    // "parameter" event); the next forward pass uses it. Refused for a layer
+    // that is not Dense, a unit or input out of range or a value that is
+    // not finite; in the failed state.
+    CommandResult set_parameter(const ParameterEdit& edit);
+
     SessionState state() const;
     BreakInfo last_break() const;  // empty after reset()
     // How many times the run has paused or stopped on its own (breakpoints,
@@ -125,7 +142,7 @@ public:
 
 private:
     struct Command {
-        enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot } kind = Reset;
+        enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot, Trace, SetParameter } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
         std::string name;  // the hyperparameter or breakpoint as asked for; a checkpoint's path
@@ -135,12 +152,20 @@ private:
         ScheduleSpec schedule;
         OptimizerSpec optimizer;
         SnapshotRequest snapshot;
+        StepTraceRequest trace;
+        ParameterEdit edit;
     };
     std::shared_ptr<Snapshot> make_snapshot(const SnapshotRequest& q);
     void compute_confusion(int max_mistakes);  // into m_confusion
     Snapshot m_confusion;  // worker-only: the last confusion matrix and mistakes
-    mutable std::mutex m_snap_mutex;  // guards only the pointer below
+    mutable std::mutex m_snap_mutex;  // guards only the two pointers below
     std::shared_ptr<const Snapshot> m_snapshot;
+    std::shared_ptr<const StepTrace> m_trace;
+    // Worker-only: the tracer of the next step (set while one is asked for).
+    std::shared_ptr<StepTracer> m_tracer;
+    void arm_trace(const StepTraceRequest& request);
+    void finish_trace(const StepResult& r);
+    void apply_parameter_edit(const ParameterEdit& edit, EventRecord& e);
     CommandResult refuse(const std::string& why);
     // Idle or paused: run `budget` steps (-1: to the epoch's end), then pause.
     // With m_mutex held; `what` names the command in a refusal.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "gradscope/input_features.h"
 #include "gradscope/layer.h"
 #include "gradscope/model.h"
 #include "gradscope/run_log.h"
@@ -107,20 +108,26 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
         }
     }
 
-    // Decision grid over the plane of a 2-input model.
-    if (q.grid > 0 && t.train_data().item_shape().numel() == 2) {
+    // Decision grid over the plane of a 2-D set: its raw points (x1, x2),
+    // turned into the model's input features where the spec asks for them,
+    // so a heatmap stays a picture of the plane.
+    const std::vector<InputFeature> features = input_features_of(t.spec().data);
+    const uint32_t first_item = 0;
+    float first_xy[2];
+    if (q.grid > 0 && t.train_data().size() && t.train_data().gather_plane(&first_item, 1, first_xy)) {
         Dataset& train = t.train_data();
         float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
         const size_t n = std::min<size_t>(train.size(), 100000);
+        std::vector<float> xy(2 * static_cast<size_t>(t.batch_size()));
         for (size_t first = 0; first < n; first += static_cast<size_t>(t.batch_size())) {
             const int k = static_cast<int>(std::min<size_t>(n - first, t.batch_size()));
             std::vector<uint32_t> idx(static_cast<size_t>(k));
             for (int j = 0; j < k; ++j) idx[static_cast<size_t>(j)] = static_cast<uint32_t>(first + j);
-            train.gather(idx.data(), k, x.data(), y.data());
+            train.gather_plane(idx.data(), k, xy.data());
             for (int j = 0; j < k; ++j)
                 for (int d = 0; d < 2; ++d) {
-                    lo[d] = std::min(lo[d], x[static_cast<size_t>(j) * 2 + d]);
-                    hi[d] = std::max(hi[d], x[static_cast<size_t>(j) * 2 + d]);
+                    lo[d] = std::min(lo[d], xy[static_cast<size_t>(j) * 2 + d]);
+                    hi[d] = std::max(hi[d], xy[static_cast<size_t>(j) * 2 + d]);
                 }
         }
         const int g = q.grid;
@@ -136,7 +143,7 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
                 snap->grid_units[l].assign(static_cast<size_t>(m.layer(l).out_shape()[0]),
                                            std::vector<float>(static_cast<size_t>(g) * g));
         const size_t cells = static_cast<size_t>(g) * g;
-        std::vector<float> pts;
+        std::vector<float> pts, inputs;
         for (size_t first = 0; first < cells; first += static_cast<size_t>(t.batch_size())) {
             const int k = static_cast<int>(std::min<size_t>(cells - first, t.batch_size()));
             pts.resize(static_cast<size_t>(k) * 2);
@@ -146,7 +153,11 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
                 pts[static_cast<size_t>(j) * 2] = snap->lo[0] + fx * (snap->hi[0] - snap->lo[0]);
                 pts[static_cast<size_t>(j) * 2 + 1] = snap->lo[1] + fy * (snap->hi[1] - snap->lo[1]);
             }
-            t.forward_raw(pts.data(), k);
+            if (!features.empty()) {
+                inputs.resize(static_cast<size_t>(k) * features.size());
+                expand_features(features, pts.data(), k, inputs.data());
+            }
+            t.forward_raw(features.empty() ? pts.data() : inputs.data(), k);
             for (size_t l = 0; l < L; ++l) {
                 auto& units = snap->grid_units[l];
                 if (units.empty()) continue;

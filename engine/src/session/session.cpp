@@ -360,6 +360,8 @@ void Session::apply(const Command& c) {
             e.text = std::isfinite(c.value) ? "pause when " + c.name + " " + std::to_string(c.value)
                                             : c.name + " cleared";
             break;
+        case Command::Trace: arm_trace(c.trace); return;  // step_trace.cpp
+        case Command::SetParameter: apply_parameter_edit(c.edit, e); break;
         case Command::Snapshot: {
             std::shared_ptr<const Snapshot> snap = make_snapshot(c.snapshot);
             std::lock_guard<std::mutex> lock(m_snap_mutex);
@@ -394,6 +396,7 @@ void Session::train_one() {
     // A breakpoint on the gradient norm needs the norm of every step.
     m_trainer->set_check_gradients(check || std::isfinite(m_grad_norm_above));
     StepResult r = m_trainer->step();
+    if (m_tracer) finish_trace(r);
     if (check && !r.nonfinite) {
         const double every = m_trainer->last_gradient_check_ms() /
                              (m_opt.check_budget * std::max(m_step_ms_avg, 1e-6));
