@@ -297,55 +297,6 @@ void Session::publish(EventRecord e) {
     m_events.push(std::move(e));
 }
 
-size_t Session::drain(TelemetryStore& store) {
-    size_t n = 0;
-    // What happened to the run since the last drain: resets drop the records
-    // of the runs before them; rewinds drop what came after their step, in
-    // the store too. Records of run count r are kept up to keep[r].
-    // (Every record still to come has a run count of at least m_drained_run.)
-    std::vector<std::pair<uint32_t, long>> history;
-    uint32_t run = 0;
-    const uint32_t from = m_drained_run;
-    auto catch_up = [&] {
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            run = m_run.load(std::memory_order_acquire);
-            history.clear();
-            for (auto it = m_history.rbegin(); it != m_history.rend() && it->first > from; ++it)
-                history.push_back(*it);
-        }
-        long cut = LONG_MAX;
-        for (const auto& [r, step] : history)
-            if (r > m_drained_run && r <= run && step >= 0) cut = std::min(cut, step);
-        if (cut != LONG_MAX) store.truncate_after(cut);
-        m_drained_run = run;
-    };
-    // The newest step a record of run count r may have to be kept (-1: none).
-    auto keep_until = [&](uint32_t r) {
-        long until = LONG_MAX;
-        for (const auto& [h, step] : history)
-            if (h > r && h <= run) until = step < 0 ? -1 : std::min(until, step);
-        return until;
-    };
-    catch_up();
-    auto keep = [&](uint32_t r, long step) {
-        if (r > run) catch_up();  // a rewind or reset after catch_up(): its records come after it
-        return r == run || (r < run && step <= keep_until(r));
-    };
-    StepRecord s;
-    while (m_steps.pop(s))
-        if (keep(s.run, s.step)) store.add(s), ++n;
-    EpochRecord ep;
-    while (m_epochs_ring.pop(ep))
-        if (keep(ep.run, ep.step)) store.add(ep), ++n;
-    LayerStats ls;
-    while (m_stats.pop(ls))
-        if (keep(ls.run, ls.step)) store.add(ls), ++n;
-    EventRecord ev;
-    while (m_events.pop(ev)) store.add(ev), ++n;
-    return n;
-}
-
 size_t Session::dropped_records() const {
     return m_steps.dropped() + m_epochs_ring.dropped() + m_events.dropped() + m_stats.dropped();
 }
@@ -603,72 +554,6 @@ void Session::end_epoch() {
         m_budget = 0;
         set_state(SessionState::Paused);
     }
-}
-
-bool Session::ready(Clock::time_point now, Clock::time_point& wake) const {
-    if (m_quit) return false;
-    if (m_handoff) return handoff_done(*m_handoff);  // nothing of a fork runs before its state
-    if (!m_queue.empty()) return true;
-    if (m_state != SessionState::Running) return false;
-    // Paced (steps_per_second): a step when its turn comes; explicit steps
-    // (a budget) are not paced.
-    if (m_pace <= 0 || m_budget != 0 || now >= m_next_due) return true;
-    wake = std::min(wake, m_next_due);
-    return false;
-}
-
-// The session's round: a fork's state, every queued command, then at most
-// one step (so that the runs of one worker take their steps in turn).
-void Session::work(std::unique_lock<std::mutex>& lock) {
-    m_busy = true;
-    auto guarded = [&](auto&& f) {
-        lock.unlock();
-        try {
-            f();
-        } catch (const std::exception& e) {
-            lock.lock();
-            fail(e);
-            return;
-        }
-        lock.lock();
-    };
-    if (m_handoff) {
-        std::shared_ptr<ForkHandoff> h = std::move(m_handoff);
-        guarded([&] { adopt(*h); });
-    }
-    while (!m_queue.empty() && !m_quit) {
-        Command c = std::move(m_queue.front());
-        m_queue.pop_front();
-        guarded([&] { apply(c); });
-    }
-    if (!m_quit && m_state == SessionState::Running &&
-        (m_pace <= 0 || m_budget != 0 || Clock::now() >= m_next_due)) {
-        guarded([&] {
-            train_one();
-            if (m_pace > 0) {
-                const auto now = Clock::now();
-                m_next_due = std::max(m_next_due, now - std::chrono::milliseconds(100)) +
-                             std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(1.0 / m_pace));
-            }
-        });
-        if (m_state == SessionState::Running && m_budget > 0 && --m_budget == 0)
-            set_state(SessionState::Paused);
-    }
-    m_busy = false;
-    if (m_queue.empty() && m_state != SessionState::Running && m_log) m_log->flush();
-    m_settled.notify_all();
-}
-
-void Session::fail(const std::exception& e) {
-    m_break = BreakInfo{"error", "", "", steps_done(), m_trainer->epoch(), e.what()};
-    m_breaks.fetch_add(1, std::memory_order_relaxed);
-    EventRecord ev{steps_done(), "error", "", 0, e.what()};
-    ev.run_id = m_info.id;
-    m_events.push(ev);
-    if (m_log) m_log->write(ev);
-    m_budget = 0;
-    set_state(SessionState::Failed);
 }
 
 }  // namespace gs

@@ -1,6 +1,6 @@
 // Worker (worker.h): round-robin over the attached sessions, sleeping when
 // none has anything to do (until a command, a state change or a paced
-// session's next step is due).
+// session's next step is due); and a session's side of it, its round.
 #include "session/worker.h"
 
 #include <algorithm>
@@ -10,7 +10,10 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include "gradscope/run_log.h"
 #include "gradscope/session.h"
+#include "gradscope/trainer.h"
+#include "session/time_travel.h"
 
 namespace gs {
 
@@ -67,6 +70,76 @@ void Worker::run() {
         }
         s->work(lock);  // unlocks while it trains
     }
+}
+
+// ------------------------------------------------------ a session's round ----
+
+using Clock = std::chrono::steady_clock;
+
+bool Session::ready(Clock::time_point now, Clock::time_point& wake) const {
+    if (m_quit) return false;
+    if (m_handoff) return handoff_done(*m_handoff);  // nothing of a fork runs before its state
+    if (!m_queue.empty()) return true;
+    if (m_state != SessionState::Running) return false;
+    // Paced (steps_per_second): a step when its turn comes; explicit steps
+    // (a budget) are not paced.
+    if (m_pace <= 0 || m_budget != 0 || now >= m_next_due) return true;
+    wake = std::min(wake, m_next_due);
+    return false;
+}
+
+// The session's round: a fork's state, every queued command, then at most
+// one step (so that the runs of one worker take their steps in turn).
+void Session::work(std::unique_lock<std::mutex>& lock) {
+    m_busy = true;
+    auto guarded = [&](auto&& f) {
+        lock.unlock();
+        try {
+            f();
+        } catch (const std::exception& e) {
+            lock.lock();
+            fail(e);
+            return;
+        }
+        lock.lock();
+    };
+    if (m_handoff) {
+        std::shared_ptr<ForkHandoff> h = std::move(m_handoff);
+        guarded([&] { adopt(*h); });
+    }
+    while (!m_queue.empty() && !m_quit) {
+        Command c = std::move(m_queue.front());
+        m_queue.pop_front();
+        guarded([&] { apply(c); });
+    }
+    if (!m_quit && m_state == SessionState::Running &&
+        (m_pace <= 0 || m_budget != 0 || Clock::now() >= m_next_due)) {
+        guarded([&] {
+            train_one();
+            if (m_pace > 0) {
+                const auto now = Clock::now();
+                m_next_due = std::max(m_next_due, now - std::chrono::milliseconds(100)) +
+                             std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(1.0 / m_pace));
+            }
+        });
+        if (m_state == SessionState::Running && m_budget > 0 && --m_budget == 0)
+            set_state(SessionState::Paused);
+    }
+    m_busy = false;
+    if (m_queue.empty() && m_state != SessionState::Running && m_log) m_log->flush();
+    m_settled.notify_all();
+}
+
+void Session::fail(const std::exception& e) {
+    m_break = BreakInfo{"error", "", "", steps_done(), m_trainer->epoch(), e.what()};
+    m_breaks.fetch_add(1, std::memory_order_relaxed);
+    EventRecord ev{steps_done(), "error", "", 0, e.what()};
+    ev.run_id = m_info.id;
+    m_events.push(ev);
+    if (m_log) m_log->write(ev);
+    m_budget = 0;
+    set_state(SessionState::Failed);
 }
 
 }  // namespace gs
