@@ -50,21 +50,24 @@ void RestorePoints::configure(size_t budget, size_t point_floats, long planned_s
     m_per_chunk = std::max<size_t>(1, kChunkBytes / slot_bytes);
     // The index and a chunk's rounding come out of the budget too.
     const size_t per_point = slot_bytes + 2 * sizeof(IndexEntry);
-    m_capacity = budget > per_point ? budget / per_point : 0;
+    const size_t index_slack = 66 * sizeof(IndexEntry);  // see release()
+    m_capacity = budget > per_point + index_slack ? (budget - index_slack) / per_point : 0;
     if (m_capacity > static_cast<size_t>(INT32_MAX)) m_capacity = INT32_MAX;
     m_per_chunk = std::min(m_per_chunk, std::max<size_t>(1, m_capacity));
     if (m_capacity > 0 && m_capacity % m_per_chunk)  // whole chunks only, within the budget
         m_capacity -= m_capacity % m_per_chunk;
-    m_window = std::max<long>(1, static_cast<long>(m_capacity * 9 / 20));
+    m_window = std::max<long>(1, static_cast<long>(m_capacity * 3 / 5));
     m_fixed = spacing > 0;
     m_base_spacing = m_fixed ? spacing
-                             : std::max<long>(1, (std::max<long>(planned_steps, 1) + 4 * m_window - 1) /
-                                                     (4 * m_window));
+                             : std::max<long>(1, (std::max<long>(planned_steps, 1) + 2 * m_window - 1) /
+                                                     (2 * m_window));
     m_cost_budget = cost_budget;
     clear();
 }
 
 void RestorePoints::clear() {
+    m_cost_ms = 0;
+    m_cost_samples = 0;
     m_spacing = m_base_spacing;
     m_spacing_level = 0;
     m_free = -1;
@@ -182,7 +185,6 @@ bool RestorePoints::widen() {
 bool RestorePoints::take(Trainer& t, StateLayout& layout, const RunCounters& counters,
                          bool check_finite, bool base, double step_ms) {
     if (!enabled()) return false;
-    const auto t0 = std::chrono::steady_clock::now();
     const long step = t.global_step();
     if (step == m_newest) return true;  // it has one
     if (step < m_newest) drop_points_after(step);
@@ -202,7 +204,9 @@ bool RestorePoints::take(Trainer& t, StateLayout& layout, const RunCounters& cou
     if (i < 0) return false;
     Slot& s = slot(i);
     Point& p = s.point;
+    const auto t0 = std::chrono::steady_clock::now();  // the copy's cost, not a new chunk's
     p.count = capture_state(t, layout, p.progress, p.settings, s.storage, m_point_floats);
+    const auto t1 = std::chrono::steady_clock::now();
     p.values = s.storage;
     p.step = step;
     p.counters = counters;
@@ -220,12 +224,17 @@ bool RestorePoints::take(Trainer& t, StateLayout& layout, const RunCounters& cou
     ++m_live;
     m_newest = step;
     // Points that cost more than their share of the steps they cover come
-    // less often (the ones taken stay until they age out).
+    // less often (the ones taken stay until they age out). The cost is the
+    // least of 8 copies: a copy the scheduler interrupted does not count.
     if (!m_fixed && m_cost_budget > 0 && step_ms > 0 && m_spacing_level < 40) {
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        if (ms > m_cost_budget * step_ms * static_cast<double>(m_spacing)) {
-            ++m_spacing_level;
-            m_spacing *= 2;
+        const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+        m_cost_ms = m_cost_samples++ == 0 ? ms : std::min(m_cost_ms, ms);
+        if (m_cost_samples == 8) {
+            if (m_cost_ms > m_cost_budget * step_ms * static_cast<double>(m_spacing)) {
+                ++m_spacing_level;
+                m_spacing *= 2;
+            }
+            m_cost_samples = 0;
         }
     }
     return true;

@@ -14,13 +14,18 @@
 //
 // Memory. The pool has C = budget / (bytes of one point) slots; one point
 // holds the largest state any optimizer can have (parameters, buffers and two
-// state tensors per parameter) and its header. W is C / 2 less a tenth, and
-// K0 is chosen from the run's planned length N (epochs x steps per epoch):
-// K0 = ceil(N / (4 W)), so that the planned run fits with two doublings
-// (W + W / 2 + W / 2 points); a run that goes on longer doubles K (the points
-// between the new multiples go) whenever the pool is full, so the pool never
-// holds more than C points however long the run goes. K also doubles while
-// taking a point costs more than a set fraction of the K steps it covers.
+// state tensors per parameter), its header and its index entries. W is
+// 3/5 C, and K0 is chosen from the run's planned length N (epochs x steps
+// per epoch): K0 = ceil(N / (2 W)), so that the planned run fits with one
+// doubling (W + W / 2 points: the newest half of the run every K0 steps, the
+// older half every 2 K0; that is 9/10 C, the rest is slack for the ends of
+// the windows). A run that goes on longer doubles K (the points between the
+// new multiples go) whenever the pool is full, so the pool never holds more
+// than C points however long the run goes, and ever older steps are ever
+// sparser. K also doubles while taking a point costs more than a set
+// fraction (1%) of the K steps it covers. For cnn-fashion (93,322 parameters,
+// Adam: 1.1 MB a point) the default 256 MB holds 228 points; its 4,690-step
+// run gets K0 = 18: the newest 2,466 steps every 18, the older every 36.
 //
 // Allocation. Slots are allocated in chunks of about a megabyte the first
 // time a point needs one, and reused for every point after: once the pool
@@ -144,6 +149,8 @@ private:
     long m_window = 1;        // W
     bool m_fixed = false;
     double m_cost_budget = 0;
+    double m_cost_ms = 0;     // the least cost of taking a point, of the last few
+    int m_cost_samples = 0;   // points it covers
     std::vector<std::unique_ptr<Chunk>> m_chunks;
     size_t m_slots_made = 0;   // slots handed out from chunks so far
     int32_t m_free = -1;       // free list through Slot::next

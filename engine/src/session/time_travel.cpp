@@ -216,7 +216,7 @@ void Session::update_point_info() {
     i.capacity = p.capacity();
     i.bytes = p.memory_bytes();
     i.budget = p.budget();
-    i.spacing = p.spacing();
+    i.spacing = p.enabled() ? p.spacing() : 0;
     i.first_step = first_step();
     i.oldest_step = p.oldest();
     i.newest_step = p.newest();

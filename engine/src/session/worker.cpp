@@ -127,8 +127,12 @@ void Session::work(std::unique_lock<std::mutex>& lock) {
             set_state(SessionState::Paused);
     }
     m_busy = false;
-    if (m_queue.empty() && m_state != SessionState::Running && m_log) m_log->flush();
-    m_settled.notify_all();
+    // Someone may wait for this session to settle, or to leave its round
+    // (its destructor); a running session's rounds wake no one.
+    if (m_state != SessionState::Running || m_quit) {
+        if (m_queue.empty() && m_log) m_log->flush();
+        m_settled.notify_all();
+    }
 }
 
 void Session::fail(const std::exception& e) {
