@@ -158,8 +158,10 @@ public:
     // from there, exactly) and makes a PastStep: that step's scalars, its
     // LayerStats and its Snapshot as `request` asks. latest_past_step() then
     // returns it. Dragging a timeline may ask many times: only the newest
-    // request not yet made is made. Steps from first_step() to steps_done()
-    // (the live step is shown from the run itself). Any state but failed.
+    // request not yet made is made. Steps from first_step() to steps_done().
+    // Any state but failed. A past step has no confusion matrix kept: asking
+    // for one (request.confusion) makes a pass over the validation split, so
+    // leave it out while dragging and ask for it when the drag stops.
     CommandResult show_step(long step, const SnapshotRequest& request = {});
     std::shared_ptr<const PastStep> latest_past_step() const;
     // Takes the run back to the state after `step` (first_step() to
