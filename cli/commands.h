@@ -20,6 +20,8 @@ struct TrainOptions {
     std::string data;        // a dataset name or path, replacing the spec's
     int batch = 0;           // 0: the spec's
     double lr = 0;           // 0: the spec's
+    double momentum = -1;    // <0: the spec's
+    double weight_decay = -1;  // <0: the spec's
     std::string data_path;  // overrides the spec's data.path
     bool quiet = false;
     bool every_epoch = false;  // print every epoch, not at most four lines a second

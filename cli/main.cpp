@@ -30,12 +30,18 @@ int main(int argc, char** argv) {
     train->add_option("-e,--epochs", t.epochs, "epochs to train (default: the spec's)");
     train->add_option("--batch", t.batch, "batch size (default: the spec's)");
     train->add_option("--lr", t.lr, "learning rate (default: the spec's)");
+    train->add_option("--momentum", t.momentum, "momentum (sgd, rmsprop; default: the spec's)")
+        ->check(CLI::Range(0.0, 0.999999));
+    train->add_option("--weight-decay", t.weight_decay, "weight decay (default: the spec's)")
+        ->check(CLI::Range(0.0, 1e9));
     train->add_option("-b,--backend", t.backend, "backend to train on")->capture_default_str();
     train->add_option("-s,--seed", t.seed, "seed (default: the spec's)");
     train->add_option("--log", t.log_dir, "write a run log (run.jsonl, epochs.csv) in this directory");
     train->add_option("--checkpoint,--save", t.checkpoint,
                       "write a checkpoint here at the end and on Ctrl-C");
-    train->add_option("--resume,--load", t.resume, "start from this checkpoint");
+    train->add_option("--resume,--load", t.resume,
+                      "start from this checkpoint; with other settings (--lr, --batch, ...) the "
+                      "run is a fork, and its run log names the run and step it was forked from");
     train->add_flag("-q,--quiet", t.quiet, "print only the final result");
     train->add_flag("--every-epoch", t.every_epoch, "print (and evaluate) every epoch");
     train->add_option("--data-path", t.data_path, "where the spec's file dataset is (data.path)");

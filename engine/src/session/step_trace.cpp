@@ -323,8 +323,8 @@ CommandResult Session::set_parameter(const ParameterEdit& edit) {
     return enqueue(std::move(c));
 }
 
-void Session::apply_parameter_edit(const ParameterEdit& edit, EventRecord& e) {
-    Layer& layer = m_trainer->model().layer(static_cast<size_t>(edit.layer));
+float set_parameter_value(Trainer& trainer, const ParameterEdit& edit) {
+    Layer& layer = trainer.model().layer(static_cast<size_t>(edit.layer));
     const bool weight = edit.param == "weight";
     Tensor& t = layer.params()[weight ? 0 : 1].value;
     std::vector<float> v = t.to_host();
@@ -333,6 +333,12 @@ void Session::apply_parameter_edit(const ParameterEdit& edit, EventRecord& e) {
     const float was = v[at];
     v[at] = edit.value;
     t.from_host(v);
+    return was;
+}
+
+void Session::apply_parameter_edit(const ParameterEdit& edit, EventRecord& e) {
+    const bool weight = edit.param == "weight";
+    const float was = set_parameter_value(*m_trainer, edit);
     const std::string where = layer_name(static_cast<size_t>(edit.layer), "Dense");
     e.kind = "parameter";
     e.name = "layers." + std::to_string(edit.layer) + "." + edit.param + "[" + std::to_string(edit.unit) +

@@ -17,6 +17,10 @@ namespace gs {
 // given.
 std::string trace_refusal(const ModelSpec& spec, std::vector<TraceLayer>* layout = nullptr);
 
+// Sets one weight or bias of a Dense layer (checked by the caller) and
+// returns the value it had: the session's set_parameter and replays of it.
+float set_parameter_value(Trainer& trainer, const ParameterEdit& edit);
+
 class StepTracer : public StepObserver {
 public:
     StepTracer(const ModelSpec& spec, const StepTraceRequest& request);
