@@ -47,6 +47,12 @@ public:
     // min_layers_interval; the samples in between are left out (not
     // merged). Histograms are not logged.
     void write(const LayerStats& r);
+    // The gauges (gradscope/gauges.h): one line per estimate ("sharpness",
+    // "noise_scale") and one per learning-rate range test ("lr_range", with
+    // its whole curve), written at once.
+    void write(const SharpnessRecord& r);
+    void write(const NoiseScaleRecord& r);
+    void write(const LrRangeResult& r);
     // Writes any merged steps and flushes; called on pause, stop and close.
     void flush();
     const std::string& dir() const { return m_dir; }

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "gradscope/gauges.h"
+
 namespace gs {
 
 // One training step.
@@ -227,6 +229,14 @@ public:
     void add(const EpochRecord& r);
     void add(const EventRecord& r);
     void add(const LayerStats& r);
+    // The gauges (gradscope/gauges.h): series over steps, and the last records.
+    void add(const SharpnessRecord& r);
+    void add(const NoiseScaleRecord& r);
+    const Series& sharpness() const { return m_sharpness; }
+    const Series& sharpness_edge() const { return m_edge; }  // 2/lr at each estimate
+    const Series& noise_scale() const { return m_noise; }
+    const SharpnessRecord& last_sharpness() const { return m_last_sharpness; }
+    const NoiseScaleRecord& last_noise_scale() const { return m_last_noise; }
 
     const Series& loss() const { return m_loss; }
     // The newest statistics of each layer (index = layer), and each layer's
@@ -262,6 +272,9 @@ private:
     StepRecord m_last;
     std::vector<LayerStats> m_layers;
     std::vector<Series> m_layer_grad, m_layer_ratio;
+    Series m_sharpness, m_edge, m_noise;
+    SharpnessRecord m_last_sharpness;
+    NoiseScaleRecord m_last_noise;
 };
 
 }  // namespace gs

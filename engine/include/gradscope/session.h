@@ -37,6 +37,7 @@
 
 #include "gradscope/backend.h"
 #include "gradscope/data_pipeline.h"
+#include "gradscope/gauges.h"
 #include "gradscope/names.h"
 #include "gradscope/run_info.h"
 #include "gradscope/session_types.h"
@@ -54,6 +55,7 @@ class Worker;
 struct TimeTravel;
 struct ForkHandoff;
 struct RunCounters;
+struct GaugeState;
 
 struct SessionOptions {
     std::string log_dir;          // write a run log there ("" = none)
@@ -102,6 +104,14 @@ struct SessionOptions {
     // checkpoint, set parent_uid, parent_name, fork_step and changes (the
     // command line does): the run log then names its parent.
     RunInfo run;
+    // The gauges of the optimization (gradscope/gauges.h; session/gauges.cpp),
+    // off by default: sharpness (the top Hessian eigenvalue on a fixed batch,
+    // against 2/lr) every sharpness_every steps, and the gradient noise scale
+    // every noise_every steps; each runs less often while it costs more
+    // than gauge_budget of the training time (its share is in its records).
+    long sharpness_every = 0;
+    long noise_every = 0;
+    double gauge_budget = 0.10;
 };
 
 // Where a session's restore points stand (Session::restore_points()).
@@ -167,6 +177,16 @@ public:
     // that is not Dense, a unit or input out of range or a value that is
     // not finite; in the failed state.
     CommandResult set_parameter(const ParameterEdit& edit);
+    // ---- The gauges (session/gauges.cpp) -------------------------------
+    // The learning-rate range test (gradscope/gauges.h) from the state
+    // now, between steps; the state is put back exactly afterwards, and
+    // latest_lr_range() then returns the result (also a "lr_range" run-log
+    // record and an event). Idle, paused or stopped only.
+    CommandResult find_lr(const LrRangeOptions& options = {});
+    std::shared_ptr<const LrRangeResult> latest_lr_range() const;
+    // Turns the sharpness and noise-scale gauges on (an interval in steps)
+    // or off (0), applied before the next step.
+    CommandResult set_gauges(long sharpness_every, long noise_every);
     // ---- Time travel (time_travel.cpp) -----------------------------------
     // Shows a past step: between steps, apart from the run (which goes on
     // as it was, bit for bit), the worker rebuilds the state after `step`
@@ -240,7 +260,8 @@ private:
             std::shared_ptr<Worker> worker, std::shared_ptr<ForkHandoff> handoff);
     struct Command {
         enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot,
-                    ShowStep, Rewind, ForkInto, SaveStep, Trace, SetParameter } kind = Reset;
+                    ShowStep, Rewind, ForkInto, SaveStep, Trace, SetParameter, LrFind,
+                    Gauges } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
         std::string name;  // the hyperparameter or breakpoint as asked for; a checkpoint's path
@@ -252,6 +273,7 @@ private:
         SnapshotRequest snapshot;
         StepTraceRequest trace;
         ParameterEdit edit;
+        LrRangeOptions lr_range;
         std::shared_ptr<ForkHandoff> handoff;  // ForkInto: the fork to hand the state of step n to
         long serial = 0;                       // ShowStep: only the newest is made
     };
@@ -284,6 +306,13 @@ private:
     void publish_layer_stats(long step, float lr);
     void publish(EventRecord e);
     void set_state(SessionState s);  // with m_mutex held
+    // The gauges, worker side (gauges.cpp).
+    void apply_gauges(const Command& c);
+    void run_gauges(long step, float lr, double step_ms);
+    std::unique_ptr<GaugeState> m_gauges;  // worker-only
+    std::shared_ptr<const LrRangeResult> m_lr_range;  // guarded by m_snap_mutex
+    SpscRing<SharpnessRecord> m_sharpness_ring{1024};
+    SpscRing<NoiseScaleRecord> m_noise_ring{1024};
     // Time travel, worker side (time_travel.cpp).
     void start_time_travel();    // the restore points, sized; the first point
     void after_step();           // a restore point when one is due

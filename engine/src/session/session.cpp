@@ -14,6 +14,7 @@
 #include "gradscope/optim.h"
 #include "gradscope/run_log.h"
 #include "gradscope/trainer.h"
+#include "session/gauges.h"
 #include "session/time_travel.h"
 #include "session/worker.h"
 
@@ -297,7 +298,8 @@ void Session::publish(EventRecord e) {
 }
 
 size_t Session::dropped_records() const {
-    return m_steps.dropped() + m_epochs_ring.dropped() + m_events.dropped() + m_stats.dropped();
+    return m_steps.dropped() + m_epochs_ring.dropped() + m_events.dropped() + m_stats.dropped() +
+           m_sharpness_ring.dropped() + m_noise_ring.dropped();
 }
 
 // --------------------------------------------------------------- worker ----
@@ -375,6 +377,7 @@ void Session::apply(const Command& c) {
             break;
         case Command::Trace: arm_trace(c.trace); return;  // step_trace.cpp
         case Command::SetParameter: apply_parameter_edit(c.edit, e); break;
+        case Command::LrFind: case Command::Gauges: apply_gauges(c); return;  // gauges.cpp
         case Command::Snapshot: {
             std::shared_ptr<const Snapshot> snap = make_snapshot(*m_trainer, m_confusion, c.snapshot);
             std::lock_guard<std::mutex> lock(m_snap_mutex);
@@ -468,6 +471,7 @@ void Session::train_one() {
         const double every = cost / (m_opt.stats_budget * std::max(m_step_ms_avg, 1e-6));
         m_next_stats_step = r.step + std::max(1L, static_cast<long>(std::ceil(every)));
     }
+    run_gauges(r.step, r.lr, ms);  // sharpness, noise scale when on and due (gauges.cpp)
     std::string hit;
     if (!m_dead_hit.empty()) {
         hit = m_dead_hit;

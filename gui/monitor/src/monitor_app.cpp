@@ -11,6 +11,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include "gauges_panel.h"
 #include "gradscope_imgui/screenshot.h"
 #include "gradscope_imgui/style.h"
 #include "panels.h"
@@ -33,6 +34,26 @@ void on_scroll(GLFWwindow*, double, double) { mark_input(); }
 void on_key(GLFWwindow*, int, int, int, int) { mark_input(); }
 void on_char(GLFWwindow*, unsigned) { mark_input(); }
 void on_focus(GLFWwindow*, int) { mark_input(); }
+
+// The tabs: the training panels and the gauges of the optimization; `first`
+// is selected on the first frame.
+void draw_tabs(const std::vector<RunView>& views, PanelState& panels, GaugePanelState& gauges,
+               const std::string& first, int frame) {
+    if (!ImGui::BeginTabBar("##tabs")) return;
+    const bool pick = frame == 0;
+    if (ImGui::BeginTabItem("Training", nullptr, pick && first == "training" ? ImGuiTabItemFlags_SetSelected : 0)) {
+        draw_panels(views, panels);
+        ImGui::EndTabItem();
+    }
+    const char* label = has_gauges(views) ? "Gauges###gauges" : "Gauges (none)###gauges";
+    if (ImGui::BeginTabItem(label, nullptr, pick && first == "gauges" ? ImGuiTabItemFlags_SetSelected : 0)) {
+        ImGui::BeginChild("##gaugescroll");
+        draw_gauges(views, gauges);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+}
 void on_enter(GLFWwindow*, int) { mark_input(); }
 void on_size(GLFWwindow*, int, int) { mark_input(); }
 void on_refresh(GLFWwindow*) { mark_input(); }
@@ -120,6 +141,7 @@ int run_monitor(const MonitorOptions& o) {
     ImGui_ImplOpenGL3_Init("#version 330");
 
     PanelState panels;
+    GaugePanelState gauges;
     std::vector<RunView> views = make_views(sources);
     auto last_scan = std::chrono::steady_clock::now();
     int status = 0;
@@ -163,7 +185,7 @@ int run_monitor(const MonitorOptions& o) {
                          ImGuiWindowFlags_NoBringToFrontOnFocus);
         draw_header(sources, views);
         ImGui::BeginChild("##panels", ImVec2(0, -ImGui::GetFrameHeightWithSpacing()));
-        draw_panels(views, panels);
+        draw_tabs(views, panels, gauges, o.tab, frame);
         ImGui::EndChild();
         ImGui::Separator();
         std::string line;

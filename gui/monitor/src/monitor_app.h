@@ -15,6 +15,7 @@ struct MonitorOptions {
     int frames = 5;                 // frames drawn before the screenshot
     int width = 1280, height = 800;
     bool report_latency = false;    // print record-to-screen latencies to stderr
+    std::string tab = "training";   // the tab shown first: "training" or "gauges"
 };
 
 // Runs the window until it is closed (or the screenshot is saved). Returns

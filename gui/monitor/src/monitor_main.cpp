@@ -22,6 +22,7 @@ const char* kUsage =
     "  --screenshot FILE.png  render, save the last frame as a PNG, and exit\n"
     "  --frames N             frames to render before the screenshot (default 5)\n"
     "  --size WxH             window size (default 1280x800)\n"
+    "  --tab training|gauges  the tab shown first (default training)\n"
     "  --report-latency       print how long each new record took to reach the screen\n"
     "  -h, --help             this text\n";
 
@@ -61,6 +62,12 @@ int main(int argc, char** argv) {
             if (std::sscanf(v, "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150 ||
                 o.width > 16384 || o.height > 16384) {
                 std::fprintf(stderr, "gradscope-monitor: --size wants WIDTHxHEIGHT, e.g. 1280x800 (at least 200x150)\n");
+                return 2;
+            }
+        } else if (a == "--tab") {
+            o.tab = value("training or gauges");
+            if (o.tab != "training" && o.tab != "gauges") {
+                std::fprintf(stderr, "gradscope-monitor: --tab wants training or gauges, not %s\n", o.tab.c_str());
                 return 2;
             }
         } else if (a == "--report-latency") {

@@ -124,10 +124,36 @@ void RunData::add(const LayerStats& r) {
     ++m_version;
 }
 
+void RunData::add(const SharpnessRecord& r) {
+    m_sharpness.add(static_cast<double>(r.step), r.sharpness);
+    m_edge.add(static_cast<double>(r.step), r.edge);
+    m_last_sharpness = r;
+    ++m_records;
+    ++m_version;
+}
+
+void RunData::add(const NoiseScaleRecord& r) {
+    m_noise.add(static_cast<double>(r.step), r.b_simple);
+    m_noise_batch.add(static_cast<double>(r.step), static_cast<float>(r.batch));
+    m_last_noise = r;
+    ++m_records;
+    ++m_version;
+}
+
+void RunData::add(const LrRangeResult& r) {
+    if (m_lr_ranges.size() >= kMaxLrRanges) m_lr_ranges.erase(m_lr_ranges.begin());
+    m_lr_ranges.push_back(r);
+    ++m_records;
+    ++m_version;
+}
+
 void RunData::clear() {
     for (Track* t : {&m_loss, &m_accuracy, &m_lr, &m_sps, &m_ep_train_loss, &m_ep_train_acc,
-                     &m_val_loss, &m_val_acc})
+                     &m_val_loss, &m_val_acc, &m_sharpness, &m_edge, &m_noise, &m_noise_batch})
         t->clear();
+    m_last_sharpness = SharpnessRecord{};
+    m_last_noise = NoiseScaleRecord{};
+    m_lr_ranges.clear();
     m_events.clear();
     m_layers.clear();
     m_latest.clear();
@@ -148,6 +174,11 @@ void RunData::load_from_store(const TelemetryStore& store) {
     add_series(m_sps, store.samples_per_s());
     for (const EpochRecord& e : store.epochs()) add(e);
     m_events = store.events();
+    add_series(m_sharpness, store.sharpness());
+    add_series(m_edge, store.sharpness_edge());
+    add_series(m_noise, store.noise_scale());
+    m_last_sharpness = store.last_sharpness();
+    m_last_noise = store.last_noise_scale();
     const auto& latest = store.layers();
     m_layers.resize(latest.size());
     for (size_t i = 0; i < latest.size(); ++i) {

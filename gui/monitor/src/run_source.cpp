@@ -119,6 +119,9 @@ bool RunSource::poll(size_t max_bytes) {
             case RunLogLineKind::Layers:
                 for (const LayerStats& s : m_line.layers) m_data.add(s);
                 break;
+            case RunLogLineKind::Sharpness: m_data.add(m_line.sharpness); break;
+            case RunLogLineKind::NoiseScale: m_data.add(m_line.noise_scale); break;
+            case RunLogLineKind::LrRange: m_data.add(m_line.lr_range); break;
             case RunLogLineKind::Run:
                 if (!m_have_run) {  // a second "run" record is ignored
                     m_have_run = true;
