@@ -19,6 +19,7 @@
 #include "canvas/network_canvas.h"
 #include "data/dataset_panel.h"
 #include "editor/network_editor.h"
+#include "gauges/gauges_hook.h"
 #include "gradscope/names.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
@@ -111,6 +112,7 @@ void MainWindow::build_menus() {
     };
     condition(BreakpointKind::LossAbove, 10.0);
     condition(BreakpointKind::GradNormAbove, 100.0);
+    install_gauges(this, m_bridge, training, m_theme);  // gauges/gauges_hook.h
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     m_presentation_action = view->addAction(QStringLiteral("Presentation mode"));
