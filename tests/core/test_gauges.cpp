@@ -89,7 +89,10 @@ TEST(GaugeRecords, WrittenAndReadBackFieldByField) {
     EXPECT_EQ(b.options.lr_max, 3);
     EXPECT_EQ(b.options.steps, 50);
     ASSERT_EQ(b.lr.size(), 4u);
-    for (size_t i = 0; i < 3; ++i) EXPECT_EQ(b.lr[i], r.lr[i]), EXPECT_EQ(b.loss[i], r.loss[i]);
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(b.lr[i], r.lr[i]);
+        EXPECT_EQ(b.loss[i], r.loss[i]);
+    }
     EXPECT_TRUE(std::isnan(b.loss[3]));
     EXPECT_EQ(b.suggested_lr, 1e-2);
     EXPECT_TRUE(b.exploded);

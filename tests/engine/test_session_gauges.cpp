@@ -17,11 +17,11 @@
 namespace gs {
 namespace {
 
-struct Run {
+struct Training {
     ModelSpec spec = load_preset("spiral-tanh");
     std::unique_ptr<Session> session;
     TelemetryStore store;
-    explicit Run(SessionOptions o = {}) {
+    explicit Training(SessionOptions o = {}) {
         o.log_every_step = true;
         session = std::make_unique<Session>(spec, prepare_data(spec), cpu_backend(), o);
     }
@@ -47,7 +47,7 @@ std::vector<float> losses(const TelemetryStore& s) {
 TEST(SessionGauges, FindLrLeavesTheRunAsItWasAndPublishesTheResult) {
     SessionOptions o;
     o.log_dir = temp_dir("lrfind");
-    Run a(o), b;
+    Training a(o), b;
     a.steps(25);
     b.steps(25);
     const auto before = test::live_state(*a.session, "before");
@@ -78,7 +78,7 @@ TEST(SessionGauges, FindLrLeavesTheRunAsItWasAndPublishesTheResult) {
 }
 
 TEST(SessionGauges, FindLrIsRefusedWhileRunningAndForNonsenseInWords) {
-    Run a;
+    Training a;
     LrRangeOptions lr;
     lr.lr_min = -1;
     const CommandResult bad = a.session->find_lr(lr);
@@ -97,7 +97,7 @@ TEST(SessionGauges, SharpnessAndNoiseScaleComeWithTheirCostAndChangeNothing) {
     o.sharpness_every = 20;
     o.noise_every = 10;
     o.gauge_budget = 1.0;  // every interval, whatever it costs, for the test
-    Run a(o), b;
+    Training a(o), b;
     a.steps(300);
     b.steps(300);
     EXPECT_EQ(losses(a.store), losses(b.store)) << "the gauges disturbed the run";
@@ -128,14 +128,14 @@ TEST(SessionGauges, TheBudgetSpacesExpensiveGaugesOut) {
     SessionOptions o;
     o.sharpness_every = 1;
     o.gauge_budget = 0.05;  // an estimate costs many steps' time: far fewer than one a step
-    Run a(o);
+    Training a(o);
     a.steps(400);
     EXPECT_GE(a.store.sharpness().total_added(), 1u);
     EXPECT_LT(a.store.sharpness().total_added(), 100u);
 }
 
 TEST(SessionGauges, SetGaugesTurnsThemOnAndOff) {
-    Run a;
+    Training a;
     a.steps(10);
     EXPECT_EQ(a.store.noise_scale().total_added(), 0u);
     ASSERT_TRUE(a.session->set_gauges(0, 5).ok);

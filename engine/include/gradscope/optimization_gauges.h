@@ -65,7 +65,7 @@ private:
 class NoiseScaleEstimator {
 public:
     int batches = 4;       // k
-    int batch = 0;         // b (0: the trainer's batch size)
+    int batch = 0;         // b (0: the trainer's batch size; smaller when the set has fewer than k b items)
     double beta = 0.9;     // moving-average weight of the past
     uint64_t seed = 2;
     void measure(Trainer& t);

@@ -12,11 +12,14 @@ namespace gs {
 
 void NoiseScaleEstimator::measure(Trainer& t) {
     const size_t items = t.train_data().size();
-    const int b = std::min(batch > 0 ? batch : t.batch_size(), t.batch_size());
     const int k = std::max(2, batches);
-    if (items < static_cast<size_t>(b) * static_cast<size_t>(k) || b < 1)
-        throw Error("the noise scale needs " + std::to_string(k) + " batches of " + std::to_string(b) +
-                    " different items, but the training set has " + std::to_string(items));
+    // The training batch, or smaller where the set has too few items for k
+    // disjoint ones (B_simple does not depend on the batch size measured at).
+    const int b = static_cast<int>(std::min<size_t>(
+        static_cast<size_t>(std::min(batch > 0 ? batch : t.batch_size(), t.batch_size())), items / k));
+    if (b < 1)
+        throw Error("the noise scale needs " + std::to_string(k) + " batches of different items, but the "
+                    "training set has " + std::to_string(items) + " item" + (items == 1 ? "" : "s"));
     if (m_order.size() != items) {
         m_order.resize(items);
         std::iota(m_order.begin(), m_order.end(), 0u);
