@@ -4,7 +4,8 @@
 //   1. per preset, the learning-rate range test's suggestion from the
 //      initial weights (default range 1e-5..10, 200 steps) and the range of
 //      rates where the preset trains well: a sweep of rates, each trained
-//      from the same initial weights for the same steps; "well" = the mean
+//      from the same initial weights for the preset's whole default run (at
+//      most --steps steps); "well" = the mean
 //      loss of the last 10% of the steps got at least 90% as far down from
 //      the initial loss as at the best rate of the sweep;
 //   2. the cost of sharpness and the noise scale in a Session (their own
@@ -124,8 +125,8 @@ void costs(const std::string& preset, long steps) {
 
 int main(int argc, char** argv) {
     std::string presets = "linear-regression,spiral-tanh,xor-sigmoid";
-    int points = 21;
-    long steps = 4000;
+    int points = 16;
+    long steps = 1000000;
     bool cost = true;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];

@@ -39,8 +39,11 @@ void suggest_lr(LrRangeResult& r) {
     const int n = static_cast<int>(std::min(r.lr.size(), r.loss.size()));
     if (n < 5) return;
     // A centred moving average of the raw loss (no lag, unlike the running
-    // average that watches for the explosion), half-width w.
-    const int w = std::max(1, n / 40);
+    // average that watches for the explosion) over half a decade of rates
+    // either side (w points), and the slope across a decade: a batch's loss
+    // is noisy, and the fall that matters spans decades.
+    const double decades = std::log10(static_cast<double>(r.lr[static_cast<size_t>(n - 1)]) / r.lr[0]);
+    const int w = std::max(1, static_cast<int>(std::lround(0.5 * (n - 1) / std::max(decades, 1e-9))));
     std::vector<double> c(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
         double s = 0;

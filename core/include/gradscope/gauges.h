@@ -46,9 +46,10 @@ struct LrRangeResult {
     std::string error;         // non-empty: it could not run (the state is as before)
 };
 
-// Picks the suggestion of a finished test: the point where the smoothed
-// loss falls fastest against log10(lr), over a window of about 5% of the
-// points, before the loss started to explode. Sets suggested_lr/_index.
+// Picks the suggestion of a finished test: the point where the loss falls
+// fastest against log10(lr) — the loss averaged over half a decade of rates
+// either side, its slope taken across a decade — before its lowest point.
+// Sets suggested_lr/_index (0/-1: the loss never fell).
 void suggest_lr(LrRangeResult& r);
 
 // Sharpness (session option sharpness_every).
