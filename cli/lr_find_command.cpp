@@ -59,7 +59,7 @@ int run_lr_find(const LrFindOptions& o) {
                             static_cast<int>(i) == r.suggested_index ? "  <- suggested" : "");
     }
     std::printf("%s\n", lr_range_verdict(r, current).c_str());
-    std::printf("took %.2f s; the state is as it was (step %ld)\n", r.seconds, trainer.global_step());
+    std::printf("took %.3g s; the state is as it was (step %ld)\n", r.seconds, trainer.global_step());
     if (!o.csv.empty()) {
         std::ofstream f(o.csv);
         f << "lr,loss,smoothed\n";

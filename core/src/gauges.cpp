@@ -115,6 +115,11 @@ std::string sharpness_verdict(double sharpness, double lr) {
 }
 
 std::string noise_scale_verdict(double b_simple, int batch) {
+    if (std::isinf(b_simple) && b_simple > 0)
+        return "the true gradient is lost in the noise of the batches measured: the noise scale is "
+               "far above the batch size " + std::to_string(batch) +
+               " — each step is mostly noise (common on a plateau); a larger batch or a smaller "
+               "learning rate would make the steps count";
     if (!(b_simple > 0) || !std::isfinite(b_simple)) return "no estimate yet";
     std::string s = "noise scale " + num(b_simple) + " against the batch size " +
                     std::to_string(batch) + ": ";

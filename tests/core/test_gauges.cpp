@@ -152,6 +152,8 @@ TEST(GaugeWords, VerdictsSayWhereTheRunStands) {
     EXPECT_NE(noise_scale_verdict(10, 512).find("wasted compute"), std::string::npos);
     EXPECT_NE(noise_scale_verdict(1000, 8).find("mostly noise"), std::string::npos);
     EXPECT_NE(noise_scale_verdict(60, 64).find("near the critical batch size"), std::string::npos);
+    EXPECT_NE(noise_scale_verdict(INFINITY, 10).find("lost in the noise"), std::string::npos);
+    EXPECT_EQ(noise_scale_verdict(0, 10), "no estimate yet");
     EXPECT_NE(std::string(sharpness_about()).find("2/lr"), std::string::npos);
     EXPECT_EQ(lr_range_problem(LrRangeOptions{}), "");
     LrRangeOptions o;

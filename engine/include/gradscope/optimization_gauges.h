@@ -62,6 +62,9 @@ private:
 //   |G|² = (B_big |G_big|² - B_small |G_small|²) / (B_big - B_small)
 //   tr Σ = (|G_small|² - |G_big|²) / (1/B_small - 1/B_big)
 // are averaged (exponential moving averages, bias corrected) and divided.
+// b_simple(): 0 before any measurement; +infinity while the averaged |G|²
+// is not positive (the true gradient is lost in the noise: the noise scale
+// is larger than the batches measured can resolve).
 class NoiseScaleEstimator {
 public:
     int batches = 4;       // k

@@ -2,6 +2,7 @@
 // gradient norms of small and large batches (gradscope/optimization_gauges.h).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "gradscope/error.h"
@@ -55,7 +56,10 @@ void NoiseScaleEstimator::measure(Trainer& t) {
 }
 
 double NoiseScaleEstimator::b_simple() const {
-    if (!(m_weight > 0) || !(m_g2 > 0) || !(m_s > 0)) return 0;
+    if (!(m_weight > 0) || !(m_s > 0)) return 0;
+    // The true gradient is lost in the noise of the batches measured: the
+    // noise scale is beyond what they resolve.
+    if (!(m_g2 > 0)) return std::numeric_limits<double>::infinity();
     return m_s / m_g2;
 }
 

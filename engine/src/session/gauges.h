@@ -13,6 +13,9 @@ struct GaugeState {
     long last_step = 0;                         // the step the gauges last saw
     double train_ms = 0;                        // training time while a gauge was on
     double sharpness_ms = 0, noise_ms = 0;      // each gauge's time so far
+    // Moving averages of one estimate's time: the spacing follows them, so
+    // one estimate the scheduler stalled does not silence a gauge.
+    double sharpness_avg_ms = 0, noise_avg_ms = 0;
 };
 
 }  // namespace gs

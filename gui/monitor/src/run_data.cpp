@@ -1,6 +1,8 @@
 // RunData: records into tracks (see run_data.h).
 #include "run_data.h"
 
+#include <cmath>
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -133,7 +135,7 @@ void RunData::add(const SharpnessRecord& r) {
 }
 
 void RunData::add(const NoiseScaleRecord& r) {
-    m_noise.add(static_cast<double>(r.step), r.b_simple);
+    if (std::isfinite(r.b_simple)) m_noise.add(static_cast<double>(r.step), r.b_simple);  // inf: see the verdict
     m_noise_batch.add(static_cast<double>(r.step), static_cast<float>(r.batch));
     m_last_noise = r;
     ++m_records;

@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <cmath>
 
 #include "bridge/gauges_bridge.h"
 #include "plots/plot_style.h"
@@ -39,7 +40,7 @@ QCustomPlot* make_plot(const Theme& theme, const QString& y, const QString& a, c
 void fill(QCustomPlot& p, int graph, const Series& s) {
     QVector<double> x, y;
     for (const SeriesPoint& q : s.points())
-        if (q.mean > 0) x.push_back(q.x), y.push_back(q.mean);  // a log axis: positive values only
+        if (q.mean > 0 && std::isfinite(q.mean)) x.push_back(q.x), y.push_back(q.mean);  // a log axis: positive, finite
     p.graph(graph)->setData(x, y, true);
 }
 
