@@ -111,6 +111,41 @@ TEST(MonitorScreenshot, TwoRealRunsAreDrawnInTheirColours) {
     fs::remove_all(dir);
 }
 
+// The Gauges tab (--tab gauges) on a real run with sharpness and the noise
+// scale on and a learning-rate range test: the plots are drawn in the run's
+// colour (GS_SCREENSHOT_DIR keeps the picture for the README).
+TEST(MonitorScreenshot, GaugesTabDrawsTheRunsGauges) {
+    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (Debian: xvfb xauth), so no window can be opened";
+    const fs::path dir = fresh_dir("gauges");
+    {
+        ModelSpec spec = load_preset("spiral-tanh");
+        spec.optimizer.lr = 0.1f;
+        SessionOptions o;
+        o.log_dir = (dir / "a").string();
+        o.sharpness_every = 50;
+        o.noise_every = 10;
+        o.gauge_budget = 1.0;
+        Session s(spec, prepare_data(spec), cpu_backend(), o);
+        ASSERT_TRUE(s.find_lr());
+        ASSERT_TRUE(s.wait_until_settled(60));
+        ASSERT_TRUE(s.step(3000));
+        ASSERT_TRUE(s.wait_until_settled(120));
+    }
+    const char* keep = std::getenv("GS_SCREENSHOT_DIR");
+    const fs::path png = keep ? fs::path(keep) / "monitor-gauges.png" : dir / "shot.png", log = dir / "out.txt";
+    const int rc = run_under_xvfb(std::string(GS_MONITOR_EXE) + " " + (dir / "a").string() + " --tab gauges" +
+                                      " --screenshot " + png.string() + " --frames 4",
+                                  log);
+    ASSERT_EQ(rc, 0) << read_text(log);
+    const Picture p = look_at(png);
+    EXPECT_GT(p.colors, 50u) << "the frame looks blank";
+    EXPECT_GT(p.blue, 300u) << "the gauges' curves are missing";
+    const int bad = std::system((std::string(GS_MONITOR_EXE) + " x --tab nowhere >" + log.string() + " 2>&1").c_str());
+    EXPECT_EQ(WEXITSTATUS(bad), 2);
+    EXPECT_NE(read_text(log).find("--tab wants training or gauges"), std::string::npos) << read_text(log);
+    fs::remove_all(dir);
+}
+
 TEST(MonitorScreenshot, MissingRunDirectoryIsWaitedForNotACrash) {
     if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (Debian: xvfb xauth), so no window can be opened";
     const fs::path dir = fresh_dir("missing");
