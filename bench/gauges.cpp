@@ -89,7 +89,48 @@ Sweep sweep(const std::string& preset, int points, long steps) {
     return s;
 }
 
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// One estimate's own time against one step's, on a Trainer, interleaved with
+// steps (medians: a busy machine's scheduler stalls single ones).
+void per_estimate(const std::string& preset) {
+    ModelSpec spec = load_preset(preset);
+    Trainer t(spec, prepare_data(spec), cpu_backend());
+    SharpnessEstimator sharp;
+    NoiseScaleEstimator noise;
+    std::vector<double> step_ms, sharp_ms, noise_ms;
+    auto ms_since = [](Clock::time_point a) {
+        return std::chrono::duration<double, std::milli>(Clock::now() - a).count();
+    };
+    int iterations = 0;
+    sharp.estimate(t, &iterations);  // the cold start, not counted
+    for (int i = 0; i < 400; ++i) {
+        auto a = Clock::now();
+        t.step();
+        step_ms.push_back(ms_since(a));
+        a = Clock::now();
+        noise.measure(t);
+        noise_ms.push_back(ms_since(a));
+        if (i % 10 == 0) {
+            a = Clock::now();
+            sharp.estimate(t, &iterations);
+            sharp_ms.push_back(ms_since(a));
+        }
+    }
+    const double st = median(step_ms);
+    std::printf("  one step %.4f ms; one sharpness estimate (warm) %.4f ms = %.1f steps; one noise-scale "
+                "measurement %.4f ms = %.1f steps (medians)\n",
+                st, median(sharp_ms), median(sharp_ms) / st, median(noise_ms), median(noise_ms) / st);
+    std::printf("bench gauges/%s/sharpness-estimate-steps %.2f steps\n", preset.c_str(), median(sharp_ms) / st);
+    std::printf("bench gauges/%s/noise-estimate-steps %.2f steps\n", preset.c_str(), median(noise_ms) / st);
+}
+
 void costs(const std::string& preset, long steps) {
+    per_estimate(preset);
     auto rate = [&](long sharp, long noise, SharpnessRecord* sh, NoiseScaleRecord* ns) {
         ModelSpec spec = load_preset(preset);
         SessionOptions o;

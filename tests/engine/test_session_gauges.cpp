@@ -135,7 +135,9 @@ TEST(SessionGauges, TheBudgetSpacesExpensiveGaugesOut) {
 }
 
 TEST(SessionGauges, SetGaugesTurnsThemOnAndOff) {
-    Training a;
+    SessionOptions o;
+    o.gauge_budget = 10;  // the interval decides, not the cost
+    Training a(o);
     a.steps(10);
     EXPECT_EQ(a.store.noise_scale().total_added(), 0u);
     ASSERT_TRUE(a.session->set_gauges(0, 5).ok);

@@ -28,6 +28,12 @@ void line(std::vector<PlotLine>& out, const Track& t, const std::string& label, 
     out.push_back(PlotLine{label, v.x, v.y, v.n, v.pyramid, color, width});
 }
 
+void heading(const char* title) {
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::TextUnformatted(title);
+}
+
 void words(const char* about) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s", about);
@@ -72,7 +78,7 @@ void draw_gauges(const std::vector<RunView>& runs, GaugePanelState& st) {
     std::vector<PlotLine> lines;
 
     // Sharpness against 2/lr.
-    ImGui::SeparatorText("Sharpness against 2/lr (edge of stability)");
+    heading("Sharpness against 2/lr (edge of stability)");
     words(sharpness_about());
     for (const RunView& r : runs) {
         line(lines, r.data->sharpness(), who(runs, r, "sharpness"), r.color, 1.8f);
@@ -86,7 +92,7 @@ void draw_gauges(const std::vector<RunView>& runs, GaugePanelState& st) {
                     r.data->last_sharpness().cost_share);
 
     // The gradient noise scale against the batch size.
-    ImGui::SeparatorText("Gradient noise scale (critical batch size)");
+    heading("Gradient noise scale (critical batch size)");
     words(noise_scale_about());
     lines.clear();
     for (const RunView& r : runs) {
@@ -100,7 +106,7 @@ void draw_gauges(const std::vector<RunView>& runs, GaugePanelState& st) {
                     r.data->last_noise_scale().cost_share);
 
     // The newest range test of each run: loss against log10(lr).
-    ImGui::SeparatorText("Learning-rate range test");
+    heading("Learning-rate range test");
     words(lr_range_about());
     lines.clear();
     std::vector<std::vector<double>> xs;
