@@ -85,9 +85,9 @@ void Session::run_gauges(long step, float lr, double step_ms) {
     const double budget = m_opt.gauge_budget > 0 ? m_opt.gauge_budget : 0.1;
     // The next step a gauge may run at: its interval, or later while one
     // estimate costs more than its budget of the steps in between.
-    auto next_after = [&](long every, double& avg_ms, double cost_ms) {
-        avg_ms = avg_ms > 0 ? 0.7 * avg_ms + 0.3 * cost_ms : cost_ms;
-        const double spacing = avg_ms / (budget * std::max(m_step_ms_avg, 1e-6));
+    auto next_after = [&](long every, GaugeState::Recent& recent, double cost_ms) {
+        const double typical = recent.add_and_median(cost_ms);
+        const double spacing = typical / (budget * std::max(m_step_ms_avg, 1e-6));
         return step + std::max(every, static_cast<long>(std::min(std::ceil(spacing), 1e9)));
     };
     const uint32_t run = m_run.load(std::memory_order_relaxed);
@@ -111,7 +111,7 @@ void Session::run_gauges(long step, float lr, double step_ms) {
         r.cost_share = static_cast<float>(g.sharpness_ms / std::max(g.train_ms, 1e-9));
         m_sharpness_ring.push(r);
         if (m_log) m_log->write(r);
-        g.next_sharpness = next_after(g.sharpness_every, g.sharpness_avg_ms, ms);
+        g.next_sharpness = next_after(g.sharpness_every, g.sharpness_recent, ms);
     }
     if (g.noise_every > 0 && step >= g.next_noise) {
         const auto t0 = Clock::now();
@@ -135,7 +135,7 @@ void Session::run_gauges(long step, float lr, double step_ms) {
         r.cost_share = static_cast<float>(g.noise_ms / std::max(g.train_ms, 1e-9));
         m_noise_ring.push(r);
         if (m_log) m_log->write(r);
-        g.next_noise = next_after(g.noise_every, g.noise_avg_ms, ms);
+        g.next_noise = next_after(g.noise_every, g.noise_recent, ms);
     }
 }
 

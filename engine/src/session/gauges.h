@@ -1,6 +1,8 @@
 // The gauges' worker-side state of a Session (session/gauges.cpp).
 #pragma once
 
+#include <algorithm>
+
 #include "gradscope/optimization_gauges.h"
 
 namespace gs {
@@ -13,9 +15,25 @@ struct GaugeState {
     long last_step = 0;                         // the step the gauges last saw
     double train_ms = 0;                        // training time while a gauge was on
     double sharpness_ms = 0, noise_ms = 0;      // each gauge's time so far
-    // Moving averages of one estimate's time: the spacing follows them, so
-    // one estimate the scheduler stalled does not silence a gauge.
-    double sharpness_avg_ms = 0, noise_avg_ms = 0;
+    // One estimate's time, the last few of each gauge: the spacing follows
+    // their median, so an estimate the scheduler stalled does not silence a
+    // gauge for long.
+    struct Recent {
+        double ms[5] = {};
+        int n = 0;
+        double add_and_median(double v);
+    };
+    Recent sharpness_recent, noise_recent;
 };
+
+inline double GaugeState::Recent::add_and_median(double v) {
+    ms[n % 5] = v;
+    ++n;
+    const int k = std::min(n, 5);
+    double s[5];
+    std::copy(ms, ms + k, s);
+    std::sort(s, s + k);
+    return s[k / 2];
+}
 
 }  // namespace gs
