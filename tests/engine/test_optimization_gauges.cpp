@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "gradscope/optimization_gauges.h"
@@ -177,6 +178,8 @@ TEST(Sharpness, LinearRegressionMseWithinOnePercentOfTopEigenvalue) {
     int iterations = 0;
     const double cold = est.estimate(t, &iterations);
     EXPECT_NEAR(cold, truth, 0.01 * truth) << "after " << iterations << " iterations";
+    std::printf("sharpness: %.6g against the top eigenvalue %.6g (relative error %.2e, %d iterations cold)\n", cold,
+                truth, std::fabs(cold - truth) / truth, iterations);
     // Warm-started after some training (the Hessian of a quadratic stays).
     for (int i = 0; i < 20; ++i) t.step();
     TrainingState before, after;
@@ -219,6 +222,8 @@ TEST(NoiseScale, SyntheticProblemWithKnownNoiseWithinTenPercent) {
     NoiseScaleEstimator est;
     est.beta = 0.999;
     for (int i = 0; i < 3000; ++i) est.measure(t);
+    std::printf("noise scale: %.5g against the true %.5g (relative error %.3f)\n", est.b_simple(), truth,
+                std::fabs(est.b_simple() - truth) / truth);
     EXPECT_NEAR(est.b_simple(), truth, 0.1 * truth)
         << "|G|² " << est.grad_sq() << " (true " << g2 << "), tr Σ " << est.trace() << " (true " << trace << ")";
     EXPECT_NEAR(est.trace(), trace, 0.1 * trace);
