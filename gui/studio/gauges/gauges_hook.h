@@ -41,7 +41,6 @@ private:
     QDockWidget* m_dock;
     QAction* m_find;
     LrFinderDialog* m_dialog = nullptr;
-    friend void install_gauges(QMainWindow*, SessionBridge*, QMenu*, const Theme&);
 };
 
 // Adds the action to `training` and the dock to the window.

@@ -37,6 +37,14 @@ QCustomPlot* make_plot(const Theme& theme, const QString& y, const QString& a, c
     return p;
 }
 
+// Fits both curves with room above and below (a log axis: by a factor),
+// so a flat line is not drawn on the frame.
+void fit(QCustomPlot& p) {
+    p.rescaleAxes();
+    const QCPRange r = p.yAxis->range();
+    if (r.lower > 0) p.yAxis->setRange(r.lower / 1.8, r.upper * 1.8);
+}
+
 void fill(QCustomPlot& p, int graph, const Series& s) {
     QVector<double> x, y;
     for (const SeriesPoint& q : s.points())
@@ -131,7 +139,7 @@ void GaugesView::refresh() {
     const TelemetryStore& s = m_gauges.bridge()->store();
     fill(*m_sharp_plot, 0, s.sharpness());
     fill(*m_sharp_plot, 1, s.sharpness_edge());
-    m_sharp_plot->rescaleAxes();
+    fit(*m_sharp_plot);
     m_sharp_plot->replot(QCustomPlot::rpQueuedReplot);
     fill(*m_noise_plot, 0, s.noise_scale());
     const NoiseScaleRecord& n = s.last_noise_scale();
@@ -142,7 +150,7 @@ void GaugesView::refresh() {
         by = {static_cast<double>(n.batch), static_cast<double>(n.batch)};
     }
     m_noise_plot->graph(1)->setData(bx, by, true);
-    m_noise_plot->rescaleAxes();
+    fit(*m_noise_plot);
     m_noise_plot->replot(QCustomPlot::rpQueuedReplot);
     const SharpnessRecord& h = s.last_sharpness();
     if (h.iterations > 0)

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "bridge/gauges_bridge.h"
@@ -72,6 +73,7 @@ LrFinderDialog::LrFinderDialog(GaugesBridge& gauges, const Theme& theme, QWidget
                               "then puts the state back."));
     m_verdict->setWordWrap(true);
     m_verdict->setObjectName(QStringLiteral("lrFinderVerdict"));
+    m_verdict->setMinimumHeight(m_verdict->fontMetrics().lineSpacing() * 3 + 4);  // never squeezed by the plot
     top->addWidget(m_verdict);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
