@@ -1,8 +1,6 @@
 // The gauges' worker-side state of a Session (session/gauges.cpp).
 #pragma once
 
-#include <algorithm>
-
 #include "gradscope/optimization_gauges.h"
 
 namespace gs {
@@ -31,8 +29,11 @@ inline double GaugeState::Recent::add_and_median(double v) {
     ++n;
     const int k = std::min(n, 5);
     double s[5];
-    std::copy(ms, ms + k, s);
-    std::sort(s, s + k);
+    for (int i = 0; i < k; ++i) {  // insertion sort of at most five
+        int j = i;
+        for (; j > 0 && s[j - 1] > ms[i]; --j) s[j] = s[j - 1];
+        s[j] = ms[i];
+    }
     return s[k / 2];
 }
 
