@@ -28,6 +28,15 @@ void line(std::vector<PlotLine>& out, const Track& t, const std::string& label, 
     out.push_back(PlotLine{label, v.x, v.y, v.n, v.pyramid, color, width});
 }
 
+// The monitor's font has no em dash or capital sigma: plain stand-ins.
+std::string plain(std::string s) {
+    for (const auto& [from, to] : {std::pair<const char*, const char*>{"\u2014", "-"}, {"\u03a3", "Sigma"}}) {
+        for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at))
+            s.replace(at, std::string(from).size(), to);
+    }
+    return s;
+}
+
 void heading(const char* title) {
     ImGui::Spacing();
     ImGui::Separator();
@@ -36,14 +45,14 @@ void heading(const char* title) {
 
 void words(const char* about) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("%s", about);
+    ImGui::TextDisabled("%s", plain(about).c_str());
     ImGui::PopTextWrapPos();
 }
 
 void verdict(const std::vector<RunView>& runs, const RunView& r, const std::string& text, float cost) {
     ImGui::PushTextWrapPos(0);
     const std::string head = runs.size() > 1 ? r.data->name + ": " : "";
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(r.color), "%s%s", head.c_str(), text.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(r.color), "%s%s", head.c_str(), plain(text).c_str());
     if (cost > 0) {
         ImGui::SameLine();
         ImGui::TextDisabled("(cost: %.1f%% of the training time)", 100.0 * cost);
