@@ -12,6 +12,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include "gradscope/data_map_accumulator.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/model.h"
@@ -43,6 +44,7 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
         m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name);
         if (m_opt.log_every_step) m_log->min_step_interval = std::chrono::milliseconds(0);
     }
+    setup_data_map();
     m_started = Clock::now();
     m_worker = std::thread([this] { run(); });
 }
@@ -304,6 +306,7 @@ void Session::apply(const Command& c) {
             m_next_stats_step = 1;
             m_next_check_step = 1;
             m_confusion = Snapshot{};
+            reset_data_map();
             e = {0, "reset", "", 0, "re-initialized from the seed"};
             break;
         case Command::Hyper: {
@@ -366,6 +369,9 @@ void Session::apply(const Command& c) {
             m_snapshot = std::move(snap);
             return;
         }
+        case Command::DataMap:
+            publish_data_map();
+            return;
         case Command::Checkpoint:
             // A path that cannot be written is the user's mistake, not the
             // run's: it is reported and the session stays as it was.
@@ -432,6 +438,7 @@ void Session::train_one() {
     s.run = m_run.load(std::memory_order_relaxed);
     m_steps.push(s);
     if (m_log) m_log->write(s);
+    if (m_data_map) observe_data_map();
     m_steps_done.store(r.step, std::memory_order_relaxed);
     m_step_ms_avg = m_step_ms_avg > 0 ? 0.95 * m_step_ms_avg + 0.05 * ms : ms;
     if (m_opt.layer_stats && r.step >= m_next_stats_step) {
@@ -498,6 +505,7 @@ void Session::end_epoch() {
     e.run = m_run.load(std::memory_order_relaxed);
     m_epochs_ring.push(e);
     if (m_log) m_log->write(e);
+    log_epoch_views(m_trainer->epoch() >= m_epochs);
     m_epoch_loss = m_epoch_correct = 0;
     m_epoch_items = 0;
     m_epoch_regression = false;

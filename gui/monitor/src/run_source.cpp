@@ -119,6 +119,8 @@ bool RunSource::poll(size_t max_bytes) {
             case RunLogLineKind::Layers:
                 for (const LayerStats& s : m_line.layers) m_data.add(s);
                 break;
+            case RunLogLineKind::Confusion: m_data.add(m_line.confusion); break;
+            case RunLogLineKind::DataMap: m_data.add(m_line.data_map); break;
             case RunLogLineKind::Run:
                 if (!m_have_run) {  // a second "run" record is ignored
                     m_have_run = true;
