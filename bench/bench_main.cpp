@@ -3,15 +3,19 @@
 // median as "bench <case> <value> <unit>".
 //
 //   gradscope-bench [--cases a,b] [--windows N] [--seconds S] [--backend cpu]
+//                   [--data-map on|off] [--subset N] [--flip N] [--epochs N]
 //
 // --backend cuda (or cuda:N) without a usable GPU says why and runs on the CPU.
 //
 // Cases: training throughput on inputs of the presets' real shapes (the
 // Fashion-MNIST ones on synthetic tensors, as the PyTorch script does), and
 // for those, "<case>/real-data-cost": how much slower the same training is
-// on the real dataset (in %), when Fashion-MNIST is installed; and
+// on the real dataset (in %), when Fashion-MNIST is installed;
 // "<case>/telemetry-overhead": the cost of training in a Session with all of
-// its telemetry on, against a bare training loop (in %).
+// its telemetry on (the data map too, unless --data-map off), against a bare
+// training loop (in %); and, only when named in --cases,
+// "<preset>/mislabeled": the data map's likely-mislabeled list against labels
+// flipped on purpose (--subset, --flip, --epochs; data_map_bench.cpp).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -27,6 +31,7 @@
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
 #include "gradscope/trainer.h"
+#include "data_map_bench.h"
 
 namespace {
 
@@ -37,6 +42,8 @@ struct Options {
     int windows = 5;
     double seconds = 1.0;
     std::string backend = "cpu";
+    bool data_map = true;  // the watched session keeps a data map
+    gs::bench::MislabelOptions mislabel;
 };
 
 struct Case {
@@ -124,10 +131,11 @@ double real_data_cost(const Case& c, const Options& o) {
 }
 
 // The same training in a Session with every telemetry stream on at its
-// default rate (per-step records, per-layer statistics on their budget, a
-// consumer draining 10 times a second and asking for a full snapshot each
-// time) against a bare Trainer loop, in
-// alternating windows: what watching costs, in percent.
+// default rate (per-step records, per-layer statistics on their budget, the
+// data map unless --data-map off, a consumer draining 10 times a second and
+// asking for a full snapshot each time, and for the data map once a second)
+// against a bare Trainer loop, in alternating windows: what watching costs,
+// in percent.
 double telemetry_overhead(const Case& c, const Options& o) {
     auto bare = make_trainer(c, o, false);
     gs::ModelSpec spec = gs::load_preset(c.preset);
@@ -140,8 +148,11 @@ double telemetry_overhead(const Case& c, const Options& o) {
     d.seed = 7;
     gs::PreparedData data;
     data.train = gs::make_builtin_dataset(d, spec.input, 10).train;
-    gs::Session session(spec, data, gs::backend_by_name(o.backend));
+    gs::SessionOptions so;
+    so.data_map = o.data_map;
+    gs::Session session(spec, data, gs::backend_by_name(o.backend), so);
     gs::TelemetryStore store;
+    long ticks = 0;
     warm_up(*bare, std::min(0.5, o.seconds));
     auto watched = [&](double seconds) {
         const long before = session.steps_done();
@@ -153,6 +164,10 @@ double telemetry_overhead(const Case& c, const Options& o) {
             session.drain(store);
             session.request_snapshot();  // ten a second, with every part
             auto snap = session.latest_snapshot();
+            if (session.data_map_on() && ++ticks % 10 == 0) {  // once a second
+                session.request_data_map();
+                auto map = session.latest_data_map();
+            }
         }
         session.pause();
         session.wait_until_settled(10);
@@ -199,16 +214,23 @@ int gs_bench_main(int argc, char** argv) {
         else if (a == "--windows") o.windows = std::max(1, std::atoi(next().c_str()));
         else if (a == "--seconds") o.seconds = std::max(0.05, std::atof(next().c_str()));
         else if (a == "--backend") o.backend = next();
+        else if (a == "--data-map") o.data_map = next() != "off";
+        else if (a == "--subset") o.mislabel.subset = static_cast<size_t>(std::max(1L, std::atol(next().c_str())));
+        else if (a == "--flip") o.mislabel.flip = static_cast<size_t>(std::max(0L, std::atol(next().c_str())));
+        else if (a == "--epochs") o.mislabel.epochs = std::max(1, std::atoi(next().c_str()));
+        else if (a == "--verbose") o.mislabel.verbose = true;
         else if (a == "--list") {
             for (const auto& c : kCases) std::printf("%s\n", c.name.c_str());
             for (const auto& c : kCases)
                 if (!c.real_data) std::printf("%s/real-data-cost\n", c.name.c_str());
             std::printf("mlp-fashion/b64/telemetry-overhead\ncnn-fashion/b64/telemetry-overhead\n");
+            std::printf("mlp-fashion/mislabeled\ncnn-fashion/mislabeled\ndata-map/60k\n");
             return 0;
         } else {
             std::fprintf(stderr,
                          "usage: gradscope-bench [--cases a,b] [--windows N] [--seconds S] "
-                         "[--backend NAME] [--list]\n");
+                         "[--backend NAME] [--data-map on|off] [--subset N] [--flip N] [--epochs N] "
+                         "[--verbose] [--list]\n");
             return 2;
         }
     }
@@ -231,7 +253,33 @@ int gs_bench_main(int argc, char** argv) {
             if (c.name != "mlp-fashion/b64" && c.name != "cnn-fashion/b64") continue;
             if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end())
                 continue;
-            std::printf("bench %s %.1f %%\n", name.c_str(), telemetry_overhead(c, o));
+            std::printf("bench %s %.1f %% (data map %s)\n", name.c_str(), telemetry_overhead(c, o),
+                        o.data_map ? "on" : "off");
+            std::fflush(stdout);
+        }
+        if (std::find(o.cases.begin(), o.cases.end(), "data-map/60k") != o.cases.end()) {
+            const auto c = gs::bench::measure_data_map_costs(60000, 10, 5);
+            std::printf("bench data-map/60k observe an epoch %.2f ms, publish %.2f ms, summarize %.2f ms, "
+                        "CSV %.1f ms; %.1f MB kept\n",
+                        c.observe_epoch_ms, c.publish_ms, c.summarize_ms, c.csv_ms, c.bytes / 1e6);
+            std::fflush(stdout);
+        }
+        for (const char* preset : {"mlp-fashion", "cnn-fashion"}) {
+            const std::string name = std::string(preset) + "/mislabeled";
+            if (std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end()) continue;
+            gs::bench::MislabelOptions m = o.mislabel;
+            m.preset = preset;
+            m.backend = o.backend;
+            try {
+                const auto r = gs::bench::run_mislabel_detection(m);
+                for (const auto& e : r.epochs)
+                    std::printf("bench %s epoch %d: %zu listed, precision %.1f %%, recall %.1f %%, "
+                                "top-%zu precision/recall %.1f %% (%zu of %zu flipped)\n",
+                                name.c_str(), e.epoch, e.listed, 100 * e.precision, 100 * e.recall, m.flip,
+                                100 * e.top_n_precision, m.flip, m.subset);
+            } catch (const gs::Error& e) {
+                std::fprintf(stderr, "skipping %s: %s\n", name.c_str(), e.what());
+            }
             std::fflush(stdout);
         }
         for (const auto& c : kCases) {

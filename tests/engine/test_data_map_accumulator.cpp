@@ -117,6 +117,29 @@ TEST(DataMapAccumulator, ClearForgetsAndItemsOutOfRangeAreIgnored) {
     EXPECT_LT(a.memory_bytes(), 2u * 80);  // about 70 bytes an item
 }
 
+// A map handed out never changes while held; one let go is filled again.
+TEST(DataMapAccumulator, APublishedMapStaysAsItWasWhileHeld) {
+    DataMapAccumulator a(1, 2);
+    present(a, 0, 0.25f, 1, 1, 0.25f);
+    const auto held = a.publish(1, 0, {});
+    for (int i = 0; i < 4; ++i) {
+        present(a, 0, 0.75f, 1, 1, 0.75f);
+        const auto later = a.publish(2 + i, 0, {});
+        EXPECT_NE(later.get(), held.get());
+        EXPECT_EQ(later->presentations[0], 2u + static_cast<uint32_t>(i));
+    }
+    EXPECT_EQ(held->step, 1);
+    EXPECT_EQ(held->presentations[0], 1u);
+    EXPECT_FLOAT_EQ(held->confidence[0], 0.25f);
+    // Let go of, a copy is reused (no fresh memory) with every field rewritten.
+    const DataMap* first = a.publish(10, 0, {}).get();
+    a.publish(11, 0, {});
+    const auto again = a.publish(12, 0, {});
+    EXPECT_EQ(again.get(), first);
+    EXPECT_EQ(again->step, 12);
+    EXPECT_EQ(again->presentations[0], 5u);
+}
+
 // The trainer's outcome rows agree with the loss it reports for the same step.
 TEST(TrainerOutcomes, RowsAgreeWithTheStepsLoss) {
     ModelSpec s = load_preset("spiral-tanh");  // sigmoid binary cross-entropy

@@ -30,8 +30,10 @@ public:
     // Forgets every presentation (a reset).
     void clear();
 
-    // A copy of the map as of now, for front ends (immutable once made).
-    std::shared_ptr<DataMap> publish(long step, int epoch, const DataMapThresholds& t) const;
+    // A copy of the map as of now, for front ends. It stays unchanged while
+    // anyone else holds it; a copy nobody holds any more is filled again by
+    // a later publish (no fresh memory, which costs more than the copy).
+    std::shared_ptr<DataMap> publish(long step, int epoch, const DataMapThresholds& t);
 
     size_t items() const { return m_count.size(); }
     int classes() const { return m_classes; }
@@ -49,6 +51,8 @@ private:
     std::vector<float> m_predicted_p;
     std::vector<uint8_t> m_last_right;
     std::vector<uint8_t> m_history;          // rings of kHistory, slot = presentation % kHistory
+    std::shared_ptr<DataMap> m_published[2];  // the last two copies made, for reuse
+    int m_next = 0;
 };
 
 }  // namespace gs

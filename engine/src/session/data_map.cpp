@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "gradscope/backend.h"
 
@@ -66,9 +67,13 @@ void DataMapAccumulator::clear() {
     m_observed = 0;
 }
 
-std::shared_ptr<DataMap> DataMapAccumulator::publish(long step, int epoch,
-                                                     const DataMapThresholds& t) const {
-    auto map = std::make_shared<DataMap>();
+std::shared_ptr<DataMap> DataMapAccumulator::publish(long step, int epoch, const DataMapThresholds& t) {
+    // Only this thread makes copies of these pointers: a count of 1 means
+    // every front end has let go, so the map can be filled again.
+    std::shared_ptr<DataMap>& slot = m_published[m_next];
+    m_next ^= 1;
+    if (!slot || slot.use_count() > 1) slot = std::make_shared<DataMap>();
+    const std::shared_ptr<DataMap>& map = slot;
     const size_t n = m_count.size();
     map->step = step;
     map->epoch = epoch;
@@ -87,12 +92,13 @@ std::shared_ptr<DataMap> DataMapAccumulator::publish(long step, int epoch,
         const uint32_t c = m_count[i];
         map->variability[i] = c ? std::sqrt(std::max(0.0f, m_m2[i] / static_cast<float>(c))) : 0.0f;
         map->correctness[i] = c ? static_cast<float>(m_right[i]) / static_cast<float>(c) : 0.0f;
-        // Unroll the ring: the oldest kept presentation first.
-        const size_t kept = std::min<size_t>(c, kH);
-        const size_t first = c - kept;
+        // Unroll the ring, the oldest kept presentation first: until it is
+        // full it starts at slot 0; then at the slot the next one overwrites.
         const uint8_t* ring = m_history.data() + i * kH;
         uint8_t* out = map->history.data() + i * kH;
-        for (size_t j = 0; j < kept; ++j) out[j] = ring[(first + j) % kH];
+        const size_t start = c < kH ? 0 : c % kH;
+        std::memcpy(out, ring + start, kH - start);
+        std::memcpy(out + (kH - start), ring, start);
     }
     return map;
 }
