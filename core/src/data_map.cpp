@@ -1,18 +1,11 @@
-// The data map's analysis (gradscope/data_map.h): regions, lists, the summary
-// and the CSV export. Everything here reads a published, immutable DataMap;
-// the engine's accumulator (engine/src/session/data_map.cpp) fills it.
+// The data map's analysis (gradscope/data_map.h): regions, lists and the
+// summary (the CSV is data_map_csv.cpp). Everything here reads a published,
+// immutable DataMap; the engine's accumulator (engine/src/session/data_map.cpp)
+// fills it.
 #include "gradscope/data_map.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <unistd.h>
-
-#include "gradscope/error.h"
 
 namespace gs {
 
@@ -151,76 +144,6 @@ DataMapSummary summarize_data_map(const DataMap& m, size_t top) {
     s.most_forgotten = rows(most_forgotten_items(m, top));
     s.likely_mislabeled = rows(likely_mislabeled_items(m, top));
     return s;
-}
-
-namespace {
-
-void append_number(std::string& out, float v) {
-    if (!std::isfinite(v)) {
-        out += std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
-        return;
-    }
-    char tmp[32];
-    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
-    out.append(tmp, static_cast<size_t>(r.ptr - tmp));
-}
-
-void append_integer(std::string& out, long v) {
-    char tmp[24];
-    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
-    out.append(tmp, static_cast<size_t>(r.ptr - tmp));
-}
-
-}  // namespace
-
-void write_data_map_csv(const DataMap& m, const std::string& path) {
-    std::string text =
-        "item,label,predicted,predicted_p,presentations,confidence,variability,correctness,"
-        "forgetting,region,likely_mislabeled,history\n";
-    text.reserve(text.size() + m.items() * 160);
-    for (size_t i = 0; i < m.items(); ++i) {
-        append_integer(text, static_cast<long>(i));
-        text += ',';
-        append_integer(text, m.label[i]);
-        text += ',';
-        append_integer(text, m.predicted[i]);
-        text += ',';
-        append_number(text, m.predicted_p[i]);
-        text += ',';
-        append_integer(text, m.presentations[i]);
-        text += ',';
-        append_number(text, m.confidence[i]);
-        text += ',';
-        append_number(text, m.variability[i]);
-        text += ',';
-        append_number(text, m.correctness[i]);
-        text += ',';
-        append_integer(text, m.forgetting[i]);
-        text += ',';
-        text += id_of(m.region(i));
-        text += m.likely_mislabeled(i) ? ",1," : ",0,";
-        // p(label) in whole percent, oldest first.
-        for (size_t j = 0, n = m.history_length(i); j < n; ++j) {
-            if (j) text += ' ';
-            append_integer(text, std::lround(100.0f * m.history_p(i, j)));
-        }
-        text += '\n';
-    }
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw Error("cannot write the data map '" + path + "': " + std::strerror(errno));
-    const bool wrote = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    const int err = errno;
-    if (std::fclose(f) != 0 || !wrote) {
-        std::remove(tmp.c_str());
-        throw Error("cannot write the data map '" + path + "': " + std::strerror(wrote ? errno : err));
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw Error("cannot write the data map '" + path + "': " + ec.message());
-    }
 }
 
 }  // namespace gs

@@ -139,6 +139,33 @@ TEST(DataMap, CsvHasARowPerItemAndIsReplacedWhole) {
     for (const auto& e : std::filesystem::directory_iterator(dir)) files += e.is_regular_file();
     EXPECT_EQ(files, 1u);
     EXPECT_THROW(write_data_map_csv(m, (dir / "no" / "such" / "dir.csv").string()), Error);
+
+    // Read back: every column, the history in whole percents.
+    const DataMap r = read_data_map_csv(path);
+    ASSERT_EQ(r.items(), 7u);
+    EXPECT_EQ(r.classes, 3);
+    EXPECT_EQ(r.label, m.label);
+    EXPECT_EQ(r.predicted, m.predicted);
+    EXPECT_EQ(r.predicted_p, m.predicted_p);
+    EXPECT_EQ(r.confidence, m.confidence);
+    EXPECT_EQ(r.variability, m.variability);
+    EXPECT_EQ(r.correctness, m.correctness);
+    EXPECT_EQ(r.presentations, m.presentations);
+    EXPECT_EQ(r.forgetting, m.forgetting);
+    ASSERT_EQ(r.history_length(0), 4u);
+    for (size_t j = 0; j < 4; ++j) EXPECT_NEAR(r.history_p(0, j), m.history_p(0, j), 0.006f) << j;
+    EXPECT_EQ(r.region(2), DataRegion::Hard);
+    EXPECT_TRUE(r.likely_mislabeled(2));
+    // Not a table Gradscope wrote: the path and the line say so.
+    std::ofstream(dir / "bad.csv") << lines[0] << "\n0,1,1,0.5,1,0.5,0,1,0,easy,0\n";
+    try {
+        read_data_map_csv((dir / "bad.csv").string());
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.csv' is not one Gradscope wrote: line 2: 12 cells expected, 11 found"),
+                  std::string::npos) << e.what();
+    }
+    EXPECT_THROW(read_data_map_csv((dir / "missing.csv").string()), Error);
     std::filesystem::remove_all(dir);
 }
 

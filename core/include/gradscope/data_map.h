@@ -132,5 +132,10 @@ std::vector<uint32_t> most_forgotten_items(const DataMap& map, size_t n);
 // "datamap.csv"). Written to a temporary file beside path and renamed over it,
 // so a reader never sees half a file. Throws gs::Error naming the path.
 void write_data_map_csv(const DataMap& map, const std::string& path);
+// Reads such a table back (classes: one more than the largest class seen;
+// thresholds: the defaults, for the caller to set; step and epoch 0). The
+// history comes back in whole percents. Throws gs::Error naming the path and
+// line when it is not a table Gradscope wrote.
+DataMap read_data_map_csv(const std::string& path);
 
 }  // namespace gs
