@@ -143,7 +143,14 @@ void RunData::add(const ConfusionRecord& r) {
 
 void RunData::add(const DataMapSummary& r) {
     add_bounded(m_data_maps, r);
+    if (m_table) m_table->thresholds = r.thresholds;
     ++m_records;
+    ++m_version;
+}
+
+void RunData::set_data_map_table(std::shared_ptr<DataMap> table) {
+    m_table = std::move(table);
+    if (m_table && !m_data_maps.empty()) m_table->thresholds = m_data_maps.back().thresholds;
     ++m_version;
 }
 
@@ -157,6 +164,7 @@ void RunData::clear() {
     m_histograms.clear();
     m_confusions.clear();
     m_data_maps.clear();
+    m_table.reset();
     m_latest_step = -1;
     m_last_step = 0;
     m_last_epoch = 0;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,11 @@ public:
     const std::vector<ConfusionRecord>& confusions() const { return m_confusions; }
     const std::vector<DataMapSummary>& data_maps() const { return m_data_maps; }
     static constexpr size_t kMaxViewRecords = 4096;
+    // The data map's per-item table (datamap.csv beside the log), as last
+    // read; null when there is none. Its thresholds are the newest
+    // "datamap" record's (the CSV does not hold them).
+    void set_data_map_table(std::shared_ptr<DataMap> table);
+    std::shared_ptr<const DataMap> data_map_table() const { return m_table; }
     // "1 Dense" for layer 0, from the spec; "layer N" when unknown.
     std::string layer_name(size_t layer) const;
     const std::string& spec_name() const { return m_spec_name; }
@@ -100,6 +106,7 @@ private:
     std::vector<LayerHistograms> m_histograms;
     std::vector<ConfusionRecord> m_confusions;
     std::vector<DataMapSummary> m_data_maps;
+    std::shared_ptr<DataMap> m_table;
     long m_latest_step = -1;
     std::vector<std::string> m_layer_names;
     std::string m_spec_name, m_backend;
