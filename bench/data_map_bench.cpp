@@ -9,6 +9,8 @@
 //
 //   gradscope-bench --cases mlp-fashion/mislabeled [--subset 10000 --flip 300 --epochs 5]
 //
+// "<case>/data-map-step-cost": what the data map adds to a training step.
+//
 // "data-map/60k": the costs outside the steps for Fashion-MNIST's 60,000
 // items (observing a whole epoch's outcome rows, publishing, summarizing,
 // writing the CSV).
@@ -26,6 +28,7 @@
 #include "gradscope/label_noise.h"
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
+#include "gradscope/trainer.h"
 #include "data_map_bench.h"
 
 namespace gs::bench {
@@ -116,6 +119,80 @@ DataMapCosts measure_data_map_costs(size_t items, int classes, int repeats) {
     std::filesystem::remove(path);
     c.bytes = acc.memory_bytes();
     return c;
+}
+
+StepCost data_map_step_cost(const std::string& preset, int batch, const std::string& backend, double seconds,
+                            int windows) {
+    ModelSpec spec = load_preset(preset);
+    spec.batch_size = batch;
+    DataSpec d;
+    d.name = "synthetic";
+    d.samples = batch * 16;
+    d.test_fraction = 0;
+    d.seed = 7;
+    PreparedData data;
+    data.train = make_builtin_dataset(d, spec.input, 10).train;
+    Trainer with(spec, data, backend_by_name(backend)), without(spec, data, backend_by_name(backend));
+    with.set_item_outcomes(true);
+    DataMapAccumulator map(data.train->size(), 10);
+    auto step_with = [&] {
+        with.step();
+        map.observe(with.last_batch().data(), with.last_item_outcomes(), static_cast<int>(with.last_batch().size()));
+    };
+    for (int i = 0; i < 32; ++i) step_with(), without.step();  // warm-up
+    using Clock = std::chrono::steady_clock;
+    std::vector<double> costs, steps;
+    for (int w = 0; w < windows; ++w) {
+        double t_with = 0, t_without = 0;
+        long n = 0;
+        const auto end = Clock::now() + std::chrono::duration<double>(seconds);
+        while (Clock::now() < end) {
+            auto t0 = Clock::now();
+            for (int i = 0; i < 4; ++i) step_with();
+            auto t1 = Clock::now();
+            for (int i = 0; i < 4; ++i) without.step();
+            auto t2 = Clock::now();
+            t_with += std::chrono::duration<double>(t1 - t0).count();
+            t_without += std::chrono::duration<double>(t2 - t1).count();
+            n += 4;
+        }
+        costs.push_back(100.0 * (t_with - t_without) / t_without);
+        steps.push_back(1e6 * t_without / static_cast<double>(n));
+    }
+    const auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    StepCost r;
+    r.measured_percent = median(costs);
+    r.step_us = median(steps);
+    // The parts on their own: the loss of a batch (N, 10) with and without
+    // its outcome rows, and observing one batch; tight loops, interleaved.
+    Backend& be = backend_by_name(backend);
+    std::vector<float> zv(static_cast<size_t>(batch) * 10), lv(static_cast<size_t>(batch));
+    Rng rng(3);
+    for (float& z : zv) z = static_cast<float>(rng.below(2000)) / 250.0f - 4.0f;
+    for (float& l : lv) l = static_cast<float>(rng.below(10));
+    Tensor z(be, {batch, 10}), l(be, {batch}), dz(be, {batch, 10}), out(be, {batch, kLossItemColumns});
+    be.upload(z.data(), zv.data(), zv.size());
+    be.upload(l.data(), lv.data(), lv.size());
+    const std::vector<float> rows = out.to_host();
+    const int reps = 2000;
+    std::vector<double> extra, observe;
+    for (int w = 0; w < 9; ++w) {
+        const double plain = median_ms(1, [&] { for (int i = 0; i < reps; ++i) be.softmax_cross_entropy(z, l, &dz); });
+        const double with_rows =
+            median_ms(1, [&] { for (int i = 0; i < reps; ++i) be.softmax_cross_entropy(z, l, &dz, &out); });
+        extra.push_back(1e3 * (with_rows - plain) / reps);
+        observe.push_back(1e3 * median_ms(1, [&] {
+                              for (int i = 0; i < reps; ++i)
+                                  map.observe(with.last_batch().data(), rows.data(), static_cast<int>(with.last_batch().size()));
+                          }) / reps);
+    }
+    r.loss_extra_us = std::max(0.0, median(extra));
+    r.observe_us = median(observe);
+    r.estimated_percent = 100.0 * (r.loss_extra_us + r.observe_us) / r.step_us;
+    return r;
 }
 
 }  // namespace gs::bench

@@ -44,4 +44,19 @@ struct DataMapCosts {
 };
 DataMapCosts measure_data_map_costs(size_t items, int classes, int repeats);
 
+// The data map's cost per training step. Measured: two Trainers of the
+// preset at `batch` on synthetic data, one writing the loss's per-item
+// outcomes and observing them into a DataMapAccumulator as the session
+// does, one not, stepped in alternating blocks of 4 steps; the median over
+// `windows` windows of `seconds` (noisy on a loaded machine: the cost is far
+// below the noise). Estimated: what the data map adds to a step, timed on
+// its own in tight loops (the loss with and without the outcome rows, one
+// batch observed), over the median step time.
+struct StepCost {
+    double measured_percent = 0, estimated_percent = 0;
+    double step_us = 0, loss_extra_us = 0, observe_us = 0;
+};
+StepCost data_map_step_cost(const std::string& preset, int batch, const std::string& backend, double seconds,
+                            int windows);
+
 }  // namespace gs::bench

@@ -138,6 +138,8 @@ int run_monitor(const MonitorOptions& o) {
     }
     glfwMakeContextCurrent(win);
     glfwSwapInterval(o.screenshot.empty() ? 1 : 0);
+    // A screenshot shows the views, not a tooltip of wherever the pointer is.
+    if (!o.screenshot.empty()) glfwSetCursorPos(win, 1, 1);
     glfwSetCursorPosCallback(win, on_cursor);
     glfwSetMouseButtonCallback(win, on_button);
     glfwSetScrollCallback(win, on_scroll);

@@ -40,8 +40,7 @@ void draw_matrix(const ConfusionRecord& r, bool normalized, ImVec2 size) {
     const float cell = std::max(4.0f, std::min((size.x - label_w - 4) / K, (size.y - top - bottom) / K));
     const ImVec2 a(p0.x + label_w, p0.y + top);
     const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled), text = ImGui::GetColorU32(ImGuiCol_Text);
-    dl->AddText(ImVec2(a.x, p0.y), dim, "predicted class (columns)");
-    dl->AddText(ImVec2(p0.x, p0.y), dim, "true class (rows)");
+    dl->AddText(ImVec2(p0.x, p0.y), dim, "rows: the true class    columns: the class predicted");
     // Scales: the largest diagonal and off-diagonal values.
     float diag_max = 0, off_max = 0;
     for (int t = 0; t < K; ++t)
