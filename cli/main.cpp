@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
         "exit status: 0 done; 1 an error (bad spec, data or file; a failed run; a failed "
         "selftest check); 2 a bad command line (an unknown option, a value out of range); "
         "3 stopped at a non-finite value; 4 selftest skipped (backend unavailable); 130 "
-        "interrupted by Ctrl-C (a checkpoint was saved)");
+        "interrupted by Ctrl-C (a checkpoint was saved; 1 where it could not be)");
     app.require_subcommand(1);
 
     gs::cli::TrainOptions t;

@@ -62,15 +62,21 @@ std::string rate(double v) {
 // want of a validation split, "test".
 // Saves a checkpoint between steps and waits for it; a file that cannot be
 // written is an error (the session reports it as an event).
+// Only the session's "checkpoint" event for this path counts as saved: an
+// error event, a refusal or no answer at all is an error.
 void save_checked(Session& session, TelemetryStore& t, const std::string& path) {
-    if (CommandResult r = session.save_checkpoint(path); !r) throw Error(r.reason);
-    session.wait_until_settled(60);
+    if (CommandResult r = session.save_checkpoint(path); !r)
+        throw Error("could not save the checkpoint " + path + ": " + r.reason);
+    const bool settled = session.wait_until_settled(600);
     session.drain(t);
     for (auto it = t.events().rbegin(); it != t.events().rend(); ++it)
         if (it->name == path && (it->kind == "checkpoint" || it->kind == "error")) {
             if (it->kind == "error") throw Error(it->text);
             return;
         }
+    throw Error("could not save the checkpoint " + path + ": " +
+                (settled ? "the session did not report the save"
+                         : "the session did not finish the save within 10 minutes"));
 }
 
 void print_epoch(const EpochRecord& e, int epochs, const char* val_name) {
@@ -171,10 +177,18 @@ int run_train(const TrainOptions& o) {
             const std::string path = !o.checkpoint.empty() ? o.checkpoint
                                      : !o.log_dir.empty() ? o.log_dir + "/interrupted.safetensors"
                                                           : "gradscope-interrupted.safetensors";
-            session.save_checkpoint(path);
-            session.wait_until_settled(60);
-            std::printf("%s\ninterrupted at step %ld; checkpoint saved to %s (resume with --resume %s)\n",
-                        tty ? "" : "", session.steps_done(), path.c_str(), path.c_str());
+            std::printf("\n");
+            try {
+                save_checked(session, t, path);
+            } catch (const Error& e) {
+                // Interrupted and nothing saved: an error, not an interruption.
+                std::fflush(stdout);
+                std::fprintf(stderr, "interrupted at step %ld; the checkpoint was NOT saved: %s\n",
+                             session.steps_done(), e.what());
+                return 1;
+            }
+            std::printf("interrupted at step %ld; checkpoint saved to %s (resume with --resume %s)\n",
+                        session.steps_done(), path.c_str(), path.c_str());
             return 130;
         }
         if (!running && session.wait_until_settled(0.0)) break;
