@@ -261,6 +261,11 @@ TEST_F(IoTest, SafetensorsBrokenFilesNameTheProblem) {
                          entry("F32", "[1]", "[4, 8]") + "}",
                      8),
          "names 'a' twice"},
+        // Issue 14: said "a shape has at most 4 dimensions" without the file.
+        {"five dimensions", with_header(R"({"a": )" + entry("F32", "[1,1,1,1,1]", "[0, 4]") + "}", 4),
+         "tensor 'a': shape has more than 4 dimensions"},
+        {"a long array", with_header(R"({"a": {"data_offsets": [0,0,0,0,0,0,0,0]}})", 0),
+         "holds more than 4 values"},
     };
     ASSERT_GE(cases.size(), 8u);
     for (const Broken& c : cases) {
@@ -274,7 +279,7 @@ TEST_F(IoTest, SafetensorsBrokenFilesNameTheProblem) {
 
 TEST_F(IoTest, SafetensorsRefusesAbsurdHeaderEvenWhenTheFileIsLarge) {
     // A header length within the file but beyond the limit is refused unparsed.
-    const uint64_t n = 17ull * 1024 * 1024;
+    const uint64_t n = gs::kMaxSafetensorsHeaderBytes + 8;
     const std::string bytes = u64_le(n) + std::string(n, ' ');
     const std::string message = decode_error(bytes);
     EXPECT_NE(message.find("limit"), std::string::npos) << message;
