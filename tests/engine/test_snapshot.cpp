@@ -135,5 +135,41 @@ TEST(Snapshot, ConvKernelsUnderTheCap) {
     for (size_t l : {1u, 2u, 8u, 12u}) EXPECT_TRUE(snap->parameter_shapes[l].empty()) << l;
 }
 
+// Issue 14: per-unit views have a budget whatever the spec. 3,000 Tanh
+// layers of 2 units would be 3,000 x 2 x 64 x 64 floats of decision grids
+// (98 MB); a bigger grid than kMaxGrid is not made either.
+TEST(Snapshot, GridsAndProbesStayWithinTheirBudget) {
+    ModelSpec spec = load_preset("spiral-tanh");  // Dense(8) Tanh Dense(8) Tanh Dense(1) Sigmoid
+    const std::vector<LayerSpec> preset = spec.layers;
+    spec.layers = {preset[0]};
+    spec.layers[0].units = 2;
+    spec.layers.insert(spec.layers.end(), 3000, preset[1]);  // Tanh
+    spec.layers.push_back(preset[4]);
+    spec.layers.push_back(preset[5]);
+    Session s(spec, prepare_data(spec), cpu_backend());
+    SnapshotRequest q;
+    q.confusion = false;
+    q.parameters = false;
+    q.grid = 100000;  // asked for far too much: clamped
+    auto snap = snapshot_after(s, 1, q);
+    ASSERT_NE(snap, nullptr);
+    EXPECT_EQ(snap->grid, SnapshotRequest::kMaxGrid);
+    size_t floats = 0, layers_with_grids = 0;
+    for (const auto& units : snap->grid_units) {
+        layers_with_grids += !units.empty();
+        for (const auto& u : units) floats += u.size();
+    }
+    EXPECT_LE(floats, SnapshotRequest::kMaxGridFloats);
+    EXPECT_GT(layers_with_grids, 0u);  // the first layers still have theirs
+    EXPECT_FALSE(snap->grid_units[0].empty());
+    EXPECT_EQ(snap->grid_layers_left_out, spec.layers.size() - layers_with_grids);
+    EXPECT_GT(snap->grid_layers_left_out, 0u);
+    // Every layer keeps its shape; the probe's floats are within theirs.
+    ASSERT_EQ(snap->probe_shapes.size(), spec.layers.size());
+    size_t probe = 0;
+    for (const auto& a : snap->probe_activations) probe += a.size();
+    EXPECT_LE(probe, SnapshotRequest::kMaxProbeFloats);
+}
+
 }  // namespace
 }  // namespace gs

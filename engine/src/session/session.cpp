@@ -38,10 +38,15 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
     if (!m_opt.resume_from.empty()) {
         gs::load_checkpoint(m_opt.resume_from, *m_trainer);
         m_steps_done = m_trainer->global_step();
+        m_last_epoch.epoch = m_trainer->epoch();  // the epochs the checkpoint had ended
+        m_last_epoch.step = m_trainer->global_step();
     }
     if (!m_opt.log_dir.empty()) {
         m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name);
-        if (m_opt.log_every_step) m_log->min_step_interval = std::chrono::milliseconds(0);
+        if (m_opt.log_every_step) {
+            m_log->min_step_interval = std::chrono::milliseconds(0);
+            m_log->min_epoch_interval = std::chrono::milliseconds(0);
+        }
     }
     m_started = Clock::now();
     m_worker = std::thread([this] { run(); });
@@ -243,6 +248,11 @@ BreakInfo Session::last_break() const {
     return m_break;
 }
 
+EpochRecord Session::last_epoch() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_last_epoch;
+}
+
 bool Session::wait_until_settled(double seconds) {
     std::unique_lock<std::mutex> lock(m_mutex);
     return m_settled.wait_for(lock, std::chrono::duration<double>(seconds), [this] {
@@ -273,9 +283,13 @@ size_t Session::drain(TelemetryStore& store) {
     StepRecord s;
     while (m_steps.pop(s))
         if (s.run == run) store.add(s), ++n;
+    // At most half the store's epoch list per call: the store forgets its
+    // oldest half when full, so a caller that looks after each drain sees
+    // every epoch however fast they end (the rest wait in the ring).
     EpochRecord ep;
-    while (m_epochs_ring.pop(ep))
-        if (ep.run == run) store.add(ep), ++n;
+    size_t epochs = 0;
+    while (epochs < TelemetryStore::kMaxEpochs / 2 && m_epochs_ring.pop(ep))
+        if (ep.run == run) store.add(ep), ++n, ++epochs;
     LayerStats ls;
     while (m_stats.pop(ls))
         if (ls.run == run) store.add(ls), ++n;
@@ -513,6 +527,7 @@ void Session::end_epoch() {
         }
     }
     std::lock_guard<std::mutex> lock(m_mutex);
+    m_last_epoch = e;
     if (!why.empty()) {
         m_break = BreakInfo{why, "", "", e.step, e.epoch,
                             why == "finished" ? "finished " + std::to_string(m_epochs) + " epochs"
