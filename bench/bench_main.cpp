@@ -13,8 +13,10 @@
 // "<case>/telemetry-overhead": the cost of training in a Session with all of
 // its telemetry on, against a bare training loop (in %).
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -195,9 +197,27 @@ int gs_bench_main(int argc, char** argv) {
             }
             return argv[++i];
         };
+        // Numbers are read whole and range-checked: a bad one is refused (exit 2).
+        auto bad = [&](const std::string& v, const char* range) {
+            std::fprintf(stderr, "error: %s: %s is not %s\n", a.c_str(), v.c_str(), range);
+            std::exit(2);
+        };
         if (a == "--cases") o.cases = split(next());
-        else if (a == "--windows") o.windows = std::max(1, std::atoi(next().c_str()));
-        else if (a == "--seconds") o.seconds = std::max(0.05, std::atof(next().c_str()));
+        else if (a == "--windows") {
+            const std::string v = next();
+            int n = 0;
+            const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n < 1 || n > 1000)
+                bad(v, "a whole number from 1 to 1000");
+            o.windows = n;
+        } else if (a == "--seconds") {
+            const std::string v = next();
+            char* end = nullptr;
+            const double x = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !(x >= 0.05) || !(x <= 3600))
+                bad(v, "a number of seconds from 0.05 to 3600");
+            o.seconds = x;
+        }
         else if (a == "--backend") o.backend = next();
         else if (a == "--list") {
             for (const auto& c : kCases) std::printf("%s\n", c.name.c_str());
