@@ -151,4 +151,40 @@ out=$("$gt" train spiral-tanh --data-path "$long" 2>&1)
 check "a 100,000-character data path is refused" 1 $? "data.path: is 100,005 characters long; a path is at most 4,096" "$out"
 check "... in a short message" 1 $([ ${#out} -lt 600 ] && echo 1 || echo 0) "" ""
 
+# Hostile data files: a readable error naming the file, exit 1, at once.
+data_case() {  # name, path, words
+    out=$(timeout 60 "$gt" data info "$2" 2>&1)
+    check "$1" 1 $? "$3" "$out"
+}
+head -c 5000 /dev/urandom > "$tmp/junk.csv"
+data_case "a binary file as CSV" "$tmp/junk.csv" "'$tmp/junk.csv': this looks like a binary file"
+printf 'a,b\n1,"2\n' > "$tmp/quote.csv"
+data_case "an unclosed quote in a CSV" "$tmp/quote.csv" "'$tmp/quote.csv' row 2, column 2: a quoted cell is never closed"
+mkdir "$tmp/idx"
+/usr/bin/python3 - "$tmp/idx" <<'PY'
+import struct, sys
+d = sys.argv[1]
+# A header that claims 2^31-1 images in a file of 116 bytes.
+open(d + "/train-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, 2**31 - 1, 28, 28) + b"\0" * 100)
+open(d + "/train-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, 2**31 - 1) + b"\0" * 100)
+open(d + "/t10k-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, 1, 28, 28) + b"\0" * 784)
+open(d + "/t10k-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, 1) + b"\0")
+PY
+data_case "an IDX header that claims 2^31 images" "$tmp/idx" "'$tmp/idx/train-images-idx3-ubyte': the header says 2,147,483,647 images"
+mkdir "$tmp/cifar"
+for f in data_batch_1 data_batch_2 data_batch_3 data_batch_4 data_batch_5 test_batch; do
+    head -c 3073 /dev/zero > "$tmp/cifar/$f.bin"
+done
+printf '\x0b' | dd of="$tmp/cifar/test_batch.bin" bs=1 conv=notrunc 2>/dev/null
+data_case "a CIFAR-10 label of 11" "$tmp/cifar" "'$tmp/cifar/test_batch.bin': record 0 has label 11"
+head -c 6151 /dev/zero > "$tmp/cifar/data_batch_1.bin"
+data_case "a CIFAR-10 batch of 2 records and 5 bytes" "$tmp/cifar" "'$tmp/cifar/data_batch_1.bin': 6,151 bytes is not a whole number"
+mkdir -p "$tmp/img/cat" "$tmp/img/dog"
+head -c 3000 /dev/urandom > "$tmp/img/cat/a.png"
+cp "$tmp/img/cat/a.png" "$tmp/img/dog/b.png"
+data_case "an image that is not one" "$tmp/img" "cannot decode"
+rm "$tmp/img/cat/a.png"
+mkfifo "$tmp/img/cat/z.png"
+data_case "a FIFO in an image folder" "$tmp/img" "is a named pipe (FIFO), not a regular file"
+
 [ "$fails" -eq 0 ]

@@ -285,6 +285,34 @@ TEST_F(IoTest, SafetensorsRefusesAbsurdHeaderEvenWhenTheFileIsLarge) {
     EXPECT_NE(message.find("limit"), std::string::npos) << message;
 }
 
+// Issue 14, item 3: whatever the writer writes, the reader reads. 220,000
+// tensors make a header of about 17.5 MB, past the reader's old 16 MiB limit
+// (which the writer did not keep); it saves and loads, in the file's order.
+// A header past the one limit both keep is refused when saving, nothing
+// written.
+TEST_F(IoTest, SafetensorsWriterAndReaderKeepTheSameHeaderLimit) {
+    gs::SafetensorsFile many;
+    many.metadata["spec"] = "{}";
+    for (int i = 0; i < 220000; ++i)
+        many.tensors.push_back({"layers." + std::to_string(i) + ".weight", {1}, {float(i)}});
+    gs::save_safetensors(path("many.safetensors"), many);
+    const gs::SafetensorsFile back = gs::load_safetensors(path("many.safetensors"));
+    ASSERT_EQ(back.tensors.size(), many.tensors.size());
+    EXPECT_EQ(back.tensors[123456].name, "layers.123456.weight");
+    EXPECT_EQ(back.tensors[123456].values, std::vector<float>{123456.0f});
+
+    gs::SafetensorsFile huge;
+    huge.metadata["spec"] = std::string(gs::kMaxSafetensorsHeaderBytes, 'x');
+    try {
+        gs::save_safetensors(path("huge.safetensors"), huge);
+        FAIL() << "a header past the limit was written";
+    } catch (const gs::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("a checkpoint header may be"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(path("huge.safetensors")));
+}
+
 TEST_F(IoTest, SafetensorsTruncatedFileFailsAtEveryLength) {
     const std::string good = gs::encode_safetensors(sample_file());
     for (size_t len = 0; len < good.size(); ++len) {

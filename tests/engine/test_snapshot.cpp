@@ -137,7 +137,7 @@ TEST(Snapshot, ConvKernelsUnderTheCap) {
 
 // Issue 14: per-unit views have a budget whatever the spec. 3,000 Tanh
 // layers of 2 units would be 3,000 x 2 x 64 x 64 floats of decision grids
-// (98 MB); a bigger grid than kMaxGrid is not made either.
+// (98 MB; at 512 x 512, 6.3 GB); a grid finer than kMaxGrid is refused.
 TEST(Snapshot, GridsAndProbesStayWithinTheirBudget) {
     ModelSpec spec = load_preset("spiral-tanh");  // Dense(8) Tanh Dense(8) Tanh Dense(1) Sigmoid
     const std::vector<LayerSpec> preset = spec.layers;
@@ -146,14 +146,22 @@ TEST(Snapshot, GridsAndProbesStayWithinTheirBudget) {
     spec.layers.insert(spec.layers.end(), 3000, preset[1]);  // Tanh
     spec.layers.push_back(preset[4]);
     spec.layers.push_back(preset[5]);
+    spec.batch_size = 256;  // the grid's 4,096 points in 16 passes
     Session s(spec, prepare_data(spec), cpu_backend());
+    const CommandResult r = s.step(1);
+    ASSERT_TRUE(r) << r.reason;
+    ASSERT_TRUE(s.wait_until_settled(60));
     SnapshotRequest q;
     q.confusion = false;
     q.parameters = false;
-    q.grid = 100000;  // asked for far too much: clamped
-    auto snap = snapshot_after(s, 1, q);
+    q.grid = SnapshotRequest::kMaxGrid + 1;
+    EXPECT_FALSE(s.request_snapshot(q));  // refused, with the range
+    q.grid = 64;  // 3,003 layers x 2 units x 64 x 64 floats: past the budget
+    ASSERT_TRUE(s.request_snapshot(q));
+    ASSERT_TRUE(s.wait_until_settled(120));
+    auto snap = s.latest_snapshot();
     ASSERT_NE(snap, nullptr);
-    EXPECT_EQ(snap->grid, SnapshotRequest::kMaxGrid);
+    EXPECT_EQ(snap->grid, 64);
     size_t floats = 0, layers_with_grids = 0;
     for (const auto& units : snap->grid_units) {
         layers_with_grids += !units.empty();

@@ -36,9 +36,11 @@ public:
     // Epoch lines (and epochs.csv rows) are rate-limited too, so that tiny
     // epochs (25 steps, thousands a second) cannot make the log grow faster
     // than normal ones: up to epoch_burst of them at once, then one per
-    // min_epoch_interval. An epoch over that rate is not written; the next
-    // one written says how many were left out before it ("left_out"), and
-    // the last one always is (on flush, pause, stop or close).
+    // min_epoch_interval. An epoch over that rate is held back: written
+    // before the next other line (a step line: at most one a
+    // min_step_interval) unless a later epoch replaces it first. The next one
+    // written says how many were left out before it ("left_out"), and the
+    // last one always is (on flush, pause, stop or close).
     void write(const EpochRecord& r);
     void write(const EventRecord& r);
     // Per-layer statistics: the layers of one step are gathered and written

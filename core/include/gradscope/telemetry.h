@@ -93,7 +93,7 @@ struct SnapshotRequest {
     // grid's resolution, and the floats of all decision grids and of all
     // probe activations. Layers are filled in order until the budget is
     // spent; the rest are left empty and counted in the Snapshot.
-    static constexpr int kMaxGrid = 256;
+    static constexpr int kMaxGrid = 512;
     static constexpr size_t kMaxGridFloats = size_t{16} << 20;   // 64 MiB
     static constexpr size_t kMaxProbeFloats = size_t{16} << 20;  // 64 MiB
 };

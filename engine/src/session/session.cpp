@@ -217,8 +217,9 @@ CommandResult Session::set_breakpoint(const std::string& condition, double thres
 CommandResult Session::request_snapshot(const SnapshotRequest& request) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_state == SessionState::Failed) return refuse("the session failed — reset it first");
-    if (request.grid < 0 || request.grid > 512)
-        return refuse("a decision grid of " + std::to_string(request.grid) + " is out of range [0, 512]");
+    if (request.grid < 0 || request.grid > SnapshotRequest::kMaxGrid)
+        return refuse("a decision grid of " + std::to_string(request.grid) + " is out of range [0, " +
+                      std::to_string(SnapshotRequest::kMaxGrid) + "]");
     Command c(Command::Snapshot);
     c.snapshot = request;
     return enqueue(std::move(c));
