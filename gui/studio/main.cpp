@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "gradscope/presets.h"
 #include "canvas/network_canvas.h"
 #include "window/main_window.h"
 #include "window/scripted_run.h"

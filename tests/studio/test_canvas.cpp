@@ -100,7 +100,7 @@ private slots:
         NetworkCanvas c;
         c.resize(1200, 720);
         c.set_model(sp.spec);
-        c.set_data(sp.data);
+        c.set_data(make_data_view(sp.data));
         QVERIFY(!c.is_convolutional());
         QCOMPARE(c.neuron_heatmaps_with_data(), 0);  // nothing before a snapshot
         c.update_snapshot(snap);
@@ -182,7 +182,7 @@ private slots:
         NetworkCanvas c;
         c.resize(1200, 720);
         c.set_model(sp.spec);
-        c.set_data(sp.data);
+        c.set_data(make_data_view(sp.data));
         c.update_snapshot(snap);
         const QImage img = c.render_image(QSize(1200, 720));
         const QRect panel = c.layer_rect(4);  // the output panel: Dense 1 + Sigmoid
@@ -220,7 +220,7 @@ private slots:
             QVERIFY(snap);
             NetworkCanvas c;
             c.set_model(reg);
-            c.set_data(data);
+            c.set_data(make_data_view(data));
             c.update_snapshot(snap);
             QCOMPARE(c.neuron_heatmaps_with_data(), 9);
             if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty())
@@ -241,7 +241,7 @@ private slots:
         QVERIFY(snap);
         NetworkCanvas c;
         c.set_model(wide);
-        c.set_data(data);
+        c.set_data(make_data_view(data));
         c.update_snapshot(snap);
         QCOMPARE(c.neuron_heatmaps(), 16 + 10);  // the first 16 of 40, "+24 more"
         QCOMPARE(c.neuron_heatmaps_with_data(), 26);
@@ -256,7 +256,7 @@ private slots:
         NetworkCanvas c;
         c.resize(1200, 720);
         c.set_model(sp.spec);
-        c.set_data(sp.data);
+        c.set_data(make_data_view(sp.data));
         c.show();
         QSignalSpy spy(&c, &NetworkCanvas::layerSelected);
         const QRect second = c.layer_rect(2);
@@ -282,7 +282,7 @@ private slots:
         Spiral sp;
         NetworkCanvas c;
         c.set_model(sp.spec);
-        c.set_data(sp.data);
+        c.set_data(make_data_view(sp.data));
         const QString path = QDir::temp().filePath(QStringLiteral("gs_test_canvas.png"));
         QVERIFY(c.save_png(path));
         const QImage img(path);
@@ -299,7 +299,7 @@ private slots:
         bad.layers[0].units = 0;
         NetworkCanvas c;
         c.set_model(bad);
-        c.set_data(sp.data);
+        c.set_data(make_data_view(sp.data));
         c.update_snapshot(snap);
         QCOMPARE(c.neuron_heatmaps(), 0);
         QVERIFY(c.layer_rect(0).isEmpty());
@@ -331,7 +331,7 @@ private slots:
         NetworkCanvas c;
         c.resize(1400, 700);
         c.set_model(spec);
-        c.set_data(data);
+        c.set_data(make_data_view(data));
         c.update_snapshot(snap);
         QVERIFY(c.is_convolutional());
         QVERIFY(c.has_probe_image());
@@ -355,7 +355,7 @@ private slots:
         auto snap = train_and_snapshot(sp.session, 20, {});
         NetworkCanvas c;
         c.set_model(sp.spec);
-        c.set_data(sp.data);
+        c.set_data(make_data_view(sp.data));
         c.update_snapshot(snap);
         const QImage standard = c.render_image(QSize(1200, 720));
         c.set_theme(Theme::presentation_theme());
@@ -381,7 +381,7 @@ private slots:
         NetworkCanvas c;
         c.resize(1200, 720);
         c.set_model(sp.spec);
-        c.set_data(sp.data);
+        c.set_data(make_data_view(sp.data));
         c.set_show_test_points(true);
         QVERIFY(snap);
         std::vector<double> ms, cpu_ms;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "canvas/dataset_preview.h"
+#include "gradscope/data_pipeline.h"
 #include "gradscope/presets.h"
 
 using namespace gs;
@@ -60,7 +61,7 @@ private slots:
         const PreparedData data = prepare_data(spec);
         DatasetPreview p;
         p.resize(640, 520);
-        p.set_data(data);
+        p.set_data(make_data_view(data));
         QVERIFY(p.shows_images());
         QVERIFY(!p.shows_scatter());
         QCOMPARE(p.images_shown(), 64);
@@ -102,7 +103,7 @@ private slots:
         const PreparedData data = prepare_data(spec);
         DatasetPreview p;
         p.resize(420, 460);
-        p.set_data(data);
+        p.set_data(make_data_view(data));
         QVERIFY(!p.shows_images());
         QVERIFY(p.shows_scatter());
         QCOMPARE(p.points_shown(), 500);  // 250 training + 250 test points

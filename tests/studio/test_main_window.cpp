@@ -184,7 +184,7 @@ private slots:
         QCOMPARE(b->steps_done(), 2L);
         QTest::keyClick(&w, Qt::Key_Right, Qt::ShiftModifier);  // to the end of the epoch
         const long per_epoch = static_cast<long>(
-            (b->data()->train->size() + b->spec().batch_size - 1) / b->spec().batch_size);
+            (b->data()->train_size + b->spec().batch_size - 1) / b->spec().batch_size);
         QVERIFY(trained(w, per_epoch));
         QCOMPARE(b->steps_done(), per_epoch);
         QTest::keyClick(&w, Qt::Key_Space);

@@ -1,5 +1,6 @@
-// Checkpoints: every parameter, buffer and optimizer state tensor of a
-// Trainer in one safetensors file, with the spec, step and epoch as metadata
+// Checkpoints: the training state of a Trainer (every parameter, buffer and
+// optimizer state tensor; gradscope/training_state.h) in one safetensors
+// file, with the spec, the progress and the run that wrote it as metadata
 // (docs/checkpoint.md). Reading trusts none of it: every metadata field is
 // parsed whole and range-checked, the spec must read and validate, and the
 // tensors are matched to the model by name through a hash map (linear in
@@ -25,14 +26,10 @@ namespace {
 
 constexpr const char* kFormat = "gradscope-checkpoint-1";
 
-// Every tensor a checkpoint holds, in a fixed order.
+// Every tensor a checkpoint holds, in a fixed order: the training state's
+// (gradscope/training_state.h), the one list restore points use too.
 std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Model& m, Optimizer* o) {
-    std::vector<std::pair<std::string, Tensor*>> out;
-    for (auto& [name, p] : m.named_params()) out.emplace_back(name, &p->value);
-    for (auto& [name, p] : m.named_buffers()) out.emplace_back(name, &p->value);
-    if (o)
-        for (auto& [name, s] : o->named_state()) out.emplace_back("optim." + name, s);
-    return out;
+    return state_tensors(m, o);
 }
 
 std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Trainer& t) {
@@ -132,10 +129,8 @@ void match_tensors(const Checked& c, const std::string& path,
     }
 }
 
-}  // namespace
-
-void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
-                     Optimizer& optimizer, const CheckpointProgress& progress) {
+void write_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
+                      Optimizer& optimizer, const CheckpointProgress& progress, const RunInfo& run) {
     SafetensorsFile f;
     for (auto& [name, t] : checkpoint_tensors(model, &optimizer))
         f.tensors.push_back({name, t->shape().to_vector(), t->to_host()});
@@ -146,14 +141,29 @@ void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& mode
     f.metadata["epoch_position"] = std::to_string(progress.epoch_position);
     f.metadata["optimizer"] = optimizer.spec().type;
     f.metadata["optimizer_steps"] = std::to_string(progress.optimizer_steps);
+    if (!run.uid.empty()) f.metadata["run_id"] = run.uid;
+    if (!run.name.empty()) f.metadata["run_name"] = run.name;
     save_safetensors(path, f);
 }
 
+}  // namespace
+
+void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
+                     Optimizer& optimizer, const CheckpointProgress& progress) {
+    write_checkpoint(path, spec, model, optimizer, progress, RunInfo{});
+}
+
 void save_checkpoint(const std::string& path, Trainer& trainer) {
-    save_checkpoint(path, trainer.spec(), trainer.model(), trainer.optimizer(),
-                    CheckpointProgress{trainer.global_step(), trainer.epoch(),
-                                       trainer.epoch_position(),
-                                       trainer.optimizer().steps_taken()});
+    save_checkpoint(path, trainer, RunInfo{});
+}
+
+void save_checkpoint(const std::string& path, Trainer& trainer, const RunInfo& run) {
+    write_checkpoint(path, live_spec(trainer), trainer.model(), trainer.optimizer(),
+                     progress_of(trainer), run);
+}
+
+std::map<std::string, std::string> checkpoint_metadata(const std::string& path) {
+    return load_gradscope_file(path).file.metadata;
 }
 
 void load_model_weights(const std::string& path, Model& model) {
@@ -184,8 +194,7 @@ void load_checkpoint(const std::string& path, Trainer& trainer) {
     auto want = checkpoint_tensors(trainer);
     match_tensors(c, path, want, /*any_optim=*/false);
     for (auto& [name, t] : want) t->from_host(c.by_name.at(name)->values);
-    trainer.set_progress(p.step, p.epoch, p.epoch_position);
-    trainer.optimizer().set_steps_taken(p.optimizer_steps);
+    set_progress(trainer, p);
 }
 
 }  // namespace gs

@@ -16,6 +16,9 @@
 #include "panels.h"
 #include "plot/palette.h"
 #include "run_source.h"
+#include "views/confusion_view.h"
+#include "views/data_map_view.h"
+#include "views/distributions_view.h"
 
 namespace gs::monitor {
 
@@ -59,11 +62,52 @@ void draw_header(const std::vector<std::unique_ptr<RunSource>>& sources, const s
     }
 }
 
+using Sources = std::vector<std::unique_ptr<RunSource>>;
+
+// The tabs: the training panels, then the views of what a classifier learned.
+struct Tabs {
+    ConfusionViewState confusion;
+    DistributionsViewState distributions;
+    DataMapViewState data_map;
+    std::string select;  // the tab to bring to the front at the next frame ("": none)
+};
+
+void draw_tabs(const std::vector<RunView>& views, PanelState& panels, Tabs& tabs) {
+    if (!ImGui::BeginTabBar("##tabs")) return;
+    const char* labels[] = {"Training", "Confusion & mistakes", "Distributions", "Data map"};
+    for (size_t i = 0; i < monitor_tabs().size(); ++i) {
+        const bool select = tabs.select == monitor_tabs()[i];
+        if (!ImGui::BeginTabItem(labels[i], nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) continue;
+        ImGui::BeginChild("##tab", ImVec2(0, 0));
+        switch (i) {
+            case 0: draw_panels(views, panels); break;
+            case 1: draw_confusion_view(views, tabs.confusion); break;
+            case 2: draw_distributions_view(views, tabs.distributions); break;
+            default: draw_data_map_view(views, tabs.data_map); break;
+        }
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    tabs.select.clear();
+    ImGui::EndTabBar();
+}
+
+std::vector<RunView> make_views(const Sources& sources) {
+    std::vector<RunView> views;
+    for (size_t i = 0; i < sources.size(); ++i) views.push_back(RunView{&sources[i]->data(), plot::palette_color(i)});
+    return views;
+}
+
 }  // namespace
 
+const std::vector<std::string>& monitor_tabs() {
+    static const std::vector<std::string> t = {"training", "confusion", "distributions", "data-map"};
+    return t;
+}
+
 int run_monitor(const MonitorOptions& o) {
-    std::vector<std::unique_ptr<RunSource>> sources;
-    for (const std::string& r : o.runs) sources.push_back(std::make_unique<RunSource>(r));
+    RunSet runs(o.runs);
+    const Sources& sources = runs.sources();
     const auto t0 = std::chrono::steady_clock::now();
     size_t records = 0;
     for (auto& s : sources) {
@@ -94,6 +138,8 @@ int run_monitor(const MonitorOptions& o) {
     }
     glfwMakeContextCurrent(win);
     glfwSwapInterval(o.screenshot.empty() ? 1 : 0);
+    // A screenshot shows the views, not a tooltip of wherever the pointer is.
+    if (!o.screenshot.empty()) glfwSetCursorPos(win, 1, 1);
     glfwSetCursorPosCallback(win, on_cursor);
     glfwSetMouseButtonCallback(win, on_button);
     glfwSetScrollCallback(win, on_scroll);
@@ -112,8 +158,10 @@ int run_monitor(const MonitorOptions& o) {
     ImGui_ImplOpenGL3_Init("#version 330");
 
     PanelState panels;
-    std::vector<RunView> views;
-    for (size_t i = 0; i < sources.size(); ++i) views.push_back(RunView{&sources[i]->data(), plot::palette_color(i)});
+    Tabs tabs;
+    tabs.select = o.tab;
+    std::vector<RunView> views = make_views(sources);
+    auto last_scan = std::chrono::steady_clock::now();
     int status = 0;
     int frames_left = 3;  // frames still to draw
     int frame = 0;
@@ -122,6 +170,13 @@ int run_monitor(const MonitorOptions& o) {
         if (!o.screenshot.empty() || frames_left > 0 || g_input_frames > 0) glfwPollEvents();
         else glfwWaitEventsTimeout(0.05);
         bool changed = false;
+        if (const auto now = std::chrono::steady_clock::now(); now - last_scan >= std::chrono::seconds(1)) {
+            last_scan = now;
+            if (runs.rescan()) {
+                views = make_views(sources);
+                changed = true;
+            }
+        }
         for (auto& s : sources)
             if (s->poll(size_t{256} << 20)) {
                 changed = true;
@@ -148,7 +203,7 @@ int run_monitor(const MonitorOptions& o) {
                          ImGuiWindowFlags_NoBringToFrontOnFocus);
         draw_header(sources, views);
         ImGui::BeginChild("##panels", ImVec2(0, -ImGui::GetFrameHeightWithSpacing()));
-        draw_panels(views, panels);
+        draw_tabs(views, panels, tabs);
         ImGui::EndChild();
         ImGui::Separator();
         std::string line;

@@ -1,5 +1,6 @@
-// gradscope-monitor RUN_DIR [RUN_DIR...] [--screenshot FILE.png [--frames N]]
+// gradscope-monitor RUN_DIR|ROOT [...] [--tab NAME] [--screenshot FILE.png [--frames N]]
 // Follows run logs (docs/run-log.md) and shows them live; see docs/monitor.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,15 +11,20 @@
 namespace {
 
 const char* kUsage =
-    "usage: gradscope-monitor RUN_DIR [RUN_DIR...] [options]\n"
+    "usage: gradscope-monitor RUN_DIR|ROOT [RUN_DIR|ROOT...] [options]\n"
     "\n"
     "Follows the run logs (RUN_DIR/run.jsonl) of one or more training runs while\n"
-    "they are written, and overlays them for comparison.\n"
+    "they are written, and overlays them for comparison. A ROOT that holds no\n"
+    "run.jsonl itself opens every run below it (up to three levels down), such\n"
+    "as the rank-0/, rank-1/ ... of a torchrun job, including runs that appear\n"
+    "while the monitor is open.\n"
     "\n"
     "options:\n"
     "  --screenshot FILE.png  render, save the last frame as a PNG, and exit\n"
     "  --frames N             frames to render before the screenshot (default 5)\n"
     "  --size WxH             window size (default 1280x800)\n"
+    "  --tab NAME             the tab shown first: training, confusion, distributions\n"
+    "                         or data-map (default training)\n"
     "  --report-latency       print how long each new record took to reach the screen\n"
     "  -h, --help             this text\n";
 
@@ -58,6 +64,13 @@ int main(int argc, char** argv) {
             if (std::sscanf(v, "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150 ||
                 o.width > 16384 || o.height > 16384) {
                 std::fprintf(stderr, "gradscope-monitor: --size wants WIDTHxHEIGHT, e.g. 1280x800 (at least 200x150)\n");
+                return 2;
+            }
+        } else if (a == "--tab") {
+            o.tab = value("a tab name");
+            const auto& tabs = gs::monitor::monitor_tabs();
+            if (std::find(tabs.begin(), tabs.end(), o.tab) == tabs.end()) {
+                std::fprintf(stderr, "gradscope-monitor: --tab wants training, confusion, distributions or data-map\n");
                 return 2;
             }
         } else if (a == "--report-latency") {

@@ -1,7 +1,11 @@
 // RunSource: a followed run directory (see run_source.h).
 #include "run_source.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+
+#include <sys/stat.h>
 
 namespace gs::monitor {
 
@@ -22,8 +26,118 @@ std::string run_display_name(const std::string& dir_or_file) {
     return name.empty() ? dir_or_file : name;
 }
 
-RunSource::RunSource(const std::string& dir_or_file) : m_follower(run_log_path(dir_or_file)) {
-    m_data.name = run_display_name(dir_or_file);
+namespace {
+
+// a < b in natural order: digit runs compare as numbers ("rank-2" < "rank-10").
+bool natural_less(const std::string& a, const std::string& b) {
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const bool da = std::isdigit(static_cast<unsigned char>(a[i])) != 0;
+        const bool db = std::isdigit(static_cast<unsigned char>(b[j])) != 0;
+        if (da && db) {
+            size_t ie = i, je = j;
+            while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
+            while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
+            // Without leading zeros, the longer run of digits is the larger number.
+            size_t is = i, js = j;
+            while (is + 1 < ie && a[is] == '0') ++is;
+            while (js + 1 < je && b[js] == '0') ++js;
+            if (ie - is != je - js) return ie - is < je - js;
+            const int c = a.compare(is, ie - is, b, js, je - js);
+            if (c) return c < 0;
+            i = ie;
+            j = je;
+        } else {
+            if (a[i] != b[j]) return a[i] < b[j];
+            ++i;
+            ++j;
+        }
+    }
+    return a.size() - i < b.size() - j;
+}
+
+void collect_runs(const fs::path& dir, int depth, std::vector<std::string>& out) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+    if (ec) return;
+    std::vector<fs::path> subdirs;
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        std::error_code e2;
+        // Symbolic links are not followed: a link back up would loop.
+        if (it->is_directory(e2) && !it->is_symlink(e2)) subdirs.push_back(it->path());
+    }
+    std::sort(subdirs.begin(), subdirs.end(),
+              [](const fs::path& a, const fs::path& b) { return natural_less(a.filename().string(), b.filename().string()); });
+    for (const fs::path& d : subdirs) {
+        std::error_code e3;
+        if (fs::is_regular_file(d / "run.jsonl", e3))
+            out.push_back(d.string());
+        else if (depth > 1)
+            collect_runs(d, depth - 1, out);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> find_runs(const std::string& root) {
+    std::error_code ec;
+    if (fs::is_regular_file(root, ec) || fs::is_regular_file(fs::path(root) / "run.jsonl", ec)) return {root};
+    std::vector<std::string> out;
+    if (fs::is_directory(root, ec)) collect_runs(root, kRunSearchDepth, out);
+    return out;
+}
+
+std::string run_display_name(const std::string& root, const std::string& run) {
+    if (run == root) return run_display_name(run);
+    std::error_code ec;
+    const fs::path rel = fs::relative(run, root, ec);
+    if (ec || rel.empty()) return run_display_name(run);
+    return run_display_name(root) + "/" + rel.generic_string();
+}
+
+RunSource::RunSource(const std::string& dir_or_file, const std::string& name)
+    : m_path(dir_or_file), m_follower(run_log_path(dir_or_file)) {
+    m_data.name = name.empty() ? run_display_name(dir_or_file) : name;
+    m_table_path = (fs::path(run_log_path(dir_or_file)).parent_path() / "datamap.csv").string();
+}
+
+// Starts reading the table when the file changed (size or time), and takes
+// a finished read; true when the data changed.
+bool RunSource::poll_table() {
+    bool changed = false;
+    if (m_table_read.valid()) {
+        if (m_table_read.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+        try {
+            std::shared_ptr<DataMap> t = m_table_read.get();
+            m_data.set_data_map_table(std::move(t));
+            m_table_problem.clear();
+        } catch (const std::exception& e) {
+            m_table_problem = e.what();
+        }
+        changed = true;
+    }
+    struct stat st {};
+    if (::stat(m_table_path.c_str(), &st) != 0) return changed;
+    const int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (mtime == m_table_mtime_ns && static_cast<long long>(st.st_size) == m_table_size) return changed;
+    m_table_mtime_ns = mtime;
+    m_table_size = static_cast<long long>(st.st_size);
+    auto read = [path = m_table_path] { return std::make_shared<DataMap>(read_data_map_csv(path)); };
+    if (!m_table_read_once) {
+        // The first read is part of opening the run, as reading its log is.
+        m_table_read_once = true;
+        std::promise<std::shared_ptr<DataMap>> done;
+        try {
+            done.set_value(read());
+        } catch (...) {
+            done.set_exception(std::current_exception());
+        }
+        m_table_read = done.get_future();
+        return poll_table() || changed;
+    }
+    m_table_read = std::async(std::launch::async, read);
+    return changed;
 }
 
 bool RunSource::poll(size_t max_bytes) {
@@ -34,6 +148,8 @@ bool RunSource::poll(size_t max_bytes) {
         m_data.name = name;
         m_have_run = false;
         m_garbage = m_unknown = m_lines = 0;
+        m_table_mtime_ns = -1;  // a new run: read its table again when there is one
+        m_table_size = -1;
         changed = true;
     };
     auto on_line = [&](std::string_view line) {
@@ -46,6 +162,8 @@ bool RunSource::poll(size_t max_bytes) {
             case RunLogLineKind::Layers:
                 for (const LayerStats& s : m_line.layers) m_data.add(s);
                 break;
+            case RunLogLineKind::Confusion: m_data.add(m_line.confusion); break;
+            case RunLogLineKind::DataMap: m_data.add(m_line.data_map); break;
             case RunLogLineKind::Run:
                 if (!m_have_run) {  // a second "run" record is ignored
                     m_have_run = true;
@@ -60,6 +178,7 @@ bool RunSource::poll(size_t max_bytes) {
     };
     const LogFollower::Poll p = m_follower.poll(on_line, on_restart, max_bytes);
     if (p.lines) m_mtime_ns = p.mtime_ns;
+    if (poll_table()) changed = true;
     return changed;
 }
 
@@ -72,7 +191,43 @@ std::string RunSource::status() const {
     if (m_follower.restarts()) s += ", restarted " + std::to_string(m_follower.restarts()) + "x";
     if (m_follower.pending_bytes()) s += ", partial line waiting";
     if (m_follower.behind()) s += ", loading...";
+    if (!m_table_problem.empty()) s += "; " + m_table_problem;
     return s;
+}
+
+RunSet::RunSet(std::vector<std::string> roots) : m_roots(std::move(roots)) { rescan(); }
+
+bool RunSet::has(const std::string& path) const {
+    for (const auto& s : m_sources)
+        if (s->path() == path) return true;
+    return false;
+}
+
+bool RunSet::rescan() {
+    bool changed = false;
+    for (const std::string& root : m_roots) {
+        const std::vector<std::string> runs = find_runs(root);
+        if (runs.empty()) {
+            if (!has(root)) {
+                m_sources.push_back(std::make_unique<RunSource>(root));
+                changed = true;
+            }
+            continue;
+        }
+        if (runs.front() != root)
+            for (auto it = m_sources.begin(); it != m_sources.end(); ++it)
+                if ((*it)->path() == root && (*it)->data().records() == 0) {
+                    m_sources.erase(it);
+                    changed = true;
+                    break;
+                }
+        for (const std::string& run : runs)
+            if (!has(run)) {
+                m_sources.push_back(std::make_unique<RunSource>(run, run_display_name(root, run)));
+                changed = true;
+            }
+    }
+    return changed;
 }
 
 }  // namespace gs::monitor

@@ -1,3 +1,4 @@
+// The session bridge: loading, commands, and the drain of telemetry on a timer.
 #include "bridge/session_bridge.h"
 
 #include <cmath>
@@ -5,8 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "gradscope/backend.h"
+#include "gradscope/data_pipeline.h"
 #include "gradscope/error.h"
 #include "gradscope/names.h"
+#include "gradscope/session.h"
 
 namespace gs::studio {
 
@@ -82,26 +85,31 @@ void SessionBridge::load(const ModelSpec& spec, const QString& backend) {
     // generation check); only the destructor waits for loaders.
     m_loaders.emplace_back([this, spec, gen, key] {
         std::shared_ptr<const PreparedData> data;
+        std::shared_ptr<const DataView> view;
         QString error;
         try {
             data = std::make_shared<const PreparedData>(prepare_data(spec));
+            view = std::make_shared<const DataView>(make_data_view(*data));
         } catch (const std::exception& e) {
+            data.reset();
             error = QString::fromStdString(e.what());
         }
         QMetaObject::invokeMethod(
             this,
-            [this, data, error, gen, key] {
+            [this, data, view, error, gen, key] {
                 if (gen != m_generation) return;  // a newer load() replaced this one
                 m_loading = false;
                 emit loadingChanged(false, {});
                 if (!data) {
                     m_data.reset();
+                    m_data_view.reset();
                     m_data_key.clear();
                     emit loadFailed(error);
                     emit sessionChanged();
                     return;
                 }
                 m_data = data;
+                m_data_view = view;
                 m_data_key = key;
                 build_session(m_data, {});
             },

@@ -3,7 +3,9 @@
 // TelemetryStore on a short timer (30 ms), so a burst of thousands of steps
 // reaches the views as one update. Data is opened on a background thread;
 // nothing here waits for training. Views never see the Session: they read
-// the store, the spec, the data and snapshots, and are told when to.
+// the store, the spec, the data (as a DataView) and snapshots, and are told
+// when to. Engine objects stay behind forward declarations: this header
+// includes only the core library and Qt.
 #pragma once
 
 #include <QElapsedTimer>
@@ -15,10 +17,15 @@
 #include <thread>
 #include <vector>
 
-#include "gradscope/data_pipeline.h"
-#include "gradscope/session.h"
+#include "bridge/data_view.h"
+#include "gradscope/session_types.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
+
+namespace gs {
+class Session;
+struct PreparedData;
+}  // namespace gs
 
 namespace gs::studio {
 
@@ -41,8 +48,9 @@ public:
 
     const ModelSpec& spec() const { return m_spec; }
     QString backend() const { return m_backend; }
-    // The open data (null until loaded).
-    std::shared_ptr<const PreparedData> data() const { return m_data; }
+    // What the views show of the open data (null until loaded); the same
+    // object as long as the same data stays open.
+    std::shared_ptr<const DataView> data() const { return m_data_view; }
     const TelemetryStore& store() const { return m_store; }
     SessionState state() const;
     long steps_done() const;
@@ -108,6 +116,7 @@ private:
     QString m_backend = QStringLiteral("cpu");
     std::string m_data_key;  // the DataSpec the open data came from, as JSON
     std::shared_ptr<const PreparedData> m_data;
+    std::shared_ptr<const DataView> m_data_view;  // of m_data
     std::unique_ptr<Session> m_session;
     TelemetryStore m_store;
     std::shared_ptr<const Snapshot> m_snapshot;

@@ -1,4 +1,4 @@
-// Layer groups, 2-D points and class colours for the canvas and the preview.
+// Layer groups and class colours for the canvas and the preview.
 #include "canvas_data.h"
 
 #include <algorithm>
@@ -58,49 +58,6 @@ std::vector<LayerGroup> group_layers(const gs::ModelSpec& spec, const std::vecto
 
 bool is_convolutional(const std::vector<gs::LayerInfo>& info) {
     return std::any_of(info.begin(), info.end(), [](const gs::LayerInfo& l) { return l.out.rank == 3; });
-}
-
-std::shared_ptr<const gs::Dataset> probe_split(const gs::PreparedData& data, QString* name) {
-    auto pick = [&](const std::shared_ptr<gs::Dataset>& d, const char* n) {
-        if (name) *name = QString::fromLatin1(n);
-        return std::shared_ptr<const gs::Dataset>(d);
-    };
-    if (data.validation && data.validation->size()) return pick(data.validation, "validation");
-    if (data.test && data.test->size()) return pick(data.test, "test");
-    return pick(data.train, "training");
-}
-
-DataSummary summarize_data(const gs::PreparedData& data, size_t max_points) {
-    DataSummary s;
-    if (!data.train) return s;
-    s.probe_split = probe_split(data, &s.probe_split_name);
-    s.classes = data.train->num_classes();
-    for (const std::string& c : data.train->class_names()) s.class_names << QString::fromStdString(c);
-    for (int c = static_cast<int>(s.class_names.size()); c < s.classes; ++c)
-        s.class_names << QStringLiteral("class %1").arg(c);
-    s.two_d = data.train->item_shape().numel() == 2;
-    if (!s.two_d) return s;
-    const int ty = data.train->target_size();
-    bool first_target = true;
-    auto add = [&](const gs::Dataset* d, bool test) {
-        if (!d) return;
-        const size_t n = std::min(d->size(), max_points);
-        std::vector<uint32_t> idx(n);
-        for (size_t i = 0; i < n; ++i) idx[i] = static_cast<uint32_t>(i);
-        std::vector<float> x(n * 2), y(n * static_cast<size_t>(ty));
-        if (n) d->gather(idx.data(), static_cast<int>(n), x.data(), y.data());
-        for (size_t i = 0; i < n; ++i) {
-            DataPoint p{x[i * 2], x[i * 2 + 1], y[i * static_cast<size_t>(ty)], test};
-            s.points.push_back(p);
-            if (first_target) s.target_lo = s.target_hi = p.target, first_target = false;
-            s.target_lo = std::min(s.target_lo, p.target);
-            s.target_hi = std::max(s.target_hi, p.target);
-        }
-    };
-    add(data.train.get(), false);
-    add(data.validation.get(), true);
-    add(data.test.get(), true);
-    return s;
 }
 
 QColor class_color(const Theme& theme, int classes, int label) {

@@ -1,17 +1,15 @@
-// What the network canvas and the dataset preview draw from, taken out of
-// the engine's structs once (when a model, data or snapshot arrives) so
-// that painting only reads plain values: the layer groups shown as columns,
-// the 2-D points, the split that probes come from, and the colour of a class.
+// What the network canvas and the dataset preview draw from, worked out once
+// (when a model, data or snapshot arrives) so that painting only reads plain
+// values: the layer groups shown as columns and the colour of a class. The
+// data itself comes as the bridge's DataView (2-D points, classes, the split
+// that probes come from).
 #pragma once
 
 #include <QColor>
 #include <QString>
-#include <QStringList>
-#include <memory>
 #include <vector>
 
-#include "gradscope/data_pipeline.h"
-#include "gradscope/dataset.h"
+#include "bridge/data_view.h"
 #include "gradscope/spec.h"
 #include "theme.h"
 
@@ -31,38 +29,11 @@ struct LayerGroup {
     QString shown_type;       // the type of `shown` (decides the value range)
 };
 
-// Groups a validated spec's layers; info from gs::validate_spec.
+// Groups a validated spec's layers; info from analyze_spec (bridge/spec_service.h).
 std::vector<LayerGroup> group_layers(const gs::ModelSpec& spec, const std::vector<gs::LayerInfo>& info);
 // True when some layer keeps a spatial (C, H, W) output: the canvas then
 // draws feature maps instead of neurons.
 bool is_convolutional(const std::vector<gs::LayerInfo>& info);
-
-// One point of 2-D data as the dataset gives it (before normalization,
-// like Snapshot's grid lo/hi).
-struct DataPoint {
-    float x = 0, y = 0;
-    float target = 0;  // class index, or the value for regression
-    bool test = false; // from the test (or validation) split
-};
-
-struct DataSummary {
-    bool two_d = false;           // items of 2 features
-    std::vector<DataPoint> points;  // training, then held-out points (2-D only)
-    int classes = 0;              // 0: regression
-    QStringList class_names;      // "0", "1", ... when the data names none
-    float target_lo = 0, target_hi = 0;  // regression targets' range
-    // The split snapshot probes come from: validation, else test, else
-    // training (as the session chooses).
-    std::shared_ptr<const gs::Dataset> probe_split;
-    QString probe_split_name;     // "validation", "test", "training"
-};
-
-// Reads what the views need from prepared data (at most max_points points
-// per split for 2-D data).
-DataSummary summarize_data(const gs::PreparedData& data, size_t max_points = 5000);
-
-// The split a probe index refers to, and its name.
-std::shared_ptr<const gs::Dataset> probe_split(const gs::PreparedData& data, QString* name = nullptr);
 
 // A class's colour: for two classes TensorFlow Playground's orange (0) and
 // blue (1) of the diverging scale, else the theme's categorical palette.

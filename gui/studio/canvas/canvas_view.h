@@ -21,10 +21,10 @@ namespace gs::studio {
 
 struct CanvasState {
     gs::ModelSpec spec;
-    std::vector<gs::LayerInfo> info;  // per layer, from gs::validate_spec
+    std::vector<gs::LayerInfo> info;  // per layer, from analyze_spec
     std::vector<LayerGroup> groups;
     bool has_model = false;
-    DataSummary data;
+    DataView data;
     std::shared_ptr<const gs::Snapshot> snapshot;
     Theme theme = Theme::standard();
     bool show_test_points = false;

@@ -34,7 +34,7 @@ void ConvView::rebuild(const CanvasState& s) {
     // The probe item as the dataset gives it, each image rescaled to 0..255.
     if (snap && snap->probe >= 0 && s.data.probe_split &&
         static_cast<size_t>(snap->probe) < s.data.probe_split->size()) {
-        const gs::Dataset& d = *s.data.probe_split;
+        const DataItems& d = *s.data.probe_split;
         const gs::Shape item = d.item_shape();
         std::vector<float> x(item.numel()), y(static_cast<size_t>(d.target_size()));
         const uint32_t i = static_cast<uint32_t>(snap->probe);

@@ -22,7 +22,7 @@ DatasetPreview::DatasetPreview(QWidget* parent) : QWidget(parent) {
 }
 
 void DatasetPreview::clear() {
-    m_data = DataSummary{};
+    m_data = DataView{};
     m_images.clear();
     m_labels.clear();
     m_selected = -1;
@@ -30,11 +30,11 @@ void DatasetPreview::clear() {
     update();
 }
 
-void DatasetPreview::set_data(const gs::PreparedData& data) {
+void DatasetPreview::set_data(const DataView& data) {
     clear();
-    m_data = summarize_data(data);
+    m_data = data;
     if (!m_data.probe_split) return;
-    const gs::Dataset& d = *m_data.probe_split;
+    const DataItems& d = *m_data.probe_split;
     m_split_size = d.size();
     const gs::Shape item = d.item_shape();
     if (item.rank != 3) return;  // not images

@@ -11,8 +11,8 @@
 #include <QWidget>
 #include <vector>
 
+#include "bridge/data_view.h"
 #include "canvas_data.h"
-#include "gradscope/data_pipeline.h"
 #include "theme.h"
 
 namespace gs::studio {
@@ -23,7 +23,7 @@ public:
     static constexpr int kMaxImages = 64;
 
     explicit DatasetPreview(QWidget* parent = nullptr);
-    void set_data(const gs::PreparedData& data);
+    void set_data(const DataView& data);
     void clear();
     void set_theme(const Theme& theme);
     // Outlines item `item` of the probe split (-1: none) without a signal.
@@ -69,7 +69,7 @@ private:
     QFont scaled_font(qreal factor = 1.0) const;
 
     Theme m_theme = Theme::standard();
-    DataSummary m_data;
+    DataView m_data;
     size_t m_split_size = 0;
     std::vector<QImage> m_images;
     std::vector<int> m_labels;

@@ -8,9 +8,9 @@
 #include <QMouseEvent>
 #include <QPainter>
 
+#include "bridge/spec_service.h"
 #include "conv_view.h"
 #include "dense_view.h"
-#include "gradscope/validate.h"
 
 namespace gs::studio {
 
@@ -33,7 +33,9 @@ void NetworkCanvas::set_model(const gs::ModelSpec& spec) {
     m_state.info.clear();
     m_state.groups.clear();
     m_state.snapshot.reset();
-    const std::vector<gs::SpecIssue> issues = gs::validate_spec(spec, &m_state.info);
+    SpecAnalysis analysis = analyze_spec(spec);
+    m_state.info = std::move(analysis.layers);
+    const std::vector<gs::SpecIssue>& issues = analysis.issues;
     m_state.has_model = issues.empty() && !spec.layers.empty();
     m_problem.clear();
     if (!issues.empty())
@@ -48,8 +50,8 @@ void NetworkCanvas::set_model(const gs::ModelSpec& spec) {
     rebuild();
 }
 
-void NetworkCanvas::set_data(const gs::PreparedData& data) {
-    m_state.data = summarize_data(data);
+void NetworkCanvas::set_data(const DataView& data) {
+    m_state.data = data;
     rebuild();
 }
 

@@ -11,8 +11,8 @@
 #include <QWidget>
 #include <memory>
 
+#include "bridge/data_view.h"
 #include "canvas_view.h"
-#include "gradscope/data_pipeline.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
 #include "theme.h"
@@ -31,7 +31,7 @@ public:
     // The network to draw; a spec that does not validate shows its problem.
     void set_model(const gs::ModelSpec& spec);
     // The data: 2-D points for the output panel, class names, the probe split.
-    void set_data(const gs::PreparedData& data);
+    void set_data(const DataView& data);
     // A new snapshot (the same one again is ignored). Null clears the values.
     void update_snapshot(std::shared_ptr<const gs::Snapshot> snapshot);
     void set_show_test_points(bool show);

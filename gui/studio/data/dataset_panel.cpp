@@ -1,3 +1,4 @@
+// The dataset panel: the source combo and its fields, the status line and the preview.
 #include "data/dataset_panel.h"
 
 #include <QComboBox>
@@ -9,14 +10,11 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "canvas/dataset_preview.h"
-#include "gradscope/data_files.h"
-#include "gradscope/dataset.h"
 
 namespace gs::studio {
 
@@ -53,30 +51,13 @@ const Source* find_source(const QString& name) {
 
 }  // namespace
 
-QString describe_data(const PreparedData& data) {
-    QLocale c(QLocale::English);
-    QStringList parts;
-    auto count = [&](const std::shared_ptr<Dataset>& d, const char* what) {
-        if (d && d->size() > 0) parts << c.toString(qulonglong(d->size())) + " " + what;
-    };
-    count(data.train, "training");
-    count(data.validation, "validation");
-    count(data.test, "test");
-    if (data.train) {
-        const int k = data.train->num_classes();
-        parts << (k > 0 ? QStringLiteral("%1 classes").arg(k) : QStringLiteral("regression"));
-        parts << QStringLiteral("items %1").arg(QString::fromStdString(data.train->item_shape().str()));
-    }
-    return parts.join(QStringLiteral(" · "));
-}
-
 DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_source = new QComboBox;
-    const bool fashion = QDir(QString::fromLatin1(kFashionMnistDir)).exists();
+    const bool fashion = fashion_mnist_installed();
     for (const auto& s : kSources) {
         if (QLatin1String(s.name) == QLatin1String("fashion-mnist") && !fashion) continue;
         m_source->addItem(QString::fromUtf8(s.label), QString::fromLatin1(s.name));
@@ -255,8 +236,8 @@ void DatasetPanel::set_status(const QString& text, bool error) {
 
 QString DatasetPanel::status() const { return m_status->text(); }
 
-void DatasetPanel::set_prepared(const PreparedData& data) {
-    set_status(describe_data(data));
+void DatasetPanel::set_data(const DataView& data) {
+    set_status(data.description);
     m_preview->set_data(data);
 }
 

@@ -8,7 +8,7 @@
 #include <QTimer>
 #include <QWidget>
 
-#include "gradscope/data_pipeline.h"
+#include "bridge/data_view.h"
 #include "gradscope/spec.h"
 #include "theme.h"
 
@@ -36,7 +36,8 @@ public:
     void set_status(const QString& text, bool error = false);
     QString status() const;
     bool status_is_error() const { return m_error; }
-    void set_prepared(const PreparedData& data);
+    // The open data: its description as the status, and the preview.
+    void set_data(const DataView& data);
     void set_theme(const Theme& theme);
     DatasetPreview* preview() const { return m_preview; }
 
@@ -70,8 +71,5 @@ private:
     bool m_updating = false;
     Theme m_theme = Theme::standard();
 };
-
-// "1,600 training · 400 test · 2 classes · items 2" for people.
-QString describe_data(const PreparedData& data);
 
 }  // namespace gs::studio

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "bridge/spec_service.h"
 #include "editor/layer_catalog.h"
 #include "editor/layer_form.h"
 #include "editor/layer_list_model.h"
@@ -22,7 +23,6 @@
 #include "editor/layer_palette.h"
 #include "editor/layer_row_delegate.h"
 #include "gradscope/names.h"
-#include "gradscope/validate.h"
 
 namespace gs::studio {
 
@@ -375,8 +375,9 @@ void NetworkEditor::refresh_form() {
 }
 
 void NetworkEditor::revalidate() {
-    std::vector<LayerInfo> info;
-    m_issues = validate_spec(spec(), &info);
+    SpecAnalysis analysis = analyze_spec(spec());
+    m_issues = std::move(analysis.issues);
+    const std::vector<LayerInfo>& info = analysis.layers;
     m_model->set_analysis(info, m_issues);
     QStringList wide;
     for (const SpecIssue& i : m_issues)

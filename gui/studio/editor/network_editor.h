@@ -2,11 +2,11 @@
 // their parameters, loss) and leaves the rest (optimizer, schedule, batch
 // size, data) as it was given. A palette adds layers; the list reorders them
 // (drag and drop, Ctrl+Up/Down) and removes them (Delete); the form under it
-// edits the selected layer in place. The engine's validate_spec runs after
-// every edit: each row shows its output shape and parameter count, a problem
-// shows at its layer with the engine's message, problems of the spec as a
-// whole show in a banner, and the totals say how many parameters and how
-// much memory the model needs. Edits can be undone (Ctrl+Z / Ctrl+Shift+Z).
+// edits the selected layer in place. The engine's validation (analyze_spec,
+// through the bridge) runs after every edit: each row shows its output shape
+// and parameter count, a problem shows at its layer with the engine's
+// message, problems of the spec as a whole show in a banner, and the totals
+// say how many parameters and how much memory the model needs. Edits can be undone (Ctrl+Z / Ctrl+Shift+Z).
 #pragma once
 
 #include <QString>
@@ -43,7 +43,7 @@ public:
     // The spec as edited: the given spec with this editor's input, layers and
     // loss; an "auto" initializer is resolved as parse_spec would.
     gs::ModelSpec spec() const;
-    // True when validate_spec found nothing wrong with spec().
+    // True when validation found nothing wrong with spec().
     bool is_valid() const { return m_issues.empty(); }
     // The first problem in words ("layer 3 (Dense): expects a flat input, ..."),
     // "" when valid.

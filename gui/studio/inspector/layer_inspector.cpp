@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bridge/spec_service.h"
 #include "editor/layer_catalog.h"
-#include "gradscope/validate.h"
 #include "inspector/histogram_plot.h"
 
 namespace gs::studio {
@@ -141,7 +141,7 @@ void LayerInspector::clear() {
 
 void LayerInspector::set_model(const gs::ModelSpec& spec) {
     m_spec = spec;
-    validate_spec(spec, &m_info);
+    m_info = analyze_spec(spec).layers;
     m_stats.clear();
     if (m_layer >= static_cast<int>(spec.layers.size())) m_layer = -1;
     show_details();

@@ -1,10 +1,11 @@
+// Projects as JSON: written and read through the bridge, the spec validated.
 #include "project/project.h"
 
 #include <nlohmann/json.hpp>
 
+#include "bridge/files.h"
+#include "bridge/spec_service.h"
 #include "gradscope/error.h"
-#include "gradscope/io.h"
-#include "gradscope/validate.h"
 
 namespace gs::studio {
 
@@ -72,7 +73,7 @@ Project project_from_json(const std::string& text) {
                                    : "unknown project format '" + format + "' (this version reads " +
                                          kProjectFormat + ")");
     if (!j.contains("spec") || !j["spec"].is_object()) throw Error("the project has no \"spec\" object");
-    SpecResult r = parse_spec(j["spec"].dump());
+    SpecResult r = read_validated_spec(j["spec"].dump());
     if (!r.ok()) throw Error("its model does not validate:\n" + r.message());
     Project p;
     p.spec = r.spec;
@@ -102,11 +103,11 @@ Project project_from_json(const std::string& text) {
 }
 
 void save_project(const QString& path, const Project& p) {
-    write_file_atomic(path.toStdString(), project_to_json(p));
+    write_file_atomically(path.toStdString(), project_to_json(p));
 }
 
 Project load_project(const QString& path) {
-    const std::string text = read_file(path.toStdString());
+    const std::string text = read_whole_file(path.toStdString());
     try {
         return project_from_json(text);
     } catch (const Error& e) {

@@ -1,3 +1,4 @@
+// The main window: its views and docks, the wiring to the bridge, presentation mode.
 #include "window/main_window.h"
 
 #include <QApplication>
@@ -14,14 +15,14 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+#include "bridge/backends.h"
 #include "bridge/session_bridge.h"
+#include "bridge/spec_service.h"
 #include "canvas/dataset_preview.h"
 #include "canvas/network_canvas.h"
 #include "data/dataset_panel.h"
 #include "editor/network_editor.h"
-#include "gradscope/backend.h"
 #include "gradscope/names.h"
-#include "gradscope/presets.h"
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
@@ -91,7 +92,7 @@ MainWindow::~MainWindow() {
 void MainWindow::build_views() {
     m_controls = new TrainingControls(this);
     addToolBar(Qt::TopToolBarArea, m_controls);
-    m_controls->set_backends(probe_backends(), m_backend);
+    m_controls->set_backends(list_backends(), m_backend);
 
     // The canvas, with the banner (breakpoints, load errors) and a loading note over it.
     auto* centre = new QWidget;
@@ -215,7 +216,7 @@ void MainWindow::connect_bridge() {
     connect(m_bridge, &SessionBridge::breakpointHit, this, &MainWindow::breakpoint_hit);
     connect(m_bridge, &SessionBridge::backendChanged, this, [this](const QString& name) {
         m_backend = name;
-        m_controls->set_backends(probe_backends(), name);
+        m_controls->set_backends(list_backends(), name);
     });
     connect(m_bridge, &SessionBridge::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
@@ -235,7 +236,7 @@ void MainWindow::connect_bridge() {
 
 bool MainWindow::open_preset(const QString& name) {
     try {
-        open_spec(load_preset(name.toStdString()));
+        open_spec(preset_spec(name.toStdString()));
         return true;
     } catch (const std::exception& e) {
         show_banner(QString::fromStdString(e.what()), true);
@@ -315,7 +316,7 @@ void MainWindow::session_changed() {
         m_inspector->set_model(m_spec);
     }
     if (auto data = m_bridge->data()) {
-        m_data->set_prepared(*data);
+        m_data->set_data(*data);
         m_data->preview()->set_selected_item(m_bridge->probe());
         m_canvas->set_data(*data);
     }

@@ -13,12 +13,13 @@
 #include <QUndoStack>
 #include <QStatusBar>
 
+#include "bridge/backends.h"
 #include "bridge/session_bridge.h"
+#include "bridge/spec_service.h"
 #include "canvas/network_canvas.h"
 #include "data/dataset_panel.h"
 #include "editor/network_editor.h"
 #include "gradscope/names.h"
-#include "gradscope/presets.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
 #include "window/main_window.h"
@@ -68,10 +69,10 @@ void MainWindow::build_menus() {
     edit->addAction(redo);
 
     QMenu* presets = menuBar()->addMenu(QStringLiteral("&Presets"));
-    for (const std::string& name : preset_names()) {
+    for (const std::string& name : preset_list()) {
         QAction* a = presets->addAction(QString::fromStdString(name));
         try {
-            a->setToolTip(QString::fromStdString(load_preset(name).description));
+            a->setToolTip(QString::fromStdString(preset_spec(name).description));
         } catch (const std::exception&) {
         }
         connect(a, &QAction::triggered, this, [this, name] { open_preset(QString::fromStdString(name)); });
@@ -265,7 +266,7 @@ bool MainWindow::open_project(const QString& path, QString* error) {
         return false;
     }
     m_backend = p.backend;
-    m_controls->set_backends(probe_backends(), m_backend);
+    m_controls->set_backends(list_backends(), m_backend);
     m_stop_on_nan_action->setChecked(p.stop_on_nonfinite);
     m_controls->set_speed(p.steps_per_second);
     m_bridge->set_hyperparameter(QStringLiteral("steps_per_second"), p.steps_per_second);

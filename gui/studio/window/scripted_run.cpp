@@ -1,3 +1,4 @@
+// Scripted runs of the window: screenshots after N steps, frame-time measurements.
 #include "window/scripted_run.h"
 
 #include <QCoreApplication>
@@ -12,7 +13,7 @@
 #include <unistd.h>
 
 #include "bridge/session_bridge.h"
-#include "gradscope/presets.h"
+#include "bridge/spec_service.h"
 #include "window/main_window.h"
 
 namespace gs::studio {
@@ -34,7 +35,7 @@ namespace {
 // waits for its session; an error message or "".
 QString open_and_wait(MainWindow& window, const QString& preset, int epochs = 0) {
     try {
-        ModelSpec spec = load_preset(preset.toStdString());
+        ModelSpec spec = preset_spec(preset.toStdString());
         if (epochs > 0) spec.epochs = epochs;
         window.open_spec(spec);
     } catch (const std::exception& e) {

@@ -8,8 +8,8 @@
 #include <QDoubleSpinBox>
 #include <QToolBar>
 
-#include "gradscope/backend.h"
-#include "gradscope/session.h"
+#include "gradscope/backend_info.h"
+#include "gradscope/session_types.h"
 #include "gradscope/spec.h"
 
 class QAction;
