@@ -59,7 +59,10 @@ public:
     template <class Exception>
     bool parse_error(size_t position, const std::string& last_token, const Exception& ex) {
         failed = true;
-        error_position = position;
+        // position counts the characters read, the offending one included:
+        // the message points at it (at the start of a number too large).
+        error_position = ex.id == 406 ? position - std::min(position, last_token.size())
+                                      : position - std::min<size_t>(position, 1);
         if (ex.id == 406) {
             error_words = "the number " + last_token + " is too large for a float";
         } else {

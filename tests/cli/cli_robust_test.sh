@@ -107,7 +107,7 @@ check "a 2 GiB checkpoint with a bad layout is refused from its header" 1 $? "(t
 # 7. Messages name the file, the line and the field.
 printf '{\n  "input": [2],\n  "layers": [{"type": "Dense", "units": 1}, {"type": "Sigmoid"}],\n  "optimizer": {"type": "sgd", "lr": 1e400},\n  "loss": "bce"\n}\n' > "$tmp/big-lr.json"
 out=$("$gt" train "$tmp/big-lr.json" 2>&1)
-check "1e400 names the file, the line and the field" 1 $? "'$tmp/big-lr.json', line 4, column 43, field \"optimizer.lr\": the number 1e400 is too large for a float" "$out"
+check "1e400 names the file, the line and the field" 1 $? "'$tmp/big-lr.json', line 4, column 38, field \"optimizer.lr\": the number 1e400 is too large for a float" "$out"
 printf '{"input": [2],\n "layers": [{"type": "Dense", "units": 1},\n            {"type": "Dense", "unit": 1}]}\n' > "$tmp/unit.json"
 out=$("$gt" validate "$tmp/unit.json" 2>&1)
 check "a field's issue names the file and its line" 1 $? "'$tmp/unit.json', line 3: layer 2 (Dense): unit: unknown field 'unit'" "$out"
