@@ -23,9 +23,11 @@
 // "<preset>/mislabeled": the data map's likely-mislabeled list against labels
 // flipped on purpose (--subset, --flip, --epochs; data_map_bench.cpp).
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -285,9 +287,27 @@ int gs_bench_main(int argc, char** argv) {
             }
             return argv[++i];
         };
+        // Numbers are read whole and range-checked: a bad one is refused (exit 2).
+        auto bad = [&](const std::string& v, const char* range) {
+            std::fprintf(stderr, "error: %s: %s is not %s\n", a.c_str(), v.c_str(), range);
+            std::exit(2);
+        };
         if (a == "--cases") o.cases = split(next());
-        else if (a == "--windows") o.windows = std::max(1, std::atoi(next().c_str()));
-        else if (a == "--seconds") o.seconds = std::max(0.05, std::atof(next().c_str()));
+        else if (a == "--windows") {
+            const std::string v = next();
+            int n = 0;
+            const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n < 1 || n > 1000)
+                bad(v, "a whole number from 1 to 1000");
+            o.windows = n;
+        } else if (a == "--seconds") {
+            const std::string v = next();
+            char* end = nullptr;
+            const double x = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !(x >= 0.05) || !(x <= 3600))
+                bad(v, "a number of seconds from 0.05 to 3600");
+            o.seconds = x;
+        }
         else if (a == "--backend") o.backend = next();
         else if (a == "--data-map") o.data_map = next() != "off";
         else if (a == "--cpu-time") o.cpu_time = true;

@@ -245,13 +245,20 @@ public:
     // truncates the store there (TelemetryStore::truncate_after).
     uint32_t run_count() const { return m_run.load(std::memory_order_acquire); }
     long steps_done() const { return m_steps_done.load(std::memory_order_relaxed); }
+    // The record of the last epoch that ended (before any: epoch 0, or the
+    // epoch a resumed checkpoint had ended, with no statistics): kept here
+    // too, since the telemetry ring drops records a slow consumer never took.
+    EpochRecord last_epoch() const;
     // Blocks until the session is not running (for tests and the command
     // line; front ends poll state() instead). False on timeout.
     bool wait_until_settled(double seconds);
 
     // Moves the records published since the last call into store; returns
     // how many. Never waits for the training thread. One consumer (one
-    // store) per session.
+    // store) per session. At most TelemetryStore::kMaxEpochs / 2 epoch
+    // records a call (the store keeps the newest kMaxEpochs), so a caller
+    // that reads the store's epochs after each drain misses none; the others
+    // wait for the next call.
     size_t drain(TelemetryStore& store);
     size_t dropped_records() const;
 
@@ -354,6 +361,7 @@ private:
     bool m_busy = false;        // the worker is in a step or a command
     bool m_quit = false;
     BreakInfo m_break;
+    EpochRecord m_last_epoch;
     RunInfo m_info;                            // its name may change (set_name)
     std::shared_ptr<ForkHandoff> m_handoff;    // a fork waiting for its state
     // Resets (-1) and rewinds (the step) by the run count they started:

@@ -22,6 +22,7 @@
 
 #include "gradscope/data_files.h"
 #include "gradscope/error.h"
+#include "gradscope/files.h"
 #include "data/messages.h"
 
 namespace gs {
@@ -165,7 +166,7 @@ class Tokenizer {
             ++m_p;
             for (;;) {
                 if (m_p == m_end)
-                    throw Error("'" + m_path + "' row " + std::to_string(open_line) + ", column " +
+                    throw Error(quoted_path(m_path) + " row " + std::to_string(open_line) + ", column " +
                                 std::to_string(column) +
                                 ": a quoted cell is never closed (a \" is missing)");
                 const char c = *m_p;
@@ -184,7 +185,7 @@ class Tokenizer {
             }
             while (m_p != m_end && is_space(*m_p)) ++m_p;
             if (m_p != m_end && *m_p != m_delim && !at_line_end())
-                throw Error("'" + m_path + "' row " + std::to_string(m_line) + ", column " +
+                throw Error(quoted_path(m_path) + " row " + std::to_string(m_line) + ", column " +
                             std::to_string(column) + ": text after the closing quote of a cell (" +
                             shown(rest_of_line()) +
                             "); a quote inside a quoted cell is written \"\"");
@@ -229,7 +230,7 @@ struct LabelInfo {
 
 std::shared_ptr<Dataset> parse_csv_bytes(const char* data, size_t size, const std::string& path,
                                          const CsvOptions& options) {
-    const std::string where = "'" + path + "'";
+    const std::string where = quoted_path(path);
     if (options.header != "auto" && options.header != "yes" && options.header != "no")
         throw Error(where + ": header must be auto, yes or no, not '" + options.header + "'");
     if (options.task != "auto" && options.task != "classification" && options.task != "regression")

@@ -107,8 +107,16 @@ std::shared_ptr<Snapshot> Session::make_snapshot(Trainer& t, Snapshot& confusion
         snap->probe = static_cast<int>(i);
         snap->probe_label = eval->num_classes() ? static_cast<int>(y[0]) : -1;
         t.forward_items(*eval, &i, 1);
+        size_t probe_floats = 0;  // within SnapshotRequest::kMaxProbeFloats
         for (size_t l = 0; l < L; ++l) {
             snap->probe_shapes.push_back(m.layer(l).out_shape().to_vector());
+            const size_t n = m.layer(l).out_shape().numel();
+            if (probe_floats + n > SnapshotRequest::kMaxProbeFloats) {
+                snap->probe_activations.emplace_back();
+                ++snap->probe_layers_left_out;
+                continue;
+            }
+            probe_floats += n;
             snap->probe_activations.push_back(m.activation(l).to_host());
         }
     }
@@ -135,18 +143,29 @@ std::shared_ptr<Snapshot> Session::make_snapshot(Trainer& t, Snapshot& confusion
                     hi[d] = std::max(hi[d], xy[static_cast<size_t>(j) * 2 + d]);
                 }
         }
-        const int g = q.grid;
+        const int g = std::min(q.grid, SnapshotRequest::kMaxGrid);
         snap->grid = g;
         for (int d = 0; d < 2; ++d) {
             const float margin = 0.1f * std::max(hi[d] - lo[d], 1e-3f);
             snap->lo[d] = lo[d] - margin;
             snap->hi[d] = hi[d] + margin;
         }
+        // Every unit of every flat layer over the grid, layer by layer until
+        // SnapshotRequest::kMaxGridFloats is spent (100,000 Tanh layers once
+        // took 13.4 GB here).
         snap->grid_units.resize(L);
-        for (size_t l = 0; l < L; ++l)
-            if (m.layer(l).out_shape().rank == 1)
-                snap->grid_units[l].assign(static_cast<size_t>(m.layer(l).out_shape()[0]),
-                                           std::vector<float>(static_cast<size_t>(g) * g));
+        size_t grid_floats = 0;
+        for (size_t l = 0; l < L; ++l) {
+            if (m.layer(l).out_shape().rank != 1) continue;
+            const size_t units = static_cast<size_t>(m.layer(l).out_shape()[0]);
+            const size_t n = units * static_cast<size_t>(g) * static_cast<size_t>(g);
+            if (grid_floats + n > SnapshotRequest::kMaxGridFloats) {
+                ++snap->grid_layers_left_out;
+                continue;
+            }
+            grid_floats += n;
+            snap->grid_units[l].assign(units, std::vector<float>(static_cast<size_t>(g) * g));
+        }
         const size_t cells = static_cast<size_t>(g) * g;
         std::vector<float> pts, inputs;
         for (size_t first = 0; first < cells; first += static_cast<size_t>(t.batch_size())) {

@@ -49,13 +49,18 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
     if (!m_opt.resume_from.empty()) {
         gs::load_checkpoint(m_opt.resume_from, *m_trainer);
         m_steps_done = m_trainer->global_step();
+        m_last_epoch.epoch = m_trainer->epoch();  // the epochs the checkpoint had ended
+        m_last_epoch.step = m_trainer->global_step();
     }
     m_handoff = std::move(handoff);
     if (m_handoff) {
         m_steps_done = m_info.fork_step;  // the state itself arrives in the first round
     } else if (!m_opt.log_dir.empty()) {  // a fork's log starts when its state does (adopt)
         m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name, m_info);
-        if (m_opt.log_every_step) m_log->min_step_interval = std::chrono::milliseconds(0);
+        if (m_opt.log_every_step) {
+            m_log->min_step_interval = std::chrono::milliseconds(0);
+            m_log->min_epoch_interval = std::chrono::milliseconds(0);
+        }
     }
     m_first_step = m_steps_done.load();
     start_time_travel();
@@ -241,8 +246,9 @@ CommandResult Session::set_breakpoint(const std::string& condition, double thres
 CommandResult Session::request_snapshot(const SnapshotRequest& request) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_state == SessionState::Failed) return refuse("the session failed — reset it first");
-    if (request.grid < 0 || request.grid > 512)
-        return refuse("a decision grid of " + std::to_string(request.grid) + " is out of range [0, 512]");
+    if (request.grid < 0 || request.grid > SnapshotRequest::kMaxGrid)
+        return refuse("a decision grid of " + std::to_string(request.grid) + " is out of range [0, " +
+                      std::to_string(SnapshotRequest::kMaxGrid) + "]");
     Command c(Command::Snapshot);
     c.snapshot = request;
     return enqueue(std::move(c));
@@ -270,6 +276,11 @@ SessionState Session::state() const {
 BreakInfo Session::last_break() const {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_break;
+}
+
+EpochRecord Session::last_epoch() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_last_epoch;
 }
 
 bool Session::wait_until_settled(double seconds) {
@@ -549,6 +560,7 @@ void Session::end_epoch() {
         }
     }
     std::lock_guard<std::mutex> lock(m_mutex);
+    m_last_epoch = e;
     if (!why.empty()) {
         m_break = BreakInfo{why, "", "", e.step, e.epoch,
                             why == "finished" ? "finished " + std::to_string(m_epochs) + " epochs"

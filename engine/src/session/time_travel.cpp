@@ -490,7 +490,10 @@ void Session::adopt(ForkHandoff& h) {
     }
     if (!m_opt.log_dir.empty()) {
         m_log = std::make_unique<RunLog>(m_opt.log_dir, after, m_backend_name, info);
-        if (m_opt.log_every_step) m_log->min_step_interval = std::chrono::milliseconds(0);
+        if (m_opt.log_every_step) {
+            m_log->min_step_interval = std::chrono::milliseconds(0);
+            m_log->min_epoch_interval = std::chrono::milliseconds(0);
+        }
     }
     EventRecord e{m_steps_done, "fork", info.parent_name, 0,
                   "forked from '" + info.parent_name + "' at step " + std::to_string(m_steps_done) +

@@ -135,5 +135,49 @@ TEST(Snapshot, ConvKernelsUnderTheCap) {
     for (size_t l : {1u, 2u, 8u, 12u}) EXPECT_TRUE(snap->parameter_shapes[l].empty()) << l;
 }
 
+// Issue 14: per-unit views have a budget whatever the spec. 3,000 Tanh
+// layers of 2 units would be 3,000 x 2 x 64 x 64 floats of decision grids
+// (98 MB; at 512 x 512, 6.3 GB); a grid finer than kMaxGrid is refused.
+TEST(Snapshot, GridsAndProbesStayWithinTheirBudget) {
+    ModelSpec spec = load_preset("spiral-tanh");  // Dense(8) Tanh Dense(8) Tanh Dense(1) Sigmoid
+    const std::vector<LayerSpec> preset = spec.layers;
+    spec.layers = {preset[0]};
+    spec.layers[0].units = 2;
+    spec.layers.insert(spec.layers.end(), 3000, preset[1]);  // Tanh
+    spec.layers.push_back(preset[4]);
+    spec.layers.push_back(preset[5]);
+    spec.batch_size = 256;  // the grid's 4,096 points in 16 passes
+    Session s(spec, prepare_data(spec), cpu_backend());
+    const CommandResult r = s.step(1);
+    ASSERT_TRUE(r) << r.reason;
+    ASSERT_TRUE(s.wait_until_settled(60));
+    SnapshotRequest q;
+    q.confusion = false;
+    q.parameters = false;
+    q.grid = SnapshotRequest::kMaxGrid + 1;
+    EXPECT_FALSE(s.request_snapshot(q));  // refused, with the range
+    q.grid = 64;  // 3,003 layers x 2 units x 64 x 64 floats: past the budget
+    ASSERT_TRUE(s.request_snapshot(q));
+    ASSERT_TRUE(s.wait_until_settled(120));
+    auto snap = s.latest_snapshot();
+    ASSERT_NE(snap, nullptr);
+    EXPECT_EQ(snap->grid, 64);
+    size_t floats = 0, layers_with_grids = 0;
+    for (const auto& units : snap->grid_units) {
+        layers_with_grids += !units.empty();
+        for (const auto& u : units) floats += u.size();
+    }
+    EXPECT_LE(floats, SnapshotRequest::kMaxGridFloats);
+    EXPECT_GT(layers_with_grids, 0u);  // the first layers still have theirs
+    EXPECT_FALSE(snap->grid_units[0].empty());
+    EXPECT_EQ(snap->grid_layers_left_out, spec.layers.size() - layers_with_grids);
+    EXPECT_GT(snap->grid_layers_left_out, 0u);
+    // Every layer keeps its shape; the probe's floats are within theirs.
+    ASSERT_EQ(snap->probe_shapes.size(), spec.layers.size());
+    size_t probe = 0;
+    for (const auto& a : snap->probe_activations) probe += a.size();
+    EXPECT_LE(probe, SnapshotRequest::kMaxProbeFloats);
+}
+
 }  // namespace
 }  // namespace gs
