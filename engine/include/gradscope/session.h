@@ -122,8 +122,11 @@ public:
     // waits for this to move on sees only the new run.
     uint32_t run_count() const { return m_run.load(std::memory_order_acquire); }
     long steps_done() const { return m_steps_done.load(std::memory_order_relaxed); }
-    // The epoch the next step belongs to (0-based; restored from a checkpoint).
+    // The epoch the next step belongs to (0-based: the epochs finished;
+    // restored from a checkpoint), and how many of its items were trained
+    // on (0 between epochs).
     int epoch() const { return m_epoch_now.load(std::memory_order_relaxed); }
+    size_t epoch_position() const { return m_epoch_position.load(std::memory_order_relaxed); }
     // Blocks until the session is not running (for tests and the command
     // line; front ends poll state() instead). False on timeout.
     bool wait_until_settled(double seconds);
@@ -189,6 +192,8 @@ private:
 
     std::atomic<long> m_steps_done{0};
     std::atomic<int> m_epoch_now{0};
+    std::atomic<size_t> m_epoch_position{0};
+    void note_progress();  // m_epoch_now and m_epoch_position from the trainer
     std::atomic<long> m_breaks{0};
     std::atomic<uint32_t> m_run{0};
     SpscRing<StepRecord> m_steps;

@@ -38,7 +38,7 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
     if (!m_opt.resume_from.empty()) {
         gs::load_checkpoint(m_opt.resume_from, *m_trainer);
         m_steps_done = m_trainer->global_step();
-        m_epoch_now = m_trainer->epoch();
+        note_progress();
     }
     if (!m_opt.log_dir.empty()) {
         m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name);
@@ -298,7 +298,7 @@ void Session::apply(const Command& c) {
             m_run.fetch_add(1, std::memory_order_release);
             m_trainer->reset();
             m_steps_done = 0;
-            m_epoch_now = 0;
+            note_progress();
             m_reached_end = false;
             m_stats_cost_avg = 0;
             m_last_stats = {};
@@ -415,7 +415,7 @@ void Session::train_one() {
     m_steps.push(s);
     if (m_log) m_log->write(s);
     m_steps_done.store(r.step, std::memory_order_relaxed);
-    m_epoch_now.store(m_trainer->epoch(), std::memory_order_relaxed);
+    note_progress();
     m_step_ms_avg = m_step_ms_avg > 0 ? 0.95 * m_step_ms_avg + 0.05 * ms : ms;
     maybe_publish_layer_stats(r.step, r.lr);
     std::string hit;
@@ -452,6 +452,11 @@ void Session::train_one() {
         }
     }
     if (m_trainer->epoch() != epoch_before) end_epoch();
+}
+
+void Session::note_progress() {
+    m_epoch_now.store(m_trainer->epoch(), std::memory_order_relaxed);
+    m_epoch_position.store(m_trainer->epoch_position(), std::memory_order_relaxed);
 }
 
 EpochRecord Session::close_epoch() {

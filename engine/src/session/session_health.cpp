@@ -109,7 +109,7 @@ void Session::pause_on_nonfinite(const StepResult& r, int epoch_before) {
     // The batch counts as used (the trainer moved on): an epoch it closed
     // gets its record like any other.
     if (m_trainer->epoch() != epoch_before) close_epoch();
-    m_epoch_now.store(m_trainer->epoch(), std::memory_order_relaxed);
+    note_progress();
     EventRecord e{r.step, "breakpoint", nonfinite, 0, b.message};
     publish(e);
     if (m_log) m_log->write(e);
