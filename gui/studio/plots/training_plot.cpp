@@ -198,6 +198,8 @@ void TrainingPlot::build_controls() {
     h->addWidget(m_note);
     h->addWidget(m_hint, 1);
     static_cast<QVBoxLayout*>(layout())->addWidget(row);
+    // A click on them leaves the keyboard where it was: Space stays Play.
+    for (QWidget* w : std::initializer_list<QWidget*>{m_slider, m_log_box, m_val_box}) w->setFocusPolicy(Qt::TabFocus);
     m_smooth_label->setText(QString::number(m_smoothing, 'f', 3));
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) { set_smoothing(v / 1000.0); });
     connect(m_log_box, &QCheckBox::toggled, this, [this](bool on) { set_log_scale(on); });
