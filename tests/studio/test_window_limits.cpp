@@ -4,6 +4,7 @@
 // Export writes a PyTorch project or an ONNX file of the model as trained,
 // or says in words why not.
 #include <QDir>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
 #include <QStandardPaths>
@@ -12,6 +13,7 @@
 
 #include "bridge/export_service.h"
 #include "bridge/session_bridge.h"
+#include "canvas/network_canvas.h"
 #include "gradscope/presets.h"
 #include "project/project.h"
 #include "window/main_window.h"
@@ -35,6 +37,24 @@ private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();
+    }
+
+    // Bug 13a, the window's part: once shown, the side panels get their
+    // share of the width, not the minimum Qt gives docks sized before the
+    // first layout (which cut the Inspector off at 1280x720).
+    void the_side_panels_get_their_share_of_the_window() {
+        QSettings().clear();  // no saved layout: the first start
+        MainWindow w;
+        w.set_keep_on_screen(false);  // 1280x720 on the 800x800 offscreen screen
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        wait_for([] { return false; }, 200);
+        for (const char* name : {"dock_network", "dock_inspector"}) {
+            auto* dock = w.findChild<QDockWidget*>(QLatin1String(name));
+            QVERIFY2(dock && dock->width() >= 240, qPrintable(QStringLiteral("%1 is %2 px wide").arg(name).arg(dock->width())));
+        }
+        QVERIFY2(w.canvas()->width() >= 0.45 * w.width(), qPrintable(QString::number(w.canvas()->width())));
     }
 
     // Issue 14, item 12.

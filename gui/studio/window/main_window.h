@@ -131,6 +131,7 @@ private:
     void apply_theme();
     void lay_out_for_screen();  // presentation: the canvas first, a strip of curves, one compact bar
     void arrange_toolbars();    // the settings bar beside the controls, or under them when narrow
+    void size_docks();          // the side panels and the curves at their share of the window (first show)
     void update_title();
     std::string work_text() const;  // what counts as the work, as text (keep_work.cpp)
     void note_work_changed();   // after an edit: is the work still the saved one?
@@ -189,6 +190,7 @@ private:
     QByteArray m_state_before_presentation;
     bool m_laying_out = false;
     bool m_keep_on_screen = true;
+    bool m_docks_sized = false;  // a saved layout, or sized once shown: the person's from then on
 };
 
 }  // namespace gs::studio

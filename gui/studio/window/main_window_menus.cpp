@@ -148,6 +148,8 @@ void MainWindow::build_menus() {
     connect(reset_layout, &QAction::triggered, this, [this] {
         restoreState(m_default_state);
         for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->show();
+        m_docks_sized = false;
+        size_docks();
     });
     auto* leave = new QAction(this);
     leave->setShortcut(Qt::Key_Escape);
@@ -328,7 +330,7 @@ bool MainWindow::open_project(const QString& path, QString* error) {
         restoreGeometry(p.view.geometry);
         fit_to_screen();  // saved on another screen, perhaps a larger one
     }
-    if (!p.view.state.isEmpty()) restoreState(p.view.state);
+    if (!p.view.state.isEmpty() && restoreState(p.view.state)) m_docks_sized = true;
     open_spec_as(p.spec, false);
     // The project's own pace (after the spec, which would set the default).
     m_controls->set_speed(p.steps_per_second);

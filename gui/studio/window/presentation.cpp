@@ -122,8 +122,13 @@ void MainWindow::resizeEvent(QResizeEvent* event) {
 
 void MainWindow::showEvent(QShowEvent* event) {
     QMainWindow::showEvent(event);
-    // The frame (title bar, borders) is known once shown: fit it too.
-    QTimer::singleShot(0, this, [this] { fit_to_screen(); });
+    // The frame (title bar, borders) is known once shown: fit it too. The
+    // docks get their widths then too: asked for before the first layout,
+    // Qt gives them their minimum, and the Inspector is cut off.
+    QTimer::singleShot(0, this, [this] {
+        fit_to_screen();
+        size_docks();
+    });
 }
 
 void MainWindow::set_zoom(double zoom) {
@@ -167,8 +172,23 @@ void MainWindow::update_title() {
 void MainWindow::restore_layout() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    // A layout the person left is theirs: the docks keep its sizes.
+    if (restoreState(s.value(QStringLiteral("window/state")).toByteArray())) m_docks_sized = true;
     fit_to_screen();
+}
+
+void MainWindow::size_docks() {
+    if (m_docks_sized || presentation()) return;
+    m_docks_sized = true;
+    auto* network = findChild<QDockWidget*>(QStringLiteral("dock_network"));
+    auto* inspector = findChild<QDockWidget*>(QStringLiteral("dock_inspector"));
+    auto* plot = findChild<QDockWidget*>(QStringLiteral("dock_plot"));
+    if (!network || !inspector || !plot) return;
+    // About a fifth of the width each side (the canvas keeps the rest), and
+    // up to 300 px for the curves (two fifths of the height on a small screen).
+    const int side = std::clamp(width() * 21 / 100, 240, 340);
+    resizeDocks({network, inspector}, {side, std::min(side, 320)}, Qt::Horizontal);
+    resizeDocks({plot}, {std::clamp(height() * 40 / 100, 200, 300)}, Qt::Vertical);
 }
 
 void MainWindow::fit_to_screen() {
