@@ -212,7 +212,7 @@ void SessionBridge::note_throughput() {
 }
 
 double SessionBridge::elapsed_seconds() const {
-    return m_elapsed_before + (m_clock_on ? m_running_clock.elapsed() / 1000.0 : 0.0);
+    return m_elapsed_before + (m_clock_on ? m_running_clock.nsecsElapsed() / 1e9 : 0.0);
 }
 
 CommandResult SessionBridge::start_clock(CommandResult r) {
@@ -235,7 +235,7 @@ CommandResult SessionBridge::refuse_if_diverged() {
 
 void SessionBridge::stop_clock() {
     if (!m_clock_on) return;
-    m_elapsed_before += m_running_clock.elapsed() / 1000.0;
+    m_elapsed_before += m_running_clock.nsecsElapsed() / 1e9;
     m_clock_on = false;
 }
 
