@@ -20,6 +20,8 @@ struct TrainOptions {
     std::string data;        // a dataset name or path, replacing the spec's
     int batch = 0;           // 0: the spec's
     double lr = 0;           // 0: the spec's
+    double momentum = -1;    // <0: the spec's
+    double weight_decay = -1;  // <0: the spec's
     std::string data_path;  // overrides the spec's data.path
     bool quiet = false;
     bool every_epoch = false;  // print every epoch, not at most four lines a second
@@ -68,6 +70,17 @@ int run_selftest(const SelftestOptions& o);
 int run_presets();
 int run_validate(const std::string& path);
 int run_data_info(const std::string& what);
+
+// `lesson` (lesson_command.cpp): check and play a lesson headless.
+struct LessonOptions {
+    std::string file;  // a lesson file or a shipped lesson's name
+    bool check = false;  // read and check only; do not train
+    bool list = false;   // list the shipped lessons
+    bool quiet = false;  // no step texts, only failures and the summary
+    std::string backend = "cpu";
+    int threads = 0;
+};
+int run_lesson_command(const LessonOptions& o);
 
 // The data spec for a dataset name or a path (its format recognized), on top
 // of base (whose splits and preprocessing are kept).

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "commands.h"
@@ -20,6 +21,7 @@
 #include "gradscope/io.h"
 #include "gradscope/names.h"
 #include "gradscope/presets.h"
+#include "gradscope/run_info.h"
 #include "gradscope/session.h"
 #include "gradscope/validate.h"
 
@@ -73,6 +75,31 @@ void save_checked(Session& session, TelemetryStore& t, const std::string& path) 
         }
 }
 
+// A run that resumes a checkpoint goes on from the run that wrote it: its
+// run log names that run (the checkpoint's "run_id" and "run_name") and the
+// step, and what this run changed (the checkpoint's spec is the one it
+// trained with at that step). note: "; a fork of ... : lr 0.03 -> 0.1".
+RunInfo resumed_run(const std::string& path, const ModelSpec& spec, std::string& note) {
+    const std::map<std::string, std::string> meta = checkpoint_metadata(path);
+    auto get = [&](const char* key) {
+        auto it = meta.find(key);
+        return it == meta.end() ? std::string() : it->second;
+    };
+    RunInfo run;
+    run.parent_uid = get("run_id");
+    run.parent_name = get("run_name");
+    try {
+        run.fork_step = std::stol(get("step"));
+    } catch (const std::exception&) {
+        run.fork_step = 0;
+    }
+    run.changes = spec_changes(checkpoint_spec(path), spec);
+    const std::string parent = run.parent_name.empty() ? "the run that saved it" : "'" + run.parent_name + "'";
+    note = run.changes.empty() ? "; going on from " + parent
+                               : "; a fork of " + parent + ": " + describe_changes(run.changes);
+    return run;
+}
+
 void print_epoch(const EpochRecord& e, int epochs, const char* val_name) {
     std::printf("epoch %4d/%d  step %7ld  loss %.4f  acc %s", e.epoch, epochs, e.step, e.train_loss,
                 percent(e.train_accuracy).c_str());
@@ -94,6 +121,8 @@ int run_train(const TrainOptions& o) {
     if (o.seed >= 0) spec.seed = static_cast<uint64_t>(o.seed);
     if (o.batch > 0) spec.batch_size = o.batch;
     if (o.lr > 0) spec.optimizer.lr = static_cast<float>(o.lr);
+    if (o.momentum >= 0) spec.optimizer.momentum = static_cast<float>(o.momentum);
+    if (o.weight_decay >= 0) spec.optimizer.weight_decay = static_cast<float>(o.weight_decay);
     if (!o.data.empty()) spec.data = data_spec_for(o.data, spec.data);
     if (!o.data_path.empty()) spec.data.path = o.data_path;
     if (auto issues = validate_spec(spec); !issues.empty()) {
@@ -112,12 +141,16 @@ int run_train(const TrainOptions& o) {
     so.log_every_step = o.log_every_step;
     so.threads = o.threads;
     if (o.threads > 0) set_threads(o.threads);  // evaluation on this thread
+    std::string fork_note;
+    if (!o.resume.empty()) so.run = resumed_run(o.resume, spec, fork_note);
     Backend& backend = *opened.backend;
     std::printf("%s: %zu training, %zu validation, %zu test items; backend %s%s%s\n",
                 spec.name.c_str(), train_items, count(data.validation), count(data.test),
                 opened.name.c_str(), o.log_dir.empty() ? "" : "; log ", o.log_dir.c_str());
     Session session(spec, std::move(data), backend, so);
-    if (!o.resume.empty()) std::printf("resumed from %s at step %ld\n", o.resume.c_str(), session.steps_done());
+    if (!o.resume.empty())
+        std::printf("resumed from %s at step %ld%s\n", o.resume.c_str(), session.steps_done(),
+                    fork_note.c_str());
 
     std::signal(SIGINT, on_sigint);
     const bool tty = isatty(STDOUT_FILENO) && !o.quiet;

@@ -181,6 +181,10 @@ std::FILE* create_file(const std::string& path) {
 }  // namespace
 
 RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string& backend)
+    : RunLog(dir, spec, backend, RunInfo{}) {}
+
+RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string& backend,
+               const RunInfo& info)
     : m_dir(dir) {
     if (dir.empty()) throw Error("no run log directory given");
     std::error_code ec;
@@ -199,6 +203,17 @@ RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string&
         run["time"] = iso8601_utc_now();
         run["backend"] = backend;
         run["spec"] = Json::parse(spec_to_json(spec, -1));
+        if (!info.uid.empty()) run["run_id"] = info.uid;
+        if (!info.name.empty()) run["name"] = info.name;
+        if (info.is_fork() || !info.parent_uid.empty()) {
+            if (!info.parent_uid.empty()) run["parent_run_id"] = info.parent_uid;
+            if (!info.parent_name.empty()) run["parent_name"] = info.parent_name;
+            run["fork_step"] = info.fork_step;
+            Json changes = Json::array();
+            for (const RunChange& c : info.changes)
+                changes.push_back({{"name", c.name}, {"old", c.old_value}, {"new", c.new_value}});
+            run["changes"] = changes;
+        }
         line(run.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
         write_all(m_csv, kCsvHeader, m_dir, kCsvName);
         flush_file(m_jsonl, m_dir, kJsonlName);

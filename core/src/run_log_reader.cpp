@@ -373,6 +373,29 @@ void parse_layers(const Fields& f, RunLogLine& out) {
     if (!s.eat(']')) throw BadLine{};
 }
 
+// The optional identity fields of a "run" record.
+void parse_run_info(const Fields& f, RunInfo& r) {
+    r = RunInfo{};
+    r.uid = f.string("run_id", false);
+    r.name = f.string("name", false);
+    r.parent_uid = f.string("parent_run_id", false);
+    r.parent_name = f.string("parent_name", false);
+    r.fork_step = f.integer("fork_step", false, -1);
+    const Value* arr = f.find("changes");
+    if (!arr || arr->type == VType::Null) return;
+    if (arr->type != VType::Array) throw BadLine{};
+    Scanner s(arr->raw);
+    s.eat('[');
+    if (s.eat(']')) return;
+    std::vector<Field> inner;
+    do {
+        if (!s.object(inner)) throw BadLine{};
+        const Fields o(inner);
+        r.changes.push_back({o.string("name", true), o.string("old", false), o.string("new", false)});
+    } while (s.eat(','));
+    if (!s.eat(']')) throw BadLine{};
+}
+
 }  // namespace
 
 RunLogLineKind parse_run_log_line(std::string_view line, RunLogLine& out) {
@@ -430,6 +453,7 @@ RunLogLineKind parse_run_log_line(std::string_view line, RunLogLine& out) {
         }
         if (t == "run") {
             out.backend = f.string("backend", false);
+            parse_run_info(f, out.run);
             const Value* spec = f.find("spec");
             if (spec && spec->type != VType::Object && spec->type != VType::Null) throw BadLine{};
             out.spec_json = spec && spec->type == VType::Object ? std::string(spec->raw) : "";
@@ -452,7 +476,18 @@ void add_line(std::string_view view, RunLogLine& line, RunLogContents& c, bool& 
             c.merged.push_back(line.merged);
             break;
         case RunLogLineKind::Epoch: c.epochs.push_back(line.epoch); break;
-        case RunLogLineKind::Event: c.events.push_back(std::move(line.event)); break;
+        case RunLogLineKind::Event:
+            if (line.event.kind == "rewind") {  // the run went back: what came after is undone
+                const long t = line.event.step;
+                while (!c.steps.empty() && c.steps.back().step > t) {
+                    c.steps.pop_back();
+                    c.merged.pop_back();
+                }
+                while (!c.epochs.empty() && c.epochs.back().step > t) c.epochs.pop_back();
+                while (!c.layers.empty() && c.layers.back().step > t) c.layers.pop_back();
+            }
+            c.events.push_back(std::move(line.event));
+            break;
         case RunLogLineKind::Layers:
             c.layers.insert(c.layers.end(), line.layers.begin(), line.layers.end());
             break;
@@ -460,6 +495,7 @@ void add_line(std::string_view view, RunLogLine& line, RunLogContents& c, bool& 
             if (!have_run) {  // a second "run" record is ignored, not garbage
                 c.spec_json = std::move(line.spec_json);
                 c.backend = std::move(line.backend);
+                c.run = std::move(line.run);
                 have_run = true;
             }
             break;

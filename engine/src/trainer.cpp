@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "gradscope/error.h"
 #include "gradscope/rng.h"
@@ -189,6 +190,7 @@ StepResult Trainer::step() {
     m_model.forward(x, ctx, true);
     LossSums ls = m_model.loss(y, true);
     StepResult r;
+    bool backward = false;
     // The first layer whose output is not finite, or -1.
     auto first_bad_activation = [&]() -> int {
         for (size_t i = 0; i < m_model.layers_run(); ++i)
@@ -201,6 +203,7 @@ StepResult Trainer::step() {
         r.nonfinite_layer = i >= 0 ? i : static_cast<int>(m_model.layers_run()) - 1;
     } else {
         m_model.backward();
+        backward = true;
         if (m_check_gradients) {
             const auto t0 = std::chrono::steady_clock::now();
             r.grad_norm = m_optim.gradient_norm();
@@ -222,6 +225,8 @@ StepResult Trainer::step() {
             }
         }
     }
+    StepObserver* observer = std::exchange(m_observer, nullptr);
+    if (observer) observer->before_update(*this, x, y, backward);
     if (r.nonfinite) {
         // No update: the weights stay as they were before this batch, which
         // counts as used (the loader has moved on), not as a step.
@@ -230,6 +235,7 @@ StepResult Trainer::step() {
         r.epoch = m_epoch;
         r.step = m_step;
         advance(n);
+        if (observer) observer->after_step(*this, r);
         return r;
     }
     if (m_optim.spec().clip_norm > 0) r.grad_norm = m_optim.clip_gradients();
@@ -242,6 +248,7 @@ StepResult Trainer::step() {
     r.epoch = m_epoch;
     r.step = ++m_step;
     advance(n);
+    if (observer) observer->after_step(*this, r);
     return r;
 }
 

@@ -36,6 +36,19 @@ out=$("$gt" train spiral-tanh -e 2 --log "$tmp/run" 2>&1); rc=$?
 check "a run log is written" 0 $rc '"type":"run"' "$(head -c 200 "$tmp/run/run.jsonl" 2>/dev/null)"
 check "the epoch CSV is written" 0 $rc "epoch,step,seconds" "$(cat "$tmp/run/epochs.csv" 2>/dev/null)"
 
+# A resumed run with other settings is a fork: its run log names the run
+# that saved the checkpoint, the step and what changed.
+"$gt" train spiral-tanh --steps 300 --log "$tmp/parent" --checkpoint "$tmp/p300.safetensors" -q > /dev/null 2>&1
+out=$("$gt" train spiral-tanh --steps 100 --resume "$tmp/p300.safetensors" --lr 0.1 --log "$tmp/child" 2>&1)
+check "a resumed run with another rate says it is a fork" 0 $? "a fork of 'spiral-tanh': lr 0.03 -> 0.1" "$out"
+parent_id=$(head -1 "$tmp/parent/run.jsonl" | grep -o '"run_id":"[^"]*"' | cut -d'"' -f4)
+child=$(head -1 "$tmp/child/run.jsonl")
+check "the fork's run log names its parent" 0 $([ -n "$parent_id" ]; echo $?) "\"parent_run_id\":\"$parent_id\"" "$child"
+check "the fork's run log names the step" 0 0 '"fork_step":300' "$child"
+check "the fork's run log says what changed" 0 0 '"changes":[{"name":"lr","old":"0.03","new":"0.1"}]' "$child"
+out=$("$gt" train spiral-tanh --steps 10 --resume "$tmp/p300.safetensors" 2>&1)
+check "a resumed run with the same settings goes on" 0 $? "going on from 'spiral-tanh'" "$out"
+
 # Ctrl-C: pauses, saves a checkpoint, exits with 130; the checkpoint resumes.
 "$gt" train spiral-tanh -e 100000 --checkpoint "$tmp/int.safetensors" > "$tmp/int.txt" 2>&1 &
 pid=$!

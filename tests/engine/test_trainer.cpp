@@ -247,6 +247,37 @@ TEST(Trainer, NoAllocationPerStepAfterTheFirstEpoch) {
     }
 }
 
+// A traced step may allocate (it copies tensors out); the steps after it
+// allocate nothing, and neither do steps whose inputs are features of 2-D
+// points (computed as batches are gathered).
+TEST(Trainer, NoAllocationAfterATracedStepOrWithInputFeatures) {
+    struct Copier : StepObserver {
+        std::vector<float> z, w;
+        long step = 0;
+        void before_update(Trainer& t, const Tensor&, const Tensor&, bool) override {
+            z = t.model().activation(0).to_host();
+        }
+        void after_step(Trainer& t, const StepResult& r) override {
+            w = t.model().layer(0).params()[0].value.to_host();
+            step = r.step;
+        }
+    } copier;
+    ModelSpec s = load_preset("spiral-tanh");
+    s.data.features = {"x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"};
+    s.input = Shape{7};
+    PreparedData d = prepare_data(s);
+    Trainer t(s, d, cpu_backend());
+    t.run_epoch();
+    t.observe_next_step(&copier);
+    t.step();
+    EXPECT_EQ(copier.step, t.global_step());
+    EXPECT_EQ(copier.z.size(), 10u * 8);  // the batch of 10, 8 units
+    const long before = g_allocations.load();
+    for (int i = 0; i < 2 * static_cast<int>(t.steps_per_epoch()); ++i) t.step();
+    EXPECT_EQ(g_allocations.load() - before, 0);
+    EXPECT_EQ(copier.step, t.global_step() - 2 * static_cast<long>(t.steps_per_epoch()));  // told once
+}
+
 TEST(Trainer, SmallerLastBatchUsesViews) {
     ModelSpec s = load_preset("spiral-tanh");
     s.batch_size = 32;  // 250 items: 7 batches of 32 and one of 26

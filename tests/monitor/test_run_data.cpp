@@ -1,7 +1,8 @@
 // RunSource and RunData on logs written by the real engine: a Session
 // training a preset with a run log, followed while it trains; a log with
-// garbage and a partial line, then replaced by a new run; and a log of a
-// million step lines read whole (its speed is gradscope-bench-runlog's).
+// garbage and a partial line, then replaced by a new run; a run that
+// rewinds; and a log of a million step lines read whole (its speed is
+// gradscope-bench-runlog's).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -121,6 +122,30 @@ TEST(RunData, GarbageIsCountedPartialLineWaitsAndANewRunReplacesTheData) {
     EXPECT_EQ(src.garbage_lines(), 0u);  // counts are of the current file
     EXPECT_EQ(src.data().spec_name(), "xor-sigmoid");
     EXPECT_EQ(src.follower().restarts(), 1u);
+    fs::remove_all(dir);
+}
+
+TEST(RunData, ARewindCutsTheCurvesAtItsStep) {
+    const fs::path dir = fresh_dir("rewind");
+    fs::create_directories(dir);
+    {
+        std::ofstream f(dir / "run.jsonl");
+        f << R"({"type":"run","format":"gradscope-run-1","backend":"cpu","spec":{"name":"x"}})" "\n";
+        for (int s = 1; s <= 5; ++s)
+            f << R"({"type":"step","step":)" << s << R"(,"epoch":0,"loss":1,"lr":0.1,"merged":1})" "\n";
+        f << R"({"type":"event","step":3,"kind":"rewind","name":"","value":3,"text":"back to step 3"})" "\n";
+        for (int s = 4; s <= 6; ++s)
+            f << R"({"type":"step","step":)" << s << R"(,"epoch":0,"loss":2,"lr":0.1,"merged":1})" "\n";
+    }
+    RunSource src(dir.string());
+    EXPECT_TRUE(src.poll());
+    const Track& loss = src.data().loss();
+    ASSERT_EQ(loss.size(), 6u);
+    for (size_t i = 0; i < 6; ++i) {
+        EXPECT_EQ(loss.x()[i], static_cast<double>(i + 1));
+        EXPECT_EQ(loss.y()[i], i < 3 ? 1.0f : 2.0f);
+    }
+    EXPECT_EQ(src.data().last_step(), 6);
     fs::remove_all(dir);
 }
 

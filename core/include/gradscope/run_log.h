@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gradscope/run_info.h"
 #include "gradscope/run_log_reader.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
@@ -24,6 +25,11 @@ public:
     // Creates dir (and its parents) and starts run.jsonl with a "run" record
     // holding the spec. Throws gs::Error naming the path.
     RunLog(const std::string& dir, const ModelSpec& spec, const std::string& backend);
+    // The same, with the run's identity in the "run" record: its uid and
+    // name, and for a fork its parent, the step it was forked at and what it
+    // changed (docs/run-log.md). Fields that are empty are left out.
+    RunLog(const std::string& dir, const ModelSpec& spec, const std::string& backend,
+           const RunInfo& run);
     ~RunLog();
     RunLog(const RunLog&) = delete;
     RunLog& operator=(const RunLog&) = delete;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gradscope/run_info.h"
 #include "gradscope/telemetry.h"
 
 namespace gs {
@@ -29,6 +30,10 @@ struct RunLogLine {
     std::vector<LayerStats> layers;  // histograms left empty
     std::string spec_json;           // "run": the spec object, as written ("" without one)
     std::string backend;             // "run"
+    // "run": the run's identity where the log names it (uid, name; for a
+    // fork parent_uid, parent_name, fork_step and changes); id, parent and
+    // colour are not in logs and stay as RunInfo has them.
+    RunInfo run;
 };
 
 // Parses one line (without its '\n'). Unknown: a valid JSON object of a type
@@ -42,6 +47,7 @@ RunLogLineKind parse_run_log_line(std::string_view line, RunLogLine& out);
 struct RunLogContents {
     std::string spec_json;  // from the first "run" record, as written
     std::string backend;
+    RunInfo run;            // from the first "run" record (see RunLogLine::run)
     std::vector<StepRecord> steps;
     std::vector<long> merged;  // per step line: how many steps it stands for
     std::vector<EpochRecord> epochs;
@@ -53,8 +59,10 @@ struct RunLogContents {
     size_t garbage_lines = 0;
     bool partial_last_line = false;
 };
-// Reads a whole run.jsonl once. Throws gs::Error (naming the path) only when
-// the file cannot be read.
+// Reads a whole run.jsonl once. An event of kind "rewind" at step t (the run
+// went back to step t) drops the steps, epochs and layers after t read so
+// far, as the run itself dropped them. Throws gs::Error (naming the path)
+// only when the file cannot be read.
 RunLogContents read_run_log(const std::string& path);
 
 }  // namespace gs

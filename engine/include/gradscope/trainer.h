@@ -39,6 +39,22 @@ struct EvalResult {
     size_t items = 0;
 };
 
+class Trainer;
+
+// Watches one step from inside (a traced step, gradscope/step_trace.h).
+class StepObserver {
+public:
+    virtual ~StepObserver() = default;
+    // After the forward pass, the loss and (when backward) the backward pass,
+    // before clipping and the update: the model's activations, gradients and
+    // parameters are this step's. x and y are the batch as the model and the
+    // loss saw them.
+    virtual void before_update(Trainer& t, const Tensor& x, const Tensor& y, bool backward) = 0;
+    // At the end of the step: after the update, or after a non-finite value
+    // stopped the step before it (r.nonfinite).
+    virtual void after_step(Trainer& t, const StepResult& r) = 0;
+};
+
 class Trainer {
 public:
     // Throws gs::Error if the spec does not validate or does not fit the data.
@@ -102,6 +118,8 @@ public:
     // comparing runs batch by batch with another framework). On by default.
     void set_shuffle(bool on);
     bool shuffles() const { return m_shuffle; }
+    // The next step() reports to o (not owned; null: none), then forgets it.
+    void observe_next_step(StepObserver* o) { m_observer = o; }
 
 private:
     void order_for(int epoch);
@@ -126,6 +144,7 @@ private:
     bool m_shuffle = true;
     bool m_check_gradients = false;
     double m_gradient_check_ms = 0;
+    StepObserver* m_observer = nullptr;  // for the next step only
     // The batch being prepared by the loader: where it starts.
     int m_queued_epoch = 0;
     size_t m_queued_cursor = 0;

@@ -26,7 +26,7 @@ using Clock = std::chrono::steady_clock;
 // costly one sample looked.
 constexpr long kMaxStatsEvery = 10000;
 
-std::string short_number(double v) {
+std::string two_digits(double v) {  // "1.9e+36"
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2g", v);
     return buf;
@@ -76,6 +76,8 @@ void Session::pause_on_nonfinite(const StepResult& r, int epoch_before) {
     const std::string pass = r.nonfinite_backward ? "backward" : "forward";
     const char* nonfinite = id_of(BreakpointKind::Nonfinite);
     BreakInfo b{nonfinite, layer, pass, r.step + 1, r.epoch, ""};
+    b.last_healthy_step = std::max(first_step(), r.step - 1);
+    note_skip();  // a replay uses this batch the same way
     b.batch = m_trainer->last_batch();
     Dataset& train = m_trainer->train_data();
     const size_t per = train.item_shape().numel();
@@ -90,7 +92,7 @@ void Session::pause_on_nonfinite(const StepResult& r, int epoch_before) {
     std::string why;
     if (b.diverged())
         why = "the weights have diverged (largest |w| " +
-              (std::isfinite(b.weights_max_abs) ? short_number(b.weights_max_abs) : std::string("not finite")) +
+              (std::isfinite(b.weights_max_abs) ? two_digits(b.weights_max_abs) : std::string("not finite")) +
               "), so every batch overflows again — reset the run and lower the learning rate";
     else if (bad_item >= 0)
         why = "training item " + std::to_string(bad_item) +

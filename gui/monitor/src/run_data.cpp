@@ -75,6 +75,18 @@ void RunData::add(const EpochRecord& r) {
 }
 
 void RunData::add(const EventRecord& r) {
+    if (r.kind == "rewind") {  // the run went back to r.step: what came after is undone
+        const double x = static_cast<double>(r.step);
+        for (Track* t : {&m_loss, &m_accuracy, &m_lr, &m_sps, &m_ep_train_loss, &m_ep_train_acc,
+                         &m_val_loss, &m_val_acc})
+            t->truncate_after(x);
+        for (LayerTracks& l : m_layers)
+            for (Track* t : {&l.grad_norm, &l.grad_mean_abs, &l.grad_max_abs, &l.update_ratio,
+                             &l.weight_norm, &l.act_mean, &l.act_std, &l.dead_fraction,
+                             &l.saturated_fraction})
+                t->truncate_after(x);
+        m_last_step = std::min(m_last_step, r.step);
+    }
     m_events.push_back(r);
     ++m_records;
     ++m_version;
