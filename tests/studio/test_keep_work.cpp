@@ -38,6 +38,7 @@ bool trained(MainWindow& w, long steps) {
 
 // Counts the questions and answers them with `answer`.
 struct Asker {
+    explicit Asker(QMessageBox::StandardButton a) : answer(a) {}
     QMessageBox::StandardButton answer;
     int asked = 0;
     QString last;
