@@ -1,12 +1,13 @@
 // gradscope: the studio.
 //   gradscope [PROJECT.gradscope] [--preset NAME]
-//   gradscope --preset NAME --steps N --screenshot FILE.png [--size WxH]
+//   gradscope [PROJECT.gradscope | --preset NAME] --steps N --screenshot FILE.png [--size WxH] [--presentation]
 //   gradscope --bench-ui [--seconds S]
 // With no display (and no QT_QPA_PLATFORM) it says so and exits 2.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QEvent>
+#include <QFileInfo>
 #include <QTimer>
 #include <cstdio>
 #include <cstdlib>
@@ -99,7 +100,15 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "gradscope: --size wants WxH, e.g. 1600x1000\n");
             return 1;
         }
-        const QString name = cli.isSet(preset) ? cli.value(preset) : QStringLiteral("spiral-tanh");
+        // The project named, else the preset, else the spiral.
+        const QStringList projects = cli.positionalArguments();
+        const QString name = !projects.isEmpty() ? projects.first()
+                             : cli.isSet(preset) ? cli.value(preset)
+                                                 : QStringLiteral("spiral-tanh");
+        if (!projects.isEmpty() && !QFileInfo(name).isFile()) {
+            std::fprintf(stderr, "gradscope: %s: no such project file\n", qPrintable(name));
+            return 1;
+        }
         const QString error =
             screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
         if (!error.isEmpty()) {
