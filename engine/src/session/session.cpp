@@ -523,7 +523,7 @@ EpochRecord Session::close_epoch() {
     e.run_id = m_info.id;
     m_epochs_ring.push(e);
     if (m_log) m_log->write(e);
-    log_epoch_views(m_trainer->epoch() >= m_epochs);
+    log_epoch_views(m_trainer->epoch() == m_epochs);  // past the end (stop_at_end off): as any epoch
     m_epoch_loss = m_epoch_correct = 0;
     m_epoch_items = 0;
     m_epoch_regression = false;
