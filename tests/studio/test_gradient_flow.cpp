@@ -274,6 +274,13 @@ private slots:
         QCOMPARE(format_number(0.000996), std::string("1e-3"));
         QCOMPARE(format_number(0.25), std::string("0.25"));
         QCOMPARE(format_number(NAN), std::string("NaN"));
+        // Thousands as whole numbers, grouped like the factors (not "1e+03").
+        QCOMPARE(format_number(1000), std::string("1,000"));
+        QCOMPARE(format_number(12345.6), std::string("12,346"));
+        QCOMPARE(format_number(999.7), std::string("1,000"));
+        QCOMPARE(format_number(-2500), std::string("-2,500"));
+        QCOMPARE(format_number(123.4), std::string("123"));
+        QCOMPARE(format_number(1e5), std::string("1e5"));
         QCOMPARE(format_factor(12345), std::string("12,000x"));
         QCOMPARE(format_factor(10000), std::string("10,000x"));
         QCOMPARE(format_factor(3.5), std::string("3.5x"));
