@@ -4,7 +4,6 @@
 #include <QFormLayout>
 #include <QFrame>
 #include <QLabel>
-#include <QScrollArea>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -47,15 +46,9 @@ QString percent(float f) {
 
 LayerInspector::LayerInspector(QWidget* parent)
     : QWidget(parent), m_theme(Theme::standard()), m_base_point_size(font().pointSizeF()) {
-    auto* outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    outer->addWidget(scroll);
-    auto* content = new QWidget(scroll);
-    scroll->setWidget(content);
+    // No scroll area of its own: the dock scrolls (a second one, vertical
+    // only, cut the panel off on the right when it was wider than the dock).
+    QWidget* content = this;
     auto* box = new QVBoxLayout(content);
     box->setContentsMargins(8, 8, 8, 8);
     box->setSpacing(4);
@@ -133,7 +126,7 @@ void LayerInspector::clear() {
     m_spec = ModelSpec{};
     m_info.clear();
     m_stats.clear();
-    m_layer = -1;
+    m_layer = m_wanted = -1;
     show_details();
     m_shown_step = -1;
     show_stats();
@@ -143,13 +136,15 @@ void LayerInspector::set_model(const gs::ModelSpec& spec) {
     m_spec = spec;
     m_info = analyze_spec(spec).layers;
     m_stats.clear();
-    if (m_layer >= static_cast<int>(spec.layers.size())) m_layer = -1;
+    // The layer asked for last, which may have arrived before the model that has it.
+    m_layer = m_wanted >= 0 && m_wanted < static_cast<int>(spec.layers.size()) ? m_wanted : -1;
     show_details();
     m_shown_step = -1;
     show_stats();
 }
 
 void LayerInspector::show_layer(int index) {
+    m_wanted = index;
     m_layer = index >= 0 && index < static_cast<int>(m_spec.layers.size()) ? index : -1;
     show_details();
     m_shown_step = -1;
