@@ -471,9 +471,7 @@ private slots:
         QVERIFY(count_colour(img, above(1, 2e-2), theme.warning) > 20);
         QCOMPARE(count_colour(img, above(2, 2e-2), theme.warning), 0);
         // The words under the plots, with a bullet in the warning colour per line.
-        QLabel* words = nullptr;
-        for (QLabel* l : v.findChildren<QLabel*>())
-            if (l->text() == v.summary_text()) words = l;
+        QWidget* words = v.text_box();
         QVERIFY(words && words->isVisible());
         QVERIFY(words->geometry().top() >= v.plot()->geometry().bottom());
         QVERIFY(count_colour(img, words->geometry(), theme.warning) > 10);
