@@ -55,6 +55,7 @@ private slots:
     void oneValueHistogramHasOneReadableTick();
     void showsTheLayerAskedForBeforeItsModel();
     void fitsANarrowDock();
+    void noRatioVerdictUnderAdam();
 };
 
 void TestInspector::formatsNumbersShortly() {
@@ -293,6 +294,28 @@ void TestInspector::fitsANarrowDock() {
                                 .arg(a->widget()->width())
                                 .arg(a->viewport()->width())));
     }
+}
+
+// Adam's step is not lr x |grad| / |w|: a tiny ratio is no sign of a layer
+// that barely learns there. Under SGD it is.
+void TestInspector::noRatioVerdictUnderAdam() {
+    gs::ModelSpec spec = gs::load_preset("spiral-tanh");
+    std::vector<gs::LayerStats> stats(1);
+    stats[0].step = 3;
+    stats[0].has_weights = true;
+    stats[0].weight_norm = 2;
+    stats[0].grad_norm = 1e-6f;
+    stats[0].update_ratio = 1e-8f;
+    LayerInspector in;
+    in.set_model(spec);
+    in.show_layer(0);
+    in.update_stats(stats);
+    QVERIFY(in.stat_text("update_ratio").contains("barely learns"));
+    spec.optimizer.type = "adam";
+    in.set_model(spec);
+    in.update_stats(stats);
+    QVERIFY2(!in.stat_text("update_ratio").contains("barely learns"), qPrintable(in.stat_text("update_ratio")));
+    QVERIFY(in.stat_text("update_ratio").contains("adam scales each step itself"));
 }
 
 QTEST_MAIN(TestInspector)

@@ -271,8 +271,13 @@ void LayerInspector::show_stats() {
         const bool overflowed = !std::isfinite(st->update_ratio) || !std::isfinite(st->weight_norm) ||
                                 !std::isfinite(st->grad_norm) || !std::isfinite(st->grad_mean_abs) ||
                                 !std::isfinite(st->grad_max_abs);
+        const QString opt = QString::fromStdString(m_spec.optimizer.type).toLower();
+        const bool adaptive = opt == "adam" || opt == "adamw" || opt == "rmsprop";
         if (overflowed)
             ratio += " — not a number: the weights or gradients overflowed";
+        else if (adaptive)  // lr x |g| / |w| is not the step an adaptive optimizer takes
+            ratio += QString(" — %1 scales each step itself, so this is not its step size").arg(
+                QString::fromStdString(m_spec.optimizer.type));
         else if (st->update_ratio < 1e-5f)
             ratio += " — tiny: this layer barely learns";
         else if (st->update_ratio > 1e-1f)
