@@ -76,7 +76,7 @@ struct LayerStats {
 // What a front end asks to see, computed by the worker between steps.
 struct SnapshotRequest {
     int probe = 0;          // item of the validation (else test, else training) split
-    int grid = 64;          // decision grid resolution for 2-input models (0: none)
+    int grid = 64;          // decision grid resolution for 2-input models, curve points for 1-input ones (0: none)
     // The confusion matrix and the most confident mistakes come from the last
     // validation pass (every epoch end); fresh_confusion makes a new pass now
     // (costly on large splits: ask for it on demand, not ten times a second).
@@ -100,7 +100,9 @@ struct Snapshot {
     std::vector<std::vector<float>> probe_activations;
     // For models with 2 inputs: a grid x 0..grid-1 (first input, lo..hi) by
     // y (second input); per layer and unit, its output over the grid (row by
-    // row), and the model's output (the last layer's first unit).
+    // row), and the model's output (the last layer's first unit). For models
+    // with 1 input: `grid` points x (lo[0]..hi[0]) and per layer and unit its
+    // output there (grid values: the fitted curve).
     int grid = 0;
     float lo[2] = {0, 0}, hi[2] = {0, 0};
     std::vector<std::vector<std::vector<float>>> grid_units;  // [layer][unit][grid*grid]

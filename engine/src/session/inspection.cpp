@@ -107,9 +107,12 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
         }
     }
 
-    // Decision grid over the plane of a 2-input model.
-    if (q.grid > 0 && t.train_data().item_shape().numel() == 2) {
+    // Decision grid over the plane of a 2-input model; for a 1-input model,
+    // the fitted curve: `grid` points along the input.
+    const size_t nin = t.train_data().item_shape().numel();
+    if (q.grid > 0 && (nin == 2 || nin == 1)) {
         Dataset& train = t.train_data();
+        const int dims = static_cast<int>(nin);
         float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
         const size_t n = std::min<size_t>(train.size(), 100000);
         for (size_t first = 0; first < n; first += static_cast<size_t>(t.batch_size())) {
@@ -118,30 +121,33 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
             for (int j = 0; j < k; ++j) idx[static_cast<size_t>(j)] = static_cast<uint32_t>(first + j);
             train.gather(idx.data(), k, x.data(), y.data());
             for (int j = 0; j < k; ++j)
-                for (int d = 0; d < 2; ++d) {
-                    lo[d] = std::min(lo[d], x[static_cast<size_t>(j) * 2 + d]);
-                    hi[d] = std::max(hi[d], x[static_cast<size_t>(j) * 2 + d]);
+                for (int d = 0; d < dims; ++d) {
+                    lo[d] = std::min(lo[d], x[static_cast<size_t>(j) * dims + d]);
+                    hi[d] = std::max(hi[d], x[static_cast<size_t>(j) * dims + d]);
                 }
         }
         const int g = q.grid;
         snap->grid = g;
-        for (int d = 0; d < 2; ++d) {
+        for (int d = 0; d < dims; ++d) {
             const float margin = 0.1f * std::max(hi[d] - lo[d], 1e-3f);
             snap->lo[d] = lo[d] - margin;
             snap->hi[d] = hi[d] + margin;
         }
         snap->grid_units.resize(L);
+        const size_t cells = dims == 2 ? static_cast<size_t>(g) * g : static_cast<size_t>(g);
         for (size_t l = 0; l < L; ++l)
             if (m.layer(l).out_shape().rank == 1)
-                snap->grid_units[l].assign(static_cast<size_t>(m.layer(l).out_shape()[0]),
-                                           std::vector<float>(static_cast<size_t>(g) * g));
-        const size_t cells = static_cast<size_t>(g) * g;
+                snap->grid_units[l].assign(static_cast<size_t>(m.layer(l).out_shape()[0]), std::vector<float>(cells));
         std::vector<float> pts;
         for (size_t first = 0; first < cells; first += static_cast<size_t>(t.batch_size())) {
             const int k = static_cast<int>(std::min<size_t>(cells - first, t.batch_size()));
-            pts.resize(static_cast<size_t>(k) * 2);
+            pts.resize(static_cast<size_t>(k) * dims);
             for (int j = 0; j < k; ++j) {
                 const size_t c = first + static_cast<size_t>(j);
+                if (dims == 1) {
+                    pts[static_cast<size_t>(j)] = snap->lo[0] + (static_cast<float>(c) + 0.5f) / g * (snap->hi[0] - snap->lo[0]);
+                    continue;
+                }
                 const float fx = (static_cast<float>(c % g) + 0.5f) / g, fy = (static_cast<float>(c / g) + 0.5f) / g;
                 pts[static_cast<size_t>(j) * 2] = snap->lo[0] + fx * (snap->hi[0] - snap->lo[0]);
                 pts[static_cast<size_t>(j) * 2 + 1] = snap->lo[1] + fy * (snap->hi[1] - snap->lo[1]);
