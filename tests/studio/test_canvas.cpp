@@ -251,6 +251,61 @@ private slots:
             c.save_png(QString::fromUtf8(dir) + QStringLiteral("/canvas-wide-softmax-2d.png"));
     }
 
+    // A 1-input regression (linear-regression) draws the data and the model's
+    // fitted curve over it, rising or falling as the model's output does.
+    void one_input_regression_draws_the_fitted_curve() {
+        ModelSpec spec = load_preset("linear-regression");
+        PreparedData data = prepare_data(spec);
+        Session s(spec, data, cpu_backend());
+        SnapshotRequest q;
+        q.grid = 256;
+        auto snap = train_and_snapshot(s, 20, q);
+        QVERIFY(snap);
+        QCOMPARE(snap->grid, 256);
+        NetworkCanvas c;
+        c.resize(1000, 560);  // layer_rect belongs to the widget's frame: the image's size
+        c.set_model(spec);
+        c.set_data(make_data_view(data));
+        c.update_snapshot(snap);
+        const QImage img = c.render_image(c.size());
+        QVERIFY(c.fitted_curve_drawn());
+        QCOMPARE(c.points_drawn(), static_cast<int>(data.train->size()));
+        if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty())
+            img.save(QString::fromUtf8(dir) + QStringLiteral("/canvas-linear-regression.png"));
+        // The curve, in the theme's error colour, crosses the output panel.
+        const QRect panel = c.layer_rect(0).intersected(img.rect());
+        QVERIFY(!panel.isEmpty());
+        const QColor red = Theme::standard().error;
+        double y_left = 0, y_right = 0;
+        int n_left = 0, n_right = 0, columns = 0;
+        for (int x = panel.left(); x <= panel.right(); ++x) {
+            bool hit = false;
+            for (int y = panel.top(); y <= panel.bottom(); ++y) {
+                if (distance(img.pixelColor(x, y), red) > 30) continue;
+                hit = true;
+                if (x < panel.left() + panel.width() / 3) y_left += y, ++n_left;
+                if (x > panel.right() - panel.width() / 3) y_right += y, ++n_right;
+            }
+            columns += hit;
+        }
+        QVERIFY2(columns > panel.width() / 2, qPrintable(QString::number(columns)));
+        QVERIFY(n_left > 0 && n_right > 0);
+        const std::vector<float>& curve = snap->grid_units[0][0];
+        if (std::abs(curve.back() - curve.front()) > 0.1f) {  // up on the screen is a smaller y
+            QCOMPARE(y_right / n_right < y_left / n_left, curve.back() > curve.front());
+        }
+
+        // Without the curve (no grid asked for): no curve, nothing red.
+        SnapshotRequest none;
+        none.grid = 0;
+        auto plain = train_and_snapshot(s, 1, none);
+        QVERIFY(plain);
+        c.update_snapshot(plain);
+        const QImage img2 = c.render_image(c.size());
+        QVERIFY(!c.fitted_curve_drawn());
+        QCOMPARE(c.points_drawn(), 0);
+    }
+
     void clicking_a_layer_selects_it() {
         Spiral sp;
         NetworkCanvas c;

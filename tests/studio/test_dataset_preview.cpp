@@ -151,6 +151,21 @@ private slots:
         QTest::mouseClick(&p, Qt::LeftButton, {}, QPoint(210, 230));
         QCOMPARE(spy.count(), 0);
     }
+
+    // One feature: the points are the feature against the target.
+    void line_scatter() {
+        ModelSpec spec = load_preset("linear-regression");
+        const PreparedData data = prepare_data(spec);
+        const DataView v = make_data_view(data);
+        QVERIFY(v.one_d && !v.two_d);
+        QCOMPARE(v.points.size(), data.train->size() + data.test->size());
+        for (const DataPoint& pt : v.points) QCOMPARE(pt.y, pt.target);
+        DatasetPreview p;
+        p.resize(420, 460);
+        p.set_data(v);
+        QVERIFY(p.shows_scatter());
+        QCOMPARE(p.points_shown(), 200);
+    }
 };
 
 // A CSV whose labels appear as cat, ant, bee: the model numbers them

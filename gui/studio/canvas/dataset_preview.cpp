@@ -312,7 +312,7 @@ void DatasetPreview::paint_scatter(QPainter& p, const QSizeF& size) const {
     p.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), fm.height()), Qt::AlignRight | Qt::AlignTop, short_number(hi[0]));
     p.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), fm.height()), Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("x1"));
     p.drawText(QRectF(plot.left() - tick_w - 2 * k, plot.center().y() - fm.height() / 2, tick_w, fm.height()),
-               Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("x2"));
+               Qt::AlignRight | Qt::AlignVCenter, m_data.one_d ? QStringLiteral("y") : QStringLiteral("x2"));
     const ColorRamp div = ColorRamp::diverging(m_theme);
     const float tmax = std::max(std::abs(m_data.target_lo), std::abs(m_data.target_hi));
     const qreal r = m_theme.point_size * 0.7;

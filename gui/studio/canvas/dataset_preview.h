@@ -5,7 +5,8 @@
 // Any item can be shown: set_page() (or selecting an item on another page)
 // moves to the page that holds it.
 // 2-D data shows a scatter plot of the points by class (or by target value
-// for regression), test points hollow, with a legend.
+// for regression), test points hollow, with a legend; 1-D data the feature
+// against the target.
 #pragma once
 
 #include <QImage>
@@ -44,7 +45,7 @@ public:
     // For tests.
     bool shows_images() const { return !m_images.empty(); }
     int images_shown() const { return static_cast<int>(m_images.size()); }
-    bool shows_scatter() const { return m_data.two_d && !m_data.points.empty(); }
+    bool shows_scatter() const { return (m_data.two_d || m_data.one_d) && !m_data.points.empty(); }
     int points_shown() const { return static_cast<int>(m_data.points.size()); }
     // Where item `item` of the split is drawn, in widget coordinates (empty
     // when it is not on the page shown).

@@ -104,9 +104,11 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     for (const QString& l : m_cols[0].labels) left_labels = std::max(left_labels, fs.horizontalAdvance(l) + 6 * k);
     for (const QString& l : last_drawn.labels) right_labels = std::max(right_labels, fs.horizontalAdvance(l) + 8 * k);
     qreal panel = 0;
-    if (!m_output.isNull()) panel = std::min(nodes.height(), body.width() * 0.38);
+    // The curve's axis labels go under its panel, above the step.
+    if (has_output_panel()) panel = std::min(nodes.height() - (m_curve.empty() ? 0 : fs.height() + 4 * k), body.width() * 0.38);
     const qreal cols_left = body.left() + left_labels;
-    const qreal cols_right = body.right() - right_labels - (panel > 0 ? panel + 24 * k : 0);
+    const qreal curve_ticks = m_curve.empty() ? 0 : fs.horizontalAdvance(QStringLiteral("-0.00")) + 8 * k;
+    const qreal cols_right = body.right() - right_labels - (panel > 0 ? panel + 24 * k + curve_ticks : 0);
     const qreal spacing = (cols_right - cols_left) / n;
     int most = 1;
     for (int i = 0; i < n; ++i)
@@ -139,7 +141,9 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     }
     if (m_panel) {
         const Column& c = m_cols.back();
-        const QRectF r(panel_rect.left() - 8 * k, rect.top() + margin / 2, panel_rect.width() + 16 * k,
+        // The curve's value ticks sit left of the panel, inside the selection.
+        const QRectF r(panel_rect.left() - 8 * k - curve_ticks, rect.top() + margin / 2,
+                       panel_rect.width() + 16 * k + curve_ticks,
                        panel_rect.bottom() + 6 * k - rect.top() - margin / 2);
         m_hits.push_back({r, c.first, c.last, c.main});
     }
@@ -232,7 +236,15 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     }
 
     // The output panel.
-    if (!m_output.isNull()) {
+    if (!m_curve.empty()) {
+        const qreal top = rect.top() + margin;
+        const Column& oc = m_cols.back();
+        draw_centered(p, oc.title + QStringLiteral(" · fitted line"), panel_rect.center().x(), top, panel + 40 * k,
+                      th.foreground, bold);
+        draw_centered(p, QStringLiteral("data and prediction"), panel_rect.center().x(), top + fb.height(), panel,
+                      th.muted, small);
+        paint_curve_panel(p, panel_rect, s);
+    } else if (!m_output.isNull()) {
         const qreal top = rect.top() + margin;
         const Column& oc = m_cols.back();
         const QString title = m_panel ? oc.title + QStringLiteral(" · output") : QStringLiteral("Output");
@@ -332,6 +344,13 @@ void DenseView::paint_legends(QPainter& p, const QRectF& row, const CanvasState&
                        Qt::AlignVCenter | Qt::AlignLeft, name);
             x += 13 * k + fm.horizontalAdvance(name) + 12 * k;
         }
+    }
+    if (!m_curve.empty()) {
+        const QString what = s.show_test_points ? QStringLiteral("● training  ○ test  — the model's prediction")
+                                                : QStringLiteral("● training data  — the model's prediction");
+        p.setFont(font);
+        p.setPen(th.muted);
+        p.drawText(QRectF(x, row.top(), fm.horizontalAdvance(what) + 4, row.height()), Qt::AlignVCenter | Qt::AlignLeft, what);
     }
     if (!m_output.isNull() && s.show_test_points) {
         p.setFont(font);

@@ -191,6 +191,9 @@ bool NetworkCanvas::save_png(const QString& path) {
 int NetworkCanvas::neuron_heatmaps() const { return m_conv_mode ? 0 : m_dense->neuron_heatmaps(); }
 int NetworkCanvas::neuron_heatmaps_with_data() const { return m_conv_mode ? 0 : m_dense->neuron_heatmaps_with_data(); }
 bool NetworkCanvas::decision_boundary_drawn() const { return !m_conv_mode && m_dense->decision_boundary_drawn(); }
+bool NetworkCanvas::fitted_curve_drawn() const { return !m_conv_mode && m_dense->fitted_curve_drawn(); }
+
+int NetworkCanvas::points_drawn() const { return m_conv_mode ? 0 : m_dense->points_drawn(); }
 
 QColor NetworkCanvas::connection_color(int layer, int unit, int input) const {
     return m_conv_mode ? QColor() : m_dense->connection_color(layer, unit, input);

@@ -58,6 +58,10 @@ public:
     int neuron_heatmaps() const;            // dense view: neuron slots drawn
     int neuron_heatmaps_with_data() const;  // ... that hold a heatmap
     bool decision_boundary_drawn() const;
+    // 1-input regression: the fitted curve drawn over the data, and how many
+    // training points were drawn with it (in the last frame or image).
+    bool fitted_curve_drawn() const;
+    int points_drawn() const;
     // Dense view: the colour and normalized value of the connection from
     // input `input` to unit `unit` of Dense layer `layer` (spec index).
     QColor connection_color(int layer, int unit, int input) const;
