@@ -347,6 +347,55 @@ private slots:
         QVERIFY(c.error().contains(QStringLiteral("Could not write")));
     }
 
+    // An invalid layer: the layers before it are drawn, it is a red column
+    // with the problem in the screen's words, and a click on it selects it.
+    void invalid_layer_is_marked_and_the_rest_drawn() {
+        Spiral sp;
+        ModelSpec bad = sp.spec;  // Dense 8, Tanh, Conv2D (needs a 3-D input), Dense 1
+        bad.layers.resize(2);
+        LayerSpec conv;
+        conv.type = "Conv2D";
+        LayerSpec out;
+        out.type = "Dense";
+        out.units = 1;
+        bad.layers.push_back(conv);
+        bad.layers.push_back(out);
+        NetworkCanvas c;
+        c.resize(800, 400);
+        c.set_model(bad);
+        c.set_data(make_data_view(sp.data));
+        const QImage img = c.render_image(c.size());
+        if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty())
+            img.save(QString::fromUtf8(dir) + QStringLiteral("/canvas-invalid-layer.png"));
+        QCOMPARE(c.problem_layer(), 2);
+        const QRect first = c.layer_rect(0), red = c.layer_rect(2);
+        QVERIFY(!first.isEmpty());
+        QVERIFY(!red.isEmpty());
+        QVERIFY(!first.intersects(red));
+        QCOMPARE(c.layer_rect(3), red);  // the layers after it are listed in the red column
+        QVERIFY(c.neuron_heatmaps() > 0);  // the input and Dense 8 as neurons
+        QVERIFY(text_ink(img.copy(red), Theme::standard().error) > 30);
+        QVERIFY(!c.problem_text().isEmpty());
+        QVERIFY(!c.problem_text().contains(QLatin1Char('{')));
+        c.show();
+        QSignalSpy spy(&c, &NetworkCanvas::layerSelected);
+        QTest::mouseClick(&c, Qt::LeftButton, {}, red.center());
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy[0][0].toInt(), 2);
+
+        // A problem of the whole network (the loss): everything drawn, the problem on top, in the screen's words.
+        ModelSpec loss = sp.spec;
+        loss.loss = "softmax_cross_entropy";  // on one Sigmoid output
+        c.set_model(loss);
+        const QImage img2 = c.render_image(c.size());
+        QCOMPARE(c.problem_layer(), -1);
+        QVERIFY(!c.layer_rect(0).isEmpty());
+        QVERIFY(!c.layer_rect(4).isEmpty());
+        QVERIFY2(c.problem_text().contains(QStringLiteral("softmax cross-entropy")), qPrintable(c.problem_text()));
+        QVERIFY(!c.problem_text().contains(QStringLiteral("softmax_cross_entropy")));
+        QVERIFY(text_ink(img2.copy(0, 0, img2.width(), 40), Theme::standard().error) > 30);
+    }
+
     void invalid_model_is_a_message_not_a_crash() {
         Spiral sp;
         auto snap = train_and_snapshot(sp.session, 5, {});
@@ -357,7 +406,7 @@ private slots:
         c.set_data(make_data_view(sp.data));
         c.update_snapshot(snap);
         QCOMPARE(c.neuron_heatmaps(), 0);
-        QVERIFY(c.layer_rect(0).isEmpty());
+        QCOMPARE(c.problem_layer(), 0);  // nothing valid before it: the red column alone
         // The problem in words, in the error colour.
         QVERIFY(text_ink(c.render_image(QSize(640, 400)), Theme::standard().error) > 30);
         // A snapshot of another network (a stale one after an edit) is ignored where it does not fit.

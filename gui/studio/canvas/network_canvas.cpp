@@ -3,12 +3,15 @@
 
 #include <QElapsedTimer>
 #include <QEvent>
+#include <QFontMetricsF>
 #include <QFileInfo>
 #include <QImageWriter>
 #include <QMouseEvent>
 #include <QPainter>
+#include <algorithm>
 
 #include "bridge/spec_service.h"
+#include "editor/layer_catalog.h"
 #include "conv_view.h"
 #include "dense_view.h"
 
@@ -33,18 +36,45 @@ void NetworkCanvas::set_model(const gs::ModelSpec& spec) {
     m_state.info.clear();
     m_state.groups.clear();
     m_state.snapshot.reset();
+    m_full_spec = spec;
+    m_bad_layer = -1;
+    m_bad_rect = QRectF();
+    m_issue_line.clear();
+    m_problem.clear();
     SpecAnalysis analysis = analyze_spec(spec);
     m_state.info = std::move(analysis.layers);
     const std::vector<gs::SpecIssue>& issues = analysis.issues;
-    m_state.has_model = issues.empty() && !spec.layers.empty();
-    m_problem.clear();
-    if (!issues.empty())
-        m_problem = QStringLiteral("The network cannot be drawn until it is valid:\n") +
-                    QString::fromStdString(issues.front().str());
-    else if (spec.layers.empty())
+    m_valid = issues.empty() && !spec.layers.empty();
+    const int n = static_cast<int>(spec.layers.size());
+    if (spec.layers.empty()) {
         m_problem = QStringLiteral("No layers yet: add one from the palette.");
+    } else if (!issues.empty()) {
+        // The first layer validation could not get through: the issue's layer,
+        // or the first whose output is unknown. The layers before it are drawn.
+        int bad = n;
+        const gs::SpecIssue* at = &issues.front();
+        for (const gs::SpecIssue& i : issues)
+            if (i.layer >= 0 && i.layer < bad) bad = i.layer, at = &i;
+        for (int i = 0; i < bad; ++i)
+            if (static_cast<size_t>(i) >= m_state.info.size() || m_state.info[static_cast<size_t>(i)].out.rank == 0) {
+                bad = i;
+                break;
+            }
+        if (bad >= n) {
+            // A problem of the whole network (the loss, the data): drawn, with the problem on top.
+            m_issue_line = text_for_people(QString::fromStdString(issues.front().str()));
+        } else {
+            m_bad_layer = bad;
+            QString why = QString::fromStdString(at->layer == bad ? at->message : at->str());
+            if (at->layer == bad && !at->field.empty()) why = QString::fromStdString(at->field) + QLatin1Char(' ') + why;
+            m_problem = text_for_people(why);
+            m_state.spec.layers.resize(static_cast<size_t>(bad));
+            m_state.info.resize(std::min(m_state.info.size(), static_cast<size_t>(bad)));
+        }
+    }
+    m_state.has_model = !m_state.spec.layers.empty() && (m_valid || m_bad_layer >= 0 || !m_issue_line.isEmpty());
     if (m_state.has_model) {
-        m_state.groups = group_layers(spec, m_state.info);
+        m_state.groups = group_layers(m_state.spec, m_state.info);
         m_conv_mode = gs::studio::is_convolutional(m_state.info);
     }
     rebuild();
@@ -57,6 +87,7 @@ void NetworkCanvas::set_data(const DataView& data) {
 
 void NetworkCanvas::update_snapshot(std::shared_ptr<const gs::Snapshot> snapshot) {
     if (snapshot == m_state.snapshot) return;
+    if (!m_valid && snapshot) return;  // the values of the network before the edit
     m_state.snapshot = std::move(snapshot);
     rebuild();
 }
@@ -130,7 +161,24 @@ void NetworkCanvas::compose(QImage& target, const QSize& size) {
     p.setRenderHint(QPainter::Antialiasing);
     p.setRenderHint(QPainter::TextAntialiasing);
     const QRectF r(QPointF(0, 0), QSizeF(size));
-    if (!m_state.has_model) {
+    m_bad_rect = QRectF();
+    if (m_bad_layer >= 0) {
+        // The valid layers on the left, the bad one as a red column on the right.
+        const qreal w = std::clamp(r.width() * 0.26, std::min(180.0, r.width()), 340.0);
+        if (m_state.has_model) view()->paint(p, r.adjusted(0, 0, -w, 0), m_state);
+        const QRectF strip = m_state.has_model ? QRectF(r.right() - w, r.top(), w, r.height())
+                                               : QRectF(r.center().x() - w / 2, r.top(), w, r.height());
+        paint_bad_column(p, strip);
+    } else if (!m_issue_line.isEmpty()) {
+        // The picture, and a line on top that says why it cannot train.
+        const QFont small = small_font(m_state.font);
+        const qreal line = QFontMetricsF(small).height() * 2 + 8;
+        view()->paint(p, r.adjusted(0, line, 0, 0), m_state);
+        p.setFont(small);
+        p.setPen(m_state.theme.error);
+        p.drawText(r.adjusted(12, 4, -12, 0).adjusted(0, 0, 0, -(r.height() - line)),
+                   Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, QStringLiteral("Cannot train yet: ") + m_issue_line);
+    } else if (!m_state.has_model) {
         p.setFont(m_state.font);
         p.setPen(m_problem.isEmpty() ? m_state.theme.muted : m_state.theme.error);
         p.drawText(r.adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
@@ -155,6 +203,11 @@ void NetworkCanvas::resizeEvent(QResizeEvent* event) {
 }
 
 void NetworkCanvas::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton && m_bad_rect.contains(event->position())) {
+        select_layer(m_bad_layer);
+        emit layerSelected(m_bad_layer);
+        return;
+    }
     if (event->button() != Qt::LeftButton || !m_state.has_model) return QWidget::mousePressEvent(event);
     const int layer = view()->layer_at(event->position());
     if (layer < 0) return;
@@ -163,7 +216,8 @@ void NetworkCanvas::mousePressEvent(QMouseEvent* event) {
 }
 
 void NetworkCanvas::mouseMoveEvent(QMouseEvent* event) {
-    const bool over = m_state.has_model && view()->layer_at(event->position()) >= 0;
+    const bool over = m_bad_rect.contains(event->position()) ||
+                      (m_state.has_model && view()->layer_at(event->position()) >= 0);
     setCursor(over ? Qt::PointingHandCursor : Qt::ArrowCursor);
     QWidget::mouseMoveEvent(event);
 }
@@ -220,7 +274,55 @@ void NetworkCanvas::ensure_frame() const {
 
 QRect NetworkCanvas::layer_rect(int layer) const {
     ensure_frame();
+    if (m_bad_layer >= 0 && layer >= m_bad_layer) return m_bad_rect.toAlignedRect();
     return m_state.has_model ? view()->layer_rect(layer).toAlignedRect() : QRect();
+}
+
+// The first layer that does not validate: a red-outlined column with its type
+// and the problem in words, and the layers after it greyed, not connected.
+void NetworkCanvas::paint_bad_column(QPainter& p, const QRectF& strip) {
+    const Theme& th = m_state.theme;
+    const qreal k = m_state.scale();
+    const QFont bold = bold_font(m_state.font), small = small_font(m_state.font);
+    const QFontMetricsF fb(bold), fs(small);
+    const QRectF box = strip.adjusted(12 * k, 12 * k, -12 * k, -12 * k);
+    if (box.width() < 40 || box.height() < 40) return;
+    m_bad_rect = box;
+    const bool selected = m_state.selected_layer >= m_bad_layer;
+    p.setPen(QPen(th.error, (selected ? 3.0 : 1.8) * m_state.line_scale()));
+    p.setBrush(QColor(th.error.red(), th.error.green(), th.error.blue(), 18));
+    p.drawRoundedRect(box, 6 * k, 6 * k);
+    const QRectF in = box.adjusted(10 * k, 8 * k, -10 * k, -8 * k);
+    auto layer_name = [&](int i) {
+        const gs::LayerSpec& l = m_full_spec.layers[static_cast<size_t>(i)];
+        QString name = QString::fromStdString(l.type);
+        if (l.type == "Dense" && l.units > 0) name += QStringLiteral(" %1").arg(l.units);
+        return QStringLiteral("Layer %1 · %2").arg(i + 1).arg(name);
+    };
+    qreal y = in.top();
+    p.setFont(bold);
+    p.setPen(th.error);
+    const QRectF title = fb.boundingRect(QRectF(in.left(), y, in.width(), in.height()), Qt::TextWordWrap, layer_name(m_bad_layer));
+    p.drawText(QRectF(in.left(), y, in.width(), title.height()), Qt::AlignHCenter | Qt::TextWordWrap, layer_name(m_bad_layer));
+    y += title.height() + 6 * k;
+    p.setFont(small);
+    const QRectF msg = fs.boundingRect(QRectF(in.left(), y, in.width(), in.bottom() - y), Qt::TextWordWrap, m_problem);
+    p.drawText(QRectF(in.left(), y, in.width(), in.bottom() - y), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,
+               m_problem);
+    y += msg.height() + 10 * k;
+    const int n = static_cast<int>(m_full_spec.layers.size());
+    if (m_bad_layer + 1 >= n || y + 2 * fs.height() > in.bottom()) return;
+    p.setPen(th.muted);
+    p.drawText(QRectF(in.left(), y, in.width(), fs.height()), Qt::AlignHCenter, QStringLiteral("then, drawn once this is fixed:"));
+    y += fs.height() + 4 * k;
+    for (int i = m_bad_layer + 1; i < n; ++i, y += fs.height() + 2 * k) {
+        if (y + 2 * fs.height() > in.bottom() && i + 1 < n) {
+            p.drawText(QRectF(in.left(), y, in.width(), fs.height()), Qt::AlignHCenter,
+                       QStringLiteral("+%1 more").arg(n - i));
+            break;
+        }
+        p.drawText(QRectF(in.left(), y, in.width(), fs.height()), Qt::AlignHCenter, layer_name(i));
+    }
 }
 
 QRectF NetworkCanvas::neuron_rect(int layer, int unit) const {

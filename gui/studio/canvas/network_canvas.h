@@ -28,7 +28,10 @@ public:
     explicit NetworkCanvas(QWidget* parent = nullptr);
     ~NetworkCanvas() override;
 
-    // The network to draw; a spec that does not validate shows its problem.
+    // The network to draw. A spec that does not validate draws the layers
+    // before the first bad one, that layer as a red column with the problem
+    // in words and the layers after it greyed; a problem of the whole network
+    // (the loss) is a red line above the picture.
     void set_model(const gs::ModelSpec& spec);
     // The data: 2-D points for the output panel, class names, the probe split.
     void set_data(const DataView& data);
@@ -73,8 +76,12 @@ public:
     std::vector<std::pair<int, int>> feature_maps_shown() const;
     bool has_probe_image() const;
     int output_bars() const;
-    // Where spec layer `layer`'s column is, in widget coordinates.
+    // Where spec layer `layer`'s column is, in widget coordinates (for the
+    // bad layer and those after it: the red column).
     QRect layer_rect(int layer) const;
+    // The first layer that does not validate, drawn as the red column (-1: none).
+    int problem_layer() const { return m_bad_layer; }
+    QString problem_text() const { return m_problem.isEmpty() ? m_issue_line : m_problem; }
     double last_render_ms() const { return m_render_ms; }
     int renders() const { return m_renders; }
 
@@ -96,12 +103,18 @@ private:
     void compose(QImage& target, const QSize& size);
     void ensure_frame() const;  // composes the widget's frame if it is out of date
     void update_font();
+    void paint_bad_column(QPainter& p, const QRectF& strip);
 
     CanvasState m_state;
     std::unique_ptr<DenseView> m_dense;
     std::unique_ptr<ConvView> m_conv;
     bool m_conv_mode = false;
-    QString m_problem;  // why the model cannot be drawn
+    gs::ModelSpec m_full_spec;  // as given; m_state.spec holds the layers drawn
+    bool m_valid = false;       // the spec validates: snapshots are its values
+    int m_bad_layer = -1;       // the first layer that does not validate
+    QRectF m_bad_rect;          // its red column, as last drawn
+    QString m_problem;          // that layer's problem, or why nothing is drawn, in words
+    QString m_issue_line;       // a problem of the whole network, above a valid picture
     QString m_error;
     QImage m_frame;
     bool m_dirty = true;
