@@ -454,6 +454,35 @@ private slots:
         QCOMPARE(c.feature_maps_shown(), (std::vector<std::pair<int, int>>{{0, 0}, {2, 0}, {3, 0}, {5, 0}, {6, 0}}));
     }
 
+    // A short canvas (a projector in presentation mode) draws fewer, larger
+    // feature maps ("+N more") and class rows no smaller than their text.
+    void cnn_stays_legible_when_short() {
+        if (!have_fashion()) QSKIP("Fashion-MNIST is not installed (/usr/share/datasets/fashion-mnist)");
+        ModelSpec spec = load_preset("cnn-fashion");
+        spec.data.limit = 256;
+        spec.data.test_limit = 128;
+        PreparedData data = prepare_data(spec);
+        Session s(spec, data, cpu_backend());
+        SnapshotRequest q;
+        q.confusion = false;
+        auto snap = train_and_snapshot(s, 1, q);
+        QVERIFY(snap);
+        NetworkCanvas c;
+        c.set_model(spec);
+        c.set_data(make_data_view(data));
+        c.update_snapshot(snap);
+        for (const QSize size : {QSize(1280, 240), QSize(1280, 420), QSize(1400, 700)}) {
+            c.resize(size);
+            const QImage img = c.render_image(size);
+            if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty())
+                img.save(QString::fromUtf8(dir) + QStringLiteral("/canvas-cnn-%1x%2.png").arg(size.width()).arg(size.height()));
+            QVERIFY2(c.feature_map_side() >= 32, qPrintable(QString::number(c.feature_map_side())));
+            const qreal text_h = QFontMetricsF(small_font(c.font())).height();
+            QVERIFY2(c.output_row_height() >= text_h, qPrintable(QString::number(c.output_row_height())));
+            QVERIFY(!c.more_rect(0).isEmpty());  // Conv 32: not all maps fit
+        }
+    }
+
     void presentation_theme_draws_larger() {
         Spiral sp;
         auto snap = train_and_snapshot(sp.session, 20, {});

@@ -264,6 +264,21 @@ std::vector<std::pair<int, int>> NetworkCanvas::feature_maps_shown() const {
 bool NetworkCanvas::has_probe_image() const { return m_conv_mode && m_conv->has_input_image(); }
 int NetworkCanvas::output_bars() const { return m_conv_mode ? m_conv->output_bars() : 0; }
 
+qreal NetworkCanvas::feature_map_side() const {
+    ensure_frame();
+    return m_conv_mode ? m_conv->feature_map_side() : 0;
+}
+
+qreal NetworkCanvas::output_row_height() const {
+    ensure_frame();
+    return m_conv_mode ? m_conv->output_row_height() : 0;
+}
+
+QRect NetworkCanvas::more_rect(int layer) const {
+    ensure_frame();
+    return m_conv_mode ? m_conv->more_rect(layer).toAlignedRect() : QRect();
+}
+
 void NetworkCanvas::ensure_frame() const {
     auto* self = const_cast<NetworkCanvas*>(this);
     if (m_dirty || m_frame.isNull() || m_frame.deviceIndependentSize().toSize() != size()) {

@@ -76,6 +76,11 @@ public:
     std::vector<std::pair<int, int>> feature_maps_shown() const;
     bool has_probe_image() const;
     int output_bars() const;
+    // Conv view, in the widget's frame: the smallest feature map's side, the
+    // height of a class row, and where layer `layer`'s "+N more" is.
+    qreal feature_map_side() const;
+    qreal output_row_height() const;
+    QRect more_rect(int layer) const;
     // Where spec layer `layer`'s column is, in widget coordinates (for the
     // bad layer and those after it: the red column).
     QRect layer_rect(int layer) const;
