@@ -14,6 +14,7 @@
 #include "editor/layer_catalog.h"
 #include "conv_view.h"
 #include "dense_view.h"
+#include "feature_map_dialog.h"
 
 namespace gs::studio {
 
@@ -140,7 +141,33 @@ void NetworkCanvas::rebuild() {
         m_conv->rebuild(m_state);
     else
         m_dense->rebuild(m_state);
+    if (m_maps_dialog && m_maps_dialog->isVisible()) refresh_feature_maps();
     invalidate();
+}
+
+void NetworkCanvas::open_feature_maps(int layer, int channel) {
+    if (!m_maps_dialog) m_maps_dialog = new FeatureMapDialog(this);
+    m_maps_dialog->set_theme(m_state.theme);
+    m_maps_dialog->set_maps(layer, QString(), 0, 0, 0, {});
+    refresh_feature_maps();
+    m_maps_dialog->select_channel(channel);
+    m_maps_dialog->show();
+    m_maps_dialog->raise();
+}
+
+void NetworkCanvas::refresh_feature_maps() {
+    const int layer = m_maps_dialog->layer();
+    for (const LayerGroup& g : m_state.groups) {
+        if (layer < g.first || layer > g.last || g.out.rank != 3) continue;
+        const size_t L = static_cast<size_t>(g.shown);
+        const gs::Snapshot* snap = m_state.snapshot.get();
+        const std::vector<float> none;
+        const std::vector<float>& v = snap && L < snap->probe_activations.size() ? snap->probe_activations[L] : none;
+        const QString title = g.subtitle.isEmpty() ? g.title : g.title + QLatin1Char(' ') + g.subtitle;
+        m_maps_dialog->set_maps(layer, title, g.out[0], g.out[1], g.out[2], v);
+        return;
+    }
+    m_maps_dialog->set_maps(layer, QStringLiteral("no such layer"), 0, 0, 0, {});  // the network changed
 }
 
 void NetworkCanvas::invalidate() {
@@ -209,6 +236,16 @@ void NetworkCanvas::mousePressEvent(QMouseEvent* event) {
         return;
     }
     if (event->button() != Qt::LeftButton || !m_state.has_model) return QWidget::mousePressEvent(event);
+    if (m_conv_mode) {
+        // "+N more" opens every map of its layer; a map opens large.
+        if (const int more = m_conv->more_at(event->position()); more >= 0) return open_feature_maps(more);
+        int map_layer = -1;
+        if (const int ch = m_conv->map_at(event->position(), &map_layer); ch >= 0) {
+            select_layer(map_layer);
+            emit layerSelected(map_layer);
+            return open_feature_maps(map_layer, ch);
+        }
+    }
     const int layer = view()->layer_at(event->position());
     if (layer < 0) return;
     select_layer(layer);
@@ -217,6 +254,7 @@ void NetworkCanvas::mousePressEvent(QMouseEvent* event) {
 
 void NetworkCanvas::mouseMoveEvent(QMouseEvent* event) {
     const bool over = m_bad_rect.contains(event->position()) ||
+                      (m_conv_mode && m_conv->more_at(event->position()) >= 0) ||
                       (m_state.has_model && view()->layer_at(event->position()) >= 0);
     setCursor(over ? Qt::PointingHandCursor : Qt::ArrowCursor);
     QWidget::mouseMoveEvent(event);

@@ -21,6 +21,7 @@ namespace gs::studio {
 
 class DenseView;
 class ConvView;
+class FeatureMapDialog;
 
 class NetworkCanvas : public QWidget {
     Q_OBJECT
@@ -81,6 +82,11 @@ public:
     qreal feature_map_side() const;
     qreal output_row_height() const;
     QRect more_rect(int layer) const;
+    // Opens (or refreshes) the dialog with every feature map of the column of
+    // spec layer `layer`, map `channel` shown large (-1: none). A click on a
+    // column's "+N more" or on a map does this.
+    void open_feature_maps(int layer, int channel = -1);
+    FeatureMapDialog* feature_map_dialog() const { return m_maps_dialog; }
     // Where spec layer `layer`'s column is, in widget coordinates (for the
     // bad layer and those after it: the red column).
     QRect layer_rect(int layer) const;
@@ -109,6 +115,7 @@ private:
     void ensure_frame() const;  // composes the widget's frame if it is out of date
     void update_font();
     void paint_bad_column(QPainter& p, const QRectF& strip);
+    void refresh_feature_maps();  // the open dialog, from the current snapshot
 
     CanvasState m_state;
     std::unique_ptr<DenseView> m_dense;
@@ -121,6 +128,7 @@ private:
     QString m_problem;          // that layer's problem, or why nothing is drawn, in words
     QString m_issue_line;       // a problem of the whole network, above a valid picture
     QString m_error;
+    FeatureMapDialog* m_maps_dialog = nullptr;  // a child, made on first use
     QImage m_frame;
     bool m_dirty = true;
     double m_render_ms = 0;
