@@ -483,6 +483,24 @@ private slots:
         }
     }
 
+    // A short canvas draws fewer neurons per column ("+N more"), each large
+    // enough to see its heatmap; a tall one draws them all.
+    void dense_neurons_stay_legible_when_short() {
+        Spiral sp;
+        auto snap = train_and_snapshot(sp.session, 5, {});
+        QVERIFY(snap);
+        NetworkCanvas c;
+        c.set_model(sp.spec);
+        c.set_data(make_data_view(sp.data));
+        c.update_snapshot(snap);
+        c.resize(1280, 240);
+        QVERIFY(c.neuron_rect(0, 0).height() >= 22);
+        QVERIFY(c.neuron_rect(0, 7).isEmpty());  // Dense 8: the last ones are "+N more"
+        c.resize(1200, 720);
+        QVERIFY(!c.neuron_rect(0, 7).isEmpty());
+        QVERIFY(c.neuron_rect(0, 0).height() >= 22);
+    }
+
     void presentation_theme_draws_larger() {
         Spiral sp;
         auto snap = train_and_snapshot(sp.session, 20, {});
