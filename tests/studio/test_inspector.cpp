@@ -2,6 +2,8 @@
 // spec, the statistics the session published, formatted as shown, the three
 // histograms with the session's bin counts, and no redraw without a new step.
 #include <QScrollArea>
+#include <QFontMetrics>
+#include <QLabel>
 #include <QTest>
 #include <cmath>
 #include <qcustomplot.h>
@@ -258,7 +260,7 @@ void TestInspector::fitsANarrowDock() {
     dock.setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* in = new LayerInspector;
     dock.setWidget(in);
-    dock.resize(200, 700);
+    dock.resize(175, 700);  // the Inspector of a 1280x720 window
     dock.show();
     gs::ModelSpec spec = gs::load_preset("cnn-fashion");
     in->set_model(spec);
@@ -271,9 +273,9 @@ void TestInspector::fitsANarrowDock() {
         st.has_weights = i == 0;
         st.weight_norm = 12.5f;
         st.grad_norm = 0.0123f;
-        st.grad_mean_abs = 1.23e-5f;
+        st.grad_mean_abs = 0.00991f;
         st.grad_max_abs = 4.56e-3f;
-        st.update_ratio = 1.2e-3f;
+        st.update_ratio = 3.64e-5f;
         st.act_mean = 0.0106f;
         st.act_std = 1.2345f;
         for (gs::LayerStats::Histogram* h : {&st.weights, &st.grads, &st.acts}) {
@@ -293,6 +295,14 @@ void TestInspector::fitsANarrowDock() {
                  qPrintable(QString("content %1 px wide in a viewport of %2 px")
                                 .arg(a->widget()->width())
                                 .arg(a->viewport()->width())));
+    }
+    // No number is broken across lines ("0." over "00991"): each value label
+    // is wide enough for its first word.
+    for (QLabel* l : in->findChildren<QLabel*>()) {
+        if (!l->isVisible() || l->text().isEmpty() || !l->text().at(0).isDigit()) continue;
+        const QString first = l->text().section(QLatin1Char(' '), 0, 0);
+        QVERIFY2(l->width() >= QFontMetrics(l->font()).horizontalAdvance(first),
+                 qPrintable(QString("'%1' in %2 px").arg(l->text()).arg(l->width())));
     }
 }
 

@@ -1,6 +1,7 @@
 // The layer inspector: details from the spec, statistics from the session.
 #include "inspector/layer_inspector.h"
 
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QFrame>
 #include <QLabel>
@@ -79,8 +80,13 @@ LayerInspector::LayerInspector(QWidget* parent)
     m_form->setHorizontalSpacing(10);
     m_form->setVerticalSpacing(2);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // In a narrow dock a value goes under its name rather than breaking a
+    // number across lines ("0." over "00991"): every value is at least as
+    // wide as a long number.
+    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     for (const StatRow& r : kRows) {
         auto* v = label(true);
+        v->setMinimumWidth(QFontMetrics(v->font()).horizontalAdvance(QStringLiteral("-0.000000e-00")));
         v->setToolTip(r.tip);
         auto* name = new QLabel(r.label, m_stats_box);
         name->setToolTip(r.tip);
