@@ -219,6 +219,18 @@ void TestDatasetPreview::panel_fits_a_narrow_dock() {
              qPrintable(QStringLiteral("content %1 px wide in a viewport of %2 px")
                             .arg(d.panel->width())
                             .arg(d.area.viewport()->width())));
+    // Image data (the probe row, a long status) in the Data dock of a 1280x720 window.
+    if (!have_fashion()) return;
+    ModelSpec spec = load_preset("cnn-fashion");
+    spec.data.limit = 256;
+    spec.data.test_limit = 128;
+    Dock n(200);
+    n.panel->set_data(make_data_view(prepare_data(spec)));
+    QCoreApplication::processEvents();
+    QVERIFY2(n.panel->width() <= n.area.viewport()->width(),
+             qPrintable(QStringLiteral("content %1 px wide in a viewport of %2 px")
+                            .arg(n.panel->width())
+                            .arg(n.area.viewport()->width())));
 }
 
 // Any item of the split can be the probe, not only the first 64.

@@ -59,6 +59,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(6, 6, 6, 6);
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);  // a narrow dock: the probe row under its name
     m_source = new QComboBox;
     const bool fashion = fashion_mnist_installed();
     for (const auto& s : kSources) {
