@@ -478,6 +478,33 @@ private slots:
         QCOMPARE(count_colour(img, words->geometry(), theme.ok), 0);
         if (!shot_dir().isEmpty()) img.save(shot_dir() + "/plots-gradient-flow-warnings.png");
     }
+
+    // The Gradient flow dock of a 1280x720 window: no legend entry is cut
+    // ("1 C" for "1 Conv2D"); the legends wrap onto more rows instead.
+    void legendsFitANarrowView() {
+        GradientFlowView v;
+        v.set_model(gs::load_preset("cnn-fashion"));
+        v.resize(370, 280);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        QCoreApplication::processEvents();
+        v.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        int items = 0;
+        for (QCPLayoutElement* e : v.plot()->plotLayout()->elements(true)) {
+            auto* legend = qobject_cast<QCPLegend*>(e);
+            if (!legend || !legend->visible()) continue;
+            for (int i = 0; i < legend->itemCount(); ++i) {
+                QCPAbstractLegendItem* it = legend->item(i);
+                if (!it) continue;  // an empty cell of a wrapped legend
+                ++items;
+                QVERIFY2(it->outerRect().width() + 1 >= it->minimumOuterSizeHint().width(),
+                         qPrintable(QString("legend item %1: %2 of %3 px").arg(i).arg(it->outerRect().width())
+                                        .arg(it->minimumOuterSizeHint().width())));
+                QVERIFY(v.plot()->rect().contains(it->outerRect()));
+            }
+        }
+        QCOMPARE(items, 2 + 5);  // mean and max |grad|, a line per weighted layer
+    }
 };
 
 QTEST_MAIN(TestGradientFlow)

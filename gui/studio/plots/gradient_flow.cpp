@@ -233,16 +233,19 @@ void GradientFlowView::rebuild_slots() {
     for (QCPGraph* g : m_ratio_graphs) m_plot->removeGraph(g);
     m_ratio_graphs.clear();
     m_ratio_legend->clearItems();
+    m_ratio_names.clear();
     for (size_t k = 0; k < m_bar_layers.size(); ++k) {
         QCPGraph* g = m_plot->addGraph(m_ratio_rect->axis(QCPAxis::atBottom), m_ratio_rect->axis(QCPAxis::atLeft));
         g->removeFromLegend();
         g->setName(ticker->ticks().value(static_cast<double>(k)));
+        m_ratio_names.push_back(g->name());
         g->addToLegend(m_ratio_legend);
         m_ratio_graphs.push_back(g);
     }
     m_ratio_pts.assign(m_bar_layers.size(), {});
     m_norm_pts.assign(m_bar_layers.size(), {});
     apply_styles();
+    fit_legends();
     place_selection();
 }
 

@@ -101,6 +101,7 @@ private:
     void rebuild_words(bool any_stats);  // the text below (gradient_flow_words.cpp)
     void fit_text_box();     // its height: at most a share of the view
     void arrange_for_height();  // compact plots in a short view
+    void fit_legends();         // legend entries a row: whole ones, more rows when narrow
     void forget_statistics();
     void rebuild_ratios(const gs::TelemetryStore& store);
     void autorange();
@@ -113,6 +114,7 @@ private:
     QCPAxisRect* m_bars_rect = nullptr;
     QCPAxisRect* m_ratio_rect = nullptr;
     QCPLegend* m_ratio_legend = nullptr;
+    std::vector<QString> m_ratio_names;  // "1 Conv2D" per line; a short view's legend says "1"
     // Bars by status: [0] normal, [1] warning, [2] error; mean and max.
     QCPBars* m_mean[3] = {};
     QCPBars* m_max[3] = {};

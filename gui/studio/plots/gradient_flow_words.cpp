@@ -80,6 +80,50 @@ void GradientFlowView::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     fit_text_box();
     arrange_for_height();
+    fit_legends();
+}
+
+void GradientFlowView::fit_legends() {
+    // Each legend as many entries a row as fit whole, the rest on more rows
+    // (a squeezed entry would be cut: "1 C" for "1 Conv2D").
+    auto entry_width = [](QCPLegend* l) {
+        int w = 1;
+        for (int i = 0; i < l->itemCount(); ++i)  // the count holds a wrapped grid's empty cells
+            if (QCPAbstractLegendItem* it = l->item(i)) w = std::max(w, it->minimumOuterSizeHint().width());
+        return w + l->columnSpacing();
+    };
+    auto per_row = [](QCPLegend* l, int avail, int entry) {
+        const int inner = avail - l->margins().left() - l->margins().right();
+        int n = 0;
+        for (int i = 0; i < l->itemCount(); ++i) n += l->item(i) != nullptr;
+        return std::max(1, std::min(std::max(1, n), inner / std::max(1, entry)));
+    };
+    // A short view keeps one legend row: the lines by layer number, as the bars' axis numbers them.
+    for (size_t k = 0; k < m_ratio_graphs.size() && k < m_ratio_names.size(); ++k)
+        m_ratio_graphs[k]->setName(m_compact ? m_ratio_names[k].section(QLatin1Char(' '), 0, 0) : m_ratio_names[k]);
+    // ... and the bars as "mean" and "max" (the axis says |gradient|).
+    for (int i = 0; i < m_plot->legend->itemCount(); ++i) {
+        auto* it = qobject_cast<QCPPlottableLegendItem*>(m_plot->legend->item(i));
+        if (!it) continue;
+        QCPAbstractPlottable* pl = it->plottable();
+        if (!pl->property("full_name").isValid()) pl->setProperty("full_name", pl->name());
+        const QString full = pl->property("full_name").toString();
+        pl->setName(m_compact ? full.section(QLatin1Char(' '), 0, 0) : full);
+    }
+    const int w = std::max(1, width() - 16);  // the plot spans the view (its own size may lag here)
+    QCPLegend* bars = m_plot->legend;
+    const int eb = entry_width(bars), er = entry_width(m_ratio_legend);
+    if (m_compact) {  // both in the top row: the bars' legend first, the lines' in the rest
+        const int nb = per_row(bars, w / 2, eb);
+        bars->setWrap(nb);
+        const int used = nb * eb + bars->margins().left() + bars->margins().right();
+        m_ratio_legend->setWrap(per_row(m_ratio_legend, w - used, er));
+    } else {
+        bars->setWrap(per_row(bars, w, eb));
+        m_ratio_legend->setWrap(per_row(m_ratio_legend, w, er));
+    }
+    for (QCPLegend* l : {bars, m_ratio_legend}) l->setFillOrder(QCPLegend::foColumnsFirst, true);  // re-flows the entries
+    request_replot();
 }
 
 void GradientFlowView::arrange_for_height() {
@@ -110,7 +154,7 @@ void GradientFlowView::arrange_for_height() {
         grid->setRowStretchFactors({0.001, 1, 1, 0.001});
         m_ratio_rect->axis(QCPAxis::atBottom)->setLabel(tr("step"));
     }
-    request_replot();
+    fit_legends();
 }
 
 void GradientFlowView::set_optimizer(const QString& type) {
