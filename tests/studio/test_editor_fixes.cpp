@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QWheelEvent>
 
@@ -257,6 +258,15 @@ void TestEditorFixes::fitsANarrowDock() {
     QCoreApplication::processEvents();
     QVERIFY2(ed->width() <= dock.viewport()->width(),
              qPrintable(QString("content %1 px wide in a viewport of %2 px").arg(ed->width()).arg(dock.viewport()->width())));
+    // The Network dock of a 1280x720 window: each button shows its word or
+    // its symbol whole ("Remove" or "✕"), never a word cut at both ends.
+    dock.resize(190, 800);
+    QCoreApplication::processEvents();
+    for (QToolButton* b : ed->findChildren<QToolButton*>()) {
+        if (!b->isVisible() || b->text().isEmpty()) continue;
+        QVERIFY2(b->fontMetrics().horizontalAdvance(b->text()) + 6 <= b->width(),
+                 qPrintable(QString("'%1' in %2 px").arg(b->text()).arg(b->width())));
+    }
 }
 
 QTEST_MAIN(TestEditorFixes)

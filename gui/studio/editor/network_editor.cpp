@@ -59,9 +59,28 @@ QLabel* make_box_label(QWidget* parent) {
     return l;
 }
 
-QToolButton* make_button(const QString& text, const QString& tip, QWidget* parent) {
-    auto* b = new QToolButton(parent);
-    b->setText(text);
+// A button that shows its word when there is room, else its symbol
+// ("Remove" or "✕"), never a word cut at both ends.
+class FitButton : public QToolButton {
+public:
+    FitButton(const QString& word, const QString& symbol, QWidget* parent)
+        : QToolButton(parent), m_word(word), m_symbol(symbol) {
+        setText(word);
+    }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override {
+        QToolButton::resizeEvent(event);
+        const bool room = fontMetrics().horizontalAdvance(m_word) + 12 <= width();
+        setText(room || m_symbol.isEmpty() ? m_word : m_symbol);
+    }
+
+private:
+    QString m_word, m_symbol;
+};
+
+QToolButton* make_button(const QString& text, const QString& tip, QWidget* parent, const QString& symbol = {}) {
+    auto* b = new FitButton(text, symbol, parent);
     // Shares a narrow dock's width instead of widening the panel past it.
     b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     b->setMinimumWidth(24);
@@ -113,9 +132,9 @@ NetworkEditor::NetworkEditor(QWidget* parent)
     buttons->setSpacing(4);
     m_up = make_button("↑", "Move the selected layer up (Ctrl+Up)", this);
     m_down = make_button("↓", "Move the selected layer down (Ctrl+Down)", this);
-    m_remove = make_button("Remove", "Remove the selected layer (Delete)", this);
-    m_undo_button = make_button("Undo", "Undo (Ctrl+Z)", this);
-    m_redo_button = make_button("Redo", "Redo (Ctrl+Shift+Z)", this);
+    m_remove = make_button("Remove", "Remove the selected layer (Delete)", this, "✕");
+    m_undo_button = make_button("Undo", "Undo (Ctrl+Z)", this, "↶");
+    m_redo_button = make_button("Redo", "Redo (Ctrl+Shift+Z)", this, "↷");
     for (QToolButton* b : {m_up, m_down, m_remove, m_undo_button, m_redo_button})
         buttons->addWidget(b, b == m_up || b == m_down ? 1 : 2);
 
