@@ -283,6 +283,8 @@ void TestInspector::fitsANarrowDock() {
             h->hi = 7.12f;
             for (int b = 0; b < gs::LayerStats::kBins; ++b) h->counts[b] = 43264;  // 1,384,448 in all
         }
+        st.weights.lo = -0.703f;  // ticks every 0.25 would overprint ("-0.50.25 0 0.250.5")
+        st.weights.hi = 0.567f;
     }
     in->update_stats(stats);
     QCoreApplication::processEvents();
@@ -295,6 +297,16 @@ void TestInspector::fitsANarrowDock() {
                  qPrintable(QString("content %1 px wide in a viewport of %2 px")
                                 .arg(a->widget()->width())
                                 .arg(a->viewport()->width())));
+    }
+    // The histograms' value ticks do not overprint.
+    for (HistogramPlot* h : in->findChildren<HistogramPlot*>()) {
+        if (!h->isVisible()) continue;
+        h->plot()->replot(QCustomPlot::rpImmediateRefresh);
+        const QFontMetrics fm(h->plot()->xAxis->tickLabelFont());
+        int sum = 0;
+        for (const QString& l : h->plot()->xAxis->tickVectorLabels()) sum += fm.horizontalAdvance(l) + 6;
+        QVERIFY2(sum <= h->plot()->axisRect()->width(),
+                 qPrintable(h->plot()->xAxis->tickVectorLabels().toList().join(" | ")));
     }
     // No number is broken across lines ("0." over "00991"): each value label
     // is wide enough for its first word.

@@ -127,7 +127,7 @@ void HistogramPlot::set_histogram(const gs::LayerStats::Histogram& h) {
         }
         if (m_plot->xAxis->ticker().dynamicCast<QCPAxisTickerText>()) {
             m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-            m_plot->xAxis->ticker()->setTickCount(4);
+            fit_ticks();
         }
         m_bars->setWidth(w);
         m_bars->setData(keys, values, true);
@@ -158,5 +158,18 @@ std::vector<double> HistogramPlot::bar_values() const {
 }
 
 QString HistogramPlot::title() const { return m_title->text(); }
+
+void HistogramPlot::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fit_ticks();
+}
+
+void HistogramPlot::fit_ticks() {
+    if (m_plot->xAxis->ticker().dynamicCast<QCPAxisTickerText>()) return;  // one value: its own tick
+    const int n = width() < 220 ? 2 : 4;
+    if (m_plot->xAxis->ticker()->tickCount() == n) return;
+    m_plot->xAxis->ticker()->setTickCount(n);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
 
 }  // namespace gs::studio
