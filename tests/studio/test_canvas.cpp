@@ -494,11 +494,11 @@ private slots:
         c.set_data(make_data_view(sp.data));
         c.update_snapshot(snap);
         c.resize(1280, 240);
-        QVERIFY(c.neuron_rect(0, 0).height() >= 22);
+        QVERIFY(c.neuron_rect(0, 0).height() >= 18);
         QVERIFY(c.neuron_rect(0, 7).isEmpty());  // Dense 8: the last ones are "+N more"
         c.resize(1200, 720);
         QVERIFY(!c.neuron_rect(0, 7).isEmpty());
-        QVERIFY(c.neuron_rect(0, 0).height() >= 22);
+        QVERIFY(c.neuron_rect(0, 0).height() >= 18);
     }
 
     void presentation_theme_draws_larger() {

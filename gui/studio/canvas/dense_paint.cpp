@@ -111,9 +111,9 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     const qreal cols_right = body.right() - right_labels - (panel > 0 ? panel + 24 * k + curve_ticks : 0);
     const qreal spacing = (cols_right - cols_left) / n;
     // Neurons drawn per column: on a short canvas fewer ("+N more"), so that
-    // each heatmap keeps at least 24 px a side (whatever the theme: a projector
+    // each heatmap keeps at least 18 px a side (whatever the theme: a projector
     // shows more neurons, each at least as large as on a desk).
-    const int fit = static_cast<int>(nodes.height() / (24 * 1.3));
+    const int fit = static_cast<int>(nodes.height() / (18 * 1.3));
     std::vector<int> drawn(static_cast<size_t>(n));
     int most = 1;
     for (int i = 0; i < n; ++i) {
