@@ -20,6 +20,8 @@ struct TrainOptions {
     std::string data;        // a dataset name or path, replacing the spec's
     int batch = 0;           // 0: the spec's
     double lr = 0;           // 0: the spec's
+    double momentum = -1;    // <0: the spec's
+    double weight_decay = -1;  // <0: the spec's
     std::string data_path;  // overrides the spec's data.path
     bool quiet = false;
     bool every_epoch = false;  // print every epoch, not at most four lines a second
@@ -28,6 +30,8 @@ struct TrainOptions {
     bool no_shuffle = false;      // every epoch in the stored order of the items
     bool log_every_step = false;  // one run-log line per step (no merging within 10 ms)
     int threads = 0;              // OpenMP threads (0: the default)
+    bool no_data_map = false;     // keep no data map (classification runs keep one by default)
+    std::string data_map_csv;     // write the data map's per-item table here at the end
 };
 
 int run_train(const TrainOptions& o);
@@ -68,6 +72,17 @@ int run_selftest(const SelftestOptions& o);
 int run_presets();
 int run_validate(const std::string& path);
 int run_data_info(const std::string& what);
+
+// `lesson` (lesson_command.cpp): check and play a lesson headless.
+struct LessonOptions {
+    std::string file;  // a lesson file or a shipped lesson's name
+    bool check = false;  // read and check only; do not train
+    bool list = false;   // list the shipped lessons
+    bool quiet = false;  // no step texts, only failures and the summary
+    std::string backend = "cpu";
+    int threads = 0;
+};
+int run_lesson_command(const LessonOptions& o);
 
 // The data spec for a dataset name or a path (its format recognized), on top
 // of base (whose splits and preprocessing are kept).

@@ -1,5 +1,6 @@
 // gradscope-train: train a model headless, list presets, validate a spec,
-// evaluate a checkpoint, export a PyTorch project or an ONNX file.
+// evaluate a checkpoint, export a PyTorch project or an ONNX file, play a
+// lesson.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -29,12 +30,19 @@ int main(int argc, char** argv) {
     train->add_option("-e,--epochs", t.epochs, "epochs to train (default: the spec's)");
     train->add_option("--batch", t.batch, "batch size (default: the spec's)");
     train->add_option("--lr", t.lr, "learning rate (default: the spec's)");
+    train->add_option("--momentum", t.momentum, "momentum (sgd, rmsprop; default: the spec's)")
+        ->check(CLI::Range(0.0, 0.999999));
+    train->add_option("--weight-decay", t.weight_decay, "weight decay (default: the spec's)")
+        ->check(CLI::Range(0.0, 1e9));
     train->add_option("-b,--backend", t.backend, "backend to train on")->capture_default_str();
     train->add_option("-s,--seed", t.seed, "seed (default: the spec's)");
-    train->add_option("--log", t.log_dir, "write a run log (run.jsonl, epochs.csv) in this directory");
+    train->add_option("--log", t.log_dir,
+                      "write a run log (run.jsonl, epochs.csv, datamap.csv) in this directory");
     train->add_option("--checkpoint,--save", t.checkpoint,
                       "write a checkpoint here at the end and on Ctrl-C");
-    train->add_option("--resume,--load", t.resume, "start from this checkpoint");
+    train->add_option("--resume,--load", t.resume,
+                      "start from this checkpoint; with other settings (--lr, --batch, ...) the "
+                      "run is a fork, and its run log names the run and step it was forked from");
     train->add_flag("-q,--quiet", t.quiet, "print only the final result");
     train->add_flag("--every-epoch", t.every_epoch, "print (and evaluate) every epoch");
     train->add_option("--data-path", t.data_path, "where the spec's file dataset is (data.path)");
@@ -50,6 +58,14 @@ int main(int argc, char** argv) {
                     "one run-log line per step (no merging of steps within 10 ms)");
     train->add_option("--threads", t.threads, "OpenMP threads to train with (default: all cores)")
         ->check(CLI::Range(1, 1024));
+    auto* map_csv = train->add_option(
+        "--data-map", t.data_map_csv,
+        "write the data map (per training item: confidence, variability, forgetting events, "
+        "region, likely mislabeled) to this CSV file at the end");
+    train->add_flag("--no-data-map", t.no_data_map,
+                    "keep no data map (classification runs keep one by default; the end prints "
+                    "its likely-mislabeled count)")
+        ->excludes(map_csv);
 
     gs::cli::EvaluateOptions ev;
     auto* evaluate = app.add_subcommand(
@@ -93,6 +109,17 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     selftest->add_option("-s,--seed", st.seed, "seed of the inputs")->capture_default_str();
 
+    gs::cli::LessonOptions lo;
+    auto* lesson = app.add_subcommand(
+        "lesson", "play a lesson headless, step by step, waiting for each step's condition");
+    lesson->add_option("lesson", lo.file, "a lesson file, or the name of a shipped lesson");
+    lesson->add_flag("--check", lo.check, "read and check the lesson (its models and data) without training");
+    lesson->add_flag("--list", lo.list, "list the shipped lessons");
+    lesson->add_flag("-q,--quiet", lo.quiet, "print only failures and the summary");
+    lesson->add_option("-b,--backend", lo.backend, "backend to train on")->capture_default_str();
+    lesson->add_option("--threads", lo.threads, "OpenMP threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+
     std::string data_what;
     auto* data = app.add_subcommand("data", "look at datasets");
     data->require_subcommand(1);
@@ -112,6 +139,7 @@ int main(int argc, char** argv) {
         if (selftest->parsed()) return gs::cli::run_selftest(st);
         if (validate->parsed()) return gs::cli::run_validate(spec_path);
         if (info->parsed()) return gs::cli::run_data_info(data_what);
+        if (lesson->parsed()) return gs::cli::run_lesson_command(lo);
         return gs::cli::run_presets();
     } catch (const gs::Error& e) {
         std::cerr << "error: " << e.what() << "\n";

@@ -12,14 +12,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "commands.h"
 #include "gradscope/backend.h"
+#include "gradscope/data_map.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/names.h"
 #include "gradscope/presets.h"
+#include "gradscope/run_info.h"
 #include "gradscope/session.h"
 #include "gradscope/validate.h"
 
@@ -73,12 +76,60 @@ void save_checked(Session& session, TelemetryStore& t, const std::string& path) 
         }
 }
 
+// A run that resumes a checkpoint goes on from the run that wrote it: its
+// run log names that run (the checkpoint's "run_id" and "run_name") and the
+// step, and what this run changed (the checkpoint's spec is the one it
+// trained with at that step). note: "; a fork of ... : lr 0.03 -> 0.1".
+RunInfo resumed_run(const std::string& path, const ModelSpec& spec, std::string& note) {
+    const std::map<std::string, std::string> meta = checkpoint_metadata(path);
+    auto get = [&](const char* key) {
+        auto it = meta.find(key);
+        return it == meta.end() ? std::string() : it->second;
+    };
+    RunInfo run;
+    run.parent_uid = get("run_id");
+    run.parent_name = get("run_name");
+    try {
+        run.fork_step = std::stol(get("step"));
+    } catch (const std::exception&) {
+        run.fork_step = 0;
+    }
+    run.changes = spec_changes(checkpoint_spec(path), spec);
+    const std::string parent = run.parent_name.empty() ? "the run that saved it" : "'" + run.parent_name + "'";
+    note = run.changes.empty() ? "; going on from " + parent
+                               : "; a fork of " + parent + ": " + describe_changes(run.changes);
+    return run;
+}
+
 void print_epoch(const EpochRecord& e, int epochs, const char* val_name) {
     std::printf("epoch %4d/%d  step %7ld  loss %.4f  acc %s", e.epoch, epochs, e.step, e.train_loss,
                 percent(e.train_accuracy).c_str());
     if (e.has_validation)
         std::printf("  %s loss %.4f  acc %s", val_name, e.val_loss, percent(e.val_accuracy).c_str());
     std::printf("  %s\n", duration(e.seconds).c_str());
+}
+
+// The data map at the end: a line of counts (the likely-mislabeled count
+// among them), and the per-item CSV where --data-map asks for it.
+void report_data_map(Session& session, const TrainOptions& o) {
+    if (!session.data_map_on()) return;
+    if (CommandResult r = session.request_data_map(); !r) throw Error(r.reason);
+    session.wait_until_settled(600);
+    const std::shared_ptr<const DataMap> map = session.latest_data_map();
+    if (!map) return;
+    const DataMapSummary s = summarize_data_map(*map, 0);
+    if (s.seen == 0) return;
+    if (!o.quiet)
+        std::printf("data map: %zu items seen: %zu easy, %zu ambiguous, %zu hard to learn; %zu forgotten "
+                    "at least once, %zu never learned\n",
+                    s.seen, s.easy, s.ambiguous, s.hard, s.forgotten, s.never_learned);
+    std::printf("likely mislabeled: %zu of %zu training items%s\n", s.mislabeled, s.items,
+                o.data_map_csv.empty() ? (o.log_dir.empty() ? " (list them with --data-map FILE.csv)" : "")
+                                       : "");
+    if (!o.data_map_csv.empty()) {
+        write_data_map_csv(*map, o.data_map_csv);
+        std::printf("wrote the data map to %s\n", o.data_map_csv.c_str());
+    }
 }
 
 }  // namespace
@@ -94,6 +145,8 @@ int run_train(const TrainOptions& o) {
     if (o.seed >= 0) spec.seed = static_cast<uint64_t>(o.seed);
     if (o.batch > 0) spec.batch_size = o.batch;
     if (o.lr > 0) spec.optimizer.lr = static_cast<float>(o.lr);
+    if (o.momentum >= 0) spec.optimizer.momentum = static_cast<float>(o.momentum);
+    if (o.weight_decay >= 0) spec.optimizer.weight_decay = static_cast<float>(o.weight_decay);
     if (!o.data.empty()) spec.data = data_spec_for(o.data, spec.data);
     if (!o.data_path.empty()) spec.data.path = o.data_path;
     if (auto issues = validate_spec(spec); !issues.empty()) {
@@ -111,13 +164,21 @@ int run_train(const TrainOptions& o) {
     so.shuffle = !o.no_shuffle;
     so.log_every_step = o.log_every_step;
     so.threads = o.threads;
+    so.data_map = !o.no_data_map;
     if (o.threads > 0) set_threads(o.threads);  // evaluation on this thread
+    std::string fork_note;
+    if (!o.resume.empty()) so.run = resumed_run(o.resume, spec, fork_note);
     Backend& backend = *opened.backend;
     std::printf("%s: %zu training, %zu validation, %zu test items; backend %s%s%s\n",
                 spec.name.c_str(), train_items, count(data.validation), count(data.test),
                 opened.name.c_str(), o.log_dir.empty() ? "" : "; log ", o.log_dir.c_str());
     Session session(spec, std::move(data), backend, so);
-    if (!o.resume.empty()) std::printf("resumed from %s at step %ld\n", o.resume.c_str(), session.steps_done());
+    if (!o.data_map_csv.empty() && !session.data_map_on())
+        throw Error("no data map to write to " + o.data_map_csv +
+                    ": it needs a classification loss (softmax or binary cross-entropy)");
+    if (!o.resume.empty())
+        std::printf("resumed from %s at step %ld%s\n", o.resume.c_str(), session.steps_done(),
+                    fork_note.c_str());
 
     std::signal(SIGINT, on_sigint);
     const bool tty = isatty(STDOUT_FILENO) && !o.quiet;
@@ -192,6 +253,7 @@ int run_train(const TrainOptions& o) {
         save_checked(session, t, o.checkpoint);
         std::printf("saved checkpoint %s\n", o.checkpoint.c_str());
     }
+    if (session.state() != SessionState::Failed) report_data_map(session, o);
     if (session.state() == SessionState::Failed) {
         std::fprintf(stderr, "error: %s\n", b.message.c_str());
         return 1;

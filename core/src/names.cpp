@@ -153,6 +153,37 @@ const std::vector<SessionStateName>& session_state_table() {
     return t;
 }
 
+// Labels as the studio writes them on input neurons (UTF-8).
+const std::vector<InputFeatureName>& input_feature_table() {
+    using F = InputFeature;
+    static const std::vector<InputFeatureName> t = {
+        {F::X1, "x1", "x₁", "The point's first coordinate."},
+        {F::X2, "x2", "x₂", "The point's second coordinate."},
+        {F::X1Squared, "x1^2", "x₁²", "The first coordinate squared."},
+        {F::X2Squared, "x2^2", "x₂²", "The second coordinate squared."},
+        {F::X1TimesX2, "x1*x2", "x₁x₂", "The product of the two coordinates."},
+        {F::SinX1, "sin(x1)", "sin x₁", "The sine of the first coordinate."},
+        {F::SinX2, "sin(x2)", "sin x₂", "The sine of the second coordinate."},
+    };
+    return t;
+}
+
+const std::vector<LessonViewName>& lesson_view_table() {
+    using V = LessonView;
+    static const std::vector<LessonViewName> t = {
+        {V::Canvas, "canvas", "network", "The network drawn with its neurons and heatmaps."},
+        {V::Curves, "curves", "loss and accuracy", "The loss and accuracy curves."},
+        {V::GradientFlow, "gradient-flow", "gradient flow",
+         "The gradient's size in every layer, output to input."},
+        {V::Inspector, "inspector", "inspector", "One layer's statistics and histograms."},
+        {V::Data, "data", "data", "The dataset and its plot."},
+        {V::Toolbar, "toolbar", "training controls",
+         "Play, pause, step, reset, the learning rate and the speed."},
+        {V::Editor, "editor", "network editor", "The list of layers and their settings."},
+    };
+    return t;
+}
+
 std::string spelled_out(const std::vector<std::string>& ids, const char* last) {
     std::string out;
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -179,6 +210,8 @@ const char* id_of(LayerKind k) { return entry_of(layer_kind_table(), k).id; }
 const char* id_of(InitKind k) { return entry_of(initializer_table(), k).id; }
 const char* id_of(Hyperparameter k) { return entry_of(hyperparameter_table(), k).id; }
 const char* id_of(SessionState k) { return entry_of(session_state_table(), k).id; }
+const char* id_of(InputFeature k) { return entry_of(input_feature_table(), k).id; }
+const char* id_of(LessonView k) { return entry_of(lesson_view_table(), k).id; }
 const char* label_of(OptimizerKind k) { return entry_of(optimizer_table(), k).label; }
 const char* label_of(ScheduleKind k) { return entry_of(schedule_table(), k).label; }
 const char* label_of(LossKind k) { return entry_of(loss_table(), k).label; }
@@ -187,6 +220,8 @@ const char* label_of(LayerKind k) { return entry_of(layer_kind_table(), k).label
 const char* label_of(InitKind k) { return entry_of(initializer_table(), k).label; }
 const char* label_of(Hyperparameter k) { return entry_of(hyperparameter_table(), k).label; }
 const char* label_of(SessionState k) { return entry_of(session_state_table(), k).label; }
+const char* label_of(InputFeature k) { return entry_of(input_feature_table(), k).label; }
+const char* label_of(LessonView k) { return entry_of(lesson_view_table(), k).label; }
 
 const char* state_name(SessionState s) { return id_of(s); }
 

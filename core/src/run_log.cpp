@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gradscope/error.h"
+#include "run_log_views.h"
 
 namespace gs {
 
@@ -181,6 +182,10 @@ std::FILE* create_file(const std::string& path) {
 }  // namespace
 
 RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string& backend)
+    : RunLog(dir, spec, backend, RunInfo{}) {}
+
+RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string& backend,
+               const RunInfo& info)
     : m_dir(dir) {
     if (dir.empty()) throw Error("no run log directory given");
     std::error_code ec;
@@ -190,6 +195,8 @@ RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string&
         throw Error("cannot create the run log directory " + quoted(dir) + ": " +
                     errno_text(err));
     }
+    // A data map table of an earlier run here would be taken for this one's.
+    std::remove(path_in(m_dir, "datamap.csv").c_str());
     m_jsonl = create_file(path_in(m_dir, kJsonlName));
     try {
         m_csv = create_file(path_in(m_dir, kCsvName));
@@ -199,6 +206,17 @@ RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string&
         run["time"] = iso8601_utc_now();
         run["backend"] = backend;
         run["spec"] = Json::parse(spec_to_json(spec, -1));
+        if (!info.uid.empty()) run["run_id"] = info.uid;
+        if (!info.name.empty()) run["name"] = info.name;
+        if (info.is_fork() || !info.parent_uid.empty()) {
+            if (!info.parent_uid.empty()) run["parent_run_id"] = info.parent_uid;
+            if (!info.parent_name.empty()) run["parent_name"] = info.parent_name;
+            run["fork_step"] = info.fork_step;
+            Json changes = Json::array();
+            for (const RunChange& c : info.changes)
+                changes.push_back({{"name", c.name}, {"old", c.old_value}, {"new", c.new_value}});
+            run["changes"] = changes;
+        }
         line(run.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
         write_all(m_csv, kCsvHeader, m_dir, kCsvName);
         flush_file(m_jsonl, m_dir, kJsonlName);
@@ -325,6 +343,9 @@ void RunLog::write(const LayerStats& r) {
         m_skip_layers = m_last_layers_line != Clock::time_point{} &&
                         now - m_last_layers_line < min_layers_interval;
         if (!m_skip_layers) m_last_layers_line = now;
+        m_layers_histograms = !m_skip_layers && (m_last_histograms == Clock::time_point{} ||
+                                                 now - m_last_histograms >= min_histogram_interval);
+        if (m_layers_histograms) m_last_histograms = now;
     }
     if (!m_skip_layers) m_layers.push_back(r);
 }
@@ -350,6 +371,7 @@ void RunLog::flush_layers() {
         layer_field(s, "act_std", l.act_std);
         if (!(l.dead_fraction < 0)) layer_field(s, "dead_fraction", l.dead_fraction);
         if (!(l.saturated_fraction < 0)) layer_field(s, "saturated_fraction", l.saturated_fraction);
+        if (m_layers_histograms) append_layer_histograms(s, l);
         s += "}";
     }
     s += "]}\n";

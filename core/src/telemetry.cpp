@@ -119,6 +119,23 @@ void Series::clear() {
     m_total = 0;
 }
 
+void Series::truncate_after(double x_max) {
+    // The ring in x order from index 0 (a rotation in place: no allocation);
+    // with points removed it is no longer full, so add() appends again.
+    std::rotate(m_recent.begin(), m_recent.begin() + static_cast<long>(m_recent_start),
+                m_recent.end());
+    m_recent_start = 0;
+    while (!m_recent.empty() && m_recent.back().x > x_max) {
+        m_recent.pop_back();
+        --m_total;
+    }
+    while (!m_buckets.empty() && m_buckets.back().x > x_max) {
+        m_total -= m_buckets.back().count;
+        m_buckets.pop_back();
+        m_bucket_sums.pop_back();
+    }
+}
+
 TelemetryStore::TelemetryStore() = default;
 
 void TelemetryStore::add(const StepRecord& r) {
@@ -171,6 +188,39 @@ size_t TelemetryStore::memory_bytes() const {
     for (const EventRecord& e : m_events)
         n += heap_bytes(e.kind) + heap_bytes(e.name) + heap_bytes(e.text);
     return n;
+}
+
+void TelemetryStore::truncate_after(long step) {
+    const double x = static_cast<double>(step);
+    for (Series* s : {&m_loss, &m_accuracy, &m_lr, &m_sps}) s->truncate_after(x);
+    for (auto* v : {&m_layer_grad, &m_layer_ratio})
+        for (Series& s : *v) s.truncate_after(x);
+    while (!m_epochs.empty() && m_epochs.back().step > step) m_epochs.pop_back();
+    for (size_t i = 0; i < m_layers.size(); ++i)
+        if (m_layers[i].step > step) {
+            m_layers[i] = LayerStats{};
+            m_layers[i].layer = static_cast<int>(i);
+        }
+    if (m_last.step <= step) return;
+    // The last step kept, as the series remember it.
+    const uint32_t run = m_last.run, run_id = m_last.run_id;
+    m_last = StepRecord{};
+    m_last.run = run;
+    m_last.run_id = run_id;
+    const std::vector<SeriesPoint> loss = m_loss.points();
+    if (loss.empty()) return;
+    m_last.step = static_cast<long>(loss.back().x);
+    m_last.loss = loss.back().mean;
+    auto at_last = [&](const Series& s, float dflt) {
+        const std::vector<SeriesPoint> p = s.points();
+        return !p.empty() && p.back().x == loss.back().x ? p.back().mean : dflt;
+    };
+    m_last.accuracy = at_last(m_accuracy, -1.0f);
+    m_last.lr = at_last(m_lr, 0.0f);
+    m_last.samples_per_s = at_last(m_sps, 0.0f);
+    if (!m_epochs.empty())
+        m_last.epoch = m_epochs.back().step == m_last.step ? m_epochs.back().epoch - 1
+                                                           : m_epochs.back().epoch;
 }
 
 void TelemetryStore::clear() {

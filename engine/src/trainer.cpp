@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "gradscope/error.h"
 #include "gradscope/rng.h"
@@ -112,6 +113,25 @@ void Trainer::set_batch_size(int n) {
         m_host_y.assign(static_cast<size_t>(n) *
                             std::max(m_target_size, m_train->target_size()), 0.0f);
     }
+    size_outcomes();
+}
+
+void Trainer::set_item_outcomes(bool on) {
+    m_outcomes_on = on && m_model.has_item_outcomes();
+    size_outcomes();
+}
+
+// Room for the largest batch's outcome rows, made when they are first
+// needed or the batch outgrows them.
+void Trainer::size_outcomes() {
+    if (!m_outcomes_on || (m_outcomes.data() && m_outcomes.dim(0) >= m_batch)) return;
+    m_outcomes = Tensor(*m_be, {m_batch, kLossItemColumns});
+    if (!m_be->host_memory()) m_outcomes_host.assign(m_outcomes.numel(), 0.0f);
+}
+
+const float* Trainer::last_item_outcomes() const {
+    if (!m_outcomes_on || !m_outcomes_view.data()) return nullptr;
+    return m_be->host_memory() ? m_outcomes_view.data() : m_outcomes_host.data();
 }
 
 void Trainer::set_progress(long step, int epoch, size_t position) {
@@ -187,8 +207,16 @@ StepResult Trainer::step() {
 
     PassContext ctx{true, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
     m_model.forward(x, ctx, true);
-    LossSums ls = m_model.loss(y, true);
+    Tensor* outcomes = nullptr;
+    if (m_outcomes_on) {
+        m_outcomes_view = m_outcomes.batch_view(0, n);
+        outcomes = &m_outcomes_view;
+    }
+    LossSums ls = m_model.loss(y, true, outcomes);
+    if (outcomes && !m_be->host_memory())
+        m_be->download(m_outcomes_host.data(), outcomes->data(), outcomes->numel());
     StepResult r;
+    bool backward = false;
     // The first layer whose output is not finite, or -1.
     auto first_bad_activation = [&]() -> int {
         for (size_t i = 0; i < m_model.layers_run(); ++i)
@@ -201,6 +229,7 @@ StepResult Trainer::step() {
         r.nonfinite_layer = i >= 0 ? i : static_cast<int>(m_model.layers_run()) - 1;
     } else {
         m_model.backward();
+        backward = true;
         if (m_check_gradients) {
             const auto t0 = std::chrono::steady_clock::now();
             r.grad_norm = m_optim.gradient_norm();
@@ -222,6 +251,8 @@ StepResult Trainer::step() {
             }
         }
     }
+    StepObserver* observer = std::exchange(m_observer, nullptr);
+    if (observer) observer->before_update(*this, x, y, backward);
     if (r.nonfinite) {
         // No update: the weights stay as they were before this batch, which
         // counts as used (the loader has moved on), not as a step.
@@ -230,6 +261,7 @@ StepResult Trainer::step() {
         r.epoch = m_epoch;
         r.step = m_step;
         advance(n);
+        if (observer) observer->after_step(*this, r);
         return r;
     }
     if (m_optim.spec().clip_norm > 0) r.grad_norm = m_optim.clip_gradients();
@@ -242,6 +274,7 @@ StepResult Trainer::step() {
     r.epoch = m_epoch;
     r.step = ++m_step;
     advance(n);
+    if (observer) observer->after_step(*this, r);
     return r;
 }
 

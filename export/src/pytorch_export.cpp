@@ -10,9 +10,11 @@
 #include "export_detail.h"
 #include "gradscope/backend.h"
 #include "gradscope/data_files.h"
+#include "gradscope/data_pipeline.h"
 #include "gradscope/dataset.h"
 #include "gradscope/error.h"
 #include "gradscope/export.h"
+#include "gradscope/input_features.h"
 #include "gradscope/io.h"
 #include "gradscope/model.h"
 #include "gradscope/optim.h"
@@ -85,7 +87,11 @@ std::string config_source(const ModelSpec& spec, const Shape& out, const std::st
 
 // The built-in set's splits as Gradscope generates them, for data.py.
 void write_builtin_data(const ModelSpec& spec, const std::string& path) {
-    const DataSplit s = make_builtin_dataset(spec.data, spec.input, spec.data.name == "synthetic" ? 10 : 0);
+    DataSplit s = make_builtin_dataset(spec.data, spec.input, spec.data.name == "synthetic" ? 10 : 0);
+    if (!spec.data.features.empty()) {  // the items as the model takes them: the input features
+        s.train = std::make_shared<FeatureDataset>(s.train, input_features_of(spec.data));
+        s.test = std::make_shared<FeatureDataset>(s.test, input_features_of(spec.data));
+    }
     SafetensorsFile f;
     auto add = [&](const std::shared_ptr<Dataset>& d, const std::string& prefix) {
         if (!d || d->size() == 0) return;

@@ -65,10 +65,14 @@ class RunLog:
     """Writes one run directory. Use as a context manager, or call close()."""
 
     def __init__(self, log_dir, spec=None, backend="pytorch", all_ranks=False,
-                 min_step_interval=0.010, min_layers_interval=0.100):
+                 min_step_interval=0.010, min_layers_interval=0.100, run_id=None, name=None,
+                 parent_run_id=None, parent_name=None, fork_step=None, changes=None):
         """log_dir: the run directory, or the root of rank-N/ directories under DDP
         (None: a log that writes nothing).
-        spec: the model spec (a dict or JSON text; see docs/model-spec.md), or None."""
+        spec: the model spec (a dict or JSON text; see docs/model-spec.md), or None.
+        run_id, name: the run's identity in the "run" record (optional). For a run
+        forked from another (docs/run-log.md): parent_run_id, parent_name, fork_step
+        and changes, a list of (name, old, new) or of {"name", "old", "new"}."""
         rank, world = distributed_rank()
         self.rank = rank
         self.enabled = log_dir is not None and (world == 1 or rank == 0 or all_ranks)
@@ -97,6 +101,19 @@ class RunLog:
         run = {"type": "run", "format": FORMAT,
                "time": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
                "backend": backend, "spec": spec if spec is not None else {}}
+        if run_id is not None:
+            run["run_id"] = str(run_id)
+        if name is not None:
+            run["name"] = str(name)
+        if fork_step is not None or parent_run_id is not None:
+            if parent_run_id is not None:
+                run["parent_run_id"] = str(parent_run_id)
+            if parent_name is not None:
+                run["parent_name"] = str(parent_name)
+            run["fork_step"] = int(fork_step if fork_step is not None else 0)
+            run["changes"] = [c if isinstance(c, dict) else
+                              {"name": str(c[0]), "old": str(c[1]), "new": str(c[2])}
+                              for c in (changes or [])]
         self._line(json.dumps(run, separators=(",", ":"), ensure_ascii=False))
         self._csv.write(_CSV_HEADER)
         self.flush()

@@ -44,6 +44,8 @@ TEST(Names, EveryTableCoversItsEnumOnce) {
     expect_complete(initializer_table(), 7, "initializers");
     expect_complete(hyperparameter_table(), 6, "hyperparameters");
     expect_complete(session_state_table(), 5, "session states");
+    expect_complete(input_feature_table(), 7, "input features");
+    expect_complete(lesson_view_table(), 7, "lesson views");
 }
 
 TEST(Names, ListsAreSpelledOutInTableOrder) {

@@ -3,7 +3,8 @@
 // (checked point by point against the raw data, with integer values so that
 // every sum is exact); the store stays bounded over a million steps, by its
 // own count and by the process's resident memory; SpscRing hands records from
-// one thread to another in order, counting what it drops.
+// one thread to another in order, counting what it drops; a store rewound
+// to a step forgets what came after it.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -241,6 +242,66 @@ TEST(TelemetryStore, StepsFeedTheSeries) {
     store.clear();
     EXPECT_EQ(store.loss().total_added(), 0u);
     EXPECT_EQ(store.last_step().step, 0);
+}
+
+TEST(Series, TruncateAfterForgetsTheLaterPointsAndGoesOn) {
+    // Small enough that most points are in buckets: the ring and the
+    // buckets are both cut.
+    Series s(8, 16);
+    for (int i = 1; i <= 100; ++i) s.add(i, static_cast<float>(i));
+    s.truncate_after(95.5);  // in the ring
+    std::vector<SeriesPoint> p = s.points();
+    EXPECT_EQ(p.back().x, 95.0);
+    EXPECT_EQ(s.total_added(), 95u);
+    s.truncate_after(40);  // in the buckets: those that start after it go
+    p = s.points();
+    EXPECT_LE(p.back().x, 40.0);
+    for (size_t i = 1; i < p.size(); ++i) EXPECT_LT(p[i - 1].x, p[i].x);
+    const size_t kept = s.total_added();
+    EXPECT_LE(kept, 40u);
+    for (int i = 41; i <= 60; ++i) s.add(i, static_cast<float>(-i));
+    p = s.points();
+    EXPECT_EQ(p.back().x, 60.0);
+    EXPECT_EQ(p.back().mean, -60.0f);
+    EXPECT_EQ(s.total_added(), kept + 20);
+    for (size_t i = 1; i < p.size(); ++i) EXPECT_LT(p[i - 1].x, p[i].x);
+}
+
+TEST(TelemetryStore, TruncateAfterTakesTheStoreBackToAStep) {
+    TelemetryStore store;
+    for (int i = 1; i <= 50; ++i) {
+        StepRecord r;
+        r.step = i;
+        r.epoch = (i - 1) / 10;
+        r.loss = static_cast<float>(i);
+        r.accuracy = 0.5f;
+        r.lr = 0.1f;
+        store.add(r);
+        if (i % 10 == 0) {
+            EpochRecord e;
+            e.epoch = i / 10;
+            e.step = i;
+            store.add(e);
+        }
+        gs::LayerStats l;
+        l.step = i;
+        l.layer = 0;
+        l.has_weights = true;
+        l.grad_norm = static_cast<float>(i);
+        store.add(l);
+    }
+    store.add(EventRecord{33, "rewind", "", 33, "back to step 33"});
+    store.truncate_after(33);
+    EXPECT_EQ(store.loss().total_added(), 33u);
+    EXPECT_EQ(store.last_step().step, 33);
+    EXPECT_EQ(store.last_step().loss, 33.0f);
+    EXPECT_EQ(store.last_step().accuracy, 0.5f);
+    EXPECT_EQ(store.last_step().epoch, 3);
+    ASSERT_EQ(store.epochs().size(), 3u);
+    EXPECT_EQ(store.epochs().back().step, 30);
+    EXPECT_EQ(store.layer_grad_norm(0).total_added(), 33u);
+    EXPECT_EQ(store.layers()[0].step, 0);  // the newest statistics were of a step now gone
+    EXPECT_EQ(store.events().size(), 1u);  // events are history: they stay
 }
 
 TEST(TelemetryStore, EpochsAndEventsBounded) {

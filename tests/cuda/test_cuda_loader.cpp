@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "gradscope/backend.h"
@@ -78,6 +79,30 @@ TEST(Found, ProbingIsCachedAndBadNamesAreErrors) {
     for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].reason, b[i].reason);
     EXPECT_NE(cuda_error("cuda:x").find("unknown backend 'cuda:x'"), std::string::npos);
     EXPECT_NE(cuda_error("cuda:99"), "");
+    cpu_still_trains();
+}
+
+// Whether a library whose file name contains `part` is mapped into this process.
+bool mapped(const std::string& part) {
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line))
+        if (line.find(part) != std::string::npos) return true;
+    return false;
+}
+
+// Run without GRADSCOPE_CUDA_LIBRARY, the library next to the programs: on a
+// machine without a driver nothing of CUDA is loaded (a second or more of
+// disk reads for cuBLAS and cuDNN at every start, for nothing).
+TEST(NoDriver, NothingOfCudaIsLoaded) {
+    if (has_driver()) GTEST_SKIP() << "this machine has a CUDA driver";
+    const auto all = probe_backends();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[1].reason, "no CUDA driver found");
+    EXPECT_FALSE(mapped("libgradscope_cuda"));
+    EXPECT_FALSE(mapped("libcublas"));
+    EXPECT_FALSE(mapped("libcudnn"));
+    EXPECT_FALSE(mapped("libcudart"));
     cpu_still_trains();
 }
 

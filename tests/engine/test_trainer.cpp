@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gradscope/data_map_accumulator.h"
 #include "gradscope/error.h"
 #include "gradscope/presets.h"
 #include "gradscope/trainer.h"
@@ -226,7 +227,8 @@ TEST(Trainer, OpenMpThreadsSpinOnlyBrieflyByDefault) {
 }
 
 // No tensor is allocated after the first epoch, and on the plain-loop path
-// (classroom networks) no heap allocation at all. oneDNN's primitive execute
+// (classroom networks) no heap allocation at all, with the per-item outcomes
+// on and observed into a data map as the session does. oneDNN's primitive execute
 // builds a small argument map per call internally (its exec_args_t is a
 // std::unordered_map), which no public API avoids; those are the only heap
 // allocations left on the oneDNN path.
@@ -235,16 +237,53 @@ TEST(Trainer, NoAllocationPerStepAfterTheFirstEpoch) {
         ModelSpec s = cnn ? small_cnn() : load_preset("spiral-tanh");
         PreparedData d = prepare_data(s);
         Trainer t(s, d, cpu_backend());
+        t.set_item_outcomes(true);
+        DataMapAccumulator map(t.train_data().size(), t.train_data().num_classes());
         t.run_epoch();  // first steps create primitives, including the last partial batch
         const long before = g_allocations.load();
         const size_t tensors = cpu_backend().memory_stats().allocations;
-        for (int i = 0; i < 3 * static_cast<int>(t.steps_per_epoch()); ++i) t.step();
+        for (int i = 0; i < 3 * static_cast<int>(t.steps_per_epoch()); ++i) {
+            t.step();
+            map.observe(t.last_batch().data(), t.last_item_outcomes(), static_cast<int>(t.last_batch().size()));
+        }
+        EXPECT_EQ(map.observed(), 3 * t.train_data().size());
         EXPECT_EQ(cpu_backend().memory_stats().allocations, tensors)
             << (cnn ? "small CNN" : "spiral-tanh");
         if (!cnn) {
             EXPECT_EQ(g_allocations.load() - before, 0) << "spiral-tanh";
         }
     }
+}
+
+// A traced step may allocate (it copies tensors out); the steps after it
+// allocate nothing, and neither do steps whose inputs are features of 2-D
+// points (computed as batches are gathered).
+TEST(Trainer, NoAllocationAfterATracedStepOrWithInputFeatures) {
+    struct Copier : StepObserver {
+        std::vector<float> z, w;
+        long step = 0;
+        void before_update(Trainer& t, const Tensor&, const Tensor&, bool) override {
+            z = t.model().activation(0).to_host();
+        }
+        void after_step(Trainer& t, const StepResult& r) override {
+            w = t.model().layer(0).params()[0].value.to_host();
+            step = r.step;
+        }
+    } copier;
+    ModelSpec s = load_preset("spiral-tanh");
+    s.data.features = {"x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"};
+    s.input = Shape{7};
+    PreparedData d = prepare_data(s);
+    Trainer t(s, d, cpu_backend());
+    t.run_epoch();
+    t.observe_next_step(&copier);
+    t.step();
+    EXPECT_EQ(copier.step, t.global_step());
+    EXPECT_EQ(copier.z.size(), 10u * 8);  // the batch of 10, 8 units
+    const long before = g_allocations.load();
+    for (int i = 0; i < 2 * static_cast<int>(t.steps_per_epoch()); ++i) t.step();
+    EXPECT_EQ(g_allocations.load() - before, 0);
+    EXPECT_EQ(copier.step, t.global_step() - 2 * static_cast<long>(t.steps_per_epoch()));  // told once
 }
 
 TEST(Trainer, SmallerLastBatchUsesViews) {

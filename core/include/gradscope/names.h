@@ -1,6 +1,7 @@
 // The named things of Gradscope, one table each, written once: optimizers,
 // learning-rate schedules, losses, breakpoints, layer kinds, initializers,
-// the hyperparameters a session takes while it runs, and session states.
+// the hyperparameters a session takes while it runs, session states, the
+// input features of 2-D data and the views a lesson's callout points at.
 // The spec reader, the engine, the command line and the front ends all read
 // these tables instead of keeping lists of their own.
 //
@@ -28,6 +29,11 @@ enum class LayerKind {
 };
 enum class InitKind { HeUniform, HeNormal, XavierUniform, XavierNormal, LecunUniform, LecunNormal, Zeros };
 enum class Hyperparameter { Lr, Momentum, WeightDecay, ClipNorm, BatchSize, StepsPerSecond };
+// Inputs computed from a point (x1, x2) of a 2-D set (DataSpec::features),
+// as in TensorFlow Playground; values in gradscope/input_features.h.
+enum class InputFeature { X1, X2, X1Squared, X2Squared, X1TimesX2, SinX1, SinX2 };
+// The parts of the studio a lesson's callout can point at (gradscope/lesson.h).
+enum class LessonView { Canvas, Curves, GradientFlow, Inspector, Data, Toolbar, Editor };
 
 // One entry of a table.
 template <typename Kind>
@@ -43,6 +49,8 @@ using ScheduleName = NameEntry<ScheduleKind>;
 using InitName = NameEntry<InitKind>;
 using HyperparameterName = NameEntry<Hyperparameter>;
 using SessionStateName = NameEntry<SessionState>;
+using InputFeatureName = NameEntry<InputFeature>;
+using LessonViewName = NameEntry<LessonView>;
 
 struct LossName : NameEntry<LossKind> {
     std::vector<std::string> aliases;  // other ids a spec may use ("bce")
@@ -64,6 +72,8 @@ const std::vector<LayerKindName>& layer_kind_table();
 const std::vector<InitName>& initializer_table();
 const std::vector<HyperparameterName>& hyperparameter_table();
 const std::vector<SessionStateName>& session_state_table();
+const std::vector<InputFeatureName>& input_feature_table();
+const std::vector<LessonViewName>& lesson_view_table();
 
 // ---- Looking things up -------------------------------------------------------
 
@@ -107,6 +117,12 @@ inline const InitName* find_initializer(std::string_view id) { return find_name(
 inline const HyperparameterName* find_hyperparameter(std::string_view id) {
     return find_name(hyperparameter_table(), id);
 }
+inline const InputFeatureName* find_input_feature(std::string_view id) {
+    return find_name(input_feature_table(), id);
+}
+inline const LessonViewName* find_lesson_view(std::string_view id) {
+    return find_name(lesson_view_table(), id);
+}
 // A loss by its id or one of its aliases ("bce"), exactly as written.
 const LossName* find_loss(std::string_view id_or_alias);
 
@@ -119,6 +135,8 @@ const char* id_of(LayerKind k);
 const char* id_of(InitKind k);
 const char* id_of(Hyperparameter k);
 const char* id_of(SessionState k);
+const char* id_of(InputFeature k);
+const char* id_of(LessonView k);
 const char* label_of(OptimizerKind k);
 const char* label_of(ScheduleKind k);
 const char* label_of(LossKind k);
@@ -127,5 +145,7 @@ const char* label_of(LayerKind k);
 const char* label_of(InitKind k);
 const char* label_of(Hyperparameter k);
 const char* label_of(SessionState k);
+const char* label_of(InputFeature k);
+const char* label_of(LessonView k);
 
 }  // namespace gs

@@ -35,6 +35,12 @@ struct BreakInfo {
     long step = 0;
     int epoch = 0;
     std::string message;  // for people
+    // For a non-finite value: the last healthy step, the newest state from
+    // which a whole step went through with finite values (the state before
+    // the one the failing step started from; 0 at the earliest, or a fork's
+    // first step). Session::rewind(last_healthy_step) goes back to it. -1
+    // for other breaks.
+    long last_healthy_step = -1;
     // For a non-finite value: the batch that produced it, kept for
     // inspection: its items' places in the training split, their inputs
     // (items x item size, as the dataset gives them) and targets.

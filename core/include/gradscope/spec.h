@@ -54,10 +54,19 @@ struct ScheduleSpec {
     long warmup_steps = 0;  // linear warm-up from 0, on top of any schedule
 };
 
+// One point of a drawn 2-D set (DataSpec name "points"): a place on the
+// plane and its class (0-based).
+struct DataPoint {
+    float x = 0, y = 0;
+    int label = 0;
+    bool operator==(const DataPoint&) const = default;
+};
+
 struct DataSpec {
     // A built-in set (spiral, circle, xor, gaussian, moons, line, plane,
-    // blobs-regression, synthetic), "fashion-mnist" (Debian's package), or a
-    // file format read from path: idx, cifar10, csv, folder.
+    // multi-gaussian, synthetic), "points" (a drawn set, given in points),
+    // "fashion-mnist" (Debian's package), or a file format read from path:
+    // idx, cifar10, csv, folder.
     std::string name;
     std::string path;  // directory (idx, cifar10, folder) or file (csv)
     int samples = 500;  // built-in sets
@@ -79,6 +88,16 @@ struct DataSpec {
     std::string label_column;  // csv: header name or index ("" = last column)
     int image_size = 32;       // folder: images resized to image_size square
     bool grayscale = false;    // folder: 1 channel instead of 3
+    // Classes of a multi-class 2-D set: gaussian and spiral take 2 to
+    // kMaxSetClasses (0: their default, 2); for "points", the number of
+    // classes (0: the largest label + 1, at least 2). Other sets take 0.
+    int classes = 0;
+    // "points": the drawn set itself (at most kMaxDataPoints points).
+    std::vector<DataPoint> points;
+    // Inputs computed from each point (x1, x2) of a 2-D set, in input order:
+    // ids of the input feature table (gradscope/names.h: "x1", "x2", "x1^2",
+    // "x2^2", "x1*x2", "sin(x1)", "sin(x2)"). Empty: the point itself.
+    std::vector<std::string> features;
 };
 
 struct ModelSpec {
@@ -144,5 +163,10 @@ std::string canonical_layer_type(const std::string& name);
 constexpr size_t kMaxParameters = 256ull * 1024 * 1024;   // 1 GiB of float32
 constexpr size_t kMaxItemActivations = 64ull * 1024 * 1024;  // per item, per layer
 constexpr int kMaxBatch = 65536;
+// A drawn set ("points") holds at most this many points, of classes below
+// kMaxPointClasses; gaussian and spiral make at most kMaxSetClasses.
+constexpr int kMaxDataPoints = 10000;
+constexpr int kMaxPointClasses = 16;
+constexpr int kMaxSetClasses = 6;
 
 }  // namespace gs

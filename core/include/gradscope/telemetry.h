@@ -25,7 +25,9 @@ struct StepRecord {
     float lr = 0;             // learning rate used
     float step_ms = 0;        // wall time of the step
     float samples_per_s = 0;  // batch / step time
-    uint32_t run = 0;         // resets before it (Session::run_count()): older runs' records are dropped
+    uint32_t run = 0;         // resets and rewinds before it (Session::run_count()): drain() drops
+                              // what a reset or a rewind undid
+    uint32_t run_id = 0;      // which run of a family (RunInfo::id): a consumer of several runs tells them apart
 };
 
 // The end of an epoch, with validation where the session has a split for it.
@@ -37,6 +39,7 @@ struct EpochRecord {
     float val_loss = 0, val_accuracy = -1;
     double seconds = 0;  // since the session started
     uint32_t run = 0;    // as in StepRecord
+    uint32_t run_id = 0;  // as in StepRecord
 };
 
 // Something that happened: a hyperparameter change, a state change, a
@@ -47,6 +50,7 @@ struct EventRecord {
     std::string name;  // which hyperparameter / state / breakpoint
     double value = 0;  // the new value, where there is one
     std::string text;
+    uint32_t run_id = 0;  // as in StepRecord
 };
 
 // Statistics of one layer at one step, computed on a budget (every few
@@ -60,6 +64,7 @@ struct LayerStats {
     };
     long step = 0;
     uint32_t run = 0;  // as in StepRecord
+    uint32_t run_id = 0;  // as in StepRecord
     int layer = 0;  // 0-based, as in the spec
     bool has_weights = false;
     float weight_norm = 0;    // L2 norm of the weights (first parameter)
@@ -98,11 +103,12 @@ struct Snapshot {
     int probe_label = -1;
     std::vector<std::vector<int>> probe_shapes;
     std::vector<std::vector<float>> probe_activations;
-    // For models with 2 inputs: a grid x 0..grid-1 (first input, lo..hi) by
-    // y (second input); per layer and unit, its output over the grid (row by
-    // row), and the model's output (the last layer's first unit). For models
-    // with 1 input: `grid` points x (lo[0]..hi[0]) and per layer and unit its
-    // output there (grid values: the fitted curve).
+    // For 2-D data: a grid x 0..grid-1 (first coordinate x1, lo..hi) by y
+    // (second coordinate x2) over the plane of the points, whatever input
+    // features the model computes from them; per layer and unit, its output
+    // over the grid (row by row), and the model's output (the last layer's
+    // first unit). For 1-input data: `grid` points x (lo[0]..hi[0]) and per
+    // layer and unit its output there (the fitted curve: grid values).
     int grid = 0;
     float lo[2] = {0, 0}, hi[2] = {0, 0};
     std::vector<std::vector<std::vector<float>>> grid_units;  // [layer][unit][grid*grid]
@@ -124,6 +130,23 @@ struct Snapshot {
     // for being larger than SnapshotRequest::max_parameter_floats.
     std::vector<std::vector<int>> parameter_shapes;
     std::vector<std::vector<float>> weights, weight_grads, biases;
+};
+
+// A past step of a run, rebuilt exactly (Session::show_step): what the views
+// show for it, in the structs they show the live run with.
+struct PastStep {
+    long step = -1;       // the step shown: the state after that many steps
+    uint32_t run_id = 0;  // the run it belongs to
+    // That step's scalars as the run had them (loss, accuracy, lr of the step
+    // that led to this state; step_ms and samples_per_s 0). Step 0 (before any
+    // training) has none: record.step is 0 and loss NaN.
+    StepRecord record;
+    // As request_snapshot() would have made it at that step (the confusion
+    // matrix and mistakes from a fresh pass over the split, when asked for).
+    Snapshot snapshot;
+    // Every layer's statistics after that step, from that step's training
+    // batch, as the live run takes them (empty for step 0).
+    std::vector<LayerStats> layers;
 };
 
 // A fixed-capacity single-producer single-consumer ring. push() and pop()
@@ -182,6 +205,10 @@ public:
     size_t total_added() const { return m_total; }
     size_t memory_bytes() const;
     void clear();
+    // Forgets every point with x > x_max (a run rewound to x_max): the recent
+    // points after it, and the buckets that start after it (a bucket that
+    // straddles x_max stays whole). total_added() drops by what was forgotten.
+    void truncate_after(double x_max);
 
 private:
     size_t m_recent_cap, m_bucket_cap;
@@ -220,6 +247,11 @@ public:
     const StepRecord& last_step() const { return m_last; }
     size_t memory_bytes() const;
     void clear();
+    // The run went back to `step` (Session::rewind; drain() calls this):
+    // every series and the epochs forget what came after it; last_step()
+    // becomes the last step kept (its loss, accuracy, lr and rate as the
+    // series hold them); the events stay, as a history of what happened.
+    void truncate_after(long step);
 
     static constexpr size_t kMaxEpochs = 100000;
     static constexpr size_t kMaxEvents = 10000;

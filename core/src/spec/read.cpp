@@ -368,6 +368,7 @@ void read_spec(const Json& top, ModelSpec& s, std::vector<SpecIssue>& issues) {
         rd.get(*o, "label_column", p.label_column);
         rd.get_int(*o, "image_size", p.image_size, kImageSizeRange);
         rd.get(*o, "grayscale", p.grayscale);
+        read_data_extras(*o, p, issues);
     }
 }
 

@@ -192,7 +192,8 @@ const std::vector<std::string> kDataFields = {
     "name",          "path",         "samples",      "noise",
     "test_fraction", "validation_fraction", "seed",  "limit",
     "test_limit",    "normalize",    "augment_flip", "augment_crop_padding",
-    "label_column",  "image_size",   "grayscale"};
+    "label_column",  "image_size",   "grayscale",    "classes",
+    "points",        "features"};
 
 std::string canonical_loss(const std::string& name) {
     const LossName* loss = find_loss(lower(name));

@@ -55,6 +55,12 @@ extern const std::vector<std::string> kOptimizerFields;
 extern const std::vector<std::string> kScheduleFields;
 extern const std::vector<std::string> kDataFields;
 
+// The classroom's data fields (classes, points, features; data_fields.cpp):
+// read from a "data" object into d, and written into its JSON (number writes
+// a float in its shortest form).
+void read_data_extras(const Json& data, DataSpec& d, std::vector<SpecIssue>& issues);
+void write_data_extras(const DataSpec& d, Json& data, Json (*number)(float));
+
 // The loss's canonical name, in any case ("BCE" -> "binary_cross_entropy"), or "".
 std::string canonical_loss(const std::string& name);
 

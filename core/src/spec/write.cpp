@@ -106,6 +106,7 @@ Json spec_json(const ModelSpec& s) {
     if (d.label_column != dd.label_column) dj["label_column"] = d.label_column;
     if (d.image_size != dd.image_size) dj["image_size"] = d.image_size;
     if (d.grayscale != dd.grayscale) dj["grayscale"] = d.grayscale;
+    write_data_extras(d, dj, jnum);
     j["data"] = dj;
     return j;
 }

@@ -13,6 +13,7 @@
 
 #include "gradscope/backend.h"
 #include "gradscope/dataset.h"
+#include "gradscope/names.h"
 #include "gradscope/spec.h"
 
 namespace gs {
@@ -31,6 +32,7 @@ public:
     void gather(const uint32_t* indices, int n, float* x, float* y) const override;
     void gather_affine(const uint32_t* indices, int n, float* x, float* y, const float* scale,
                        const float* shift) const override;
+    bool gather_plane(const uint32_t* indices, int n, float* xy) const override;
 
 private:
     template <typename F>
@@ -38,6 +40,29 @@ private:
     std::shared_ptr<const Dataset> m_parent;
     std::vector<uint32_t> m_indices;
     std::string m_name;
+};
+
+// Input features of a 2-D set (DataSpec::features): each item is the list
+// of features computed from the parent's point (x1, x2), in the order given;
+// targets are the parent's. gather_plane gives the points themselves.
+class FeatureDataset : public Dataset {
+public:
+    // Throws gs::Error when the parent's items are not points of a plane or
+    // no feature is given.
+    FeatureDataset(std::shared_ptr<const Dataset> plane, std::vector<InputFeature> features);
+    std::string name() const override { return m_plane->name(); }
+    size_t size() const override { return m_plane->size(); }
+    Shape item_shape() const override { return Shape{static_cast<int>(m_features.size())}; }
+    int num_classes() const override { return m_plane->num_classes(); }
+    int target_size() const override { return m_plane->target_size(); }
+    std::vector<std::string> class_names() const override { return m_plane->class_names(); }
+    void gather(const uint32_t* indices, int n, float* x, float* y) const override;
+    bool gather_plane(const uint32_t* indices, int n, float* xy) const override;
+    const std::vector<InputFeature>& features() const { return m_features; }
+
+private:
+    std::shared_ptr<const Dataset> m_plane;
+    std::vector<InputFeature> m_features;
 };
 
 // What happens to a gathered batch before the model sees it.
@@ -69,7 +94,8 @@ struct PreparedData {
     std::string source;  // where it came from, for people: "/usr/share/datasets/fashion-mnist"
 };
 
-// Opens the data a spec names and splits it. Throws gs::Error.
+// Opens the data a spec names and splits it; a 2-D set with input features
+// comes as FeatureDatasets. Throws gs::Error.
 PreparedData prepare_data(const ModelSpec& spec);
 
 // Assembles batches on a background thread, two slots in turn: while the

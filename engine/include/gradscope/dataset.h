@@ -30,6 +30,11 @@ public:
     // to do both in one pass.
     virtual void gather_affine(const uint32_t* indices, int n, float* x, float* y,
                                const float* scale, const float* shift) const;
+    // The points (x1, x2) of the plane behind items: n x 2 floats into xy.
+    // An item of two values is its own point; a set of input features
+    // (FeatureDataset) gives the points its features are computed from.
+    // False, with xy untouched, when the items are not points of a plane.
+    virtual bool gather_plane(const uint32_t* indices, int n, float* xy) const;
 };
 
 // Items held as floats in memory.
@@ -97,9 +102,10 @@ struct DataSplit {
     std::shared_ptr<Dataset> test;
 };
 
-// The built-in sets: spiral, circle, xor, gaussian, moons (2-D, two classes),
-// line (1-D regression), synthetic (random items of a given shape, for
-// benchmarks). Throws gs::Error for an unknown name.
+// The built-in sets: spiral, circle, xor, gaussian, moons (2-D, two classes;
+// gaussian and spiral take spec.classes up to 6), points (the spec's drawn
+// points), line and plane (regression), synthetic (random items of a given
+// shape, for benchmarks). Throws gs::Error for an unknown name.
 DataSplit make_builtin_dataset(const DataSpec& spec, const Shape& item_shape = Shape{},
                                int num_classes = 0);
 std::vector<std::string> builtin_dataset_names();

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "gradscope/run_info.h"
 #include "gradscope/tensor.h"
+#include "gradscope/training_state.h"
 
 namespace gs {
 
@@ -40,20 +42,21 @@ SafetensorsFile decode_safetensors(const std::string& bytes, const std::string& 
 void save_safetensors(const std::string& path, const SafetensorsFile& file);
 SafetensorsFile load_safetensors(const std::string& path);
 
-// A checkpoint: every parameter, buffer and optimizer state tensor, with the
-// spec (JSON), the step and the epoch in the metadata.
+// A checkpoint: the training state (gradscope/training_state.h: every
+// parameter, buffer and optimizer state tensor, and the progress), with the
+// spec as it trains now (the settings changed while it ran included) in the
+// metadata (docs/checkpoint.md).
 void save_checkpoint(const std::string& path, Trainer& trainer);
+// The same, naming the run that wrote it ("run_id", "run_name"): a run that
+// resumes from the file names it as its parent.
+void save_checkpoint(const std::string& path, Trainer& trainer, const RunInfo& run);
 // Loads into a trainer whose model matches; a mismatch names the first
 // tensor that differs. Throws gs::Error.
 void load_checkpoint(const std::string& path, Trainer& trainer);
 
-// What a checkpoint records besides its tensors (docs/checkpoint.md).
-struct CheckpointProgress {
-    long step = 0;              // global steps taken
-    int epoch = 0;              // the epoch in progress, 0-based
-    size_t epoch_position = 0;  // items of that epoch already trained on
-    long optimizer_steps = 0;   // updates the optimizer made (Adam's bias correction)
-};
+// What a checkpoint records besides its tensors (docs/checkpoint.md): the
+// progress of the training state.
+using CheckpointProgress = TrainingProgress;
 // The same file for a model and optimizer outside a Trainer (no data
 // needed): the exporters write initial weights this way.
 void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
@@ -63,5 +66,8 @@ void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& mode
 void load_model_weights(const std::string& path, Model& model);
 // The model spec a checkpoint was saved with (its "spec" metadata).
 ModelSpec checkpoint_spec(const std::string& path);
+// Every metadata entry of a checkpoint (docs/checkpoint.md). Throws gs::Error
+// for a file that is not a Gradscope checkpoint.
+std::map<std::string, std::string> checkpoint_metadata(const std::string& path);
 
 }  // namespace gs

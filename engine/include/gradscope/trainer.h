@@ -39,6 +39,22 @@ struct EvalResult {
     size_t items = 0;
 };
 
+class Trainer;
+
+// Watches one step from inside (a traced step, gradscope/step_trace.h).
+class StepObserver {
+public:
+    virtual ~StepObserver() = default;
+    // After the forward pass, the loss and (when backward) the backward pass,
+    // before clipping and the update: the model's activations, gradients and
+    // parameters are this step's. x and y are the batch as the model and the
+    // loss saw them.
+    virtual void before_update(Trainer& t, const Tensor& x, const Tensor& y, bool backward) = 0;
+    // At the end of the step: after the update, or after a non-finite value
+    // stopped the step before it (r.nonfinite).
+    virtual void after_step(Trainer& t, const StepResult& r) = 0;
+};
+
 class Trainer {
 public:
     // Throws gs::Error if the spec does not validate or does not fit the data.
@@ -98,10 +114,23 @@ public:
     // Restores counters from a checkpoint: the next step takes the same batch
     // the saved run would have taken (the epoch's order follows from the seed).
     void set_progress(long step, int epoch, size_t position = 0);
+    // Per-item outcomes of every training step, for the data map: with a
+    // classification loss (softmax or binary cross-entropy) the loss also
+    // writes each item's row of Backend's LossItemColumn (p(label), label,
+    // predicted class, its probability) in the same pass. Off by default;
+    // ignored for other losses. Buffers are sized with the batch, so a step
+    // allocates nothing.
+    void set_item_outcomes(bool on);
+    bool item_outcomes() const { return m_outcomes_on; }
+    // The last step's rows, last_batch().size() x kLossItemColumns in host
+    // memory, in batch order; null when off.
+    const float* last_item_outcomes() const;
     // Off: every epoch takes the training items in their stored order (for
     // comparing runs batch by batch with another framework). On by default.
     void set_shuffle(bool on);
     bool shuffles() const { return m_shuffle; }
+    // The next step() reports to o (not owned; null: none), then forgets it.
+    void observe_next_step(StepObserver* o) { m_observer = o; }
 
 private:
     void order_for(int epoch);
@@ -126,6 +155,7 @@ private:
     bool m_shuffle = true;
     bool m_check_gradients = false;
     double m_gradient_check_ms = 0;
+    StepObserver* m_observer = nullptr;  // for the next step only
     // The batch being prepared by the loader: where it starts.
     int m_queued_epoch = 0;
     size_t m_queued_cursor = 0;
@@ -133,6 +163,12 @@ private:
     std::vector<uint32_t> m_order;
     std::vector<uint32_t> m_next_batch, m_last_batch;  // items of the queued / last batch
     std::unique_ptr<BatchLoader> m_loader;
+    // Per-item outcomes of the training batch (set_item_outcomes): on the
+    // backend, and staged on the host for a backend whose memory is not.
+    bool m_outcomes_on = false;
+    Tensor m_outcomes, m_outcomes_view;
+    std::vector<float> m_outcomes_host;
+    void size_outcomes();
     // Evaluation stages its batches here, apart from the training loader.
     Tensor m_ex, m_ey;
     std::vector<float> m_host_x, m_host_y, m_scratch;

@@ -24,7 +24,9 @@ struct CudaStatus {
 };
 
 // Loads the library and probes the devices on the first call; later calls
-// return the same result. Thread-safe.
+// return the same result. Thread-safe. Without an NVIDIA driver (no
+// libcuda.so.1) the library is not loaded at all and the reason is "no CUDA
+// driver found", unless GRADSCOPE_CUDA_LIBRARY names a library to load.
 const CudaStatus& cuda_status();
 
 // The backend on CUDA device `index`, created on first use and kept for the

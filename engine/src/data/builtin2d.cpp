@@ -1,6 +1,7 @@
-// The built-in datasets: the 2-D two-class sets of a classroom (spiral,
-// circle, xor, gaussian, moons, after TensorFlow Playground and scikit-learn),
-// a 1-D regression line, and random items for benchmarks.
+// The built-in datasets: the 2-D sets of a classroom (spiral, circle, xor,
+// gaussian, moons, after TensorFlow Playground and scikit-learn; gaussian and
+// spiral with 2 to 6 classes), a drawn set ("points", given in the spec), a
+// 1-D regression line, and random items for benchmarks.
 //
 // Conventions, shared by every 2-D set:
 // - coordinates lie in [-1, 1] before noise (Playground's radius-5 pictures
@@ -8,7 +9,8 @@
 // - noise is in those same units: each coordinate gets noise * U(-1, 1) added
 //   after the label is fixed (so noise 0.1 looks like Playground's 50%), except
 //   gaussian, where noise widens the clusters (standard deviation 0.15 + noise);
-// - the two classes get (samples + 1) / 2 and samples / 2 points.
+// - the classes share the samples, the first ones one more where they do
+//   not divide evenly (two classes: (samples + 1) / 2 and samples / 2).
 // Every random number comes from gs::Rng, so a seed gives the same set on every
 // platform. Items are shuffled with the seed, then split stratified: the test
 // split takes each class in proportion, so both splits stay balanced.
@@ -55,26 +57,30 @@ void add_point(Generated& g, Rng& rng, double noise, double px, double py, int l
     g.y.push_back(static_cast<float>(label));
 }
 
-Generated two_class_2d(int n) {
+Generated plane_set(int n, int classes = 2) {
     Generated g;
     g.item = Shape{2};
-    g.classes = 2;
+    g.classes = classes;
     g.x.reserve(static_cast<size_t>(n) * 2);
     g.y.reserve(static_cast<size_t>(n));
     return g;
 }
 
-int class_count(int n, int label) {
-    return label == 0 ? (n + 1) / 2 : n / 2;
+Generated two_class_2d(int n) { return plane_set(n, 2); }
+
+// Points of class `label` when n points are shared by `classes` classes.
+int class_count(int n, int label, int classes = 2) {
+    return n / classes + (label < n % classes ? 1 : 0);
 }
 
 // Playground's spiral: r = i/m * 5, t = 1.75 * i/m * 2 pi + delta, point
-// (r sin t, r cos t); here divided by 5. Class 1 is class 0 turned by pi.
-Generated make_spiral(int n, double noise, Rng& rng) {
-    Generated g = two_class_2d(n);
-    for (int label = 0; label < 2; ++label) {
-        const int m = class_count(n, label);
-        const double delta = label == 0 ? 0.0 : kPi;
+// (r sin t, r cos t); here divided by 5. Class c is class 0 turned by
+// 2 pi c / classes (two classes: by pi).
+Generated make_spiral(int n, int classes, double noise, Rng& rng) {
+    Generated g = plane_set(n, classes);
+    for (int label = 0; label < classes; ++label) {
+        const int m = class_count(n, label, classes);
+        const double delta = 2.0 * kPi * label / classes;
         for (int i = 0; i < m; ++i) {
             const double r = static_cast<double>(i) / m;
             const double t = 1.75 * static_cast<double>(i) / m * 2.0 * kPi + delta;
@@ -127,17 +133,53 @@ Generated make_xor_corners() {
     return g;
 }
 
-// Two round clusters at (-0.4, -0.4) (class 0) and (0.4, 0.4) (class 1).
-Generated make_gaussian(int n, double noise, Rng& rng) {
-    Generated g = two_class_2d(n);
+// Round clusters: two at (-0.4, -0.4) (class 0) and (0.4, 0.4) (class 1);
+// three to six evenly around a circle of radius 0.6, class 0 at the top,
+// counter-clockwise.
+Generated make_gaussian(int n, int classes, double noise, Rng& rng) {
+    Generated g = plane_set(n, classes);
     const double sd = 0.15 + noise;
-    for (int label = 0; label < 2; ++label) {
-        const double c = label == 0 ? -0.4 : 0.4;
-        for (int i = 0; i < class_count(n, label); ++i) {
-            const double px = c + sd * rng.normal();
-            const double py = c + sd * rng.normal();
+    for (int label = 0; label < classes; ++label) {
+        double cx = label == 0 ? -0.4 : 0.4, cy = cx;
+        if (classes > 2) {
+            const double a = kPi / 2 + 2.0 * kPi * label / classes;
+            cx = 0.6 * std::cos(a);
+            cy = 0.6 * std::sin(a);
+        }
+        for (int i = 0; i < class_count(n, label, classes); ++i) {
+            const double px = cx + sd * rng.normal();
+            const double py = cy + sd * rng.normal();
             add_point(g, rng, 0.0, px, py, label);
         }
+    }
+    return g;
+}
+
+// A drawn set: the spec's points as they are (no noise), classes as the
+// spec says or the largest label + 1, at least 2.
+Generated make_points(const DataSpec& spec) {
+    int classes = spec.classes;
+    if (classes == 0) {
+        classes = 2;
+        for (const DataPoint& p : spec.points) classes = std::max(classes, p.label + 1);
+    }
+    if (spec.points.empty())
+        fail("points", "a drawn set needs points: draw some, or give \"points\": [[x, y, class], ...]");
+    if (spec.points.size() > static_cast<size_t>(kMaxDataPoints))
+        fail("points", std::to_string(spec.points.size()) + " points; a drawn set holds at most " +
+                           std::to_string(kMaxDataPoints));
+    if (classes < 2 || classes > kMaxPointClasses)
+        fail("points", "classes must be from 2 to " + std::to_string(kMaxPointClasses) + ", got " +
+                           std::to_string(classes));
+    Generated g = plane_set(static_cast<int>(spec.points.size()), classes);
+    for (const DataPoint& p : spec.points) {
+        if (p.label < 0 || p.label >= classes || !std::isfinite(p.x) || !std::isfinite(p.y))
+            fail("points", "a point (" + std::to_string(p.x) + ", " + std::to_string(p.y) +
+                               ") of class " + std::to_string(p.label) + " is not a point of " +
+                               std::to_string(classes) + " classes");
+        g.x.push_back(p.x);
+        g.x.push_back(p.y);
+        g.y.push_back(static_cast<float>(p.label));
     }
     return g;
 }
@@ -304,7 +346,7 @@ std::string lowercase(std::string s) {
 
 std::vector<std::string> builtin_dataset_names() {
     return {"spiral", "circle", "xor", "gaussian", "moons", "line", "plane", "multi-gaussian",
-            "synthetic"};
+            "points", "synthetic"};
 }
 
 DataSplit make_builtin_dataset(const DataSpec& spec, const Shape& item_shape, int num_classes) {
@@ -326,6 +368,14 @@ DataSplit make_builtin_dataset(const DataSpec& spec, const Shape& item_shape, in
         fail(name, "test_fraction must be at least 0 and below 1, got " +
                        std::to_string(spec.test_fraction));
 
+    const bool multi = name == "gaussian" || name == "spiral";
+    if (spec.classes != 0 && !(multi && spec.classes >= 2 && spec.classes <= kMaxSetClasses) &&
+        name != "points")
+        fail(name, multi ? "classes must be from 2 to " + std::to_string(kMaxSetClasses) + ", got " +
+                               std::to_string(spec.classes)
+                         : "takes no number of classes (only gaussian, spiral and points do)");
+    const int classes = multi && spec.classes ? spec.classes : 2;
+
     // The four corners of XOR are the whole truth table: train on them, and
     // test on them too unless no test split was asked for. Noise is ignored.
     if (name == "xor" && spec.samples == 4) {
@@ -345,14 +395,16 @@ DataSplit make_builtin_dataset(const DataSpec& spec, const Shape& item_shape, in
     const int n = spec.samples;
     const double noise = spec.noise;
     Generated g;
-    if (name == "spiral")
-        g = make_spiral(n, noise, gen);
+    if (name == "points")
+        g = make_points(spec);
+    else if (name == "spiral")
+        g = make_spiral(n, classes, noise, gen);
     else if (name == "circle")
         g = make_circle(n, noise, gen);
     else if (name == "xor")
         g = make_xor(n, noise, gen);
     else if (name == "gaussian")
-        g = make_gaussian(n, noise, gen);
+        g = make_gaussian(n, classes, noise, gen);
     else if (name == "moons")
         g = make_moons(n, noise, gen);
     else if (name == "line")

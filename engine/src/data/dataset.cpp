@@ -1,8 +1,10 @@
 // InMemoryDataset: items and targets held as flat float arrays, item after
 // item, gathered into batches by index.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "gradscope/dataset.h"
 #include "gradscope/error.h"
@@ -53,6 +55,22 @@ void Dataset::gather_affine(const uint32_t* indices, int n, float* x, float* y, 
             float* v = x + static_cast<size_t>(i) * per + static_cast<size_t>(c) * plane;
             for (size_t k = 0; k < plane; ++k) v[k] = v[k] * scale[c] + shift[c];
         }
+}
+
+bool Dataset::gather_plane(const uint32_t* indices, int n, float* xy) const {
+    if (item_shape().numel() != 2) return false;
+    // Targets go to a small buffer on the stack, a chunk at a time.
+    constexpr int kChunk = 64, kMaxTarget = 16;
+    const int t = target_size();
+    if (t > kMaxTarget) {
+        std::vector<float> y(static_cast<size_t>(n) * static_cast<size_t>(t));
+        gather(indices, n, xy, y.data());
+        return true;
+    }
+    float y[kChunk * kMaxTarget];
+    for (int first = 0; first < n; first += kChunk)
+        gather(indices + first, std::min(kChunk, n - first), xy + 2 * static_cast<size_t>(first), y);
+    return true;
 }
 
 void InMemoryDataset::add(const float* x, const float* y) {

@@ -9,6 +9,7 @@
 #include "gradscope/data_files.h"
 #include "gradscope/data_pipeline.h"
 #include "gradscope/error.h"
+#include "gradscope/input_features.h"
 #include "gradscope/rng.h"
 
 namespace gs {
@@ -37,6 +38,23 @@ void SubsetDataset::gather_affine(const uint32_t* indices, int n, float* x, floa
     mapped(indices, n, x, y, [&](const uint32_t* m, int k, float* xs, float* ys) {
         m_parent->gather_affine(m, k, xs, ys, scale, shift);
     });
+}
+
+bool SubsetDataset::gather_plane(const uint32_t* indices, int n, float* xy) const {
+    constexpr int kChunk = 256;
+    uint32_t idx_map[kChunk];
+    for (int first = 0; first < n; first += kChunk) {
+        const int m = std::min(kChunk, n - first);
+        for (int i = 0; i < m; ++i) {
+            const uint32_t k = indices[first + i];
+            if (k >= m_indices.size())
+                throw Error("subset '" + m_name + "': item " + std::to_string(k) +
+                            " asked for, but it holds " + std::to_string(m_indices.size()));
+            idx_map[i] = m_indices[k];
+        }
+        if (!m_parent->gather_plane(idx_map, m, xy + 2 * static_cast<size_t>(first))) return false;
+    }
+    return true;
 }
 
 template <typename F>
@@ -255,6 +273,12 @@ PreparedData prepare_data(const ModelSpec& spec) {
         for (const auto& b : builtin) list += b + ", ";
         throw Error("unknown data \"" + d.name + "\"; use a built-in set (" + list +
                     ") or fashion-mnist, mnist, idx, cifar10, csv, folder");
+    }
+    if (!d.features.empty() && s.train) {
+        // Input features of a 2-D set, computed as batches are gathered.
+        const std::vector<InputFeature> features = input_features_of(d);
+        s.train = std::make_shared<FeatureDataset>(s.train, features);
+        if (s.test) s.test = std::make_shared<FeatureDataset>(s.test, features);
     }
     if (!s.train || s.train->size() == 0) throw Error("the training split of '" + d.name + "' is empty");
     std::shared_ptr<Dataset> train = limited(s.train, d.limit, d.seed ^ 0x1, s.train->name());

@@ -1,5 +1,6 @@
-// Checkpoints: every parameter, buffer and optimizer state tensor of a
-// Trainer in one safetensors file, with the spec, step and epoch as metadata.
+// Checkpoints: the training state of a Trainer (every parameter, buffer and
+// optimizer state tensor; gradscope/training_state.h) in one safetensors
+// file, with the spec, the progress and the run that wrote it as metadata.
 #include <algorithm>
 #include <string>
 
@@ -15,14 +16,10 @@ namespace {
 
 constexpr const char* kFormat = "gradscope-checkpoint-1";
 
-// Every tensor a checkpoint holds, in a fixed order.
+// Every tensor a checkpoint holds, in a fixed order: the training state's
+// (gradscope/training_state.h), the one list restore points use too.
 std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Model& m, Optimizer* o) {
-    std::vector<std::pair<std::string, Tensor*>> out;
-    for (auto& [name, p] : m.named_params()) out.emplace_back(name, &p->value);
-    for (auto& [name, p] : m.named_buffers()) out.emplace_back(name, &p->value);
-    if (o)
-        for (auto& [name, s] : o->named_state()) out.emplace_back("optim." + name, s);
-    return out;
+    return state_tensors(m, o);
 }
 
 std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Trainer& t) {
@@ -38,10 +35,8 @@ SafetensorsFile load_gradscope_file(const std::string& path) {
     return f;
 }
 
-}  // namespace
-
-void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
-                     Optimizer& optimizer, const CheckpointProgress& progress) {
+void write_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
+                      Optimizer& optimizer, const CheckpointProgress& progress, const RunInfo& run) {
     SafetensorsFile f;
     for (auto& [name, t] : checkpoint_tensors(model, &optimizer))
         f.tensors.push_back({name, t->shape().to_vector(), t->to_host()});
@@ -52,14 +47,29 @@ void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& mode
     f.metadata["epoch_position"] = std::to_string(progress.epoch_position);
     f.metadata["optimizer"] = optimizer.spec().type;
     f.metadata["optimizer_steps"] = std::to_string(progress.optimizer_steps);
+    if (!run.uid.empty()) f.metadata["run_id"] = run.uid;
+    if (!run.name.empty()) f.metadata["run_name"] = run.name;
     save_safetensors(path, f);
 }
 
+}  // namespace
+
+void save_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
+                     Optimizer& optimizer, const CheckpointProgress& progress) {
+    write_checkpoint(path, spec, model, optimizer, progress, RunInfo{});
+}
+
 void save_checkpoint(const std::string& path, Trainer& trainer) {
-    save_checkpoint(path, trainer.spec(), trainer.model(), trainer.optimizer(),
-                    CheckpointProgress{trainer.global_step(), trainer.epoch(),
-                                       trainer.epoch_position(),
-                                       trainer.optimizer().steps_taken()});
+    save_checkpoint(path, trainer, RunInfo{});
+}
+
+void save_checkpoint(const std::string& path, Trainer& trainer, const RunInfo& run) {
+    write_checkpoint(path, live_spec(trainer), trainer.model(), trainer.optimizer(),
+                     progress_of(trainer), run);
+}
+
+std::map<std::string, std::string> checkpoint_metadata(const std::string& path) {
+    return load_gradscope_file(path).metadata;
 }
 
 void load_model_weights(const std::string& path, Model& model) {
@@ -120,9 +130,9 @@ void load_checkpoint(const std::string& path, Trainer& trainer) {
             throw Error("'" + path + "': metadata \"" + key + "\" is not a number");
         }
     };
-    trainer.set_progress(num("step"), static_cast<int>(num("epoch")),
-                         static_cast<size_t>(std::max(0L, num("epoch_position"))));
-    trainer.optimizer().set_steps_taken(num("optimizer_steps"));
+    set_progress(trainer, CheckpointProgress{num("step"), static_cast<int>(num("epoch")),
+                                             static_cast<size_t>(std::max(0L, num("epoch_position"))),
+                                             num("optimizer_steps")});
 }
 
 }  // namespace gs

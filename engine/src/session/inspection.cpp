@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "gradscope/input_features.h"
 #include "gradscope/layer.h"
 #include "gradscope/model.h"
 #include "gradscope/run_log.h"
 #include "gradscope/session.h"
 #include "gradscope/trainer.h"
+#include "session/inspection.h"
 
 namespace gs {
 
@@ -36,55 +38,59 @@ void fill_histogram(Backend& be, const Tensor& t, float lo, float hi, LayerStats
 
 }  // namespace
 
+LayerStats layer_statistics(Model& m, size_t i, long step, float lr) {
+    Backend& be = m.backend();
+    Layer& l = m.layer(i);
+    const std::string& t = l.type();
+    LayerStats st;
+    st.step = step;
+    st.layer = static_cast<int>(i);
+    const bool sig = t == "Sigmoid", tanh_ = t == "Tanh";
+    const float lo = sig ? 0.01f : tanh_ ? -0.99f : -INFINITY;
+    const float hi = sig ? 0.99f : tanh_ ? 0.99f : INFINITY;
+    const TensorSummary a = be.summarize(m.activation(i), lo, hi);
+    if (a.count) {
+        st.act_mean = static_cast<float>(a.sum / a.count);
+        st.act_std = static_cast<float>(
+            std::sqrt(std::max(0.0, a.sum_sq / a.count - (a.sum / a.count) * (a.sum / a.count))));
+        if (t == "ReLU" && a.features) st.dead_fraction = static_cast<float>(a.dead_features) / a.features;
+        if (sig || tanh_) st.saturated_fraction = static_cast<float>(a.saturated) / a.count;
+        fill_histogram(be, m.activation(i), a.min, a.max, st.acts);
+    }
+    if (!l.params().empty()) {
+        Param& w = l.params()[0];
+        const TensorSummary ws = be.summarize(w.value, -INFINITY, INFINITY);
+        const TensorSummary gs = be.summarize(w.grad, -INFINITY, INFINITY);
+        st.has_weights = true;
+        st.weight_norm = static_cast<float>(std::sqrt(ws.sum_sq));
+        st.grad_norm = static_cast<float>(std::sqrt(gs.sum_sq));
+        st.grad_mean_abs = gs.count ? static_cast<float>(gs.sum_abs / gs.count) : 0.0f;
+        st.grad_max_abs = std::max(std::abs(gs.min), std::abs(gs.max));
+        st.update_ratio = st.weight_norm > 0 ? lr * st.grad_norm / st.weight_norm : 0.0f;
+        fill_histogram(be, w.value, ws.min, ws.max, st.weights);
+        fill_histogram(be, w.grad, gs.min, gs.max, st.grads);
+    }
+    return st;
+}
+
 void Session::publish_layer_stats(long step, float lr) {
     Model& m = m_trainer->model();
-    Backend& be = m.backend();
     for (size_t i = 0; i < m.layers_run(); ++i) {
-        Layer& l = m.layer(i);
-        const std::string& t = l.type();
-        LayerStats st;
-        st.step = step;
-        st.layer = static_cast<int>(i);
-        const bool sig = t == "Sigmoid", tanh_ = t == "Tanh";
-        const float lo = sig ? 0.01f : tanh_ ? -0.99f : -INFINITY;
-        const float hi = sig ? 0.99f : tanh_ ? 0.99f : INFINITY;
-        const TensorSummary a = be.summarize(m.activation(i), lo, hi);
-        if (a.count) {
-            st.act_mean = static_cast<float>(a.sum / a.count);
-            st.act_std = static_cast<float>(
-                std::sqrt(std::max(0.0, a.sum_sq / a.count - (a.sum / a.count) * (a.sum / a.count))));
-            if (t == "ReLU" && a.features) {
-                st.dead_fraction = static_cast<float>(a.dead_features) / a.features;
-                if (st.dead_fraction > m_dead_above && m_dead_hit.empty())
-                    m_dead_hit = "layer " + std::to_string(i + 1) + " (ReLU) has " +
-                                 std::to_string(static_cast<int>(100 * st.dead_fraction + 0.5)) +
-                                 "% dead units, above " + std::to_string(m_dead_above);
-            }
-            if (sig || tanh_) st.saturated_fraction = static_cast<float>(a.saturated) / a.count;
-            fill_histogram(be, m.activation(i), a.min, a.max, st.acts);
-        }
-        if (!l.params().empty()) {
-            Param& w = l.params()[0];
-            const TensorSummary ws = be.summarize(w.value, -INFINITY, INFINITY);
-            const TensorSummary gs = be.summarize(w.grad, -INFINITY, INFINITY);
-            st.has_weights = true;
-            st.weight_norm = static_cast<float>(std::sqrt(ws.sum_sq));
-            st.grad_norm = static_cast<float>(std::sqrt(gs.sum_sq));
-            st.grad_mean_abs = gs.count ? static_cast<float>(gs.sum_abs / gs.count) : 0.0f;
-            st.grad_max_abs = std::max(std::abs(gs.min), std::abs(gs.max));
-            st.update_ratio = st.weight_norm > 0 ? lr * st.grad_norm / st.weight_norm : 0.0f;
-            fill_histogram(be, w.value, ws.min, ws.max, st.weights);
-            fill_histogram(be, w.grad, gs.min, gs.max, st.grads);
-        }
+        LayerStats st = layer_statistics(m, i, step, lr);
+        if (st.dead_fraction > m_dead_above && m_dead_hit.empty())
+            m_dead_hit = "layer " + std::to_string(i + 1) + " (ReLU) has " +
+                         std::to_string(static_cast<int>(100 * st.dead_fraction + 0.5)) +
+                         "% dead units, above " + std::to_string(m_dead_above);
         st.run = m_run.load(std::memory_order_relaxed);
+        st.run_id = m_info.id;
         m_stats.push(st);
         if (m_log) m_log->write(st);
     }
 }
 
-std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
+std::shared_ptr<Snapshot> Session::make_snapshot(Trainer& t, Snapshot& confusion,
+                                                 const SnapshotRequest& q) {
     auto snap = std::make_shared<Snapshot>();
-    Trainer& t = *m_trainer;
     Model& m = t.model();
     snap->step = t.global_step();
     Dataset* eval = eval_split(t);
@@ -107,23 +113,38 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
         }
     }
 
-    // Decision grid over the plane of a 2-input model; for a 1-input model,
-    // the fitted curve: `grid` points along the input.
-    const size_t nin = t.train_data().item_shape().numel();
-    if (q.grid > 0 && (nin == 2 || nin == 1)) {
-        Dataset& train = t.train_data();
-        const int dims = static_cast<int>(nin);
+    // Decision grid over the plane of a 2-D set: its raw points (x1, x2),
+    // turned into the model's input features where the spec asks for them,
+    // so a heatmap stays a picture of the plane. For 1-input data, the
+    // fitted curve: `grid` points along the input, each layer's output there.
+    const std::vector<InputFeature> features = input_features_of(t.spec().data);
+    const uint32_t first_item = 0;
+    float first_xy[2];
+    Dataset& train = t.train_data();
+    int dims = 0;
+    if (q.grid > 0 && train.size()) {
+        if (train.gather_plane(&first_item, 1, first_xy))
+            dims = 2;
+        else if (features.empty() && train.item_shape().numel() == 1)
+            dims = 1;
+    }
+    if (dims > 0) {
         float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
         const size_t n = std::min<size_t>(train.size(), 100000);
+        std::vector<float> xy(2 * static_cast<size_t>(t.batch_size())),
+            ty_buf(static_cast<size_t>(train.target_size()) * static_cast<size_t>(t.batch_size()));
         for (size_t first = 0; first < n; first += static_cast<size_t>(t.batch_size())) {
             const int k = static_cast<int>(std::min<size_t>(n - first, t.batch_size()));
             std::vector<uint32_t> idx(static_cast<size_t>(k));
             for (int j = 0; j < k; ++j) idx[static_cast<size_t>(j)] = static_cast<uint32_t>(first + j);
-            train.gather(idx.data(), k, x.data(), y.data());
+            if (dims == 2)
+                train.gather_plane(idx.data(), k, xy.data());
+            else
+                train.gather(idx.data(), k, xy.data(), ty_buf.data());
             for (int j = 0; j < k; ++j)
                 for (int d = 0; d < dims; ++d) {
-                    lo[d] = std::min(lo[d], x[static_cast<size_t>(j) * dims + d]);
-                    hi[d] = std::max(hi[d], x[static_cast<size_t>(j) * dims + d]);
+                    lo[d] = std::min(lo[d], xy[static_cast<size_t>(j) * dims + d]);
+                    hi[d] = std::max(hi[d], xy[static_cast<size_t>(j) * dims + d]);
                 }
         }
         const int g = q.grid;
@@ -138,7 +159,7 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
         for (size_t l = 0; l < L; ++l)
             if (m.layer(l).out_shape().rank == 1)
                 snap->grid_units[l].assign(static_cast<size_t>(m.layer(l).out_shape()[0]), std::vector<float>(cells));
-        std::vector<float> pts;
+        std::vector<float> pts, inputs;
         for (size_t first = 0; first < cells; first += static_cast<size_t>(t.batch_size())) {
             const int k = static_cast<int>(std::min<size_t>(cells - first, t.batch_size()));
             pts.resize(static_cast<size_t>(k) * dims);
@@ -152,7 +173,11 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
                 pts[static_cast<size_t>(j) * 2] = snap->lo[0] + fx * (snap->hi[0] - snap->lo[0]);
                 pts[static_cast<size_t>(j) * 2 + 1] = snap->lo[1] + fy * (snap->hi[1] - snap->lo[1]);
             }
-            t.forward_raw(pts.data(), k);
+            if (!features.empty()) {
+                inputs.resize(static_cast<size_t>(k) * features.size());
+                expand_features(features, pts.data(), k, inputs.data());
+            }
+            t.forward_raw(features.empty() ? pts.data() : inputs.data(), k);
             for (size_t l = 0; l < L; ++l) {
                 auto& units = snap->grid_units[l];
                 if (units.empty()) continue;
@@ -187,13 +212,13 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
 
     // Confusion matrix and mistakes: from the last validation pass, or a new one.
     if (q.confusion) {
-        if (q.fresh_confusion || m_confusion.confusion_step < 0) compute_confusion(q.misclassified);
-        snap->confusion_step = m_confusion.confusion_step;
-        snap->classes = m_confusion.classes;
-        snap->confusion = m_confusion.confusion;
-        snap->mistakes.assign(m_confusion.mistakes.begin(),
-                              m_confusion.mistakes.begin() +
-                                  std::min<long>(static_cast<long>(m_confusion.mistakes.size()),
+        if (q.fresh_confusion || confusion.confusion_step < 0) compute_confusion(t, confusion, q.misclassified);
+        snap->confusion_step = confusion.confusion_step;
+        snap->classes = confusion.classes;
+        snap->confusion = confusion.confusion;
+        snap->mistakes.assign(confusion.mistakes.begin(),
+                              confusion.mistakes.begin() +
+                                  std::min<long>(static_cast<long>(confusion.mistakes.size()),
                                                  std::max(0, q.misclassified)));
     }
     return snap;
@@ -201,20 +226,20 @@ std::shared_ptr<Snapshot> Session::make_snapshot(const SnapshotRequest& q) {
 
 
 // One pass over the validation split (else the test split): the confusion
-// matrix and the most confident mistakes, kept for the snapshots that follow.
-void Session::compute_confusion(int max_mistakes) {
-    Trainer& t = *m_trainer;
+// matrix and the most confident mistakes, kept (in out) for the snapshots
+// that follow.
+void Session::compute_confusion(Trainer& t, Snapshot& result, int max_mistakes) {
     Dataset* eval = eval_split(t);
     const size_t per = eval->item_shape().numel();
     const int ty = eval->target_size();
     std::vector<float> x(per * static_cast<size_t>(t.batch_size())),
         y(static_cast<size_t>(ty) * static_cast<size_t>(t.batch_size()));
-    m_confusion = Snapshot{};
-    m_confusion.confusion_step = t.global_step();
+    result = Snapshot{};
+    result.confusion_step = t.global_step();
     const int K = eval->num_classes();
     if (K >= 2 && eval->size()) {
-        m_confusion.classes = K;
-        m_confusion.confusion.assign(static_cast<size_t>(K) * K, 0);
+        result.classes = K;
+        result.confusion.assign(static_cast<size_t>(K) * K, 0);
         const std::vector<float> out = t.predict(*eval, 0, eval->size());
         const size_t outs = out.size() / eval->size();
         for (size_t first = 0; first < eval->size(); first += static_cast<size_t>(t.batch_size())) {
@@ -237,14 +262,14 @@ void Session::compute_confusion(int max_mistakes) {
                 }
                 const int label = static_cast<int>(y[static_cast<size_t>(j) * ty]);
                 if (label < 0 || label >= K || pred >= K) continue;
-                ++m_confusion.confusion[static_cast<size_t>(label) * K + pred];
-                if (pred != label) m_confusion.mistakes.push_back({static_cast<int>(item), label, pred, conf});
+                ++result.confusion[static_cast<size_t>(label) * K + pred];
+                if (pred != label) result.mistakes.push_back({static_cast<int>(item), label, pred, conf});
             }
         }
-        std::sort(m_confusion.mistakes.begin(), m_confusion.mistakes.end(),
+        std::sort(result.mistakes.begin(), result.mistakes.end(),
                   [](const Snapshot::Mistake& a, const Snapshot::Mistake& b) { return a.confidence > b.confidence; });
-        if (m_confusion.mistakes.size() > static_cast<size_t>(std::max(0, max_mistakes)))
-            m_confusion.mistakes.resize(static_cast<size_t>(std::max(0, max_mistakes)));
+        if (result.mistakes.size() > static_cast<size_t>(std::max(0, max_mistakes)))
+            result.mistakes.resize(static_cast<size_t>(std::max(0, max_mistakes)));
     }
 }
 

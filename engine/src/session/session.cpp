@@ -6,12 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cerrno>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <omp.h>
-#include <unistd.h>
 
+#include "gradscope/data_map_accumulator.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/model.h"
@@ -19,49 +15,82 @@
 #include "gradscope/optim.h"
 #include "gradscope/run_log.h"
 #include "gradscope/trainer.h"
+#include "session/time_travel.h"
+#include "session/worker.h"
 
 namespace gs {
 
 using Clock = std::chrono::steady_clock;
 
 Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, SessionOptions options)
-    : m_trainer(std::make_unique<Trainer>(spec, std::move(data), backend)),
+    : Session(spec, std::move(data), backend, options,
+              std::make_shared<Worker>(options.threads, options.background_priority), nullptr) {}
+
+Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, SessionOptions options,
+                 std::shared_ptr<Worker> worker, std::shared_ptr<ForkHandoff> handoff)
+    : m_trainer(std::make_unique<Trainer>(spec, data, backend)),
       m_opt(std::move(options)),
       m_epochs(m_opt.epochs > 0 ? m_opt.epochs : spec.epochs),
       m_backend_name(backend.name()),
+      m_data(std::move(data)),
+      m_core(std::move(worker)),
+      m_mutex(m_core->mutex),
+      m_cv(m_core->cv),
+      m_settled(m_core->settled),
       m_steps(m_opt.ring_capacity),
       m_epochs_ring(1 << 16),
       m_events(4096),
       m_stats(1024) {
     m_trainer->set_check_finite(m_opt.break_on_nonfinite);
     m_trainer->set_shuffle(m_opt.shuffle);
+    m_info = m_opt.run;
+    if (m_info.uid.empty()) m_info.uid = new_run_uid();
+    if (m_info.name.empty()) m_info.name = spec.name.empty() ? "run" : spec.name;
     if (!m_opt.resume_from.empty()) {
         gs::load_checkpoint(m_opt.resume_from, *m_trainer);
         m_steps_done = m_trainer->global_step();
     }
-    if (!m_opt.log_dir.empty()) {
-        m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name);
+    m_handoff = std::move(handoff);
+    if (m_handoff) {
+        m_steps_done = m_info.fork_step;  // the state itself arrives in the first round
+    } else if (!m_opt.log_dir.empty()) {  // a fork's log starts when its state does (adopt)
+        m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name, m_info);
         if (m_opt.log_every_step) m_log->min_step_interval = std::chrono::milliseconds(0);
     }
+    m_first_step = m_steps_done.load();
+    start_time_travel();
+    setup_data_map();
     m_started = Clock::now();
-    m_worker = std::thread([this] { run(); });
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_core->attach(this);
+    }
+    m_cv.notify_all();
 }
 
 Session::~Session() {
     {
-        std::lock_guard<std::mutex> lock(m_mutex);
+        std::unique_lock<std::mutex> lock(m_mutex);
         m_quit = true;
+        // The worker may be in this session's round: it ends it first.
+        m_settled.wait(lock, [this] { return !m_busy; });
+        m_core->detach(this);
+        // Forks still waiting for a state from this run will not get one.
+        for (Command& c : m_queue)
+            if (c.kind == Command::ForkInto) fail_handoff(*c.handoff, "the run it was forked from was closed first");
     }
     m_cv.notify_all();
-    if (m_worker.joinable()) m_worker.join();
     if (m_log) m_log->flush();
+    // The worker thread ends with the last session that shares it (m_core).
 }
 
 // ------------------------------------------------------------- commands ----
 
 // With m_mutex held (every command holds it).
 CommandResult Session::refuse(const std::string& why) {
-    m_events.push(EventRecord{steps_done(), "refused", "", 0, why});
+    EventRecord e{steps_done(), "refused", "", 0, why};
+    e.run_id = m_info.id;
+    m_events.push(e);
     return CommandResult{false, why};
 }
 
@@ -246,7 +275,7 @@ BreakInfo Session::last_break() const {
 bool Session::wait_until_settled(double seconds) {
     std::unique_lock<std::mutex> lock(m_mutex);
     return m_settled.wait_for(lock, std::chrono::duration<double>(seconds), [this] {
-        return m_state != SessionState::Running && m_queue.empty() && !m_busy;
+        return m_state != SessionState::Running && m_queue.empty() && !m_busy && !m_handoff;
     });
 }
 
@@ -254,6 +283,7 @@ void Session::set_state(SessionState s) {
     if (s == m_state) return;
     m_state = s;
     EventRecord e{steps_done(), "state", state_name(s), 0, std::string("the session is ") + state_name(s)};
+    e.run_id = m_info.id;
     m_events.push(e);
     if (s != SessionState::Running) m_settled.notify_all();
 }
@@ -264,24 +294,8 @@ void Session::set_state(SessionState s) {
 // producer at a time for the ring.
 void Session::publish(EventRecord e) {
     std::lock_guard<std::mutex> lock(m_mutex);
+    e.run_id = m_info.id;
     m_events.push(std::move(e));
-}
-
-size_t Session::drain(TelemetryStore& store) {
-    size_t n = 0;
-    const uint32_t run = m_run.load(std::memory_order_acquire);
-    StepRecord s;
-    while (m_steps.pop(s))
-        if (s.run == run) store.add(s), ++n;
-    EpochRecord ep;
-    while (m_epochs_ring.pop(ep))
-        if (ep.run == run) store.add(ep), ++n;
-    LayerStats ls;
-    while (m_stats.pop(ls))
-        if (ls.run == run) store.add(ls), ++n;
-    EventRecord ev;
-    while (m_events.pop(ev)) store.add(ev), ++n;
-    return n;
 }
 
 size_t Session::dropped_records() const {
@@ -304,7 +318,9 @@ void Session::apply(const Command& c) {
             m_next_stats_step = 1;
             m_next_check_step = 1;
             m_confusion = Snapshot{};
+            reset_data_map();
             e = {0, "reset", "", 0, "re-initialized from the seed"};
+            reset_time_travel(e);  // a fork starts over from its fork step
             break;
         case Command::Hyper: {
             OptimizerSpec& o = m_trainer->optimizer().spec();
@@ -360,18 +376,23 @@ void Session::apply(const Command& c) {
             e.text = std::isfinite(c.value) ? "pause when " + c.name + " " + std::to_string(c.value)
                                             : c.name + " cleared";
             break;
+        case Command::Trace: arm_trace(c.trace); return;  // step_trace.cpp
+        case Command::SetParameter: apply_parameter_edit(c.edit, e); break;
         case Command::Snapshot: {
-            std::shared_ptr<const Snapshot> snap = make_snapshot(c.snapshot);
+            std::shared_ptr<const Snapshot> snap = make_snapshot(*m_trainer, m_confusion, c.snapshot);
             std::lock_guard<std::mutex> lock(m_snap_mutex);
             m_snapshot = std::move(snap);
             return;
         }
+        case Command::DataMap:
+            publish_data_map();
+            return;
         case Command::Checkpoint:
             // A path that cannot be written is the user's mistake, not the
             // run's: it is reported and the session stays as it was.
             e.name = c.name;
             try {
-                gs::save_checkpoint(c.name, *m_trainer);
+                gs::save_checkpoint(c.name, *m_trainer, info());
                 e.kind = "checkpoint";
                 e.text = "saved " + c.name;
             } catch (const std::exception& ex) {
@@ -379,9 +400,16 @@ void Session::apply(const Command& c) {
                 e.text = std::string("could not save the checkpoint: ") + ex.what();
             }
             break;
+        case Command::ShowStep:
+        case Command::Rewind:
+        case Command::ForkInto:
+        case Command::SaveStep:
+            apply_time_travel(c);
+            return;
         default:
             return;
     }
+    note_settings(c);  // for replays
     publish(e);
     if (m_log) m_log->write(e);
 }
@@ -394,6 +422,7 @@ void Session::train_one() {
     // A breakpoint on the gradient norm needs the norm of every step.
     m_trainer->set_check_gradients(check || std::isfinite(m_grad_norm_above));
     StepResult r = m_trainer->step();
+    if (m_tracer) finish_trace(r);
     if (check && !r.nonfinite) {
         const double every = m_trainer->last_gradient_check_ms() /
                              (m_opt.check_budget * std::max(m_step_ms_avg, 1e-6));
@@ -411,6 +440,8 @@ void Session::train_one() {
                     "a non-finite value appeared in the " + pass + " pass at " + layer + ", step " +
                         std::to_string(r.step + 1) + " (epoch " + std::to_string(r.epoch + 1) +
                         "); the weights are as before that batch — lower the learning rate?"};
+        b.last_healthy_step = std::max(first_step(), r.step - 1);
+        note_skip();  // a replay uses this batch the same way
         b.batch = m_trainer->last_batch();
         Dataset& train = m_trainer->train_data();
         b.batch_inputs.resize(b.batch.size() * train.item_shape().numel());
@@ -430,8 +461,10 @@ void Session::train_one() {
     StepRecord s{r.step, r.epoch, static_cast<float>(r.loss), static_cast<float>(r.accuracy), r.lr,
                  static_cast<float>(ms), static_cast<float>(ms > 0 ? r.batch * 1000.0 / ms : 0)};
     s.run = m_run.load(std::memory_order_relaxed);
+    s.run_id = m_info.id;
     m_steps.push(s);
     if (m_log) m_log->write(s);
+    if (m_data_map) observe_data_map();
     m_steps_done.store(r.step, std::memory_order_relaxed);
     m_step_ms_avg = m_step_ms_avg > 0 ? 0.95 * m_step_ms_avg + 0.05 * ms : ms;
     if (m_opt.layer_stats && r.step >= m_next_stats_step) {
@@ -476,6 +509,7 @@ void Session::train_one() {
         }
     }
     if (m_trainer->epoch() != epoch_before) end_epoch();
+    after_step();  // a restore point when one is due
 }
 
 void Session::end_epoch() {
@@ -489,15 +523,17 @@ void Session::end_epoch() {
     Dataset* v = m_trainer->validation_data() ? m_trainer->validation_data() : m_trainer->test_data();
     if (v && v->size()) {
         EvalResult ev = m_trainer->evaluate(*v);
-        if (v->num_classes() >= 2) compute_confusion(64);  // for the snapshots of this epoch
+        if (v->num_classes() >= 2) compute_confusion(*m_trainer, m_confusion, 64);  // for the snapshots of this epoch
         e.has_validation = true;
         e.val_loss = static_cast<float>(ev.loss);
         e.val_accuracy = static_cast<float>(ev.accuracy);
     }
     e.seconds = std::chrono::duration<double>(Clock::now() - m_started).count();
     e.run = m_run.load(std::memory_order_relaxed);
+    e.run_id = m_info.id;
     m_epochs_ring.push(e);
     if (m_log) m_log->write(e);
+    log_epoch_views(m_trainer->epoch() >= m_epochs);
     m_epoch_loss = m_epoch_correct = 0;
     m_epoch_items = 0;
     m_epoch_regression = false;
@@ -519,87 +555,14 @@ void Session::end_epoch() {
                                               : "stopped early: no better validation loss for " +
                                                     std::to_string(m_bad_epochs) + " epochs"};
         m_breaks.fetch_add(1, std::memory_order_relaxed);
-        m_events.push(EventRecord{e.step, why, "", 0, m_break.message});
+        EventRecord ev{e.step, why, "", 0, m_break.message};
+        ev.run_id = m_info.id;
+        m_events.push(ev);
         m_budget = 0;
         set_state(SessionState::Stopped);
     } else if (m_budget == -1) {
         m_budget = 0;
         set_state(SessionState::Paused);
-    }
-}
-
-void Session::run() {
-    // Below the caller's priority: its OpenMP team, started from this
-    // thread, inherits the nice value, so a GUI thread on the same cores
-    // draws its frames on time and training gets the rest.
-    if (m_opt.background_priority) {
-        const pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
-        errno = 0;
-        const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
-        if (errno == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), std::min(nice + 5, 19));
-    }
-    // A thread's OpenMP team size is its own setting: this thread's team trains.
-    if (m_opt.threads > 0) omp_set_num_threads(m_opt.threads);
-    for (;;) {
-        Command c;
-        bool have = false, step = false;
-        {
-            std::unique_lock<std::mutex> lock(m_mutex);
-            for (;;) {
-                m_cv.wait(lock, [this] {
-                    return m_quit || !m_queue.empty() || m_state == SessionState::Running;
-                });
-                if (m_quit || !m_queue.empty() || m_pace <= 0 || m_budget != 0) break;
-                // Paced (steps_per_second): wait for this step's turn, but
-                // answer a command, a pause or explicit steps (a budget,
-                // which is not paced) at once.
-                const bool interrupted = m_cv.wait_until(lock, m_next_due, [this] {
-                    return m_quit || !m_queue.empty() || m_state != SessionState::Running || m_budget != 0;
-                });
-                if (!interrupted) break;
-            }
-            if (m_quit) return;
-            if (!m_queue.empty()) {
-                c = m_queue.front();
-                m_queue.pop_front();
-                have = true;
-            } else {
-                step = true;
-            }
-            m_busy = true;
-        }
-        try {
-            if (have) {
-                apply(c);
-            } else if (step) {
-                train_one();
-                if (m_pace > 0) {
-                    const auto now = std::chrono::steady_clock::now();
-                    m_next_due = std::max(m_next_due, now - std::chrono::milliseconds(100)) +
-                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                     std::chrono::duration<double>(1.0 / m_pace));
-                }
-                std::lock_guard<std::mutex> lock(m_mutex);
-                if (m_state == SessionState::Running && m_budget > 0 && --m_budget == 0)
-                    set_state(SessionState::Paused);
-            }
-        } catch (const std::exception& e) {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            m_break = BreakInfo{"error", "", "", steps_done(), m_trainer->epoch(), e.what()};
-            m_breaks.fetch_add(1, std::memory_order_relaxed);
-            m_events.push(EventRecord{steps_done(), "error", "", 0, e.what()});
-            if (m_log) m_log->write(EventRecord{steps_done(), "error", "", 0, e.what()});
-            m_budget = 0;
-            set_state(SessionState::Failed);
-        }
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            m_busy = false;
-            if (m_queue.empty() && m_state != SessionState::Running) {
-                if (m_log) m_log->flush();
-                m_settled.notify_all();
-            }
-        }
     }
 }
 

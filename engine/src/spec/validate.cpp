@@ -11,6 +11,8 @@
 
 #include "spec/spec_detail.h"
 
+#include "gradscope/input_features.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -153,6 +155,56 @@ void check_loss(const ModelSpec& spec, bool known, const Shape& out, const Where
     }
 }
 
+// The classroom's data fields: classes for the sets that take them, points
+// for a drawn set, input features for 2-D sets, and an input as wide as the
+// features.
+void check_plane_data(const ModelSpec& s, std::vector<SpecIssue>& issues) {
+    const DataSpec& data = s.data;
+    Where d{&issues, -1, "", "data."};
+    const std::string name = lower(data.name);
+    const bool drawn = name == "points";
+    if (data.classes != 0) {
+        if (name == "gaussian" || name == "spiral") {
+            d.check("classes", int64_t{data.classes}, IntRange{2, kMaxSetClasses});
+        } else if (drawn) {
+            if (d.check("classes", int64_t{data.classes}, IntRange{2, kMaxPointClasses}))
+                for (size_t i = 0; i < data.points.size(); ++i)
+                    if (data.points[i].label >= data.classes) {
+                        d.add("classes", "point " + std::to_string(i + 1) + " has class " +
+                                             std::to_string(data.points[i].label) + " but classes is " +
+                                             std::to_string(data.classes) + " — raise classes to " +
+                                             std::to_string(data.points[i].label + 1));
+                        break;
+                    }
+        } else {
+            d.add("classes", "only gaussian, spiral and points take a number of classes; " +
+                                 squote(data.name) + " has its own — leave classes out");
+        }
+    }
+    if (drawn && data.points.empty())
+        d.add("points", "a drawn set needs points — draw some on the data plot, or give "
+                        "\"points\": [[x, y, class], ...]");
+    if (!drawn && !data.points.empty())
+        d.add("points", "points are read for data \"points\" only, not " + squote(data.name) +
+                            " — set \"name\": \"points\" or leave points out");
+    if (data.features.empty()) return;
+    if (!is_plane_dataset(name)) {
+        d.add("features", "input features apply to the 2-D sets (" + join(plane_dataset_names()) +
+                              "), not " + squote(data.name) + " — leave features out");
+        return;
+    }
+    const size_t width = input_features_of(data).size();
+    if (width == data.features.size() && s.input.rank >= 1 &&
+        (s.input.rank != 1 || static_cast<size_t>(s.input[0]) != width)) {
+        const std::string input =
+            s.input.rank == 1 ? "[" + std::to_string(s.input[0]) + "]" : dims_str(s.input);
+        Where{&issues}.add("input", "the data gives " + std::to_string(width) +
+                                        " inputs per point (features " +
+                                        join(data.features, " and ") + ") but input is " + input +
+                                        " — set \"input\" to [" + std::to_string(width) + "]");
+    }
+}
+
 void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
     Where top{&issues};
     Where o{&issues, -1, "", "optimizer."};
@@ -209,6 +261,7 @@ void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
     d.check("test_limit", int64_t{s.data.test_limit}, kLimitRange);
     d.check("augment_crop_padding", int64_t{s.data.augment_crop_padding}, kCropRange);
     d.check("image_size", int64_t{s.data.image_size}, kImageSizeRange);
+    check_plane_data(s, issues);
 }
 
 }  // namespace

@@ -21,6 +21,20 @@ void Track::clear() {
     m_smooth_pyramid.clear();
 }
 
+void Track::truncate_after(double x_max) {
+    if (m_x.empty() || m_x.back() <= x_max) return;
+    while (!m_x.empty() && m_x.back() > x_max) {
+        m_x.pop_back();
+        m_y.pop_back();
+    }
+    // Rare (a rewind): the pyramid and the smoothed copy are made again.
+    m_pyramid.clear();
+    for (float y : m_y) m_pyramid.add(y);
+    m_smooth_weight = -1;
+    m_smooth.clear();
+    m_smooth_pyramid.clear();
+}
+
 TrackView Track::view(float smoothing) const {
     if (!(smoothing > 0) || m_y.empty())
         return TrackView{m_x.data(), m_y.data(), m_x.size(), &m_pyramid};

@@ -25,6 +25,9 @@ public:
     // x must not decrease; a point with a smaller x than the last is dropped.
     void add(double x, float y);
     void clear();
+    // Forgets the points with x > x_max (a run rewound to x_max); later
+    // points may then go on from there.
+    void truncate_after(double x_max);
     size_t size() const { return m_x.size(); }
     bool empty() const { return m_x.empty(); }
     const std::vector<double>& x() const { return m_x; }
