@@ -159,7 +159,7 @@ private slots:
         const DataView v = make_data_view(data);
         QVERIFY(v.one_d && !v.two_d);
         QCOMPARE(v.points.size(), data.train->size() + data.test->size());
-        for (const DataPoint& pt : v.points) QCOMPARE(pt.y, pt.target);
+        for (const gs::studio::DataPoint& pt : v.points) QCOMPARE(pt.y, pt.target);
         DatasetPreview p;
         p.resize(420, 460);
         p.set_data(v);
