@@ -81,7 +81,7 @@ struct LayerStats {
 // What a front end asks to see, computed by the worker between steps.
 struct SnapshotRequest {
     int probe = 0;          // item of the validation (else test, else training) split
-    int grid = 64;          // decision grid resolution for 2-input models (0: none; at most kMaxGrid)
+    int grid = 64;          // decision grid resolution for 2-input models, curve points for 1-input ones (0: none; at most kMaxGrid)
     // The confusion matrix and the most confident mistakes come from the last
     // validation pass (every epoch end); fresh_confusion makes a new pass now
     // (costly on large splits: ask for it on demand, not ten times a second).
@@ -115,7 +115,8 @@ struct Snapshot {
     // (second coordinate x2) over the plane of the points, whatever input
     // features the model computes from them; per layer and unit, its output
     // over the grid (row by row), and the model's output (the last layer's
-    // first unit).
+    // first unit). For 1-input data: `grid` points x (lo[0]..hi[0]) and per
+    // layer and unit its output there (the fitted curve: grid values).
     int grid = 0;
     float lo[2] = {0, 0}, hi[2] = {0, 0};
     std::vector<std::vector<std::vector<float>>> grid_units;  // [layer][unit][grid*grid]

@@ -23,13 +23,13 @@
 #include "canvas/dataset_preview.h"
 #include "canvas/network_canvas.h"
 #include "data/dataset_panel.h"
+#include "editor/layer_catalog.h"
 #include "editor/network_editor.h"
 #include "gradscope/names.h"
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
 #include "window/field_focus.h"
-#include "window/handoffs.h"
 #include "window/text_fit.h"
 #include "window/training_controls.h"
 
@@ -267,7 +267,7 @@ void MainWindow::connect_bridge() {
         update_can_train();
     });
     connect(m_bridge, &SessionBridge::loadFailed, this, [this](const QString& message) {
-        const QString words = handoff::text_for_people(message);
+        const QString words = text_for_people(message);
         m_load_error = fit_message(words, 60, 300);
         if (!m_bridge->data()) m_data->set_status(fit_message(words, 40, 300), true);
         else tell_editor_about_data();
@@ -372,7 +372,7 @@ void MainWindow::tell_editor_about_data() {
     // "for two classes use binary cross-entropy").
     if (auto data = m_bridge->data()) {
         const QString path = QString::fromStdString(m_spec.data.path);
-        handoff::set_data_facts(*m_editor, data->classes, data->probe_split ? data->probe_split->target_size() : 1,
+        m_editor->set_data_facts(data->classes, data->probe_split ? data->probe_split->target_size() : 1,
                                 path.isEmpty() ? QString::fromStdString(m_spec.data.name) : QFileInfo(path).completeBaseName());
     }
 }
@@ -432,7 +432,7 @@ void MainWindow::refresh_now() {
 
 void MainWindow::breakpoint_hit() {
     const BreakInfo& b = m_bridge->last_break();
-    show_banner(QStringLiteral("Paused: ") + handoff::text_for_people(QString::fromStdString(b.message)), true,
+    show_banner(QStringLiteral("Paused: ") + text_for_people(QString::fromStdString(b.message)), true,
                 BannerKind::Break);
     const int layer = layer_index_in(b.layer);
     if (layer >= 0) select_layer(layer);
@@ -440,7 +440,7 @@ void MainWindow::breakpoint_hit() {
 
 void MainWindow::update_can_train() {
     QString why;
-    if (!m_editor->is_valid()) why = handoff::text_for_people(m_editor->problem());
+    if (!m_editor->is_valid()) why = text_for_people(m_editor->problem());
     else if (m_bridge->is_loading()) why = QStringLiteral("the data is still opening");
     else if (!m_load_error.isEmpty()) why = m_load_error;
     else if (!m_bridge->has_session()) why = QStringLiteral("nothing is loaded");

@@ -2,7 +2,7 @@
 #include "window/training_controls.h"
 
 #include "gradscope/names.h"
-#include "window/handoffs.h"
+#include "wheel_guard.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -131,7 +131,7 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     m_settings->addWidget(m_decay);
     // Scrolling past a field never edits it (H1).
     for (QWidget* w : std::initializer_list<QWidget*>{m_backend, m_seed, m_lr, m_batch, m_optimizer, m_decay, m_speed})
-        handoff::take_wheel_only_when_focused(w);
+        take_wheel_only_when_focused(w);
     // The progress read-out lives in the window's status bar (see
     // progress_label()): always in view, even when the toolbar overflows.
     m_progress = new QLabel;
