@@ -1,0 +1,46 @@
+// RunsPanel: every run of the family, each with its colour and name, a box
+// to show or hide its curves, its state and steps, where it was forked from;
+// buttons to make one active (the views follow it), train or pause it,
+// delete it. A double click on a name renames the run.
+#pragma once
+
+#include <QWidget>
+#include <cstdint>
+
+class QPushButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace gs::studio {
+
+class RunFamily;
+struct Theme;
+
+class RunsPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit RunsPanel(RunFamily* family, QWidget* parent = nullptr);
+
+    // Rows for the family's runs as they are now (names, states, steps).
+    void rebuild();
+    void update_states();  // the state and steps columns only
+
+    // For tests.
+    QTreeWidget* list() const { return m_list; }
+    QTreeWidgetItem* item_of(uint32_t id) const;
+    uint32_t selected_run() const;  // the active run when nothing is selected
+    void select_run(uint32_t id);
+    QPushButton* activate_button() const { return m_activate; }
+    QPushButton* delete_button() const { return m_delete; }
+    QPushButton* play_button() const { return m_play; }
+    QPushButton* pause_button() const { return m_pause; }
+
+private:
+    RunFamily* m_family;
+    QTreeWidget* m_list;
+    QPushButton *m_activate, *m_play, *m_pause, *m_delete;
+    bool m_building = false;
+};
+
+}  // namespace gs::studio
