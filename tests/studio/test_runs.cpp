@@ -4,7 +4,10 @@
 // hides, renames, deletes and activates runs, the curves overlay the
 // visible ones and the views follow the active one; a race of three forks
 // takes matched step counts and gets a canvas per run.
+#include <QCheckBox>
 #include <QComboBox>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QDoubleSpinBox>
 #include <QPushButton>
 #include <QSpinBox>
@@ -15,7 +18,10 @@
 #include "bridge/run_family.h"
 #include "bridge/session_bridge.h"
 #include "canvas/network_canvas.h"
+#include "gradscope/error.h"
+#include "gradscope/io.h"
 #include "gradscope/presets.h"
+#include "project/run_tree.h"
 #include "plots/run_overlay.h"
 #include "window/fork_dialog.h"
 #include "window/main_window.h"
@@ -197,6 +203,54 @@ private slots:
         QCOMPARE(tt->overlay()->run_count(), 3);
         // Four at most.
         QVERIFY(!tt->race_here(std::vector<gs::ForkSpec>(5), 10));
+    }
+
+    void a_project_saves_the_run_tree_and_a_past_step_saves_as_a_checkpoint() {
+        QTemporaryDir dir;
+        MainWindow w;
+        w.show();
+        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
+        QVERIFY(ready(w));
+        QVERIFY(w.bridge()->step(30));
+        TimeTravel* tt = w.time_travel();
+        RunFamily* f = tt->family();
+        QVERIFY(settled(w, 0, 30));
+        // Save this step as checkpoint: step 12, scrubbed to.
+        tt->scrub_to(12);
+        const QString ckpt = dir.filePath(QStringLiteral("step12.safetensors"));
+        QVERIFY(tt->save_checkpoint_here(ckpt));
+        QVERIFY(wait_for([&] { w.refresh_now(); return QFileInfo(ckpt).size() > 0; }, 30000));
+        QCOMPARE(gs::checkpoint_metadata(ckpt.toStdString()).at("step"), std::string("12"));
+        // A fork, then the project: the tree goes beside it.
+        gs::ForkSpec change;
+        change.batch_size = 8;
+        uint32_t id = 0;
+        QVERIFY(tt->fork_here(change, &id));
+        f->set_visible(id, false);
+        QVERIFY(wait_for([&] { w.refresh_now(); return !f->info(id).changes.empty(); }, 30000));
+        // The size of the states is shown before saving; tick it to save them.
+        QCheckBox* box = tt->runs_panel()->save_states_box();
+        QVERIFY2(box->text().contains(QStringLiteral("MB")), qPrintable(box->text()));
+        box->setChecked(true);
+        const QString project = dir.filePath(QStringLiteral("p.gradscope"));
+        QString why;
+        QVERIFY2(w.save_project_as(project, &why), qPrintable(why));
+        const std::vector<RunTreeEntry> tree = load_run_tree(run_tree_path(project));
+        QCOMPARE(tree.size(), size_t{2});
+        QCOMPARE(tree[0].info.name, f->info(0).name);
+        QCOMPARE(tree[0].steps, 30L);
+        QVERIFY(tree[0].visible);
+        QCOMPARE(tree[1].info.parent, 0u);
+        QCOMPARE(tree[1].info.fork_step, 12L);
+        QCOMPARE(tree[1].info.changes, f->info(id).changes);
+        QVERIFY(!tree[1].visible);
+        for (const RunTreeEntry& e : tree) {
+            const QString file = dir.filePath(QString::fromStdString(e.checkpoint));
+            QVERIFY(wait_for([&] { w.refresh_now(); return QFileInfo(file).size() > 0; }, 30000));
+            QCOMPARE(gs::checkpoint_metadata(file.toStdString()).at("step"), std::to_string(e.steps));
+        }
+        // A tree that is not one is refused with the reason.
+        QVERIFY_THROWS_EXCEPTION(gs::Error, run_tree_from_json("{\"format\": \"gradscope-runs-1\", \"runs\": [{\"id\": -3}]}"));
     }
 };
 

@@ -306,10 +306,10 @@ CommandResult RunFamily::rewind(long step) {
     return r;
 }
 
-CommandResult RunFamily::save_checkpoint(const QString& path, long step) {
-    Session* s = session_of(m_active);
-    if (!s) return report(refused("nothing to save: no run is loaded"));
-    if (s->state() == SessionState::Running) pause(m_active);
+CommandResult RunFamily::save_checkpoint(uint32_t id, const QString& path, long step) {
+    Session* s = session_of(id);
+    if (!s) return report(refused("nothing to save: there is no run " + std::to_string(id)));
+    if (s->state() == SessionState::Running) pause(id);
     return report(s->save_checkpoint(path.toStdString(), step));
 }
 

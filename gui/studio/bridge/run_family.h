@@ -90,8 +90,9 @@ public:
     std::vector<uint32_t> racers() const { return m_racers; }
     // Takes the active run back to `step` (the steps after it are gone).
     CommandResult rewind(long step);
-    // Saves the active run's state after `step` as a checkpoint.
-    CommandResult save_checkpoint(const QString& path, long step);
+    // Saves run id's state after `step` as a checkpoint (pauses it first);
+    // the worker writes it between steps.
+    CommandResult save_checkpoint(uint32_t id, const QString& path, long step);
 
     // Drains every fork and polls the past step (a timer does it every 30 ms).
     void tick();

@@ -23,6 +23,7 @@
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
 #include "window/main_window.h"
+#include "window/time_travel.h"
 #include "window/training_controls.h"
 
 namespace gs::studio {
@@ -294,6 +295,8 @@ bool MainWindow::open_project(const QString& path, QString* error) {
 bool MainWindow::save_project_as(const QString& path, QString* error) {
     try {
         save_project(path, current_project());
+        QString why;
+        if (!m_time_travel->save_runs(path, &why)) throw std::runtime_error("the runs: " + why.toStdString());
     } catch (const std::exception& e) {
         const QString why = QString::fromStdString(e.what());
         if (error) *error = why;

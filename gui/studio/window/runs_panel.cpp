@@ -1,6 +1,7 @@
 // RunsPanel: the family of runs as a list with show/hide, rename, delete, make active.
 #include "window/runs_panel.h"
 
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QPixmap>
@@ -47,6 +48,10 @@ RunsPanel::RunsPanel(RunFamily* family, QWidget* parent) : QWidget(parent), m_fa
         row->addWidget(b);
     }
     col->addLayout(row);
+    m_save_states = new QCheckBox;
+    m_save_states->setToolTip(QStringLiteral("Saving the project always saves the tree of runs (who forked from whom, where, "
+                                             "with what); this also saves each run's newest state as a checkpoint"));
+    col->addWidget(m_save_states);
 
     connect(m_list, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int column) {
         if (m_building || column != Name) return;
@@ -109,6 +114,20 @@ void RunsPanel::rebuild() {
     m_building = false;
     update_states();
     select_run(keep);
+    update_size_note();
+}
+
+void RunsPanel::update_size_note() {
+    // One checkpoint per run: about one restore point's size each.
+    double bytes = 0, memory = 0;
+    for (uint32_t id : m_family->ids()) {
+        const RestorePointSummary p = m_family->restore_points(id);
+        memory += static_cast<double>(p.bytes);
+        if (p.points > 0) bytes += static_cast<double>(p.bytes) / static_cast<double>(p.points);
+    }
+    m_save_states->setText(QStringLiteral("Save each run's newest state with the project (about %1 MB)")
+                               .arg(bytes / 1e6, 0, 'f', bytes < 1e5 ? 2 : 1));
+    m_save_states->setStatusTip(QStringLiteral("Restore points in memory now: %1 MB (not saved)").arg(memory / 1e6, 0, 'f', 1));
 }
 
 void RunsPanel::update_states() {

@@ -7,6 +7,7 @@
 #include <QWidget>
 #include <cstdint>
 
+class QCheckBox;
 class QPushButton;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -35,11 +36,15 @@ public:
     QPushButton* delete_button() const { return m_delete; }
     QPushButton* play_button() const { return m_play; }
     QPushButton* pause_button() const { return m_pause; }
+    // "Save each run's newest state with the project (about 2.1 MB)".
+    QCheckBox* save_states_box() const { return m_save_states; }
+    void update_size_note();
 
 private:
     RunFamily* m_family;
     QTreeWidget* m_list;
     QPushButton *m_activate, *m_play, *m_pause, *m_delete;
+    QCheckBox* m_save_states;
     bool m_building = false;
 };
 

@@ -1,7 +1,11 @@
 // TimeTravel: the timeline, runs panel, race grid and overlay, wired to the main window's views.
 #include "window/time_travel.h"
 
+#include <QCheckBox>
+#include <QDir>
 #include <QDockWidget>
+#include <QFile>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -19,6 +23,7 @@
 #include "plots/gradient_flow.h"
 #include "plots/run_overlay.h"
 #include "plots/training_plot.h"
+#include "project/run_tree.h"
 #include "window/fork_dialog.h"
 #include "window/main_window.h"
 #include "window/race_view.h"
@@ -102,6 +107,7 @@ TimeTravel::TimeTravel(MainWindow* window)
         refresh();
     });
     connect(m_family, &RunFamily::runsChanged, this, &TimeTravel::update_overlay);
+    connect(m_family, &RunFamily::runUpdated, m_runs, [this](uint32_t) { m_runs->update_size_note(); });
     connect(m_family, &RunFamily::runUpdated, this, &TimeTravel::run_updated);
     connect(m_family, &RunFamily::message, this,
             [this](const QString& text) { m_window->statusBar()->showMessage(text, 8000); });
@@ -217,7 +223,45 @@ CommandResult TimeTravel::race_here(const std::vector<ForkSpec>& forks, long ste
 }
 
 CommandResult TimeTravel::save_checkpoint_here(const QString& path) {
-    return m_family->save_checkpoint(path, step_here());
+    return m_family->save_checkpoint(m_family->active(), path, step_here());
+}
+
+bool TimeTravel::save_runs(const QString& project_path, QString* error) {
+    const std::vector<uint32_t> ids = m_family->ids();
+    const QString tree = run_tree_path(project_path);
+    if (ids.size() < 2) {
+        QFile::remove(tree);
+        return true;
+    }
+    const bool states = m_runs->save_states_box()->isChecked();
+    const QString dir = run_states_dir(project_path);
+    if (states && !QDir().mkpath(dir)) {
+        if (error) *error = QStringLiteral("cannot make the folder %1").arg(dir);
+        return false;
+    }
+    std::vector<RunTreeEntry> entries;
+    for (uint32_t id : ids) {
+        RunTreeEntry e;
+        e.info = m_family->info(id);
+        e.visible = m_family->visible(id);
+        e.steps = m_family->steps_done(id);
+        if (states) {
+            const QString name = QStringLiteral("%1-%2.safetensors").arg(QString::fromStdString(run_dir_name(e.info.name))).arg(id);
+            if (CommandResult r = m_family->save_checkpoint(id, QDir(dir).filePath(name), e.steps); !r) {
+                if (error) *error = QString::fromStdString(r.reason);
+                return false;
+            }
+            e.checkpoint = (QFileInfo(dir).fileName() + QLatin1Char('/') + name).toStdString();
+        }
+        entries.push_back(std::move(e));
+    }
+    try {
+        save_run_tree(tree, entries);
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+    return true;
 }
 
 void TimeTravel::open_fork_dialog() {
@@ -252,7 +296,7 @@ void TimeTravel::open_race_dialog() {
         for (float k : {0.3f, 1.0f, 3.0f}) {
             ForkSpec f;
             f.lr = base.lr * k;
-            f.name = "lr " + short_number(base.lr * k);
+            f.name = "lr " + gs::short_number(base.lr * k);
             forks.push_back(f);
         }
     }

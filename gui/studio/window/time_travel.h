@@ -16,7 +16,10 @@
 class QPushButton;
 class QWidget;
 
+#include <QString>
+
 #include "gradscope/run_info.h"
+#include "gradscope/session_types.h"
 #include "gradscope/telemetry.h"
 
 namespace gs::studio {
@@ -68,6 +71,10 @@ public:
     CommandResult fork_here(const ForkSpec& changes, uint32_t* id = nullptr);
     CommandResult race_here(const std::vector<ForkSpec>& forks, long steps = 0);
     CommandResult save_checkpoint_here(const QString& path);
+    // With a project saved at project_path: the run tree beside it
+    // (run_tree.h), and each run's newest state when the runs panel's box
+    // is ticked. Nothing is written for a lone run (and an old tree goes).
+    bool save_runs(const QString& project_path, QString* error = nullptr);
 
 private:
     void show_past();        // the family's past step into the views

@@ -34,7 +34,7 @@ QString time_travel_screenshot(MainWindow& window, const QString& preset, long s
         const float k[3] = {0.3f, 1.0f, 3.0f};
         for (int i = 0; i < 3; ++i) {
             forks[static_cast<size_t>(i)].lr = lr * k[i];
-            forks[static_cast<size_t>(i)].name = "lr " + short_number(lr * k[i]);
+            forks[static_cast<size_t>(i)].name = "lr " + gs::short_number(lr * k[i]);
         }
         if (auto r = tt->race_here(forks, race_steps); !r) return QString::fromStdString(r.reason);
         const long want = window.bridge()->steps_done() + race_steps;
