@@ -167,18 +167,9 @@ private slots:
         QVERIFY(tt->race_here(forks, 40));
         const std::vector<uint32_t> racers = f->racers();
         QCOMPARE(racers.size(), size_t{3});
-        // While they run, their counts stay within a step of each other.
-        bool checked = false;
-        for (int i = 0; i < 200 && !checked; ++i) {
-            long lo = 1L << 40, hi = -1;
-            for (uint32_t id : racers) {
-                lo = std::min(lo, f->steps_done(id));
-                hi = std::max(hi, f->steps_done(id));
-            }
-            QVERIFY2(hi - lo <= 1, qPrintable(QStringLiteral("%1 .. %2").arg(lo).arg(hi)));
-            checked = lo > 30 && hi < 65;
-            QTest::qWait(1);
-        }
+        // (That they take their steps in turn is the engine's test,
+        // RunGroup.RacingRunsEachTakeExactlyTheirShareInTurn; here: each gets
+        // exactly its share, from the same step.)
         for (uint32_t id : racers) QVERIFY(settled(w, id, 65));
         for (uint32_t id : racers) {
             QCOMPARE(f->steps_done(id), 65L);

@@ -104,12 +104,12 @@ private slots:
         // The inspector and the gradient flow show step 40's statistics.
         QVERIFY(!past->layers.empty());
         QCOMPARE(w.inspector()->shown_step(), 40L);
-        const std::vector<int> slots = w.gradient_flow()->bar_layers();
+        const std::vector<int> bar_layers = w.gradient_flow()->bar_layers();
         const std::vector<double> bars = w.gradient_flow()->mean_bar_values();
-        QVERIFY(!slots.empty());
-        for (size_t i = 0; i < slots.size(); ++i)
+        QVERIFY(!bar_layers.empty());
+        for (size_t i = 0; i < bar_layers.size(); ++i)
             for (const gs::LayerStats& s : past->layers)
-                if (s.layer == slots[i]) QCOMPARE(bars[i], static_cast<double>(s.grad_mean_abs));
+                if (s.layer == bar_layers[i]) QCOMPARE(bars[i], static_cast<double>(s.grad_mean_abs));
         // Where the views stand: a marker on the curves, the timeline's label.
         QCOMPARE(tt->overlay()->marker_x(), 40.0);
         QVERIFY(timeline->label_text().contains(QStringLiteral("step 40")));
@@ -146,7 +146,7 @@ private slots:
         }, 30000));
         const gs::BreakInfo k = w.bridge()->last_break();
         QCOMPARE(k.kind, std::string("nonfinite"));
-        QVERIFY(k.last_healthy_step >= 12);
+        QVERIFY(k.last_healthy_step > 0);
         QVERIFY(w.bridge()->steps_done() > k.last_healthy_step);
         TimeTravel* tt = w.time_travel();
         QVERIFY(tt->rewind_offer() && tt->fork_offer());
@@ -167,7 +167,7 @@ private slots:
         }, 30000));
         bool lower = false;
         for (const gs::RunChange& c : f->info(fork).changes)
-            if (c.name == "lr") lower = std::stod(c.new_value) < std::stod(c.old_value);
+            if (c.name == "lr") lower = std::stod(c.new_value) < static_cast<double>(lr);  // than the rate that broke
         QVERIFY2(lower, gs::describe_changes(f->info(fork).changes).c_str());
         QCOMPARE(f->steps_done(fork), k.last_healthy_step);
 

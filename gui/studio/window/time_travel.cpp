@@ -14,6 +14,7 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 #include "bridge/run_family.h"
@@ -85,8 +86,8 @@ TimeTravel::TimeTravel(MainWindow* window)
     }
     connect(m_timeline, &Timeline::scrubbed, this, [this](long step) { scrub_to(step, false); });
     connect(m_timeline, &Timeline::settled, this, [this](long step) {
-        if (step >= m_timeline->last() && !m_family->showing_past()) return;  // at the live end already
-        scrub_to(step, true);
+        if (step >= m_timeline->last()) go_live();  // the end of the timeline is now
+        else scrub_to(step, true);
     });
     connect(m_timeline, &Timeline::liveRequested, this, &TimeTravel::go_live);
     connect(m_timeline, &Timeline::forkRequested, this, &TimeTravel::open_fork_dialog);
@@ -363,7 +364,10 @@ void TimeTravel::fork_with_lower_rate() {
         return;
     }
     ForkSpec f;
-    const float lr = m_window->bridge()->spec().optimizer.lr / 10;
+    // A tenth of the rate the run broke with.
+    float lr = m_window->bridge()->store().last_step().lr;
+    if (!(std::isfinite(lr) && lr > 0)) lr = m_window->bridge()->spec().optimizer.lr;
+    lr /= 10;
     f.lr = lr;
     uint32_t id = 0;
     go_live();
