@@ -55,11 +55,17 @@ RunsPanel::RunsPanel(RunFamily* family, QWidget* parent) : QWidget(parent), m_fa
 
     connect(m_list, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int column) {
         if (m_building || column != Name) return;
+        // The row already shows the change: the family's runsChanged must
+        // not rebuild the list under Qt's feet (the item is in use).
         const auto id = item->data(Name, Qt::UserRole).toUInt();
         const bool shown = item->checkState(Name) == Qt::Checked;
+        const QString text = item->text(Name);
+        m_editing = true;
+        bool ok = true;
         if (shown != m_family->visible(id)) m_family->set_visible(id, shown);
-        const QString name = QString::fromStdString(m_family->info(id).name);
-        if (item->text(Name) != name && !m_family->rename(id, item->text(Name))) rebuild();
+        if (text != QString::fromStdString(m_family->info(id).name)) ok = static_cast<bool>(m_family->rename(id, text));
+        m_editing = false;
+        if (!ok) QMetaObject::invokeMethod(this, &RunsPanel::rebuild, Qt::QueuedConnection);  // the old name back
     });
     connect(m_activate, &QPushButton::clicked, this, [this] { m_family->make_active(selected_run()); });
     connect(m_play, &QPushButton::clicked, this, [this] { m_family->play(selected_run()); });
@@ -87,6 +93,7 @@ void RunsPanel::select_run(uint32_t id) {
 }
 
 void RunsPanel::rebuild() {
+    if (m_editing) return;
     const uint32_t keep = selected_run();
     m_building = true;
     m_list->clear();

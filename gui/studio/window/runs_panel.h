@@ -46,6 +46,7 @@ private:
     QPushButton *m_activate, *m_play, *m_pause, *m_delete;
     QCheckBox* m_save_states;
     bool m_building = false;
+    bool m_editing = false;  // a row edited by hand is being applied
 };
 
 }  // namespace gs::studio
