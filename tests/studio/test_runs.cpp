@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QDoubleSpinBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTreeWidget>
@@ -89,6 +90,7 @@ private slots:
         TimeTravel* tt = w.time_travel();
         RunFamily* f = tt->family();
         QVERIFY(settled(w, 0, 60));
+        QCOMPARE(tt->runs_panel()->list()->topLevelItemCount(), 1);  // the first run, as soon as it loads
         tt->scrub_to(30);
         gs::ForkSpec change;
         change.lr = w.bridge()->spec().optimizer.lr * 3;
@@ -179,6 +181,8 @@ private slots:
         // A canvas per run, each showing its run's newest snapshot.
         RaceView* race = tt->race_view();
         QCOMPARE(race->canvas_count(), 3);
+        QVERIFY(race->isVisible());  // in the canvas's place
+        QVERIFY(!w.canvas()->isVisible());
         QVERIFY(wait_for([&] {
             w.refresh_now();
             for (int i = 0; i < 3; ++i)
@@ -192,6 +196,8 @@ private slots:
         }
         // The curves overlay all three.
         QCOMPARE(tt->overlay()->run_count(), 3);
+        emit race->closeRequested();  // "Back to one network"
+        QVERIFY(w.canvas()->isVisible());
         // Four at most.
         QVERIFY(!tt->race_here(std::vector<gs::ForkSpec>(5), 10));
     }
@@ -221,7 +227,8 @@ private slots:
         QVERIFY(wait_for([&] { w.refresh_now(); return !f->info(id).changes.empty(); }, 30000));
         // The size of the states is shown before saving; tick it to save them.
         QCheckBox* box = tt->runs_panel()->save_states_box();
-        QVERIFY2(box->text().contains(QStringLiteral("MB")), qPrintable(box->text()));
+        QVERIFY2(box->text().contains(QRegularExpression(QStringLiteral("about [0-9.]+ [KM]B"))), qPrintable(box->text()));
+        QVERIFY2(!box->text().contains(QStringLiteral("about 0.0 ")), qPrintable(box->text()));
         box->setChecked(true);
         const QString project = dir.filePath(QStringLiteral("p.gradscope"));
         QString why;

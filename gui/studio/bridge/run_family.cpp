@@ -55,8 +55,8 @@ void RunFamily::sync_root() {
     if (had) {
         emit liveAgain();
         emit activeChanged(0);
-        emit runsChanged();
     }
+    emit runsChanged();  // the first run is another one (or none)
 }
 
 Session* RunFamily::session_of(uint32_t id) const {

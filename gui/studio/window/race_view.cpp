@@ -3,6 +3,7 @@
 
 #include <QGridLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -15,6 +16,10 @@ RaceView::RaceView(RunFamily* family, QWidget* parent) : QWidget(parent), m_fami
     setObjectName(QStringLiteral("race_view"));
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(2, 2, 2, 2);
+    auto* back = new QPushButton(QStringLiteral("Back to one network"));
+    back->setFocusPolicy(Qt::NoFocus);
+    connect(back, &QPushButton::clicked, this, &RaceView::closeRequested);
+    outer->addWidget(back, 0, Qt::AlignRight);
     m_empty = new QLabel(QStringLiteral("No race yet: drag the timeline to a step and press Race…"));
     m_empty->setAlignment(Qt::AlignCenter);
     outer->addWidget(m_empty);

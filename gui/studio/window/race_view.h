@@ -39,6 +39,9 @@ public:
     QString title(int i) const;
     uint32_t run(int i) const { return m_cells[static_cast<size_t>(i)].id; }
 
+signals:
+    void closeRequested();  // "Back to one network": the main canvas again
+
 private:
     struct Cell {
         uint32_t id = 0;

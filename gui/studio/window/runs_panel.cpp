@@ -49,8 +49,6 @@ RunsPanel::RunsPanel(RunFamily* family, QWidget* parent) : QWidget(parent), m_fa
     }
     col->addLayout(row);
     m_save_states = new QCheckBox;
-    m_save_states->setToolTip(QStringLiteral("Saving the project always saves the tree of runs (who forked from whom, where, "
-                                             "with what); this also saves each run's newest state as a checkpoint"));
     col->addWidget(m_save_states);
 
     connect(m_list, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int column) {
@@ -124,17 +122,24 @@ void RunsPanel::rebuild() {
     update_size_note();
 }
 
+void RunsPanel::set_state_bytes(double bytes) {
+    m_state_bytes = bytes;
+    update_size_note();
+}
+
 void RunsPanel::update_size_note() {
-    // One checkpoint per run: about one restore point's size each.
-    double bytes = 0, memory = 0;
-    for (uint32_t id : m_family->ids()) {
-        const RestorePointSummary p = m_family->restore_points(id);
-        memory += static_cast<double>(p.bytes);
-        if (p.points > 0) bytes += static_cast<double>(p.bytes) / static_cast<double>(p.points);
-    }
-    m_save_states->setText(QStringLiteral("Save each run's newest state with the project (about %1 MB)")
-                               .arg(bytes / 1e6, 0, 'f', bytes < 1e5 ? 2 : 1));
-    m_save_states->setStatusTip(QStringLiteral("Restore points in memory now: %1 MB (not saved)").arg(memory / 1e6, 0, 'f', 1));
+    double memory = 0;
+    for (uint32_t id : m_family->ids()) memory += static_cast<double>(m_family->restore_points(id).bytes);
+    const double bytes = m_state_bytes * static_cast<double>(m_family->ids().size());
+    auto size = [](double b) {
+        return b < 1e6 ? QStringLiteral("%1 KB").arg(b / 1e3, 0, 'f', 1) : QStringLiteral("%1 MB").arg(b / 1e6, 0, 'f', 1);
+    };
+    m_save_states->setText(QStringLiteral("Save each run's newest state with the project (about %1)").arg(size(bytes)));
+    m_save_states->setToolTip(
+        QStringLiteral("Saving the project always saves the tree of runs (who forked from whom, where, with what); "
+                       "this also saves each run's newest state as a checkpoint. The restore points (%1 in memory "
+                       "now) are not saved.")
+            .arg(size(memory)));
 }
 
 void RunsPanel::update_states() {

@@ -36,8 +36,10 @@ public:
     QPushButton* delete_button() const { return m_delete; }
     QPushButton* play_button() const { return m_play; }
     QPushButton* pause_button() const { return m_pause; }
-    // "Save each run's newest state with the project (about 2.1 MB)".
+    // "Save each run's newest state with the project (about 2.1 MB)", from
+    // the size of one state (the parameters and up to two optimizer moments).
     QCheckBox* save_states_box() const { return m_save_states; }
+    void set_state_bytes(double bytes);
     void update_size_note();
 
 private:
@@ -45,6 +47,7 @@ private:
     QTreeWidget* m_list;
     QPushButton *m_activate, *m_play, *m_pause, *m_delete;
     QCheckBox* m_save_states;
+    double m_state_bytes = 0;
     bool m_building = false;
     bool m_editing = false;  // a row edited by hand is being applied
 };

@@ -19,6 +19,7 @@
 
 #include "bridge/run_family.h"
 #include "bridge/session_bridge.h"
+#include "bridge/spec_service.h"
 #include "canvas/network_canvas.h"
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
@@ -75,10 +76,15 @@ TimeTravel::TimeTravel(MainWindow* window)
     window->addDockWidget(Qt::RightDockWidgetArea, runs_dock);
     if (auto* inspector_dock = window->findChild<QDockWidget*>(QStringLiteral("dock_inspector")))
         window->splitDockWidget(inspector_dock, runs_dock, Qt::Vertical);
+    // The race grid takes the canvas's place while a race is shown.
     m_race = new RaceView(m_family);
-    auto* race_dock = add_dock(window, QStringLiteral("Race"), QStringLiteral("dock_race"), m_race);
-    window->addDockWidget(Qt::RightDockWidgetArea, race_dock);
-    race_dock->hide();
+    if (auto* centre = qobject_cast<QVBoxLayout*>(window->canvas()->parentWidget()->layout()))
+        centre->addWidget(m_race, 1);
+    m_race->hide();
+    connect(m_race, &RaceView::closeRequested, this, [this] {
+        m_race->hide();
+        m_window->canvas()->show();
+    });
 
     for (QKeySequence key : {QKeySequence(Qt::Key_L), QKeySequence(Qt::Key_End)}) {
         auto* s = new QShortcut(key, window);
@@ -108,6 +114,12 @@ TimeTravel::TimeTravel(MainWindow* window)
         refresh();
     });
     connect(m_family, &RunFamily::runsChanged, this, &TimeTravel::update_overlay);
+    connect(window->bridge(), &SessionBridge::sessionChanged, this, [this] {
+        // One run's state: the weights and biases, and at most two optimizer moments each.
+        double params = 0;
+        for (const LayerInfo& l : analyze_spec(m_window->bridge()->spec()).layers) params += static_cast<double>(l.params);
+        m_runs->set_state_bytes(params * 4 * 3);
+    });
     connect(m_family, &RunFamily::runUpdated, m_runs, [this](uint32_t) { m_runs->update_size_note(); });
     connect(m_family, &RunFamily::runUpdated, this, &TimeTravel::run_updated);
     connect(m_family, &RunFamily::message, this,
@@ -195,6 +207,7 @@ void TimeTravel::update_overlay() {
 }
 
 void TimeTravel::refresh() {
+    m_runs->update_states();  // the first run's steps and state
     const uint32_t id = m_family->active();
     m_timeline->set_range(m_family->first_step(id), m_family->steps_done(id));
 }
@@ -216,10 +229,8 @@ CommandResult TimeTravel::race_here(const std::vector<ForkSpec>& forks, long ste
     CommandResult r = m_family->race(step, forks, steps, &ids);
     if (!r) return r;
     m_race->set_runs(ids, m_window->bridge()->spec(), m_window->bridge()->data());
-    if (auto* dock = m_window->findChild<QDockWidget*>(QStringLiteral("dock_race"))) {
-        dock->show();
-        dock->raise();
-    }
+    m_window->canvas()->hide();
+    m_race->show();
     return r;
 }
 
@@ -294,10 +305,10 @@ void TimeTravel::open_race_dialog() {
             forks.push_back(f);
         }
     } else {
-        for (float k : {0.3f, 1.0f, 3.0f}) {
+        for (double k : {0.3, 1.0, 3.0}) {
             ForkSpec f;
-            f.lr = base.lr * k;
-            f.name = "lr " + gs::short_number(base.lr * k);
+            f.lr = static_cast<float>(QString::number(base.lr * k, 'g', 3).toDouble());
+            f.name = "lr " + gs::short_number(*f.lr);
             forks.push_back(f);
         }
     }

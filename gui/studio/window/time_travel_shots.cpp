@@ -31,10 +31,10 @@ QString time_travel_screenshot(MainWindow& window, const QString& preset, long s
         tt->go_live();
         const float lr = window.bridge()->spec().optimizer.lr;
         std::vector<ForkSpec> forks(3);
-        const float k[3] = {0.3f, 1.0f, 3.0f};
-        for (int i = 0; i < 3; ++i) {
-            forks[static_cast<size_t>(i)].lr = lr * k[i];
-            forks[static_cast<size_t>(i)].name = "lr " + gs::short_number(lr * k[i]);
+        const double k[3] = {0.3, 1.0, 3.0};
+        for (size_t i = 0; i < 3; ++i) {
+            forks[i].lr = static_cast<float>(QString::number(lr * k[i], 'g', 3).toDouble());
+            forks[i].name = "lr " + gs::short_number(*forks[i].lr);
         }
         if (auto r = tt->race_here(forks, race_steps); !r) return QString::fromStdString(r.reason);
         const long want = window.bridge()->steps_done() + race_steps;

@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSlider>
+#include <QVBoxLayout>
 #include <algorithm>
 #include <climits>
 
@@ -12,14 +13,19 @@ namespace gs::studio {
 
 Timeline::Timeline(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("timeline"));
-    auto* row = new QHBoxLayout(this);
-    row->setContentsMargins(6, 2, 6, 2);
+    // The slider across the whole width; the step and the buttons below it.
+    auto* col = new QVBoxLayout(this);
+    col->setContentsMargins(6, 2, 6, 2);
+    col->setSpacing(0);
+    auto* top = new QHBoxLayout;
+    auto* row = new QHBoxLayout;
+    col->addLayout(top);
+    col->addLayout(row);
     m_slider = new QSlider(Qt::Horizontal);
     m_slider->setObjectName(QStringLiteral("timeline_slider"));
     m_slider->setRange(0, 0);
     m_slider->setToolTip(QStringLiteral("Drag to any past step: every view shows the network as it was then"));
     m_label = new QLabel;
-    m_label->setMinimumWidth(150);
     auto button = [this](const QString& text, const QString& tip) {
         auto* b = new QPushButton(text, this);
         b->setToolTip(tip);
@@ -31,9 +37,9 @@ Timeline::Timeline(QWidget* parent) : QWidget(parent) {
     m_race = button(QStringLiteral("Race…"), QStringLiteral("Two to four forks of the step shown, trained side by side"));
     m_rewind = button(QStringLiteral("Rewind here"), QStringLiteral("Take the run back to the step shown (the steps after it are gone)"));
     m_checkpoint = button(QStringLiteral("Save step…"), QStringLiteral("Save this step as checkpoint"));
-    row->addWidget(new QLabel(QStringLiteral("Time")));
-    row->addWidget(m_slider, 1);
-    row->addWidget(m_label);
+    top->addWidget(new QLabel(QStringLiteral("Time")));
+    top->addWidget(m_slider, 1);
+    row->addWidget(m_label, 1);
     for (QPushButton* b : {m_live, m_fork, m_race, m_rewind, m_checkpoint}) row->addWidget(b);
 
     connect(m_slider, &QSlider::sliderMoved, this, [this](int v) { emit scrubbed(v); });
