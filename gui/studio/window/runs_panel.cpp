@@ -134,12 +134,13 @@ void RunsPanel::update_size_note() {
     auto size = [](double b) {
         return b < 1e6 ? QStringLiteral("%1 KB").arg(b / 1e3, 0, 'f', 1) : QStringLiteral("%1 MB").arg(b / 1e6, 0, 'f', 1);
     };
-    m_save_states->setText(QStringLiteral("Save each run's newest state with the project (about %1)").arg(size(bytes)));
+    // Short: the panel shares its column with the inspector.
+    m_save_states->setText(QStringLiteral("Save states with the project (%1)").arg(size(bytes)));
     m_save_states->setToolTip(
         QStringLiteral("Saving the project always saves the tree of runs (who forked from whom, where, with what); "
-                       "this also saves each run's newest state as a checkpoint. The restore points (%1 in memory "
+                       "this also saves each run's newest state as a checkpoint (about %2 in all). The restore points (%1 in memory "
                        "now) are not saved.")
-            .arg(size(memory)));
+            .arg(size(memory), size(bytes)));
 }
 
 void RunsPanel::update_states() {

@@ -36,7 +36,7 @@ public:
     QPushButton* delete_button() const { return m_delete; }
     QPushButton* play_button() const { return m_play; }
     QPushButton* pause_button() const { return m_pause; }
-    // "Save each run's newest state with the project (about 2.1 MB)", from
+    // "Save states with the project (2.1 MB)": each run's newest state, from
     // the size of one state (the parameters and up to two optimizer moments).
     QCheckBox* save_states_box() const { return m_save_states; }
     void set_state_bytes(double bytes);
