@@ -30,6 +30,8 @@ struct TrainOptions {
     bool no_shuffle = false;      // every epoch in the stored order of the items
     bool log_every_step = false;  // one run-log line per step (no merging within 10 ms)
     int threads = 0;              // OpenMP threads (0: the default)
+    bool no_data_map = false;     // keep no data map (classification runs keep one by default)
+    std::string data_map_csv;     // write the data map's per-item table here at the end
 };
 
 int run_train(const TrainOptions& o);

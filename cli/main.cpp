@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 1e9));
     train->add_option("-b,--backend", t.backend, "backend to train on")->capture_default_str();
     train->add_option("-s,--seed", t.seed, "seed (default: the spec's)");
-    train->add_option("--log", t.log_dir, "write a run log (run.jsonl, epochs.csv) in this directory");
+    train->add_option("--log", t.log_dir,
+                      "write a run log (run.jsonl, epochs.csv, datamap.csv) in this directory");
     train->add_option("--checkpoint,--save", t.checkpoint,
                       "write a checkpoint here at the end and on Ctrl-C");
     train->add_option("--resume,--load", t.resume,
@@ -57,6 +58,14 @@ int main(int argc, char** argv) {
                     "one run-log line per step (no merging of steps within 10 ms)");
     train->add_option("--threads", t.threads, "OpenMP threads to train with (default: all cores)")
         ->check(CLI::Range(1, 1024));
+    auto* map_csv = train->add_option(
+        "--data-map", t.data_map_csv,
+        "write the data map (per training item: confidence, variability, forgetting events, "
+        "region, likely mislabeled) to this CSV file at the end");
+    train->add_flag("--no-data-map", t.no_data_map,
+                    "keep no data map (classification runs keep one by default; the end prints "
+                    "its likely-mislabeled count)")
+        ->excludes(map_csv);
 
     gs::cli::EvaluateOptions ev;
     auto* evaluate = app.add_subcommand(

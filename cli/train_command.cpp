@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "gradscope/backend.h"
+#include "gradscope/data_map.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/names.h"
@@ -108,6 +109,29 @@ void print_epoch(const EpochRecord& e, int epochs, const char* val_name) {
     std::printf("  %s\n", duration(e.seconds).c_str());
 }
 
+// The data map at the end: a line of counts (the likely-mislabeled count
+// among them), and the per-item CSV where --data-map asks for it.
+void report_data_map(Session& session, const TrainOptions& o) {
+    if (!session.data_map_on()) return;
+    if (CommandResult r = session.request_data_map(); !r) throw Error(r.reason);
+    session.wait_until_settled(600);
+    const std::shared_ptr<const DataMap> map = session.latest_data_map();
+    if (!map) return;
+    const DataMapSummary s = summarize_data_map(*map, 0);
+    if (s.seen == 0) return;
+    if (!o.quiet)
+        std::printf("data map: %zu items seen: %zu easy, %zu ambiguous, %zu hard to learn; %zu forgotten "
+                    "at least once, %zu never learned\n",
+                    s.seen, s.easy, s.ambiguous, s.hard, s.forgotten, s.never_learned);
+    std::printf("likely mislabeled: %zu of %zu training items%s\n", s.mislabeled, s.items,
+                o.data_map_csv.empty() ? (o.log_dir.empty() ? " (list them with --data-map FILE.csv)" : "")
+                                       : "");
+    if (!o.data_map_csv.empty()) {
+        write_data_map_csv(*map, o.data_map_csv);
+        std::printf("wrote the data map to %s\n", o.data_map_csv.c_str());
+    }
+}
+
 }  // namespace
 
 int run_train(const TrainOptions& o) {
@@ -140,6 +164,7 @@ int run_train(const TrainOptions& o) {
     so.shuffle = !o.no_shuffle;
     so.log_every_step = o.log_every_step;
     so.threads = o.threads;
+    so.data_map = !o.no_data_map;
     if (o.threads > 0) set_threads(o.threads);  // evaluation on this thread
     std::string fork_note;
     if (!o.resume.empty()) so.run = resumed_run(o.resume, spec, fork_note);
@@ -148,6 +173,9 @@ int run_train(const TrainOptions& o) {
                 spec.name.c_str(), train_items, count(data.validation), count(data.test),
                 opened.name.c_str(), o.log_dir.empty() ? "" : "; log ", o.log_dir.c_str());
     Session session(spec, std::move(data), backend, so);
+    if (!o.data_map_csv.empty() && !session.data_map_on())
+        throw Error("no data map to write to " + o.data_map_csv +
+                    ": it needs a classification loss (softmax or binary cross-entropy)");
     if (!o.resume.empty())
         std::printf("resumed from %s at step %ld%s\n", o.resume.c_str(), session.steps_done(),
                     fork_note.c_str());
@@ -225,6 +253,7 @@ int run_train(const TrainOptions& o) {
         save_checked(session, t, o.checkpoint);
         std::printf("saved checkpoint %s\n", o.checkpoint.c_str());
     }
+    if (session.state() != SessionState::Failed) report_data_map(session, o);
     if (session.state() == SessionState::Failed) {
         std::fprintf(stderr, "error: %s\n", b.message.c_str());
         return 1;

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gradscope/error.h"
+#include "run_log_views.h"
 
 namespace gs {
 
@@ -194,6 +195,8 @@ RunLog::RunLog(const std::string& dir, const ModelSpec& spec, const std::string&
         throw Error("cannot create the run log directory " + quoted(dir) + ": " +
                     errno_text(err));
     }
+    // A data map table of an earlier run here would be taken for this one's.
+    std::remove(path_in(m_dir, "datamap.csv").c_str());
     m_jsonl = create_file(path_in(m_dir, kJsonlName));
     try {
         m_csv = create_file(path_in(m_dir, kCsvName));
@@ -340,6 +343,9 @@ void RunLog::write(const LayerStats& r) {
         m_skip_layers = m_last_layers_line != Clock::time_point{} &&
                         now - m_last_layers_line < min_layers_interval;
         if (!m_skip_layers) m_last_layers_line = now;
+        m_layers_histograms = !m_skip_layers && (m_last_histograms == Clock::time_point{} ||
+                                                 now - m_last_histograms >= min_histogram_interval);
+        if (m_layers_histograms) m_last_histograms = now;
     }
     if (!m_skip_layers) m_layers.push_back(r);
 }
@@ -365,6 +371,7 @@ void RunLog::flush_layers() {
         layer_field(s, "act_std", l.act_std);
         if (!(l.dead_fraction < 0)) layer_field(s, "dead_fraction", l.dead_fraction);
         if (!(l.saturated_fraction < 0)) layer_field(s, "saturated_fraction", l.saturated_fraction);
+        if (m_layers_histograms) append_layer_histograms(s, l);
         s += "}";
     }
     s += "]}\n";

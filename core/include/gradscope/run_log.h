@@ -1,6 +1,7 @@
 // Run logs: a run directory with run.jsonl (one self-describing JSON object
-// per line: the run's start, steps, epochs, events, per-layer statistics)
-// and epochs.csv (one row per epoch). Lines are written whole and flushed
+// per line: the run's start, steps, epochs, events, per-layer statistics and
+// their histograms, confusion matrices, data map summaries), epochs.csv (one
+// row per epoch) and datamap.csv (the data map's per-item table). Lines are written whole and flushed
 // at least once a second, so a crash loses at most the last second, and a
 // reader following the file while it grows sees only a partial last line,
 // which it leaves for later. The format is documented in docs/run-log.md; its
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "gradscope/run_info.h"
+#include "gradscope/confusion.h"
+#include "gradscope/data_map.h"
 #include "gradscope/run_log_reader.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
@@ -45,14 +48,26 @@ public:
     // as one "layers" line when statistics of another step, or any other
     // record, arrive (and on flush). At most one sample is logged per
     // min_layers_interval; the samples in between are left out (not
-    // merged). Histograms are not logged.
+    // merged). Their histograms (weights, gradients, activations) go with
+    // a logged sample at most once per min_histogram_interval.
     void write(const LayerStats& r);
+    // A validation pass's confusion matrix and most confident mistakes: one
+    // "confusion" line (run_log_views.cpp).
+    void write(const ConfusionRecord& r);
+    // A data map's summary: one "datamap" line (counts per region, the top
+    // of each list, the CSV written with it).
+    void write(const DataMapSummary& s);
+    // The data map's per-item table as datamap.csv in the run directory,
+    // replaced atomically; returns the file's name ("datamap.csv"). Throws
+    // gs::Error naming the path.
+    std::string write_data_map_csv(const DataMap& map);
     // Writes any merged steps and flushes; called on pause, stop and close.
     void flush();
     const std::string& dir() const { return m_dir; }
 
     std::chrono::milliseconds min_step_interval{10};
     std::chrono::milliseconds min_layers_interval{100};
+    std::chrono::milliseconds min_histogram_interval{1000};
     // Where the intervals above (and the flush once a second) read the time:
     // the steady clock; a test sets a clock of its own to drive them.
     std::function<std::chrono::steady_clock::time_point()> clock = [] {
@@ -77,7 +92,8 @@ private:
     std::vector<LayerStats> m_layers;
     long m_layers_step = -1;  // the step of the sample arriving
     bool m_skip_layers = false;
-    std::chrono::steady_clock::time_point m_last_layers_line;
+    bool m_layers_histograms = false;  // the sample arriving carries histograms
+    std::chrono::steady_clock::time_point m_last_layers_line, m_last_histograms;
 };
 
 }  // namespace gs

@@ -1,7 +1,7 @@
 // The one reader of run.jsonl (docs/run-log.md is the contract): a fast,
 // tolerant line parser that the monitor's follower uses line by line, and
 // read_run_log, which reads a whole file with it. It reads the known record
-// types ("run", "step", "epoch", "event", "layers") by hand, without building
+// types ("run", "step", "epoch", "event", "layers", "confusion", "datamap") by hand, without building
 // a JSON tree (a million step lines parse in a fraction of a second), and
 // accepts what the format allows: any field order, unknown fields,
 // whitespace, escapes. A line that is not one JSON object (including invalid
@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "gradscope/run_info.h"
+#include "gradscope/confusion.h"
+#include "gradscope/data_map.h"
 #include "gradscope/telemetry.h"
 
 namespace gs {
 
-enum class RunLogLineKind { Run, Step, Epoch, Event, Layers, Unknown, Garbage };
+enum class RunLogLineKind { Run, Step, Epoch, Event, Layers, Confusion, DataMap, Unknown, Garbage };
 
 // One parsed line; only the part its kind names is filled.
 struct RunLogLine {
@@ -27,7 +29,10 @@ struct RunLogLine {
     long merged = 1;
     EpochRecord epoch;
     EventRecord event;
-    std::vector<LayerStats> layers;  // histograms left empty
+    // Histograms are filled where the line carries them (hi > lo), else left empty.
+    std::vector<LayerStats> layers;
+    ConfusionRecord confusion;
+    DataMapSummary data_map;
     std::string spec_json;           // "run": the spec object, as written ("" without one)
     std::string backend;             // "run"
     // "run": the run's identity where the log names it (uid, name; for a
@@ -52,8 +57,11 @@ struct RunLogContents {
     std::vector<long> merged;  // per step line: how many steps it stands for
     std::vector<EpochRecord> epochs;
     std::vector<EventRecord> events;
-    // Every layer of every "layers" line, in file order (histograms empty).
+    // Every layer of every "layers" line, in file order (histograms where
+    // the line carries them: hi > lo).
     std::vector<LayerStats> layers;
+    std::vector<ConfusionRecord> confusions;  // "confusion" lines, in file order
+    std::vector<DataMapSummary> data_maps;    // "datamap" lines, in file order
     // Lines that are not JSON objects with a known type, or whose fields
     // have the wrong JSON types (docs/run-log.md). Empty lines are ignored.
     size_t garbage_lines = 0;

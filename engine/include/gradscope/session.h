@@ -36,6 +36,7 @@
 #include <thread>
 
 #include "gradscope/backend.h"
+#include "gradscope/data_map.h"
 #include "gradscope/data_pipeline.h"
 #include "gradscope/names.h"
 #include "gradscope/run_info.h"
@@ -54,6 +55,7 @@ class Worker;
 struct TimeTravel;
 struct ForkHandoff;
 struct RunCounters;
+class DataMapAccumulator;
 
 struct SessionOptions {
     std::string log_dir;          // write a run log there ("" = none)
@@ -102,6 +104,19 @@ struct SessionOptions {
     // checkpoint, set parent_uid, parent_name, fork_step and changes (the
     // command line does): the run log then names its parent.
     RunInfo run;
+    // The data map (gradscope/data_map.h): every training item's confidence,
+    // variability, right answers and forgetting events, taken from the loss
+    // of each step (no second forward pass). Only for classification losses
+    // (softmax or binary cross-entropy) and training splits of at most
+    // data_map_max_items items (it keeps about 70 bytes an item).
+    bool data_map = true;
+    size_t data_map_max_items = 1000000;
+    DataMapThresholds data_map_thresholds;
+    // With a run log: a "datamap" record at each epoch's end, and the
+    // per-item table rewritten as datamap.csv next to run.jsonl (atomically)
+    // at most every data_map_csv_seconds (and at the last epoch); 0: every
+    // epoch; negative: never.
+    double data_map_csv_seconds = 10;
 };
 
 // Where a session's restore points stand (Session::restore_points()).
@@ -151,6 +166,14 @@ public:
     // returns it. Any state but failed.
     CommandResult request_snapshot(const SnapshotRequest& request = {});
     std::shared_ptr<const Snapshot> latest_snapshot() const;
+    // Asks for the data map as of now; the worker copies it out between
+    // steps and latest_data_map() then returns it (null before the first,
+    // and after reset()). Refused when the session keeps none (data_map_on()).
+    CommandResult request_data_map();
+    std::shared_ptr<const DataMap> latest_data_map() const;
+    // Whether this session keeps a data map (SessionOptions::data_map, a
+    // classification loss, a training split small enough).
+    bool data_map_on() const { return m_data_map != nullptr; }
     // Saves a checkpoint between steps (paused, stopped or idle only).
     CommandResult save_checkpoint(const std::string& path);
 
@@ -240,7 +263,7 @@ private:
             std::shared_ptr<Worker> worker, std::shared_ptr<ForkHandoff> handoff);
     struct Command {
         enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot,
-                    ShowStep, Rewind, ForkInto, SaveStep, Trace, SetParameter } kind = Reset;
+                    ShowStep, Rewind, ForkInto, SaveStep, Trace, SetParameter, DataMap } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
         std::string name;  // the hyperparameter or breakpoint as asked for; a checkpoint's path
@@ -266,6 +289,15 @@ private:
     void arm_trace(const StepTraceRequest& request);
     void finish_trace(const StepResult& r);
     void apply_parameter_edit(const ParameterEdit& edit, EventRecord& e);
+    std::shared_ptr<const DataMap> m_data_map_out;
+    // The data map and the records of the views (session/views.cpp), worker-only.
+    std::unique_ptr<DataMapAccumulator> m_data_map;
+    std::chrono::steady_clock::time_point m_data_map_csv_at{};
+    void setup_data_map();
+    void reset_data_map();
+    void observe_data_map();
+    void publish_data_map();
+    void log_epoch_views(bool last_epoch);
     CommandResult refuse(const std::string& why);
     // Idle or paused: run `budget` steps (-1: to the epoch's end), then pause.
     // With m_mutex held; `what` names the command in a refusal.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "gradscope/data_map_accumulator.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/model.h"
@@ -58,6 +59,7 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
     }
     m_first_step = m_steps_done.load();
     start_time_travel();
+    setup_data_map();
     m_started = Clock::now();
     {
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -316,6 +318,7 @@ void Session::apply(const Command& c) {
             m_next_stats_step = 1;
             m_next_check_step = 1;
             m_confusion = Snapshot{};
+            reset_data_map();
             e = {0, "reset", "", 0, "re-initialized from the seed"};
             reset_time_travel(e);  // a fork starts over from its fork step
             break;
@@ -381,6 +384,9 @@ void Session::apply(const Command& c) {
             m_snapshot = std::move(snap);
             return;
         }
+        case Command::DataMap:
+            publish_data_map();
+            return;
         case Command::Checkpoint:
             // A path that cannot be written is the user's mistake, not the
             // run's: it is reported and the session stays as it was.
@@ -458,6 +464,7 @@ void Session::train_one() {
     s.run_id = m_info.id;
     m_steps.push(s);
     if (m_log) m_log->write(s);
+    if (m_data_map) observe_data_map();
     m_steps_done.store(r.step, std::memory_order_relaxed);
     m_step_ms_avg = m_step_ms_avg > 0 ? 0.95 * m_step_ms_avg + 0.05 * ms : ms;
     if (m_opt.layer_stats && r.step >= m_next_stats_step) {
@@ -526,6 +533,7 @@ void Session::end_epoch() {
     e.run_id = m_info.id;
     m_epochs_ring.push(e);
     if (m_log) m_log->write(e);
+    log_epoch_views(m_trainer->epoch() >= m_epochs);
     m_epoch_loss = m_epoch_correct = 0;
     m_epoch_items = 0;
     m_epoch_regression = false;

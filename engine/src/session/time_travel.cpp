@@ -397,6 +397,7 @@ void Session::show_past(const Command& c) {
 void Session::rewind_to(long step) {
     check_reachable(step);
     TimeTravel& tt = *m_tt;
+    const bool map_cleared = m_data_map && step != m_trainer->global_step();
     // At the live step there is nothing to undo (the settings stay as they are now).
     if (step != m_trainer->global_step()) {
         Trainer& r = reach(step, false);
@@ -405,6 +406,9 @@ void Session::rewind_to(long step) {
         restore_state(*m_trainer, tt.layout, s.progress, s.settings, s.values.data(), s.values.size());
         set_counters(tt.replay_counters);
         tt.points.rewind(step);
+        // What the data map saw of the steps now gone cannot be taken out of
+        // its running sums: it starts again from here.
+        reset_data_map();
     }
     if (tt.replay_valid && tt.replay->global_step() > step) tt.replay_valid = false;  // a future now gone
     m_steps_done = step;
@@ -417,7 +421,8 @@ void Session::rewind_to(long step) {
     }
     update_point_info();
     EventRecord e{step, "rewind", "", static_cast<double>(step),
-                  "back to step " + std::to_string(step) + "; the steps after it are gone"};
+                  "back to step " + std::to_string(step) + "; the steps after it are gone" +
+                      std::string(map_cleared ? " (the data map starts again from here)" : "")};
     publish(e);
     if (m_log) m_log->write(e);
 }

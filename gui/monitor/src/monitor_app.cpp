@@ -16,6 +16,9 @@
 #include "panels.h"
 #include "plot/palette.h"
 #include "run_source.h"
+#include "views/confusion_view.h"
+#include "views/data_map_view.h"
+#include "views/distributions_view.h"
 
 namespace gs::monitor {
 
@@ -61,6 +64,34 @@ void draw_header(const std::vector<std::unique_ptr<RunSource>>& sources, const s
 
 using Sources = std::vector<std::unique_ptr<RunSource>>;
 
+// The tabs: the training panels, then the views of what a classifier learned.
+struct Tabs {
+    ConfusionViewState confusion;
+    DistributionsViewState distributions;
+    DataMapViewState data_map;
+    std::string select;  // the tab to bring to the front at the next frame ("": none)
+};
+
+void draw_tabs(const std::vector<RunView>& views, PanelState& panels, Tabs& tabs) {
+    if (!ImGui::BeginTabBar("##tabs")) return;
+    const char* labels[] = {"Training", "Confusion & mistakes", "Distributions", "Data map"};
+    for (size_t i = 0; i < monitor_tabs().size(); ++i) {
+        const bool select = tabs.select == monitor_tabs()[i];
+        if (!ImGui::BeginTabItem(labels[i], nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) continue;
+        ImGui::BeginChild("##tab", ImVec2(0, 0));
+        switch (i) {
+            case 0: draw_panels(views, panels); break;
+            case 1: draw_confusion_view(views, tabs.confusion); break;
+            case 2: draw_distributions_view(views, tabs.distributions); break;
+            default: draw_data_map_view(views, tabs.data_map); break;
+        }
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    tabs.select.clear();
+    ImGui::EndTabBar();
+}
+
 std::vector<RunView> make_views(const Sources& sources) {
     std::vector<RunView> views;
     for (size_t i = 0; i < sources.size(); ++i) views.push_back(RunView{&sources[i]->data(), plot::palette_color(i)});
@@ -68,6 +99,11 @@ std::vector<RunView> make_views(const Sources& sources) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& monitor_tabs() {
+    static const std::vector<std::string> t = {"training", "confusion", "distributions", "data-map"};
+    return t;
+}
 
 int run_monitor(const MonitorOptions& o) {
     RunSet runs(o.runs);
@@ -102,6 +138,8 @@ int run_monitor(const MonitorOptions& o) {
     }
     glfwMakeContextCurrent(win);
     glfwSwapInterval(o.screenshot.empty() ? 1 : 0);
+    // A screenshot shows the views, not a tooltip of wherever the pointer is.
+    if (!o.screenshot.empty()) glfwSetCursorPos(win, 1, 1);
     glfwSetCursorPosCallback(win, on_cursor);
     glfwSetMouseButtonCallback(win, on_button);
     glfwSetScrollCallback(win, on_scroll);
@@ -120,6 +158,8 @@ int run_monitor(const MonitorOptions& o) {
     ImGui_ImplOpenGL3_Init("#version 330");
 
     PanelState panels;
+    Tabs tabs;
+    tabs.select = o.tab;
     std::vector<RunView> views = make_views(sources);
     auto last_scan = std::chrono::steady_clock::now();
     int status = 0;
@@ -163,7 +203,7 @@ int run_monitor(const MonitorOptions& o) {
                          ImGuiWindowFlags_NoBringToFrontOnFocus);
         draw_header(sources, views);
         ImGui::BeginChild("##panels", ImVec2(0, -ImGui::GetFrameHeightWithSpacing()));
-        draw_panels(views, panels);
+        draw_tabs(views, panels, tabs);
         ImGui::EndChild();
         ImGui::Separator();
         std::string line;

@@ -1,5 +1,6 @@
-// gradscope-monitor RUN_DIR|ROOT [...] [--screenshot FILE.png [--frames N]]
+// gradscope-monitor RUN_DIR|ROOT [...] [--tab NAME] [--screenshot FILE.png [--frames N]]
 // Follows run logs (docs/run-log.md) and shows them live; see docs/monitor.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,8 @@ const char* kUsage =
     "  --screenshot FILE.png  render, save the last frame as a PNG, and exit\n"
     "  --frames N             frames to render before the screenshot (default 5)\n"
     "  --size WxH             window size (default 1280x800)\n"
+    "  --tab NAME             the tab shown first: training, confusion, distributions\n"
+    "                         or data-map (default training)\n"
     "  --report-latency       print how long each new record took to reach the screen\n"
     "  -h, --help             this text\n";
 
@@ -61,6 +64,13 @@ int main(int argc, char** argv) {
             if (std::sscanf(v, "%dx%d", &o.width, &o.height) != 2 || o.width < 200 || o.height < 150 ||
                 o.width > 16384 || o.height > 16384) {
                 std::fprintf(stderr, "gradscope-monitor: --size wants WIDTHxHEIGHT, e.g. 1280x800 (at least 200x150)\n");
+                return 2;
+            }
+        } else if (a == "--tab") {
+            o.tab = value("a tab name");
+            const auto& tabs = gs::monitor::monitor_tabs();
+            if (std::find(tabs.begin(), tabs.end(), o.tab) == tabs.end()) {
+                std::fprintf(stderr, "gradscope-monitor: --tab wants training, confusion, distributions or data-map\n");
                 return 2;
             }
         } else if (a == "--report-latency") {

@@ -76,8 +76,9 @@ TEST(ConformanceSuite, CoversEveryBackendOperation) {
         EXPECT_NE(std::find(ops.begin(), ops.end(), op), ops.end()) << op;
 }
 
-// The CPU, with three operations broken: a wrong dense forward, a histogram
-// that loses a count, and a sum of squares that throws.
+// The CPU, with four operations broken: a wrong dense forward, a histogram
+// that loses a count, a sum of squares that throws, and softmax outcome rows
+// with a wrong p(label).
 class BrokenBackend : public Backend {
 public:
     std::string name() const override { return "broken"; }
@@ -140,11 +141,16 @@ public:
                             const Tensor& dy, Tensor& dx, Tensor& dg, Tensor& db) override {
         m_cpu.batchnorm_backward(x, g, sm, si, dy, dx, dg, db);
     }
-    LossSums softmax_cross_entropy(const Tensor& z, const Tensor& l, Tensor* d) override {
-        return m_cpu.softmax_cross_entropy(z, l, d);
+    // Off by 1e-3 in the first item's p(label).
+    LossSums softmax_cross_entropy(const Tensor& z, const Tensor& l, Tensor* d,
+                                   Tensor* o = nullptr) override {
+        const LossSums r = m_cpu.softmax_cross_entropy(z, l, d, o);
+        if (o) o->data()[kItemPTrue] += 1e-3f;
+        return r;
     }
-    LossSums sigmoid_binary_cross_entropy(const Tensor& z, const Tensor& t, Tensor* d) override {
-        return m_cpu.sigmoid_binary_cross_entropy(z, t, d);
+    LossSums sigmoid_binary_cross_entropy(const Tensor& z, const Tensor& t, Tensor* d,
+                                          Tensor* o = nullptr) override {
+        return m_cpu.sigmoid_binary_cross_entropy(z, t, d, o);
     }
     LossSums mean_squared_error(const Tensor& p, const Tensor& t, bool c, Tensor* d) override {
         return m_cpu.mean_squared_error(p, t, c, d);
@@ -180,7 +186,9 @@ TEST(ConformanceSuite, FailsExactlyTheBrokenOperations) {
     size_t failed = 0;
     for (const Row& r : rows) {
         const bool broken_op = r.operation == "dense forward" || r.operation == "sum squares" ||
-                               (r.operation == "histogram" && r.output == "counts");
+                               (r.operation == "histogram" && r.output == "counts") ||
+                               (r.operation == "softmax cross entropy" &&
+                                r.output.rfind("item outcomes", 0) == 0);
         EXPECT_EQ(r.pass, !broken_op) << describe(r);
         failed += !r.pass;
         if (r.operation == "sum squares") {
@@ -190,7 +198,8 @@ TEST(ConformanceSuite, FailsExactlyTheBrokenOperations) {
             EXPECT_NEAR(r.max_abs_error, 1e-2, 1e-4) << describe(r);
         }
     }
-    EXPECT_EQ(failed, 5u + 2u + 3u + 1u);  // dense forward: 5 + 2 without bias; sum squares: 3; histogram: 1
+    // dense forward: 5 + 2 without bias; sum squares: 3; histogram: 1; outcomes: 2 cases x 2
+    EXPECT_EQ(failed, 5u + 2u + 3u + 1u + 4u);
     const std::string table = conformance::format_rows(rows);
     EXPECT_NE(table.find("max rel err"), std::string::npos);
     EXPECT_NE(table.find("FAIL"), std::string::npos);
@@ -335,6 +344,41 @@ TEST(ConformanceReference, LossGradientsAreTheirSumsDerivatives) {
     const auto mp = values(N * K, 16), mt = values(N * K, 17);
     expect_gradient([&](const auto& v) { return sum_of(conformance::ref::mean_squared_error(v, mt, N, K, false).sum); },
                     mp, ones, conformance::ref::mean_squared_error(mp, mt, N, K, false).grad, "mse", 1e-4);
+}
+
+// The outcome rows' p(label) is exp(-the item's loss), so over a batch their
+// -log sums to the loss sum; the predicted class is right exactly as often as
+// the loss counts.
+TEST(ConformanceReference, ItemOutcomesAgreeWithTheLoss) {
+    const int N = 5, K = 4;
+    const auto z = values(N * K, 21, -3, 3);
+    const std::vector<float> labels{0, 3, 1, 2, 3};
+    const auto rows = conformance::ref::softmax_item_outcomes(z, labels, N, K);
+    const auto loss = conformance::ref::softmax_cross_entropy(z, labels, N, K);
+    double nll = 0;
+    long right = 0;
+    for (int n = 0; n < N; ++n) {
+        const double* r = rows.data() + n * kLossItemColumns;
+        nll -= std::log(r[kItemPTrue]);
+        right += r[kItemPredicted] == r[kItemLabel];
+        EXPECT_EQ(r[kItemLabel], labels[static_cast<size_t>(n)]);
+        EXPECT_GE(r[kItemPPredicted], r[kItemPTrue]);  // the arg max is at least as likely
+    }
+    EXPECT_NEAR(nll, loss.sum, 1e-9);
+    EXPECT_EQ(right, loss.correct);
+
+    const std::vector<float> bz{2.5f, -1.0f, 0.3f, -4.0f}, bt{1, 1, 0, 0};
+    const auto brows = conformance::ref::bce_item_outcomes(bz, bt);
+    const auto bloss = conformance::ref::sigmoid_binary_cross_entropy(bz, bt);
+    nll = 0;
+    right = 0;
+    for (size_t n = 0; n < bz.size(); ++n) {
+        const double* r = brows.data() + n * kLossItemColumns;
+        nll -= std::log(r[kItemPTrue]);
+        right += r[kItemPredicted] == r[kItemLabel];
+    }
+    EXPECT_NEAR(nll, bloss.sum, 1e-9);
+    EXPECT_EQ(right, bloss.correct);
 }
 
 }  // namespace
