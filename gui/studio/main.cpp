@@ -15,6 +15,7 @@
 #include "canvas/network_canvas.h"
 #include "window/main_window.h"
 #include "window/scripted_run.h"
+#include "window/time_travel_shots.h"
 
 using namespace gs::studio;
 
@@ -90,7 +91,13 @@ int main(int argc, char** argv) {
     QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("with --bench-ui: seconds per preset"),
                                QStringLiteral("s"), QStringLiteral("5"));
     QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("start in presentation mode"));
-    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation});
+    QCommandLineOption scrub(QStringLiteral("scrub-to"),
+                             QStringLiteral("with --screenshot: then show this past step (time travel)"),
+                             QStringLiteral("step"), QStringLiteral("-1"));
+    QCommandLineOption race(QStringLiteral("race"),
+                            QStringLiteral("with --screenshot: then race three learning rates this many steps"),
+                            QStringLiteral("steps"), QStringLiteral("0"));
+    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, scrub, race});
     cli.process(app);
 
     MainWindow w;
@@ -109,8 +116,11 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "gradscope: %s: no such project file\n", qPrintable(name));
             return 1;
         }
+        const bool travel = cli.value(scrub).toLong() >= 0 || cli.value(race).toLong() > 0;
         const QString error =
-            screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
+            travel ? time_travel_screenshot(w, name, cli.value(steps).toLong(), cli.value(shot), s,
+                                            cli.value(scrub).toLong(), cli.value(race).toLong())
+                   : screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
         if (!error.isEmpty()) {
             std::fprintf(stderr, "gradscope: %s\n", qPrintable(error));
             return 1;

@@ -50,6 +50,9 @@ public:
     void load_checkpoint(const QString& path, const RunHistory* history = nullptr);
     bool is_loading() const { return m_loading; }
     bool has_session() const { return m_session != nullptr; }
+    // The session itself, for the bridge's other parts (run_family.h): views
+    // cannot use it (they see no engine header).
+    Session* session() const { return m_session.get(); }
 
     const ModelSpec& spec() const { return m_spec; }
     QString backend() const { return m_backend; }

@@ -75,6 +75,8 @@ public:
 
     // For tests and the main window.
     QCustomPlot* plot() const { return m_plot; }
+    QCPAxisRect* loss_rect() const { return m_loss_rect; }  // other runs draw here (run_overlay.h)
+    QCPAxisRect* accuracy_rect() const { return m_acc_rect; }
     int train_point_count() const;           // loss points drawn (raw / decimated)
     int smoothed_point_count() const;
     int validation_point_count() const;      // validation loss points

@@ -31,6 +31,7 @@
 #include "plots/training_plot.h"
 #include "window/field_focus.h"
 #include "window/text_fit.h"
+#include "window/time_travel.h"
 #include "window/training_controls.h"
 
 namespace gs::studio {
@@ -102,6 +103,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_bridge(new Sess
     m_load_timer.setInterval(150);
     connect(&m_load_timer, &QTimer::timeout, this, &MainWindow::load_current);
     build_views();
+    m_time_travel = new TimeTravel(this);
     build_menus();
     connect_bridge();
     m_default_state = saveState();
@@ -245,7 +247,7 @@ void MainWindow::connect_bridge() {
     connect(m_bridge, &SessionBridge::sessionChanged, this, &MainWindow::session_changed);
     connect(m_bridge, &SessionBridge::telemetryUpdated, this, &MainWindow::telemetry_updated);
     connect(m_bridge, &SessionBridge::snapshotUpdated, this, [this] {
-        if (!m_awaiting_session) m_canvas->update_snapshot(m_bridge->snapshot());
+        if (!m_awaiting_session && !m_time_travel->views_taken()) m_canvas->update_snapshot(m_bridge->snapshot());
     });
     connect(m_bridge, &SessionBridge::stateChanged, this, [this](SessionState s) {
         m_controls->set_state(s);
@@ -409,13 +411,17 @@ void MainWindow::telemetry_updated() {
     if (m_awaiting_session) return;  // the old network's numbers
     const TelemetryStore& store = m_bridge->store();
     m_plot->update_from(store);
-    m_flow->update_from(store);
+    m_time_travel->refresh();
     // The inspector's text re-lays out its whole panel: a few times a
-    // second is as often as anyone can read it.
-    if (!m_inspector_clock.isValid() || m_inspector_clock.elapsed() >= 250 ||
-        m_bridge->state() != SessionState::Running) {
-        m_inspector->update_stats(store.layers());
-        m_inspector_clock.restart();
+    // second is as often as anyone can read it. (While a past step or a
+    // fork is shown, time travel feeds these views.)
+    if (!m_time_travel->views_taken()) {
+        m_flow->update_from(store);
+        if (!m_inspector_clock.isValid() || m_inspector_clock.elapsed() >= 250 ||
+            m_bridge->state() != SessionState::Running) {
+            m_inspector->update_stats(store.layers());
+            m_inspector_clock.restart();
+        }
     }
     // The epoch from the session itself (right after a checkpoint too); the
     // throughput over wall time, pacing and all.
@@ -426,8 +432,10 @@ void MainWindow::telemetry_updated() {
 
 void MainWindow::refresh_now() {
     m_bridge->tick();
+    m_time_travel->tick();
     telemetry_updated();
-    if (auto s = m_bridge->snapshot(); s && !m_awaiting_session) m_canvas->update_snapshot(s);
+    if (auto s = m_bridge->snapshot(); s && !m_awaiting_session && !m_time_travel->views_taken())
+        m_canvas->update_snapshot(s);
 }
 
 void MainWindow::breakpoint_hit() {
@@ -436,6 +444,7 @@ void MainWindow::breakpoint_hit() {
                 BannerKind::Break);
     const int layer = layer_index_in(b.layer);
     if (layer >= 0) select_layer(layer);
+    m_time_travel->breakpoint_hit(m_banner);  // offers: rewind, fork with a lower rate
 }
 
 void MainWindow::update_can_train() {

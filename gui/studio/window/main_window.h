@@ -35,6 +35,7 @@ class LayerInspector;
 class NetworkCanvas;
 class NetworkEditor;
 class SessionBridge;
+class TimeTravel;
 class TrainingControls;
 class TrainingPlot;
 
@@ -102,6 +103,7 @@ public:
     LayerInspector* inspector() const { return m_inspector; }
     DatasetPanel* data_panel() const { return m_data; }
     TrainingControls* controls() const { return m_controls; }
+    TimeTravel* time_travel() const { return m_time_travel; }  // the timeline, runs, races
     // The banner over the canvas ("" when hidden): breakpoints and load errors.
     QString banner_text() const;
     // Runs bridge()->tick() and refreshes every view now (tests, screenshots).
@@ -178,6 +180,7 @@ private:
     TrainingPlot* m_plot = nullptr;
     GradientFlowView* m_flow = nullptr;
     TrainingControls* m_controls = nullptr;
+    TimeTravel* m_time_travel = nullptr;
     QWidget* m_banner = nullptr;
     QLabel* m_banner_label = nullptr;
     QLabel* m_loading = nullptr;

@@ -26,6 +26,7 @@
 #include "plots/training_plot.h"
 #include "window/main_window.h"
 #include "window/text_fit.h"
+#include "window/time_travel.h"
 #include "window/training_controls.h"
 
 namespace gs::studio {
@@ -375,6 +376,8 @@ bool MainWindow::save_project_as(const QString& path, QString* error, bool with_
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));
     }
+    QString runs_why;  // the family of runs (forks), beside the project
+    if (!m_time_travel->save_runs(path, &runs_why)) return fail(QStringLiteral("the runs: ") + runs_why);
     m_project_path = path;
     m_saved_with_run = p.run.has_value();
     mark_saved();
