@@ -3,18 +3,31 @@
 // median as "bench <case> <value> <unit>".
 //
 //   gradscope-bench [--cases a,b] [--windows N] [--seconds S] [--backend cpu]
+//                   [--data-map on|off] [--cpu-time] [--subset N] [--flip N] [--epochs N]
+//
+// --cpu-time: rates per second of the process's CPU time rather than of wall
+// time (for a machine other work loads: a session's consumer thread counts).
 //
 // --backend cuda (or cuda:N) without a usable GPU says why and runs on the CPU.
 //
 // Cases: training throughput on inputs of the presets' real shapes (the
 // Fashion-MNIST ones on synthetic tensors, as the PyTorch script does), and
 // for those, "<case>/real-data-cost": how much slower the same training is
-// on the real dataset (in %), when Fashion-MNIST is installed; and
+// on the real dataset (in %), when Fashion-MNIST is installed;
 // "<case>/telemetry-overhead": the cost of training in a Session with all of
-// its telemetry on, against a bare training loop (in %).
+// its telemetry on (the data map too, unless --data-map off), against a bare
+// training loop (in %); and, only when named in --cases,
+// "<case>/data-map-overhead" (only when named): the data map's own cost,
+// a watched Session on Fashion-MNIST keeping one against one that does not;
+// "<case>/data-map-step-cost": its cost per step, trainers stepped in turns;
+// "<preset>/mislabeled": the data map's likely-mislabeled list against labels
+// flipped on purpose (--subset, --flip, --epochs; data_map_bench.cpp).
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -27,6 +40,7 @@
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
 #include "gradscope/trainer.h"
+#include "data_map_bench.h"
 
 namespace {
 
@@ -34,9 +48,12 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
     std::vector<std::string> cases;
+    bool cpu_time = false;  // rates per second of process CPU time, not of wall time
     int windows = 5;
     double seconds = 1.0;
     std::string backend = "cpu";
+    bool data_map = true;  // the watched session keeps a data map
+    gs::bench::MislabelOptions mislabel;
 };
 
 struct Case {
@@ -45,6 +62,7 @@ struct Case {
     int batch;
     bool per_sample;    // samples/s rather than steps/s
     bool real_data;     // the preset's own built-in data, else synthetic
+    bool named_only = false;  // run only when named in --cases (scripts/gpu-check.sh's sizes)
 };
 
 const std::vector<Case> kCases = {
@@ -52,6 +70,10 @@ const std::vector<Case> kCases = {
     {"mlp-fashion/b64", "mlp-fashion", 64, true, false},
     {"mlp-fashion/b256", "mlp-fashion", 256, true, false},
     {"cnn-fashion/b64", "cnn-fashion", 64, true, false},
+    {"spiral-tanh/b64", "spiral-tanh", 64, false, true, true},
+    {"spiral-tanh/b256", "spiral-tanh", 256, false, true, true},
+    {"cnn-fashion/b256", "cnn-fashion", 256, true, false, true},
+    {"cnn-cifar10/b64", "cnn-cifar10", 64, true, false, true},
 };
 
 std::unique_ptr<gs::Trainer> make_trainer(const Case& c, const Options& o, bool real) {
@@ -77,9 +99,32 @@ void warm_up(gs::Trainer& t, double seconds) {
     while (Clock::now() < end) t.step();
 }
 
+// Seconds since it was made: of wall time, or (cpu) of this process's CPU
+// time, every thread's: on a machine others load, the CPU time a piece of
+// work takes varies far less than its wall time.
+struct Stopwatch {
+    explicit Stopwatch(bool cpu) : m_cpu(cpu), m_wall(Clock::now()), m_cpu0(cpu_seconds()) {}
+    double seconds() const {
+        return m_cpu ? cpu_seconds() - m_cpu0 : std::chrono::duration<double>(Clock::now() - m_wall).count();
+    }
+    static double cpu_seconds() {
+        timespec ts{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+        return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+    }
+
+private:
+    bool m_cpu;
+    Clock::time_point m_wall;
+    double m_cpu0;
+};
+
+bool g_cpu_time = false;  // --cpu-time: every rate below per CPU second
+
 // Steps (or items) per second over one window.
 double window(gs::Trainer& t, bool per_sample, double seconds) {
     long steps = 0, items = 0;
+    const Stopwatch watch(g_cpu_time);
     const auto start = Clock::now();
     const auto end = start + std::chrono::duration<double>(seconds);
     auto now = start;
@@ -89,7 +134,7 @@ double window(gs::Trainer& t, bool per_sample, double seconds) {
         steps += 8;
         now = Clock::now();
     }
-    const double secs = std::chrono::duration<double>(now - start).count();
+    const double secs = watch.seconds();
     return (per_sample ? static_cast<double>(items) : static_cast<double>(steps)) / secs;
 }
 
@@ -123,16 +168,47 @@ double real_data_cost(const Case& c, const Options& o) {
     return median(costs);
 }
 
-// The same training in a Session with every telemetry stream on at its
-// default rate (per-step records, per-layer statistics on their budget, a
-// consumer draining 10 times a second and asking for a full snapshot each
-// time) against a bare Trainer loop, in
-// alternating windows: what watching costs, in percent.
-double telemetry_overhead(const Case& c, const Options& o) {
-    auto bare = make_trainer(c, o, false);
-    gs::ModelSpec spec = gs::load_preset(c.preset);
-    spec.batch_size = c.batch;
-    spec.epochs = 1 << 30;
+// A Session trained in windows while a consumer watches it as a front end
+// does: draining 10 times a second and asking for a full snapshot each time,
+// and for the data map (where it keeps one) once a second.
+class WatchedSession {
+public:
+    WatchedSession(const gs::ModelSpec& spec, gs::PreparedData data, const Options& o, bool data_map) {
+        gs::SessionOptions so;
+        so.data_map = data_map;
+        m_session = std::make_unique<gs::Session>(spec, std::move(data), gs::backend_by_name(o.backend), so);
+        m_batch = spec.batch_size;
+    }
+    // Items per second over one window.
+    double run(double seconds) {
+        gs::Session& session = *m_session;
+        const long before = session.steps_done();
+        const Stopwatch watch(g_cpu_time);
+        const auto end = Clock::now() + std::chrono::duration<double>(seconds);
+        session.state() == gs::SessionState::Idle ? session.start() : session.resume();
+        while (Clock::now() < end) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            session.drain(m_store);
+            session.request_snapshot();  // ten a second, with every part
+            auto snap = session.latest_snapshot();
+            if (session.data_map_on() && ++m_ticks % 10 == 0) {  // once a second
+                session.request_data_map();
+                auto map = session.latest_data_map();
+            }
+        }
+        session.pause();
+        session.wait_until_settled(10);
+        return static_cast<double>(session.steps_done() - before) * m_batch / watch.seconds();
+    }
+
+private:
+    std::unique_ptr<gs::Session> m_session;
+    gs::TelemetryStore m_store;
+    long m_ticks = 0;
+    int m_batch = 1;
+};
+
+gs::PreparedData synthetic_data(const Case& c, const gs::ModelSpec& spec) {
     gs::DataSpec d;
     d.name = "synthetic";
     d.samples = c.batch * 16;
@@ -140,31 +216,47 @@ double telemetry_overhead(const Case& c, const Options& o) {
     d.seed = 7;
     gs::PreparedData data;
     data.train = gs::make_builtin_dataset(d, spec.input, 10).train;
-    gs::Session session(spec, data, gs::backend_by_name(o.backend));
-    gs::TelemetryStore store;
+    return data;
+}
+
+// The same training in a WatchedSession with every telemetry stream on at
+// its default rate (per-step records, per-layer statistics on their budget,
+// the data map unless --data-map off) against a bare Trainer loop, in
+// alternating windows: what watching costs, in percent.
+double telemetry_overhead(const Case& c, const Options& o) {
+    auto bare = make_trainer(c, o, false);
+    gs::ModelSpec spec = gs::load_preset(c.preset);
+    spec.batch_size = c.batch;
+    spec.epochs = 1 << 30;
+    WatchedSession watched(spec, synthetic_data(c, spec), o, o.data_map);
     warm_up(*bare, std::min(0.5, o.seconds));
-    auto watched = [&](double seconds) {
-        const long before = session.steps_done();
-        const auto start = Clock::now();
-        session.state() == gs::SessionState::Idle ? session.start() : session.resume();
-        const auto end = start + std::chrono::duration<double>(seconds);
-        while (Clock::now() < end) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            session.drain(store);
-            session.request_snapshot();  // ten a second, with every part
-            auto snap = session.latest_snapshot();
-        }
-        session.pause();
-        session.wait_until_settled(10);
-        const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-        return static_cast<double>(session.steps_done() - before) * c.batch / secs;
-    };
-    watched(std::min(0.5, o.seconds));  // warm-up
+    watched.run(std::min(0.5, o.seconds));  // warm-up
     std::vector<double> costs;
     for (int w = 0; w < o.windows; ++w) {
         const double b = window(*bare, true, o.seconds);
-        const double s = watched(o.seconds);
+        const double s = watched.run(o.seconds);
         costs.push_back(100.0 * (b - s) / b);
+    }
+    return median(costs);
+}
+
+// The data map's own cost: two watched Sessions on the real Fashion-MNIST
+// (60,000 items: epochs end, the map is published once a second), one
+// keeping a data map and one not, in alternating windows; in percent.
+double data_map_overhead(const Case& c, const Options& o) {
+    gs::ModelSpec spec = gs::load_preset(c.preset);
+    spec.batch_size = c.batch;
+    spec.epochs = 1 << 30;
+    gs::PreparedData data = gs::prepare_data(spec);
+    data.validation = data.test = nullptr;
+    WatchedSession with(spec, data, o, true), without(spec, data, o, false);
+    with.run(std::min(0.5, o.seconds));
+    without.run(std::min(0.5, o.seconds));
+    std::vector<double> costs;
+    for (int w = 0; w < o.windows; ++w) {
+        const double off = without.run(o.seconds);
+        const double on = with.run(o.seconds);
+        costs.push_back(100.0 * (off - on) / off);
     }
     return median(costs);
 }
@@ -195,20 +287,49 @@ int gs_bench_main(int argc, char** argv) {
             }
             return argv[++i];
         };
+        // Numbers are read whole and range-checked: a bad one is refused (exit 2).
+        auto bad = [&](const std::string& v, const char* range) {
+            std::fprintf(stderr, "error: %s: %s is not %s\n", a.c_str(), v.c_str(), range);
+            std::exit(2);
+        };
         if (a == "--cases") o.cases = split(next());
-        else if (a == "--windows") o.windows = std::max(1, std::atoi(next().c_str()));
-        else if (a == "--seconds") o.seconds = std::max(0.05, std::atof(next().c_str()));
+        else if (a == "--windows") {
+            const std::string v = next();
+            int n = 0;
+            const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n < 1 || n > 1000)
+                bad(v, "a whole number from 1 to 1000");
+            o.windows = n;
+        } else if (a == "--seconds") {
+            const std::string v = next();
+            char* end = nullptr;
+            const double x = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !(x >= 0.05) || !(x <= 3600))
+                bad(v, "a number of seconds from 0.05 to 3600");
+            o.seconds = x;
+        }
         else if (a == "--backend") o.backend = next();
+        else if (a == "--data-map") o.data_map = next() != "off";
+        else if (a == "--cpu-time") o.cpu_time = true;
+        else if (a == "--subset") o.mislabel.subset = static_cast<size_t>(std::max(1L, std::atol(next().c_str())));
+        else if (a == "--flip") o.mislabel.flip = static_cast<size_t>(std::max(0L, std::atol(next().c_str())));
+        else if (a == "--epochs") o.mislabel.epochs = std::max(1, std::atoi(next().c_str()));
+        else if (a == "--verbose") o.mislabel.verbose = true;
         else if (a == "--list") {
-            for (const auto& c : kCases) std::printf("%s\n", c.name.c_str());
             for (const auto& c : kCases)
-                if (!c.real_data) std::printf("%s/real-data-cost\n", c.name.c_str());
+                std::printf("%s%s\n", c.name.c_str(), c.named_only ? " (only when named)" : "");
+            for (const auto& c : kCases)
+                if (!c.real_data && !c.named_only) std::printf("%s/real-data-cost\n", c.name.c_str());
             std::printf("mlp-fashion/b64/telemetry-overhead\ncnn-fashion/b64/telemetry-overhead\n");
+            std::printf("mlp-fashion/b64/data-map-overhead\ncnn-fashion/b64/data-map-overhead\n");
+            std::printf("mlp-fashion/b64/data-map-step-cost\ncnn-fashion/b64/data-map-step-cost\n");
+            std::printf("mlp-fashion/mislabeled\ncnn-fashion/mislabeled\ndata-map/60k\n");
             return 0;
         } else {
             std::fprintf(stderr,
                          "usage: gradscope-bench [--cases a,b] [--windows N] [--seconds S] "
-                         "[--backend NAME] [--list]\n");
+                         "[--backend NAME] [--data-map on|off] [--cpu-time] [--subset N] [--flip N] [--epochs N] "
+                         "[--verbose] [--list]\n");
             return 2;
         }
     }
@@ -219,9 +340,10 @@ int gs_bench_main(int argc, char** argv) {
             std::fprintf(stderr, "gradscope-bench: %s unavailable: %s; running on the CPU\n",
                          opened.family.c_str(), opened.reason.c_str());
         o.backend = opened.name;
+        g_cpu_time = o.cpu_time;
         for (const auto& c : kCases) {
-            if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), c.name) == o.cases.end())
-                continue;
+            const bool named = std::find(o.cases.begin(), o.cases.end(), c.name) != o.cases.end();
+            if ((!o.cases.empty() || c.named_only) && !named) continue;
             const double v = run_case(c, o);
             std::printf("bench %s %.0f %s\n", c.name.c_str(), v, c.per_sample ? "samples/s" : "steps/s");
             std::fflush(stdout);
@@ -231,12 +353,59 @@ int gs_bench_main(int argc, char** argv) {
             if (c.name != "mlp-fashion/b64" && c.name != "cnn-fashion/b64") continue;
             if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end())
                 continue;
-            std::printf("bench %s %.1f %%\n", name.c_str(), telemetry_overhead(c, o));
+            std::printf("bench %s %.1f %% (data map %s%s)\n", name.c_str(), telemetry_overhead(c, o),
+                        o.data_map ? "on" : "off", o.cpu_time ? ", CPU time" : "");
+            std::fflush(stdout);
+        }
+        if (std::find(o.cases.begin(), o.cases.end(), "data-map/60k") != o.cases.end()) {
+            const auto c = gs::bench::measure_data_map_costs(60000, 10, 5);
+            std::printf("bench data-map/60k observe an epoch %.2f ms, publish %.2f ms, summarize %.2f ms, "
+                        "CSV %.1f ms; %.1f MB kept\n",
+                        c.observe_epoch_ms, c.publish_ms, c.summarize_ms, c.csv_ms, c.bytes / 1e6);
+            std::fflush(stdout);
+        }
+        for (const char* preset : {"mlp-fashion", "cnn-fashion"}) {
+            const std::string name = std::string(preset) + "/mislabeled";
+            if (std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end()) continue;
+            gs::bench::MislabelOptions m = o.mislabel;
+            m.preset = preset;
+            m.backend = o.backend;
+            try {
+                const auto r = gs::bench::run_mislabel_detection(m);
+                for (const auto& e : r.epochs)
+                    std::printf("bench %s epoch %d: %zu listed, precision %.1f %%, recall %.1f %%, "
+                                "top-%zu precision/recall %.1f %% (%zu of %zu flipped)\n",
+                                name.c_str(), e.epoch, e.listed, 100 * e.precision, 100 * e.recall, m.flip,
+                                100 * e.top_n_precision, m.flip, m.subset);
+            } catch (const gs::Error& e) {
+                std::fprintf(stderr, "skipping %s: %s\n", name.c_str(), e.what());
+            }
+            std::fflush(stdout);
+        }
+        for (const auto& c : kCases) {
+            const std::string name = c.name + "/data-map-step-cost";
+            if (std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end()) continue;
+            const auto r = gs::bench::data_map_step_cost(c.preset, c.batch, o.backend, o.seconds, o.windows);
+            std::printf("bench %s %.2f %% estimated (loss outcome rows %.2f us + observing %.2f us of a %.0f us "
+                        "step); %.1f %% measured in turns\n",
+                        name.c_str(), r.estimated_percent, r.loss_extra_us, r.observe_us, r.step_us,
+                        r.measured_percent);
+            std::fflush(stdout);
+        }
+        for (const auto& c : kCases) {
+            const std::string name = c.name + "/data-map-overhead";
+            if (std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end()) continue;
+            try {
+                std::printf("bench %s %.1f %%%s\n", name.c_str(), data_map_overhead(c, o),
+                            o.cpu_time ? " (CPU time)" : "");
+            } catch (const gs::Error& e) {
+                std::fprintf(stderr, "skipping %s: %s\n", name.c_str(), e.what());
+            }
             std::fflush(stdout);
         }
         for (const auto& c : kCases) {
             const std::string name = c.name + "/real-data-cost";
-            if (c.real_data || (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(),
+            if (c.real_data || c.named_only || (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(),
                                                               name) == o.cases.end()))
                 continue;
             try {

@@ -34,6 +34,8 @@ struct TrainOptions {
     long sharpness_every = 0;
     long noise_every = 0;
     double gauge_budget = 0.10;
+    bool no_data_map = false;     // keep no data map (classification runs keep one by default)
+    std::string data_map_csv;     // write the data map's per-item table here at the end
 };
 
 int run_train(const TrainOptions& o);

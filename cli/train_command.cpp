@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "gradscope/backend.h"
+#include "gradscope/data_map.h"
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/names.h"
@@ -64,15 +65,21 @@ std::string rate(double v) {
 // want of a validation split, "test".
 // Saves a checkpoint between steps and waits for it; a file that cannot be
 // written is an error (the session reports it as an event).
+// Only the session's "checkpoint" event for this path counts as saved: an
+// error event, a refusal or no answer at all is an error.
 void save_checked(Session& session, TelemetryStore& t, const std::string& path) {
-    if (CommandResult r = session.save_checkpoint(path); !r) throw Error(r.reason);
-    session.wait_until_settled(60);
+    if (CommandResult r = session.save_checkpoint(path); !r)
+        throw Error("could not save the checkpoint " + path + ": " + r.reason);
+    const bool settled = session.wait_until_settled(600);
     session.drain(t);
     for (auto it = t.events().rbegin(); it != t.events().rend(); ++it)
         if (it->name == path && (it->kind == "checkpoint" || it->kind == "error")) {
             if (it->kind == "error") throw Error(it->text);
             return;
         }
+    throw Error("could not save the checkpoint " + path + ": " +
+                (settled ? "the session did not report the save"
+                         : "the session did not finish the save within 10 minutes"));
 }
 
 // A run that resumes a checkpoint goes on from the run that wrote it: its
@@ -122,6 +129,29 @@ void print_gauges(const TelemetryStore& t) {
                     100.0 * n.cost_share);
 }
 
+// The data map at the end: a line of counts (the likely-mislabeled count
+// among them), and the per-item CSV where --data-map asks for it.
+void report_data_map(Session& session, const TrainOptions& o) {
+    if (!session.data_map_on()) return;
+    if (CommandResult r = session.request_data_map(); !r) throw Error(r.reason);
+    session.wait_until_settled(600);
+    const std::shared_ptr<const DataMap> map = session.latest_data_map();
+    if (!map) return;
+    const DataMapSummary s = summarize_data_map(*map, 0);
+    if (s.seen == 0) return;
+    if (!o.quiet)
+        std::printf("data map: %zu items seen: %zu easy, %zu ambiguous, %zu hard to learn; %zu forgotten "
+                    "at least once, %zu never learned\n",
+                    s.seen, s.easy, s.ambiguous, s.hard, s.forgotten, s.never_learned);
+    std::printf("likely mislabeled: %zu of %zu training items%s\n", s.mislabeled, s.items,
+                o.data_map_csv.empty() ? (o.log_dir.empty() ? " (list them with --data-map FILE.csv)" : "")
+                                       : "");
+    if (!o.data_map_csv.empty()) {
+        write_data_map_csv(*map, o.data_map_csv);
+        std::printf("wrote the data map to %s\n", o.data_map_csv.c_str());
+    }
+}
+
 }  // namespace
 
 int run_train(const TrainOptions& o) {
@@ -157,6 +187,7 @@ int run_train(const TrainOptions& o) {
     so.sharpness_every = o.sharpness_every;
     so.noise_every = o.noise_every;
     so.gauge_budget = o.gauge_budget;
+    so.data_map = !o.no_data_map;
     if (o.threads > 0) set_threads(o.threads);  // evaluation on this thread
     std::string fork_note;
     if (!o.resume.empty()) so.run = resumed_run(o.resume, spec, fork_note);
@@ -165,6 +196,9 @@ int run_train(const TrainOptions& o) {
                 spec.name.c_str(), train_items, count(data.validation), count(data.test),
                 opened.name.c_str(), o.log_dir.empty() ? "" : "; log ", o.log_dir.c_str());
     Session session(spec, std::move(data), backend, so);
+    if (!o.data_map_csv.empty() && !session.data_map_on())
+        throw Error("no data map to write to " + o.data_map_csv +
+                    ": it needs a classification loss (softmax or binary cross-entropy)");
     if (!o.resume.empty())
         std::printf("resumed from %s at step %ld%s\n", o.resume.c_str(), session.steps_done(),
                     fork_note.c_str());
@@ -181,17 +215,30 @@ int run_train(const TrainOptions& o) {
         save_checked(session, t, o.init_checkpoint);
         std::printf("saved the initial weights to %s\n", o.init_checkpoint.c_str());
     }
-    size_t epochs_shown = 0;
+    // The last epoch taken from the store (printed or passed over), by
+    // number: the store keeps only the newest epochs (it halves its list past
+    // 100,000), so an index into it would stop matching.
+    // Starts at the epoch the run starts from (0, or a resumed checkpoint's),
+    // so epochs lost before the first drain are said to be missing too.
+    int last_epoch_shown = session.last_epoch().epoch;
     const auto start = Clock::now();
     auto last_line = start;
     // --steps: exactly that many (fewer when the epochs end first), then pause.
     if (CommandResult r = o.steps > 0 ? session.step(o.steps) : session.start(); !r)
         throw Error(r.reason);
-    for (;;) {
-        const bool running = session.state() == SessionState::Running;
-        session.drain(t);
-        for (; epochs_shown < t.epochs().size(); ++epochs_shown) {
-            const EpochRecord& e = t.epochs()[epochs_shown];
+    // Prints the epochs the last drain brought. A drain brings at most half
+    // the store's epoch list, so none is forgotten before it is seen.
+    auto show_new_epochs = [&] {
+        const auto& epochs = t.epochs();  // in epoch order
+        auto first_new = std::upper_bound(
+            epochs.begin(), epochs.end(), last_epoch_shown,
+            [](int shown, const EpochRecord& e) { return shown < e.epoch; });
+        for (auto it = first_new; it != epochs.end(); ++it) {
+            const EpochRecord& e = *it;
+            if (o.every_epoch && e.epoch > last_epoch_shown + 1)
+                std::printf("(epochs %d to %d not shown: this display fell behind the run)\n",
+                            last_epoch_shown + 1, e.epoch - 1);
+            last_epoch_shown = e.epoch;
             const bool last = e.epoch == spec.epochs;
             if (o.quiet && !last) continue;
             if (!tty && !last && !o.every_epoch && Clock::now() - last_line < std::chrono::milliseconds(250))
@@ -200,6 +247,11 @@ int run_train(const TrainOptions& o) {
             print_epoch(e, spec.epochs, val_name);
             last_line = Clock::now();
         }
+    };
+    for (;;) {
+        const bool running = session.state() == SessionState::Running;
+        session.drain(t);
+        show_new_epochs();
         if (tty && running) {
             const StepRecord& s = t.last_step();
             const double secs = std::chrono::duration<double>(Clock::now() - start).count();
@@ -221,17 +273,33 @@ int run_train(const TrainOptions& o) {
             const std::string path = !o.checkpoint.empty() ? o.checkpoint
                                      : !o.log_dir.empty() ? o.log_dir + "/interrupted.safetensors"
                                                           : "gradscope-interrupted.safetensors";
-            session.save_checkpoint(path);
-            session.wait_until_settled(60);
-            std::printf("%s\ninterrupted at step %ld; checkpoint saved to %s (resume with --resume %s)\n",
-                        tty ? "" : "", session.steps_done(), path.c_str(), path.c_str());
+            std::printf("\n");
+            try {
+                save_checked(session, t, path);
+            } catch (const Error& e) {
+                // Interrupted and nothing saved: an error, not an interruption.
+                std::fflush(stdout);
+                std::fprintf(stderr, "interrupted at step %ld; the checkpoint was NOT saved: %s\n",
+                             session.steps_done(), e.what());
+                return 1;
+            }
+            std::printf("interrupted at step %ld; checkpoint saved to %s (resume with --resume %s)\n",
+                        session.steps_done(), path.c_str(), path.c_str());
             return 130;
         }
         if (!running && session.wait_until_settled(0.0)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(tty ? 100 : 50));
     }
-    session.drain(t);
+    while (session.drain(t) > 0) show_new_epochs();
     if (tty) std::printf("\r\033[K");
+    // The final epoch is always printed, even if its record never reached
+    // this thread (the telemetry ring drops what a slow reader leaves).
+    if (const EpochRecord e = session.last_epoch(); e.epoch > last_epoch_shown) {
+        if (o.every_epoch && e.epoch > last_epoch_shown + 1)
+            std::printf("(epochs %d to %d not shown: this display fell behind the run)\n",
+                        last_epoch_shown + 1, e.epoch - 1);
+        if (o.every_epoch || !o.quiet || e.epoch == spec.epochs) print_epoch(e, spec.epochs, val_name);
+    }
     const BreakInfo b = session.last_break();
     if (o.steps > 0 && session.state() == SessionState::Paused && b.kind.empty() && !o.quiet) {
         const StepRecord& s = t.last_step();
@@ -243,6 +311,7 @@ int run_train(const TrainOptions& o) {
         save_checked(session, t, o.checkpoint);
         std::printf("saved checkpoint %s\n", o.checkpoint.c_str());
     }
+    if (session.state() != SessionState::Failed) report_data_map(session, o);
     if (session.state() == SessionState::Failed) {
         std::fprintf(stderr, "error: %s\n", b.message.c_str());
         return 1;

@@ -1,11 +1,11 @@
 // The one reader's part for the gauges' records ("sharpness",
 // "noise_scale", "lr_range"; docs/run-log.md), on the scanner the rest of
-// the reader uses (run_log_scan.h).
+// the reader uses (json_scan.h).
 #include "run_log_gauges.h"
 
 namespace gs {
 
-using namespace logscan;
+using namespace runlog;
 
 namespace {
 

@@ -1,11 +1,12 @@
 // The one run.jsonl reader (see gradscope/run_log_reader.h): a hand-written
-// line parser and read_run_log on top of it. A small recursive-descent JSON
-// scanner keeps the top-level fields of an object as views into the line
-// (numbers parsed with from_chars) and validates, but does not build, nested
-// values: strict JSON numbers, strings of valid UTF-8 with valid escapes.
-// Strings are unescaped only where a record needs their text.
+// line parser and read_run_log on top of it. The JSON scanner (json_scan.h)
+// keeps the top-level fields of an object as views into the line and
+// validates, but does not build, nested values; strings are unescaped only
+// where a record needs their text. The records of the views ("confusion",
+// "datamap", the histograms of "layers") are read in run_log_reader_views.cpp.
 #include "gradscope/run_log_reader.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -16,15 +17,17 @@
 #include <cstring>
 #include <limits>
 
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gradscope/error.h"
+#include "gradscope/files.h"
+#include "json_scan.h"
 #include "run_log_gauges.h"
-#include "run_log_scan.h"
+#include "run_log_reader_views.h"
 
 namespace gs {
 
-using namespace logscan;
+using namespace runlog;
 
 namespace {
 
@@ -56,6 +59,7 @@ void parse_layers(const Fields& f, RunLogLine& out) {
         st.act_std = static_cast<float>(o.number("act_std", 0));
         st.dead_fraction = static_cast<float>(o.number("dead_fraction", -1));
         st.saturated_fraction = static_cast<float>(o.number("saturated_fraction", -1));
+        parse_layer_histograms(o, st);
         out.layers.push_back(st);
     } while (s.eat(','));
     if (!s.eat(']')) throw BadLine{};
@@ -139,6 +143,14 @@ RunLogLineKind parse_run_log_line(std::string_view line, RunLogLine& out) {
             parse_layers(f, out);
             return out.kind = RunLogLineKind::Layers;
         }
+        if (t == "confusion") {
+            parse_confusion(f, out.confusion);
+            return out.kind = RunLogLineKind::Confusion;
+        }
+        if (t == "datamap") {
+            parse_data_map(f, out.data_map);
+            return out.kind = RunLogLineKind::DataMap;
+        }
         if (parse_gauge_line(t, f, out)) return out.kind;
         if (t == "run") {
             out.backend = f.string("backend", false);
@@ -185,6 +197,8 @@ void add_line(std::string_view view, RunLogLine& line, RunLogContents& c, bool& 
         case RunLogLineKind::Layers:
             c.layers.insert(c.layers.end(), line.layers.begin(), line.layers.end());
             break;
+        case RunLogLineKind::Confusion: c.confusions.push_back(std::move(line.confusion)); break;
+        case RunLogLineKind::DataMap: c.data_maps.push_back(std::move(line.data_map)); break;
         case RunLogLineKind::Run:
             if (!have_run) {  // a second "run" record is ignored, not garbage
                 c.spec_json = std::move(line.spec_json);
@@ -201,46 +215,57 @@ void add_line(std::string_view view, RunLogLine& line, RunLogContents& c, bool& 
 }  // namespace
 
 RunLogContents read_run_log(const std::string& path) {
+    // Only a regular file is opened: a FIFO or a device is refused at once.
+    InputFile f(path);
     const auto fail = [&](int err) {
-        return Error("cannot read the run log '" + path + "': " + std::strerror(err ? err : EIO));
+        return Error("cannot read the run log " + quoted_path(path) + ": " +
+                     std::strerror(err ? err : EIO));
     };
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw fail(errno);
     // Read in chunks and parse the complete lines of each; the part of a line
     // a chunk ends in waits for the next. A last line without its newline is
     // still being written (or was cut by a crash): it is left for later.
     RunLogContents c;
     // Room for as many step lines as the file could hold (the writer's are
     // about 140 bytes), so a long log does not copy them as it grows.
-    struct stat st{};
-    if (::fstat(::fileno(f), &st) == 0 && st.st_size > 0) {
-        const size_t lines = static_cast<size_t>(st.st_size) / 128;
-        c.steps.reserve(lines);
-        c.merged.reserve(lines);
-    }
+    const size_t lines = static_cast<size_t>(f.size()) / 128;
+    c.steps.reserve(lines);
+    c.merged.reserve(lines);
     RunLogLine line;
     bool have_run = false;
     std::vector<char> buf(size_t{1} << 20);
-    size_t kept = 0;  // bytes of an unfinished line at the start of buf
+    size_t kept = 0;        // bytes of an unfinished line at the start of buf
+    bool skipping = false;  // inside a line longer than kMaxRunLogLineBytes
     for (;;) {
-        if (kept == buf.size()) buf.resize(buf.size() * 2);  // a line longer than the buffer
-        const size_t n = std::fread(buf.data() + kept, 1, buf.size() - kept, f);
+        if (kept == buf.size()) {  // a line longer than the buffer
+            if (buf.size() >= kMaxRunLogLineBytes) {
+                skipping = true;  // garbage: dropped up to its newline
+                kept = 0;
+            } else {
+                buf.resize(std::min(buf.size() * 2, kMaxRunLogLineBytes));
+            }
+        }
+        const ssize_t n = ::read(f.fd(), buf.data() + kept, buf.size() - kept);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw fail(errno);
+        }
         if (n == 0) break;
         const char* p = buf.data();
-        const char* end = p + kept + n;
+        const char* end = p + kept + static_cast<size_t>(n);
         while (const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p))) {
             const char* e = static_cast<const char*>(nl);
-            add_line(std::string_view(p, static_cast<size_t>(e - p)), line, c, have_run);
+            if (skipping) {
+                ++c.garbage_lines;
+                skipping = false;
+            } else {
+                add_line(std::string_view(p, static_cast<size_t>(e - p)), line, c, have_run);
+            }
             p = e + 1;
         }
-        kept = static_cast<size_t>(end - p);
+        kept = skipping ? 0 : static_cast<size_t>(end - p);
         std::memmove(buf.data(), p, kept);
     }
-    const bool failed = std::ferror(f) != 0;
-    const int err = errno;
-    std::fclose(f);
-    if (failed) throw fail(err);
-    c.partial_last_line = kept > 0;
+    c.partial_last_line = kept > 0 || skipping;
     return c;
 }
 

@@ -57,11 +57,13 @@ void rmsprop_update(float* p, const float* g, float* sq, float* buffer, size_t n
 // Softmax over F features of N rows.
 void softmax_forward(const float* x, float* y, int N, int F, cudaStream_t s);
 void softmax_backward(const float* y, const float* dy, float* dx, int N, int F, cudaStream_t s);
-// Losses: sums into *out (device); gradients of the batch mean into d (may be null).
-void softmax_cross_entropy(const float* logits, const float* labels, float* d, int N, int K,
-                           LossResult* out, cudaStream_t s);
-void sigmoid_bce(const float* logits, const float* targets, float* d, int N, LossResult* out,
-                 cudaStream_t s);
+// Losses: sums into *out (device); gradients of the batch mean into d (may be
+// null); classification losses also write items (may be null), the per-item
+// outcome rows (N, kLossItemColumns) of gradscope/backend.h.
+void softmax_cross_entropy(const float* logits, const float* labels, float* d, float* items,
+                           int N, int K, LossResult* out, cudaStream_t s);
+void sigmoid_bce(const float* logits, const float* targets, float* d, float* items, int N,
+                 LossResult* out, cudaStream_t s);
 void mean_squared_error(const float* pred, const float* target, float* d, int N, int F,
                         LossResult* out, cudaStream_t s);
 

@@ -1,6 +1,7 @@
 // Softmax and the three losses. Losses run as one block that walks the rows,
-// writes the gradients and reduces the loss sum and the count of right
-// answers to a single LossResult, so a step sends a few bytes to the host.
+// writes the gradients (and, when asked, each item's outcome row for the data
+// map) and reduces the loss sum and the count of right answers to a single
+// LossResult, so a step sends a few bytes to the host.
 #include "common.cuh"
 #include "gradscope_kernels/elementwise.h"
 #include "launchers.h"
@@ -45,9 +46,10 @@ __device__ void write_loss(double loss, unsigned long long correct, unsigned lon
     }
 }
 
-// logits, d: (N, K); labels: (N) class indices as floats; one block
+// logits, d: (N, K); labels: (N) class indices as floats; items (may be
+// null): (N, kLossItemColumns) per-item outcomes; one block
 __global__ void softmax_cross_entropy_kernel(const float* logits, const float* labels, float* d,
-                                             int N, int K, LossResult* out) {
+                                             float* items, int N, int K, LossResult* out) {
     const float invn = 1.0f / static_cast<float>(N);
     double loss = 0;
     unsigned long long correct = 0, bad = 0;
@@ -76,6 +78,14 @@ __global__ void softmax_cross_entropy_kernel(const float* logits, const float* l
         }
         loss += log(s) + mx - z[label];
         correct += arg == label;
+        if (items) {
+            // The arg max's exponential is exp(0) = 1.
+            float* o = items + static_cast<size_t>(n) * kLossItemColumns;
+            o[kItemPTrue] = static_cast<float>(kernels::fast_exp(z[label] - mx) / s);
+            o[kItemLabel] = static_cast<float>(label);
+            o[kItemPredicted] = static_cast<float>(arg);
+            o[kItemPPredicted] = static_cast<float>(1.0 / s);
+        }
         if (dr) {
             const float sc = static_cast<float>(1.0 / s) * invn;
             for (int k = 0; k < K; ++k) dr[k] *= sc;
@@ -86,9 +96,9 @@ __global__ void softmax_cross_entropy_kernel(const float* logits, const float* l
     write_loss(loss, correct, bad, first_bad, out);
 }
 
-// logits, targets, d: (N); one block
-__global__ void sigmoid_bce_kernel(const float* logits, const float* targets, float* d, int N,
-                                   LossResult* out) {
+// logits, targets, d: (N); items (may be null): (N, kLossItemColumns); one block
+__global__ void sigmoid_bce_kernel(const float* logits, const float* targets, float* d,
+                                   float* items, int N, LossResult* out) {
     const float invn = 1.0f / static_cast<float>(N);
     double loss = 0;
     unsigned long long correct = 0;
@@ -97,6 +107,7 @@ __global__ void sigmoid_bce_kernel(const float* logits, const float* targets, fl
         loss += kernels::bce_with_logits(z, t);
         correct += kernels::bce_correct(z, t);
         if (d) d[n] = kernels::bce_with_logits_grad(z, t, invn);
+        if (items) kernels::bce_item_outcome(z, t, items + static_cast<size_t>(n) * kLossItemColumns);
     }
     write_loss(loss, correct, 0, 0.0f, out);
 }
@@ -130,13 +141,13 @@ void softmax_backward(const float* y, const float* dy, float* dx, int N, int F, 
     if (N > 0)
         softmax_backward_kernel<<<(N + kThreads - 1) / kThreads, kThreads, 0, s>>>(y, dy, dx, N, F);
 }
-void softmax_cross_entropy(const float* logits, const float* labels, float* d, int N, int K,
-                           LossResult* out, cudaStream_t s) {
-    softmax_cross_entropy_kernel<<<1, kThreads, 0, s>>>(logits, labels, d, N, K, out);
+void softmax_cross_entropy(const float* logits, const float* labels, float* d, float* items,
+                           int N, int K, LossResult* out, cudaStream_t s) {
+    softmax_cross_entropy_kernel<<<1, kThreads, 0, s>>>(logits, labels, d, items, N, K, out);
 }
-void sigmoid_bce(const float* logits, const float* targets, float* d, int N, LossResult* out,
-                 cudaStream_t s) {
-    sigmoid_bce_kernel<<<1, kThreads, 0, s>>>(logits, targets, d, N, out);
+void sigmoid_bce(const float* logits, const float* targets, float* d, float* items, int N,
+                 LossResult* out, cudaStream_t s) {
+    sigmoid_bce_kernel<<<1, kThreads, 0, s>>>(logits, targets, d, items, N, out);
 }
 void mean_squared_error(const float* pred, const float* target, float* d, int N, int F,
                         LossResult* out, cudaStream_t s) {

@@ -315,20 +315,32 @@ LossSums CudaBackend::finish_loss(bool classify) {
     return s;
 }
 
+// outcomes (when asked for) holds a row of kLossItemColumns per item.
+static void check_outcomes(const Tensor* outcomes, int N) {
+    if (outcomes && count(*outcomes) < static_cast<size_t>(N) * kLossItemColumns)
+        throw Error("the per-item loss outcomes need " + std::to_string(N) + " x " +
+                    std::to_string(kLossItemColumns) + " floats, got " +
+                    std::to_string(count(*outcomes)));
+}
+
 LossSums CudaBackend::softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
-                                            Tensor* dlogits) {
+                                            Tensor* dlogits, Tensor* outcomes) {
     activate();
+    check_outcomes(outcomes, logits.dim(0));
     cuda::softmax_cross_entropy(logits.data(), labels.data(), dlogits ? dlogits->data() : nullptr,
-                                logits.dim(0), static_cast<int>(per_item(logits)),
+                                outcomes ? outcomes->data() : nullptr, logits.dim(0),
+                                static_cast<int>(per_item(logits)),
                                 static_cast<LossResult*>(m_results), m_stream);
     return finish_loss(true);
 }
 
 LossSums CudaBackend::sigmoid_binary_cross_entropy(const Tensor& logits, const Tensor& targets,
-                                                   Tensor* dlogits) {
+                                                   Tensor* dlogits, Tensor* outcomes) {
     activate();
+    check_outcomes(outcomes, logits.dim(0));
     cuda::sigmoid_bce(logits.data(), targets.data(), dlogits ? dlogits->data() : nullptr,
-                      logits.dim(0), static_cast<LossResult*>(m_results), m_stream);
+                      outcomes ? outcomes->data() : nullptr, logits.dim(0),
+                      static_cast<LossResult*>(m_results), m_stream);
     return finish_loss(true);
 }
 

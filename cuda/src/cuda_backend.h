@@ -68,10 +68,10 @@ public:
                             const Tensor& save_invstd, const Tensor& dy, Tensor& dx,
                             Tensor& dgamma, Tensor& dbeta) override;
 
-    LossSums softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
-                                   Tensor* dlogits) override;
+    LossSums softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* dlogits,
+                                   Tensor* outcomes = nullptr) override;
     LossSums sigmoid_binary_cross_entropy(const Tensor& logits, const Tensor& targets,
-                                          Tensor* dlogits) override;
+                                          Tensor* dlogits, Tensor* outcomes = nullptr) override;
     LossSums mean_squared_error(const Tensor& pred, const Tensor& target, bool classify,
                                 Tensor* dpred) override;
 

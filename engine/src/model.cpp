@@ -81,15 +81,15 @@ const Tensor& Model::forward(const Tensor& x, const PassContext& ctx, bool to_lo
     return *in;
 }
 
-LossSums Model::loss(const Tensor& targets, bool train) {
+LossSums Model::loss(const Tensor& targets, bool train, Tensor* outcomes) {
     if (m_ran == 0) throw Error("loss() needs a model with at least one unfused layer");
     const Tensor& out = m_act_view[m_ran - 1];
     Tensor* grad = train ? &m_grad_view[m_ran - 1] : nullptr;
     switch (m_loss) {
         case LossKind::SoftmaxCrossEntropy:
-            return m_be->softmax_cross_entropy(out, targets, grad);
+            return m_be->softmax_cross_entropy(out, targets, grad, outcomes);
         case LossKind::BinaryCrossEntropy:
-            return m_be->sigmoid_binary_cross_entropy(out, targets, grad);
+            return m_be->sigmoid_binary_cross_entropy(out, targets, grad, outcomes);
         case LossKind::MeanSquaredError:
             return m_be->mean_squared_error(out, targets, m_classify, grad);
     }

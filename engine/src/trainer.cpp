@@ -113,6 +113,25 @@ void Trainer::set_batch_size(int n) {
         m_host_y.assign(static_cast<size_t>(n) *
                             std::max(m_target_size, m_train->target_size()), 0.0f);
     }
+    size_outcomes();
+}
+
+void Trainer::set_item_outcomes(bool on) {
+    m_outcomes_on = on && m_model.has_item_outcomes();
+    size_outcomes();
+}
+
+// Room for the largest batch's outcome rows, made when they are first
+// needed or the batch outgrows them.
+void Trainer::size_outcomes() {
+    if (!m_outcomes_on || (m_outcomes.data() && m_outcomes.dim(0) >= m_batch)) return;
+    m_outcomes = Tensor(*m_be, {m_batch, kLossItemColumns});
+    if (!m_be->host_memory()) m_outcomes_host.assign(m_outcomes.numel(), 0.0f);
+}
+
+const float* Trainer::last_item_outcomes() const {
+    if (!m_outcomes_on || !m_outcomes_view.data()) return nullptr;
+    return m_be->host_memory() ? m_outcomes_view.data() : m_outcomes_host.data();
 }
 
 void Trainer::set_progress(long step, int epoch, size_t position) {
@@ -188,7 +207,14 @@ StepResult Trainer::step() {
 
     PassContext ctx{true, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
     m_model.forward(x, ctx, true);
-    LossSums ls = m_model.loss(y, true);
+    Tensor* outcomes = nullptr;
+    if (m_outcomes_on) {
+        m_outcomes_view = m_outcomes.batch_view(0, n);
+        outcomes = &m_outcomes_view;
+    }
+    LossSums ls = m_model.loss(y, true, outcomes);
+    if (outcomes && !m_be->host_memory())
+        m_be->download(m_outcomes_host.data(), outcomes->data(), outcomes->numel());
     StepResult r;
     bool backward = false;
     // The first layer whose output is not finite, or -1.

@@ -35,6 +35,21 @@ check "resume equals the uninterrupted run" 0 $([ -n "$want" ] && [ "$want" == "
 out=$("$gt" train spiral-tanh -e 2 --log "$tmp/run" 2>&1); rc=$?
 check "a run log is written" 0 $rc '"type":"run"' "$(head -c 200 "$tmp/run/run.jsonl" 2>/dev/null)"
 check "the epoch CSV is written" 0 $rc "epoch,step,seconds" "$(cat "$tmp/run/epochs.csv" 2>/dev/null)"
+check "the log has a confusion record" 0 $rc '"type":"confusion","step":50,"epoch":2,"split":"test","classes":2' "$(cat "$tmp/run/run.jsonl")"
+check "the log has a datamap record" 0 $rc '"type":"datamap","step":50,"epoch":2,"items":250,"seen":250' "$(cat "$tmp/run/run.jsonl")"
+check "the log's datamap.csv has a row per item" 251 "$(wc -l < "$tmp/run/datamap.csv")" "" ""
+
+# The data map: on by default for classification, exported with --data-map, off with --no-data-map.
+out=$("$gt" train spiral-tanh -e 2 --data-map "$tmp/map.csv" 2>&1); rc=$?
+check "--data-map prints the likely-mislabeled count" 0 $rc "likely mislabeled: 0 of 250 training items" "$out"
+check "--data-map writes the per-item CSV" 0 $rc "wrote the data map to $tmp/map.csv" "$out"
+check "the data map CSV has its header" 0 0 "item,label,predicted,predicted_p,presentations,confidence" "$(head -1 "$tmp/map.csv")"
+check "the data map CSV has a row per training item" 251 "$(wc -l < "$tmp/map.csv")" "" ""
+out=$("$gt" train spiral-tanh -e 2 --no-data-map 2>&1); rc=$?
+check "--no-data-map prints no data map" 0 $rc "" "$out"
+check "--no-data-map means no count" 0 "$(grep -c 'likely mislabeled' <<<"$out")" "" ""
+out=$("$gt" train linear-regression -e 2 --data-map "$tmp/none.csv" 2>&1)
+check "a regression run has no data map to write" 1 $? "needs a classification loss" "$out"
 
 # A resumed run with other settings is a fork: its run log names the run
 # that saved the checkpoint, the step and what changed.
@@ -58,7 +73,7 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 check "Ctrl-C exits with 130" 130 $rc "checkpoint saved to $tmp/int.safetensors" "$(cat "$tmp/int.txt")"
-out=$("$gt" train spiral-tanh -e 1 --resume "$tmp/int.safetensors" 2>&1); check "the interrupted run resumes" 0 $? "resumed from" "$out"
+out=$("$gt" train spiral-tanh -e 100000 --steps 5 --resume "$tmp/int.safetensors" 2>&1); check "the interrupted run resumes" 0 $? "resumed from" "$out"
 
 # The options for comparing runs step by step (issue 15): exact step counts,
 # the initial weights, a fixed order, a line per step, the thread count.

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gradscope/data_map_accumulator.h"
 #include "gradscope/error.h"
 #include "gradscope/presets.h"
 #include "gradscope/trainer.h"
@@ -226,7 +227,8 @@ TEST(Trainer, OpenMpThreadsSpinOnlyBrieflyByDefault) {
 }
 
 // No tensor is allocated after the first epoch, and on the plain-loop path
-// (classroom networks) no heap allocation at all. oneDNN's primitive execute
+// (classroom networks) no heap allocation at all, with the per-item outcomes
+// on and observed into a data map as the session does. oneDNN's primitive execute
 // builds a small argument map per call internally (its exec_args_t is a
 // std::unordered_map), which no public API avoids; those are the only heap
 // allocations left on the oneDNN path.
@@ -235,10 +237,16 @@ TEST(Trainer, NoAllocationPerStepAfterTheFirstEpoch) {
         ModelSpec s = cnn ? small_cnn() : load_preset("spiral-tanh");
         PreparedData d = prepare_data(s);
         Trainer t(s, d, cpu_backend());
+        t.set_item_outcomes(true);
+        DataMapAccumulator map(t.train_data().size(), t.train_data().num_classes());
         t.run_epoch();  // first steps create primitives, including the last partial batch
         const long before = g_allocations.load();
         const size_t tensors = cpu_backend().memory_stats().allocations;
-        for (int i = 0; i < 3 * static_cast<int>(t.steps_per_epoch()); ++i) t.step();
+        for (int i = 0; i < 3 * static_cast<int>(t.steps_per_epoch()); ++i) {
+            t.step();
+            map.observe(t.last_batch().data(), t.last_item_outcomes(), static_cast<int>(t.last_batch().size()));
+        }
+        EXPECT_EQ(map.observed(), 3 * t.train_data().size());
         EXPECT_EQ(cpu_backend().memory_stats().allocations, tensors)
             << (cnn ? "small CNN" : "spiral-tanh");
         if (!cnn) {

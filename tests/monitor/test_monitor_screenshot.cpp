@@ -44,6 +44,7 @@ struct Picture {
     size_t colors = 0;        // distinct colours
     size_t blue = 0;          // pixels near the first run's colour (78, 154, 246)
     size_t orange = 0;        // near the second run's (255, 150, 50)
+    size_t dots = 0;          // near the data map's colours for never, half, always right
 };
 
 Picture look_at(const fs::path& png) {
@@ -60,6 +61,11 @@ Picture look_at(const fs::path& png) {
         colors.insert(static_cast<uint32_t>(c[0]) << 16 | static_cast<uint32_t>(c[1]) << 8 | c[2]);
         p.blue += near(c, 78, 154, 246);
         p.orange += near(c, 255, 150, 50);
+        // Dots at 55% over the plot's background (20, 22, 28).
+        auto dot = [&](int r, int g, int b) {
+            return near(c, 20 + (r - 20) * 55 / 100, 22 + (g - 22) * 55 / 100, 28 + (b - 28) * 55 / 100);
+        };
+        p.dots += dot(225, 70, 70) || dot(235, 200, 70) || dot(70, 200, 190);
     }
     p.colors = colors.size();
     stbi_image_free(px);
@@ -140,9 +146,30 @@ TEST(MonitorScreenshot, GaugesTabDrawsTheRunsGauges) {
     const Picture p = look_at(png);
     EXPECT_GT(p.colors, 50u) << "the frame looks blank";
     EXPECT_GT(p.blue, 300u) << "the gauges' curves are missing";
-    const int bad = std::system((std::string(GS_MONITOR_EXE) + " x --tab nowhere >" + log.string() + " 2>&1").c_str());
-    EXPECT_EQ(WEXITSTATUS(bad), 2);
-    EXPECT_NE(read_text(log).find("--tab wants training or gauges"), std::string::npos) << read_text(log);
+    fs::remove_all(dir);
+}
+
+// The views of a classifier, each tab on a real run's log: drawn, not blank,
+// and the data map's dots in their colours.
+TEST(MonitorScreenshot, ConfusionDistributionsAndDataMapTabsAreDrawn) {
+    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (Debian: xvfb xauth), so no window can be opened";
+    const fs::path dir = fresh_dir("views");
+    write_run(dir / "a", 0.3);  // 600 steps: 24 epochs of spiral-tanh
+    for (const char* tab : {"confusion", "distributions", "data-map"}) {
+        const fs::path png = dir / (std::string(tab) + ".png"), log = dir / "out.txt";
+        const int rc = run_under_xvfb(std::string(GS_MONITOR_EXE) + " " + (dir / "a").string() + " --tab " + tab +
+                                          " --screenshot " + png.string() + " --frames 3",
+                                      log);
+        ASSERT_EQ(rc, 0) << tab << ": " << read_text(log);
+        const Picture p = look_at(png);
+        EXPECT_EQ(p.w, 1280) << tab;
+        EXPECT_GT(p.colors, 50u) << tab << ": the frame looks blank";
+        if (std::string(tab) == "data-map")
+            EXPECT_GT(p.dots, 500u) << "the data map's dots are missing";
+    }
+    const int rc = run_under_xvfb(std::string(GS_MONITOR_EXE) + " " + (dir / "a").string() + " --tab nowhere", dir / "o");
+    EXPECT_EQ(rc, 2);
+    EXPECT_NE(read_text(dir / "o").find("--tab wants training, confusion, distributions or data-map"), std::string::npos);
     fs::remove_all(dir);
 }
 

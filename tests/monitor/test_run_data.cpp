@@ -1,10 +1,12 @@
 // RunSource and RunData on logs written by the real engine: a Session
-// training a preset with a run log, followed while it trains; a log with
-// garbage and a partial line, then replaced by a new run; a run that
-// rewinds; and a log of a million step lines read whole (its speed is
+// training a preset with a run log, followed while it trains; the records of
+// the views (confusion, data map and its table, histograms) of a real run;
+// a log with garbage and a partial line, then replaced by a new run; a run
+// that rewinds; and a log of a million step lines read whole (its speed is
 // gradscope-bench-runlog's).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -80,6 +82,75 @@ TEST(RunData, FollowsARealSessionWhileItTrainsAndMatchesTheEngineReader) {
         lr_event |= e.kind == "hyperparameter" && e.name == "lr" && e.value == 0.1;
     EXPECT_TRUE(lr_event);
     fs::remove_all(dir);
+}
+
+TEST(RunData, TheViewsRecordsOfARealRunAndItsDataMapTable) {
+    const fs::path dir = fresh_dir("views");
+    ModelSpec spec = load_preset("spiral-tanh");  // 250 training items, a test split
+    SessionOptions o;
+    o.log_dir = dir.string();
+    o.data_map_csv_seconds = 0;  // the table at every epoch's end
+    Session s(spec, prepare_data(spec), cpu_backend(), o);
+    ASSERT_TRUE(s.step(25 * 3));
+    ASSERT_TRUE(s.wait_until_settled(60));
+    ASSERT_TRUE(s.request_data_map());
+    ASSERT_TRUE(s.wait_until_settled(60));
+    const auto engine_map = s.latest_data_map();
+    ASSERT_NE(engine_map, nullptr);
+
+    RunSource src(dir.string());
+    src.poll();
+    const RunData& d = src.data();
+    ASSERT_EQ(d.confusions().size(), 3u);
+    const ConfusionRecord& c = d.confusions().back();
+    EXPECT_EQ(c.epoch, 3);
+    EXPECT_EQ(c.split, "test");
+    ASSERT_EQ(c.classes, 2);
+    EXPECT_EQ(c.counts[0] + c.counts[1] + c.counts[2] + c.counts[3], 250u);
+    ASSERT_EQ(d.data_maps().size(), 3u);
+    EXPECT_EQ(d.data_maps().back().seen, 250u);
+    EXPECT_EQ(d.data_maps().back().csv, "datamap.csv");
+    // The table is read with the log, as the engine had it (history in percents).
+    const auto table = d.data_map_table();
+    ASSERT_NE(table, nullptr);
+    ASSERT_EQ(table->items(), 250u);
+    EXPECT_EQ(table->presentations, engine_map->presentations);
+    EXPECT_EQ(table->label, engine_map->label);
+    EXPECT_EQ(table->confidence, engine_map->confidence);
+    EXPECT_EQ(table->thresholds.easy_confidence, d.data_maps().back().thresholds.easy_confidence);
+    EXPECT_TRUE(src.table_problem().empty()) << src.table_problem();
+    // Histograms: the first statistics sample carries them, for every layer.
+    ASSERT_EQ(d.histograms().size(), 5u);
+    EXPECT_FALSE(d.histograms()[0].weights.empty());
+    EXPECT_FALSE(d.histograms()[0].grads.empty());
+    EXPECT_FALSE(d.histograms()[1].acts.empty());
+    EXPECT_TRUE(d.histograms()[1].weights.empty());  // Tanh has no weights
+    uint32_t n = 0;
+    for (uint32_t k : d.histograms()[0].weights.front().h.counts) n += k;
+    EXPECT_EQ(n, 2u * 8);  // every weight of the 2 -> 8 Dense layer
+    fs::remove_all(dir);
+}
+
+TEST(RunData, HistogramsOverTimeStayBoundedAndCoverTheRun) {
+    RunData d;
+    LayerStats l;
+    l.layer = 0;
+    l.has_weights = true;
+    l.weights.lo = -1;
+    l.weights.hi = 1;
+    l.weights.counts[3] = 5;
+    const long n = 3 * static_cast<long>(LayerHistograms::kMaxSamples);
+    for (long step = 1; step <= n; ++step) {
+        l.step = step;
+        d.add(l);
+    }
+    const auto& w = d.histograms()[0].weights;
+    EXPECT_LE(w.size(), LayerHistograms::kMaxSamples);
+    EXPECT_GE(w.size(), LayerHistograms::kMaxSamples / 2);
+    EXPECT_EQ(w.front().step, 1);
+    EXPECT_GT(w.back().step, n - 4);  // the newest is (nearly) the last
+    EXPECT_TRUE(std::is_sorted(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.step < b.step; }));
+    EXPECT_TRUE(d.histograms()[0].acts.empty());  // an empty histogram is not a sample
 }
 
 TEST(RunData, GarbageIsCountedPartialLineWaitsAndANewRunReplacesTheData) {

@@ -67,7 +67,7 @@ struct SharpnessRecord {
 struct NoiseScaleRecord {
     long step = 0;
     uint32_t run = 0, run_id = 0;
-    float b_simple = 0;      // tr(Σ)/|G|² from the moving averages (0 until both are positive)
+    float b_simple = 0;      // tr(Σ)/|G|² from the moving averages (0: none yet; +inf while the averaged |G|² is not positive: the gradient is lost in the noise)
     float grad_sq = 0;       // |G|² estimate (moving average)
     float trace = 0;         // tr(Σ) estimate (moving average)
     int batch = 0;           // the training batch size, to compare with

@@ -1,6 +1,6 @@
 // Conformance cases of batch normalization (training and inference forward,
 // saved and running statistics, backward) and of the three losses with
-// their gradients, right-answer counts and bad labels.
+// their gradients, right-answer counts, per-item outcomes and bad labels.
 #include <cmath>
 
 #include "gradscope/error.h"
@@ -15,6 +15,9 @@ constexpr Tolerance kNormRel{1e-5, 0};
 constexpr Tolerance kNormGrad{1e-4, 0};  // scale: |dx| + 0.1 max |dx| (the sums cancel)
 constexpr Tolerance kNormParamGrad{1e-5, 1e-5};
 constexpr Tolerance kLossSum{1e-6, 0};
+// Probabilities from fast_exp in float (relative error ~1e-6), classes exact;
+// the absolute part covers probabilities that underflow on one side only.
+constexpr Tolerance kItemOutcome{1e-5, 1e-30};
 
 void add_batchnorm(Cases& out, const Shape& xs, uint64_t seed) {
     const int N = xs[0], C = xs[1], S = static_cast<int>(xs.per_item()) / xs[1];
@@ -112,6 +115,50 @@ void add_cross_entropy(Cases& out, int N, int K, uint64_t seed) {
                    }});
 }
 
+// The per-item outcome rows (the data map's input) of the classification
+// losses, with and without the gradient, and the sums unchanged by asking.
+void add_item_outcomes(Cases& out, int N, int K, uint64_t seed) {
+    const std::string op = "softmax cross entropy";
+    out.push_back({"outcomes of logits " + pair_str(N, K),
+                   {{op, "item outcomes", kItemOutcome},
+                    {op, "item outcomes (no grad)", kItemOutcome},
+                    {op, "loss sum (with outcomes)", kLossSum},
+                    {op, "right (with outcomes)", kExact}},
+                   [=](Backend& be) {
+                       auto zv = random_values(size_t(N) * K, seed, -4, 4);
+                       std::vector<float> labels(static_cast<size_t>(N));
+                       for (int n = 0; n < N; ++n) labels[size_t(n)] = float((n * 3 + int(seed)) % K);
+                       if (N >= 3) {
+                           zv[size_t(1) * K + size_t(labels[1])] = 9.0f;  // right, surely
+                           zv[size_t(2) * K + (size_t(labels[2]) + 1) % K] = 200.0f;  // wrong, hugely
+                       }
+                       Tensor z = make(be, {N, K}, zv), l = make(be, {N}, labels), d = garbage(be, {N, K});
+                       Tensor o = garbage(be, {N, kLossItemColumns}), o2 = garbage(be, {N, kLossItemColumns});
+                       const LossSums r = be.softmax_cross_entropy(z, l, &d, &o);
+                       be.softmax_cross_entropy(z, l, nullptr, &o2);
+                       const ref::Loss want = ref::softmax_cross_entropy(zv, labels, N, K);
+                       const ref::Values rows = ref::softmax_item_outcomes(zv, labels, N, K);
+                       return std::vector<Compared>{compare(o, rows), compare(o2, rows),
+                                                    compare({r.loss_sum}, {want.sum}),
+                                                    compare({double(r.correct)}, {double(want.correct)})};
+                   }});
+}
+
+void add_bce_item_outcomes(Cases& out, const std::vector<float>& zv, const std::vector<float>& tv) {
+    const int N = static_cast<int>(zv.size());
+    const std::string op = "sigmoid binary cross entropy";
+    out.push_back({"outcomes of logits " + pair_str(N, 1),
+                   {{op, "item outcomes", kItemOutcome}, {op, "item outcomes (no grad)", kItemOutcome}},
+                   [=](Backend& be) {
+                       Tensor z = make(be, {N, 1}, zv), t = make(be, {N}, tv), d = garbage(be, {N, 1});
+                       Tensor o = garbage(be, {N, kLossItemColumns}), o2 = garbage(be, {N, kLossItemColumns});
+                       be.sigmoid_binary_cross_entropy(z, t, &d, &o);
+                       be.sigmoid_binary_cross_entropy(z, t, nullptr, &o2);
+                       const ref::Values rows = ref::bce_item_outcomes(zv, tv);
+                       return std::vector<Compared>{compare(o, rows), compare(o2, rows)};
+                   }});
+}
+
 void add_bad_labels(Cases& out) {
     out.push_back({"logits 2x3, labels 3, -1, 1.5, NaN",
                    {{"softmax cross entropy", "bad labels throw", kExact},
@@ -173,7 +220,11 @@ void add_batchnorm_loss_cases(Cases& out, uint64_t seed) {
         add_batchnorm(out, s, seed += 10);
     add_cross_entropy(out, 7, 5, seed += 10);
     add_cross_entropy(out, 1, 3, seed += 10);
+    add_item_outcomes(out, 7, 5, seed += 10);
+    add_item_outcomes(out, 1, 10, seed += 10);
     add_bad_labels(out);
+    add_bce_item_outcomes(out, {2.0f, -1.0f, 0.5f, -3.0f, 40.0f, -40.0f, 0.0f},
+                          {1.0f, 1.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.3f});
     add_binary_cross_entropy(out, {2.0f, -1.0f, 0.5f, -3.0f, 100.0f, -100.0f, 0.0f},
                              {1.0f, 1.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.3f}, ", tails");
     seed += 10;

@@ -312,6 +312,34 @@ Loss sigmoid_binary_cross_entropy(const std::vector<float>& logits, const std::v
     return r;
 }
 
+Values softmax_item_outcomes(const std::vector<float>& logits, const std::vector<float>& labels,
+                             int N, int K) {
+    Values out;
+    for (int n = 0; n < N; ++n) {
+        const size_t o = static_cast<size_t>(n) * K;
+        double mx = -std::numeric_limits<double>::infinity(), s = 0;
+        int arg = 0;
+        for (int k = 0; k < K; ++k)
+            if (logits[o + k] > mx) mx = logits[o + k], arg = k;
+        for (int k = 0; k < K; ++k) s += std::exp(logits[o + k] - mx);
+        const int y = static_cast<int>(labels[static_cast<size_t>(n)]);
+        out.insert(out.end(), {std::exp(logits[o + y] - mx) / s, double(y), double(arg), 1.0 / s});
+    }
+    return out;
+}
+
+Values bce_item_outcomes(const std::vector<float>& logits, const std::vector<float>& targets) {
+    Values out;
+    const auto sigmoid = [](double z) { return 1.0 / (1.0 + std::exp(-z)); };
+    for (size_t i = 0; i < logits.size(); ++i) {
+        const double z = logits[i];
+        const bool label = targets[i] > 0.5f, predicted = z > 0;
+        out.insert(out.end(), {sigmoid(label ? z : -z), double(label), double(predicted),
+                               sigmoid(predicted ? z : -z)});
+    }
+    return out;
+}
+
 Loss mean_squared_error(const std::vector<float>& pred, const std::vector<float>& target, int N,
                         int F, bool classify) {
     Loss r;

@@ -39,6 +39,19 @@ struct LossSums {
     long correct = -1;
 };
 
+// What a classification loss also writes per item when asked (the data map's
+// raw material, from the same pass): a row of kLossItemColumns floats per item,
+// outcomes (N, kLossItemColumns). The item was right exactly when
+// predicted == label. Softmax: the predicted class is the first arg max of the
+// logits. Sigmoid BCE: label = (target > 0.5), predicted = (logit > 0).
+enum LossItemColumn : int {
+    kItemPTrue = 0,       // the probability the model gives the item's label
+    kItemLabel = 1,       // the label, as a class index
+    kItemPredicted = 2,   // the class the model prefers
+    kItemPPredicted = 3,  // its probability
+};
+inline constexpr int kLossItemColumns = 4;
+
 struct TensorSummary {
     double sum = 0, sum_sq = 0, sum_abs = 0;
     float min = 0, max = 0;
@@ -132,12 +145,13 @@ public:
                                     Tensor& dgamma, Tensor& dbeta) = 0;
 
     // --- losses: gradients are of the batch mean ---------------------------
-    // logits (N,K), labels (N) class indices stored as floats.
+    // logits (N,K), labels (N) class indices stored as floats. outcomes, when
+    // not null: (N, kLossItemColumns), each item's row (LossItemColumn).
     virtual LossSums softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
-                                           Tensor* dlogits) = 0;
-    // logits (N,1) before the sigmoid, targets (N) in [0,1].
+                                           Tensor* dlogits, Tensor* outcomes = nullptr) = 0;
+    // logits (N,1) before the sigmoid, targets (N) in [0,1]; outcomes as above.
     virtual LossSums sigmoid_binary_cross_entropy(const Tensor& logits, const Tensor& targets,
-                                                  Tensor* dlogits) = 0;
+                                                  Tensor* dlogits, Tensor* outcomes = nullptr) = 0;
     // pred, target (N,F); counts a match when every |pred-target| < 0.5 if classify.
     virtual LossSums mean_squared_error(const Tensor& pred, const Tensor& target, bool classify,
                                         Tensor* dpred) = 0;

@@ -19,7 +19,7 @@ namespace gs::plugin {
 
 // Bumped whenever an entry point or a struct below changes; the loader
 // refuses a library whose abi_version() differs.
-inline constexpr int kAbiVersion = 1;
+inline constexpr int kAbiVersion = 2;  // 2: the losses write per-item outcomes
 
 // One device as the plugin sees it.
 struct DeviceInfo {

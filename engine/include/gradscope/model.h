@@ -46,8 +46,14 @@ public:
     // view of the last activation computed.
     const Tensor& forward(const Tensor& x, const PassContext& ctx, bool to_logits);
     // Loss of the last forward (which must have been to_logits) against
-    // targets, and its gradient when train.
-    LossSums loss(const Tensor& targets, bool train);
+    // targets, and its gradient when train. With outcomes (a classification
+    // loss: softmax or binary cross-entropy; ignored for MSE), each item's
+    // row of Backend's LossItemColumn, (N, kLossItemColumns), from the same pass.
+    LossSums loss(const Tensor& targets, bool train, Tensor* outcomes = nullptr);
+    // Whether loss() can write per-item outcomes (a cross-entropy loss).
+    bool has_item_outcomes() const {
+        return m_loss == LossKind::SoftmaxCrossEntropy || m_loss == LossKind::BinaryCrossEntropy;
+    }
     // Mean squared error counts an item right when every output is within
     // 0.5 of its target (classification with an MSE loss).
     void set_classify(bool on) { m_classify = on; }

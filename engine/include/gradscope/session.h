@@ -36,6 +36,7 @@
 #include <thread>
 
 #include "gradscope/backend.h"
+#include "gradscope/data_map.h"
 #include "gradscope/data_pipeline.h"
 #include "gradscope/gauges.h"
 #include "gradscope/names.h"
@@ -56,10 +57,14 @@ struct TimeTravel;
 struct ForkHandoff;
 struct RunCounters;
 struct GaugeState;
+class DataMapAccumulator;
 
 struct SessionOptions {
     std::string log_dir;          // write a run log there ("" = none)
     int epochs = 0;               // stop after this many (0: the spec's)
+    // false: the run goes on past its epochs until paused (the studio); an
+    // event ("reached-end") marks the epoch where it would have stopped.
+    bool stop_at_end = true;
     long validate_every = 0;      // also validate every N steps (0: per epoch only)
     int early_stop_patience = 0;  // stop after N epochs without a better validation loss
     bool break_on_nonfinite = true;
@@ -68,6 +73,9 @@ struct SessionOptions {
     // their cost under this fraction of the training time.
     bool layer_stats = true;
     double stats_budget = 0.03;
+    // ... and at least this often in wall time whatever one slow sample made
+    // the budget say (0: no bound), so a view of them never goes stale.
+    double stats_max_interval_ms = 1000;
     // The non-finite check looks at the loss every step (free) and at every
     // gradient as often as this fraction of the training time allows (every
     // step on small models). A gradient that overflows between two checks
@@ -112,6 +120,19 @@ struct SessionOptions {
     long sharpness_every = 0;
     long noise_every = 0;
     double gauge_budget = 0.10;
+    // The data map (gradscope/data_map.h): every training item's confidence,
+    // variability, right answers and forgetting events, taken from the loss
+    // of each step (no second forward pass). Only for classification losses
+    // (softmax or binary cross-entropy) and training splits of at most
+    // data_map_max_items items (it keeps about 70 bytes an item).
+    bool data_map = true;
+    size_t data_map_max_items = 1000000;
+    DataMapThresholds data_map_thresholds;
+    // With a run log: a "datamap" record at each epoch's end, and the
+    // per-item table rewritten as datamap.csv next to run.jsonl (atomically)
+    // at most every data_map_csv_seconds (and at the last epoch); 0: every
+    // epoch; negative: never.
+    double data_map_csv_seconds = 10;
 };
 
 // Where a session's restore points stand (Session::restore_points()).
@@ -161,6 +182,14 @@ public:
     // returns it. Any state but failed.
     CommandResult request_snapshot(const SnapshotRequest& request = {});
     std::shared_ptr<const Snapshot> latest_snapshot() const;
+    // Asks for the data map as of now; the worker copies it out between
+    // steps and latest_data_map() then returns it (null before the first,
+    // and after reset()). Refused when the session keeps none (data_map_on()).
+    CommandResult request_data_map();
+    std::shared_ptr<const DataMap> latest_data_map() const;
+    // Whether this session keeps a data map (SessionOptions::data_map, a
+    // classification loss, a training split small enough).
+    bool data_map_on() const { return m_data_map != nullptr; }
     // Saves a checkpoint between steps (paused, stopped or idle only).
     CommandResult save_checkpoint(const std::string& path);
 
@@ -242,13 +271,25 @@ public:
     // truncates the store there (TelemetryStore::truncate_after).
     uint32_t run_count() const { return m_run.load(std::memory_order_acquire); }
     long steps_done() const { return m_steps_done.load(std::memory_order_relaxed); }
+    // The record of the last epoch that ended (before any: epoch 0, or the
+    // epoch a resumed checkpoint had ended, with no statistics): kept here
+    // too, since the telemetry ring drops records a slow consumer never took.
+    EpochRecord last_epoch() const;
+    // The epoch the next step belongs to (0-based: the epochs finished;
+    // restored from a checkpoint), and how many of its items were trained
+    // on (0 between epochs).
+    int epoch() const { return m_epoch_now.load(std::memory_order_relaxed); }
+    size_t epoch_position() const { return m_epoch_position.load(std::memory_order_relaxed); }
     // Blocks until the session is not running (for tests and the command
     // line; front ends poll state() instead). False on timeout.
     bool wait_until_settled(double seconds);
 
     // Moves the records published since the last call into store; returns
     // how many. Never waits for the training thread. One consumer (one
-    // store) per session.
+    // store) per session. At most TelemetryStore::kMaxEpochs / 2 epoch
+    // records a call (the store keeps the newest kMaxEpochs), so a caller
+    // that reads the store's epochs after each drain misses none; the others
+    // wait for the next call.
     size_t drain(TelemetryStore& store);
     size_t dropped_records() const;
 
@@ -260,7 +301,7 @@ private:
             std::shared_ptr<Worker> worker, std::shared_ptr<ForkHandoff> handoff);
     struct Command {
         enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot,
-                    ShowStep, Rewind, ForkInto, SaveStep, Trace, SetParameter, LrFind,
+                    ShowStep, Rewind, ForkInto, SaveStep, Trace, SetParameter, DataMap, LrFind,
                     Gauges } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
@@ -288,6 +329,15 @@ private:
     void arm_trace(const StepTraceRequest& request);
     void finish_trace(const StepResult& r);
     void apply_parameter_edit(const ParameterEdit& edit, EventRecord& e);
+    std::shared_ptr<const DataMap> m_data_map_out;
+    // The data map and the records of the views (session/views.cpp), worker-only.
+    std::unique_ptr<DataMapAccumulator> m_data_map;
+    std::chrono::steady_clock::time_point m_data_map_csv_at{};
+    void setup_data_map();
+    void reset_data_map();
+    void observe_data_map();
+    void publish_data_map();
+    void log_epoch_views(bool last_epoch);
     CommandResult refuse(const std::string& why);
     // Idle or paused: run `budget` steps (-1: to the epoch's end), then pause.
     // With m_mutex held; `what` names the command in a refusal.
@@ -303,6 +353,13 @@ private:
     void apply(const Command& c);
     void train_one();
     void end_epoch();
+    EpochRecord close_epoch();  // the finished epoch's record, published; sums reset
+    // A step met a non-finite value: says where and why, publishes the
+    // statistics at the break, and pauses (session_breaks.cpp).
+    void pause_on_nonfinite(const StepResult& r, int epoch_before);
+    float weights_max_abs();
+    // Per-layer statistics when the budget or the wall-time bound says so.
+    void maybe_publish_layer_stats(long step, float lr);
     void publish_layer_stats(long step, float lr);
     void publish(EventRecord e);
     void set_state(SessionState s);  // with m_mutex held
@@ -351,6 +408,7 @@ private:
     bool m_busy = false;        // the worker is in a step or a command
     bool m_quit = false;
     BreakInfo m_break;
+    EpochRecord m_last_epoch;
     RunInfo m_info;                            // its name may change (set_name)
     std::shared_ptr<ForkHandoff> m_handoff;    // a fork waiting for its state
     // Resets (-1) and rewinds (the step) by the run count they started:
@@ -365,6 +423,9 @@ private:
     std::unique_ptr<TimeTravel> m_tt;  // worker-only: restore points, the replayer
 
     std::atomic<long> m_steps_done{0};
+    std::atomic<int> m_epoch_now{0};
+    std::atomic<size_t> m_epoch_position{0};
+    void note_progress();  // m_epoch_now and m_epoch_position from the trainer
     std::atomic<long> m_breaks{0};
     std::atomic<uint32_t> m_run{0};
     SpscRing<StepRecord> m_steps;
@@ -383,6 +444,9 @@ private:
     int m_bad_epochs = 0;
     std::chrono::steady_clock::time_point m_started;
     long m_next_stats_step = 1;
+    double m_stats_cost_avg = 0;  // moving average of publish_layer_stats's time (ms)
+    std::chrono::steady_clock::time_point m_last_stats{};
+    bool m_reached_end = false;  // the run passed its epochs (stop_at_end false)
     long m_next_check_step = 1;  // the next step whose gradients are checked
     double m_step_ms_avg = 0;  // moving average of a step's time
     double m_pace = 0;         // steps per second while running (0: unpaced)

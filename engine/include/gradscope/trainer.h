@@ -122,6 +122,17 @@ public:
     // Restores counters from a checkpoint: the next step takes the same batch
     // the saved run would have taken (the epoch's order follows from the seed).
     void set_progress(long step, int epoch, size_t position = 0);
+    // Per-item outcomes of every training step, for the data map: with a
+    // classification loss (softmax or binary cross-entropy) the loss also
+    // writes each item's row of Backend's LossItemColumn (p(label), label,
+    // predicted class, its probability) in the same pass. Off by default;
+    // ignored for other losses. Buffers are sized with the batch, so a step
+    // allocates nothing.
+    void set_item_outcomes(bool on);
+    bool item_outcomes() const { return m_outcomes_on; }
+    // The last step's rows, last_batch().size() x kLossItemColumns in host
+    // memory, in batch order; null when off.
+    const float* last_item_outcomes() const;
     // Off: every epoch takes the training items in their stored order (for
     // comparing runs batch by batch with another framework). On by default.
     void set_shuffle(bool on);
@@ -160,6 +171,12 @@ private:
     std::vector<uint32_t> m_order;
     std::vector<uint32_t> m_next_batch, m_last_batch;  // items of the queued / last batch
     std::unique_ptr<BatchLoader> m_loader;
+    // Per-item outcomes of the training batch (set_item_outcomes): on the
+    // backend, and staged on the host for a backend whose memory is not.
+    bool m_outcomes_on = false;
+    Tensor m_outcomes, m_outcomes_view;
+    std::vector<float> m_outcomes_host;
+    void size_outcomes();
     // Evaluation stages its batches here, apart from the training loader.
     Tensor m_ex, m_ey;
     std::vector<float> m_host_x, m_host_y, m_scratch;

@@ -279,11 +279,24 @@ void CpuBackend::batchnorm_backward(const Tensor& x, const Tensor& gamma, const 
 
 // ----------------------------------------------------------------- losses ---
 
+namespace {
+
+// outcomes (when asked for) holds a row of kLossItemColumns per item.
+void check_outcomes(const Tensor* outcomes, int N) {
+    if (outcomes && outcomes->numel() < static_cast<size_t>(N) * kLossItemColumns)
+        throw Error("the per-item loss outcomes need " + std::to_string(N) + " x " +
+                    std::to_string(kLossItemColumns) + " floats, got " +
+                    std::to_string(outcomes->numel()));
+}
+
+}  // namespace
+
 LossSums CpuBackend::softmax_cross_entropy(const Tensor& logits, const Tensor& labels,
-                                           Tensor* dlogits) {
+                                           Tensor* dlogits, Tensor* outcomes) {
     const int N = logits.dim(0);
     const int K = static_cast<int>(logits.shape().per_item());
     const float invn = 1.0f / static_cast<float>(N);
+    check_outcomes(outcomes, N);
     LossSums r;
     r.correct = 0;
     for (int n = 0; n < N; ++n) {
@@ -307,6 +320,14 @@ LossSums CpuBackend::softmax_cross_entropy(const Tensor& logits, const Tensor& l
         }
         r.loss_sum += std::log(s) + mx - z[label];
         if (arg == label) ++r.correct;
+        if (outcomes) {
+            // The arg max's exponential is exp(0) = 1.
+            float* o = outcomes->data() + static_cast<size_t>(n) * kLossItemColumns;
+            o[kItemPTrue] = static_cast<float>(kernels::fast_exp(z[label] - mx) / s);
+            o[kItemLabel] = static_cast<float>(label);
+            o[kItemPredicted] = static_cast<float>(arg);
+            o[kItemPPredicted] = static_cast<float>(1.0 / s);
+        }
         if (d) {
             const float scale = static_cast<float>(1.0 / s) * invn;
             for (int k = 0; k < K; ++k) d[k] *= scale;
@@ -317,9 +338,10 @@ LossSums CpuBackend::softmax_cross_entropy(const Tensor& logits, const Tensor& l
 }
 
 LossSums CpuBackend::sigmoid_binary_cross_entropy(const Tensor& logits, const Tensor& targets,
-                                                  Tensor* dlogits) {
+                                                  Tensor* dlogits, Tensor* outcomes) {
     const int N = logits.dim(0);
     const float invn = 1.0f / static_cast<float>(N);
+    check_outcomes(outcomes, N);
     LossSums r;
     r.correct = 0;
     for (int n = 0; n < N; ++n) {
@@ -327,6 +349,8 @@ LossSums CpuBackend::sigmoid_binary_cross_entropy(const Tensor& logits, const Te
         r.loss_sum += kernels::bce_with_logits(z, t);
         if ((z > 0) == (t > 0.5f)) ++r.correct;
         if (dlogits) dlogits->data()[n] = (kernels::sigmoid(z) - t) * invn;
+        if (outcomes)
+            kernels::bce_item_outcome(z, t, outcomes->data() + static_cast<size_t>(n) * kLossItemColumns);
     }
     return r;
 }

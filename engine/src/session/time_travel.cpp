@@ -268,6 +268,7 @@ void Session::reset_time_travel(EventRecord& e) {
         restore_state(*m_trainer, tt.origin);
         set_counters(tt.origin_counters);
         m_steps_done = tt.origin.progress.step;
+        note_progress();  // the epoch shown follows
         m_next_stats_step = m_next_check_step = m_steps_done + 1;
         e = {m_steps_done, "reset", "", 0,
              "back to step " + std::to_string(m_steps_done) + ", where this run was forked"};
@@ -397,6 +398,7 @@ void Session::show_past(const Command& c) {
 void Session::rewind_to(long step) {
     check_reachable(step);
     TimeTravel& tt = *m_tt;
+    const bool map_cleared = m_data_map && step != m_trainer->global_step();
     // At the live step there is nothing to undo (the settings stay as they are now).
     if (step != m_trainer->global_step()) {
         Trainer& r = reach(step, false);
@@ -405,9 +407,13 @@ void Session::rewind_to(long step) {
         restore_state(*m_trainer, tt.layout, s.progress, s.settings, s.values.data(), s.values.size());
         set_counters(tt.replay_counters);
         tt.points.rewind(step);
+        // What the data map saw of the steps now gone cannot be taken out of
+        // its running sums: it starts again from here.
+        reset_data_map();
     }
     if (tt.replay_valid && tt.replay->global_step() > step) tt.replay_valid = false;  // a future now gone
     m_steps_done = step;
+    note_progress();  // the epoch shown follows
     m_next_stats_step = m_next_check_step = step + 1;
     if (m_confusion.confusion_step > step) m_confusion = Snapshot{};
     {
@@ -417,7 +423,8 @@ void Session::rewind_to(long step) {
     }
     update_point_info();
     EventRecord e{step, "rewind", "", static_cast<double>(step),
-                  "back to step " + std::to_string(step) + "; the steps after it are gone"};
+                  "back to step " + std::to_string(step) + "; the steps after it are gone" +
+                      std::string(map_cleared ? " (the data map starts again from here)" : "")};
     publish(e);
     if (m_log) m_log->write(e);
 }
@@ -470,6 +477,7 @@ void Session::adopt(ForkHandoff& h) {
     const ModelSpec after = live_spec(t);
     set_counters(h.counters);
     m_steps_done = h.state.progress.step;
+    note_progress();  // the epoch shown follows
     m_first_step = h.state.progress.step;
     m_next_stats_step = m_next_check_step = m_steps_done + 1;
     TimeTravel& tt = *m_tt;
@@ -485,7 +493,10 @@ void Session::adopt(ForkHandoff& h) {
     }
     if (!m_opt.log_dir.empty()) {
         m_log = std::make_unique<RunLog>(m_opt.log_dir, after, m_backend_name, info);
-        if (m_opt.log_every_step) m_log->min_step_interval = std::chrono::milliseconds(0);
+        if (m_opt.log_every_step) {
+            m_log->min_step_interval = std::chrono::milliseconds(0);
+            m_log->min_epoch_interval = std::chrono::milliseconds(0);
+        }
     }
     EventRecord e{m_steps_done, "fork", info.parent_name, 0,
                   "forked from '" + info.parent_name + "' at step " + std::to_string(m_steps_done) +

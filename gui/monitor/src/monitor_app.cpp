@@ -17,6 +17,9 @@
 #include "panels.h"
 #include "plot/palette.h"
 #include "run_source.h"
+#include "views/confusion_view.h"
+#include "views/data_map_view.h"
+#include "views/distributions_view.h"
 
 namespace gs::monitor {
 
@@ -34,26 +37,6 @@ void on_scroll(GLFWwindow*, double, double) { mark_input(); }
 void on_key(GLFWwindow*, int, int, int, int) { mark_input(); }
 void on_char(GLFWwindow*, unsigned) { mark_input(); }
 void on_focus(GLFWwindow*, int) { mark_input(); }
-
-// The tabs: the training panels and the gauges of the optimization; `first`
-// is selected on the first frame.
-void draw_tabs(const std::vector<RunView>& views, PanelState& panels, GaugePanelState& gauges,
-               const std::string& first, int frame) {
-    if (!ImGui::BeginTabBar("##tabs")) return;
-    const bool pick = frame == 0;
-    if (ImGui::BeginTabItem("Training", nullptr, pick && first == "training" ? ImGuiTabItemFlags_SetSelected : 0)) {
-        draw_panels(views, panels);
-        ImGui::EndTabItem();
-    }
-    const char* label = has_gauges(views) ? "Gauges###gauges" : "Gauges (none)###gauges";
-    if (ImGui::BeginTabItem(label, nullptr, pick && first == "gauges" ? ImGuiTabItemFlags_SetSelected : 0)) {
-        ImGui::BeginChild("##gaugescroll");
-        draw_gauges(views, gauges);
-        ImGui::EndChild();
-        ImGui::EndTabItem();
-    }
-    ImGui::EndTabBar();
-}
 void on_enter(GLFWwindow*, int) { mark_input(); }
 void on_size(GLFWwindow*, int, int) { mark_input(); }
 void on_refresh(GLFWwindow*) { mark_input(); }
@@ -82,6 +65,37 @@ void draw_header(const std::vector<std::unique_ptr<RunSource>>& sources, const s
 
 using Sources = std::vector<std::unique_ptr<RunSource>>;
 
+// The tabs: the training panels, then the views of what a classifier learned,
+// then the gauges of the optimization.
+struct Tabs {
+    ConfusionViewState confusion;
+    DistributionsViewState distributions;
+    DataMapViewState data_map;
+    GaugePanelState gauges;
+    std::string select;  // the tab to bring to the front at the next frame ("": none)
+};
+
+void draw_tabs(const std::vector<RunView>& views, PanelState& panels, Tabs& tabs) {
+    if (!ImGui::BeginTabBar("##tabs")) return;
+    const char* labels[] = {"Training", "Confusion & mistakes", "Distributions", "Data map", "Gauges"};
+    for (size_t i = 0; i < monitor_tabs().size(); ++i) {
+        const bool select = tabs.select == monitor_tabs()[i];
+        if (!ImGui::BeginTabItem(labels[i], nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) continue;
+        ImGui::BeginChild("##tab", ImVec2(0, 0));
+        switch (i) {
+            case 0: draw_panels(views, panels); break;
+            case 1: draw_confusion_view(views, tabs.confusion); break;
+            case 2: draw_distributions_view(views, tabs.distributions); break;
+            case 3: draw_data_map_view(views, tabs.data_map); break;
+            default: draw_gauges(views, tabs.gauges); break;  // gauges_panel.cpp
+        }
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    tabs.select.clear();
+    ImGui::EndTabBar();
+}
+
 std::vector<RunView> make_views(const Sources& sources) {
     std::vector<RunView> views;
     for (size_t i = 0; i < sources.size(); ++i) views.push_back(RunView{&sources[i]->data(), plot::palette_color(i)});
@@ -89,6 +103,11 @@ std::vector<RunView> make_views(const Sources& sources) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& monitor_tabs() {
+    static const std::vector<std::string> t = {"training", "confusion", "distributions", "data-map", "gauges"};
+    return t;
+}
 
 int run_monitor(const MonitorOptions& o) {
     RunSet runs(o.runs);
@@ -123,6 +142,8 @@ int run_monitor(const MonitorOptions& o) {
     }
     glfwMakeContextCurrent(win);
     glfwSwapInterval(o.screenshot.empty() ? 1 : 0);
+    // A screenshot shows the views, not a tooltip of wherever the pointer is.
+    if (!o.screenshot.empty()) glfwSetCursorPos(win, 1, 1);
     glfwSetCursorPosCallback(win, on_cursor);
     glfwSetMouseButtonCallback(win, on_button);
     glfwSetScrollCallback(win, on_scroll);
@@ -141,7 +162,8 @@ int run_monitor(const MonitorOptions& o) {
     ImGui_ImplOpenGL3_Init("#version 330");
 
     PanelState panels;
-    GaugePanelState gauges;
+    Tabs tabs;
+    tabs.select = o.tab;
     std::vector<RunView> views = make_views(sources);
     auto last_scan = std::chrono::steady_clock::now();
     int status = 0;
@@ -185,7 +207,7 @@ int run_monitor(const MonitorOptions& o) {
                          ImGuiWindowFlags_NoBringToFrontOnFocus);
         draw_header(sources, views);
         ImGui::BeginChild("##panels", ImVec2(0, -ImGui::GetFrameHeightWithSpacing()));
-        draw_tabs(views, panels, gauges, o.tab, frame);
+        draw_tabs(views, panels, tabs);
         ImGui::EndChild();
         ImGui::Separator();
         std::string line;

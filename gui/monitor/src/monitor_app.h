@@ -15,8 +15,11 @@ struct MonitorOptions {
     int frames = 5;                 // frames drawn before the screenshot
     int width = 1280, height = 800;
     bool report_latency = false;    // print record-to-screen latencies to stderr
-    std::string tab = "training";   // the tab shown first: "training" or "gauges"
+    std::string tab = "training";   // the tab shown first: one of monitor_tabs()
 };
+
+// The tabs' ids, in order: "training", "confusion", "distributions", "data-map".
+const std::vector<std::string>& monitor_tabs();
 
 // Runs the window until it is closed (or the screenshot is saved). Returns
 // the process exit status; problems are printed as sentences.

@@ -1,5 +1,6 @@
-// gradscope-monitor RUN_DIR|ROOT [...] [--screenshot FILE.png [--frames N]]
+// gradscope-monitor RUN_DIR|ROOT [...] [--tab NAME] [--screenshot FILE.png [--frames N]]
 // Follows run logs (docs/run-log.md) and shows them live; see docs/monitor.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,7 +23,8 @@ const char* kUsage =
     "  --screenshot FILE.png  render, save the last frame as a PNG, and exit\n"
     "  --frames N             frames to render before the screenshot (default 5)\n"
     "  --size WxH             window size (default 1280x800)\n"
-    "  --tab training|gauges  the tab shown first (default training)\n"
+    "  --tab NAME             the tab shown first: training, confusion, distributions,\n"
+    "                         data-map or gauges (default training)\n"
     "  --report-latency       print how long each new record took to reach the screen\n"
     "  -h, --help             this text\n";
 
@@ -65,9 +67,10 @@ int main(int argc, char** argv) {
                 return 2;
             }
         } else if (a == "--tab") {
-            o.tab = value("training or gauges");
-            if (o.tab != "training" && o.tab != "gauges") {
-                std::fprintf(stderr, "gradscope-monitor: --tab wants training or gauges, not %s\n", o.tab.c_str());
+            o.tab = value("a tab name");
+            const auto& tabs = gs::monitor::monitor_tabs();
+            if (std::find(tabs.begin(), tabs.end(), o.tab) == tabs.end()) {
+                std::fprintf(stderr, "gradscope-monitor: --tab wants training, confusion, distributions, data-map or gauges\n");
                 return 2;
             }
         } else if (a == "--report-latency") {

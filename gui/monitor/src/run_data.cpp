@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gradscope/error.h"
+#include "gradscope/json.h"
 #include "gradscope/telemetry.h"
 
 namespace gs::monitor {
@@ -26,12 +28,36 @@ void add_series(Track& t, const Series& s) {
     }
 }
 
+// Adds a histogram sample, halving the kept ones when full.
+void add_histogram(std::vector<HistogramSample>& v, long step, const LayerStats::Histogram& h) {
+    if (!(h.hi > h.lo)) return;  // not in this record
+    if (v.size() >= LayerHistograms::kMaxSamples) {
+        size_t k = 0;
+        for (size_t i = 0; i < v.size(); i += 2) v[k++] = v[i];
+        v.resize(k);
+    }
+    v.push_back(HistogramSample{step, h});
+}
+
+template <typename T>
+void add_bounded(std::vector<T>& v, T r) {
+    if (v.size() >= RunData::kMaxViewRecords) v.erase(v.begin(), v.begin() + static_cast<long>(v.size() / 2));
+    v.push_back(std::move(r));
+}
+
 }  // namespace
 
 void RunData::set_spec_json(const std::string& spec_json) {
     m_layer_names.clear();
     m_spec_name.clear();
-    const auto j = nlohmann::json::parse(spec_json, nullptr, /*allow_exceptions=*/false);
+    // Through the shared depth-bounded reader; a spec that does not parse
+    // leaves the names empty (the run's curves still show).
+    nlohmann::json j;
+    try {
+        j = gs::parse_json_bounded_sorted(spec_json, "the run log's spec");
+    } catch (const gs::Error&) {
+        return;
+    }
     if (!j.is_object()) return;
     if (auto n = j.find("name"); n != j.end() && n->is_string()) m_spec_name = n->get<std::string>();
     auto layers = j.find("layers");
@@ -122,6 +148,12 @@ void RunData::add(const LayerStats& r) {
         m_latest.resize(i + 1, none);
     }
     m_latest[i] = r;
+    if (m_histograms.size() <= i) m_histograms.resize(i + 1);
+    if (r.has_weights) {
+        add_histogram(m_histograms[i].weights, r.step, r.weights);
+        add_histogram(m_histograms[i].grads, r.step, r.grads);
+    }
+    add_histogram(m_histograms[i].acts, r.step, r.acts);
     ++m_records;
     ++m_version;
 }
@@ -134,6 +166,12 @@ void RunData::add(const SharpnessRecord& r) {
     ++m_version;
 }
 
+void RunData::add(const ConfusionRecord& r) {
+    add_bounded(m_confusions, r);
+    ++m_records;
+    ++m_version;
+}
+
 void RunData::add(const NoiseScaleRecord& r) {
     if (std::isfinite(r.b_simple)) m_noise.add(static_cast<double>(r.step), r.b_simple);  // inf: see the verdict
     m_noise_batch.add(static_cast<double>(r.step), static_cast<float>(r.batch));
@@ -142,10 +180,23 @@ void RunData::add(const NoiseScaleRecord& r) {
     ++m_version;
 }
 
+void RunData::add(const DataMapSummary& r) {
+    add_bounded(m_data_maps, r);
+    if (m_table) m_table->thresholds = r.thresholds;
+    ++m_records;
+    ++m_version;
+}
+
 void RunData::add(const LrRangeResult& r) {
     if (m_lr_ranges.size() >= kMaxLrRanges) m_lr_ranges.erase(m_lr_ranges.begin());
     m_lr_ranges.push_back(r);
     ++m_records;
+    ++m_version;
+}
+
+void RunData::set_data_map_table(std::shared_ptr<DataMap> table) {
+    m_table = std::move(table);
+    if (m_table && !m_data_maps.empty()) m_table->thresholds = m_data_maps.back().thresholds;
     ++m_version;
 }
 
@@ -159,6 +210,10 @@ void RunData::clear() {
     m_events.clear();
     m_layers.clear();
     m_latest.clear();
+    m_histograms.clear();
+    m_confusions.clear();
+    m_data_maps.clear();
+    m_table.reset();
     m_latest_step = -1;
     m_last_step = 0;
     m_last_epoch = 0;

@@ -5,9 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "gradscope/confusion.h"
+#include "gradscope/data_map.h"
 #include "gradscope/telemetry.h"
 #include "track.h"
 
@@ -22,6 +25,18 @@ struct LayerTracks {
     Track grad_norm, grad_mean_abs, grad_max_abs, update_ratio, weight_norm;
     Track act_mean, act_std, dead_fraction, saturated_fraction;
     bool has_weights = false;
+};
+
+// A layer's histograms over time (from the "layers" lines that carry them),
+// oldest first. Bounded: when a kind reaches kMaxSamples, every other sample
+// is dropped, so the whole run stays covered at half the resolution.
+struct HistogramSample {
+    long step = 0;
+    LayerStats::Histogram h;
+};
+struct LayerHistograms {
+    static constexpr size_t kMaxSamples = 2048;
+    std::vector<HistogramSample> weights, grads, acts;
 };
 
 class RunData {
@@ -39,6 +54,8 @@ public:
     void add(const SharpnessRecord& r);
     void add(const NoiseScaleRecord& r);
     void add(const LrRangeResult& r);
+    void add(const ConfusionRecord& r);
+    void add(const DataMapSummary& r);
     // Forgets every record (a log replaced or truncated).
     void clear();
     // Replaces everything with what a TelemetryStore holds (its decimated
@@ -69,6 +86,19 @@ public:
     const std::vector<LayerTracks>& layers() const { return m_layers; }
     // The newest statistics sample, one entry per layer (index = layer).
     const std::vector<LayerStats>& latest_layers() const { return m_latest; }
+    // Per layer (index = layer): histograms over time.
+    const std::vector<LayerHistograms>& histograms() const { return m_histograms; }
+    // Confusion matrices (one per validation pass) and data map summaries
+    // (one per epoch), oldest first; at most kMaxViewRecords each (the
+    // oldest half is forgotten when full).
+    const std::vector<ConfusionRecord>& confusions() const { return m_confusions; }
+    const std::vector<DataMapSummary>& data_maps() const { return m_data_maps; }
+    static constexpr size_t kMaxViewRecords = 4096;
+    // The data map's per-item table (datamap.csv beside the log), as last
+    // read; null when there is none. Its thresholds are the newest
+    // "datamap" record's (the CSV does not hold them).
+    void set_data_map_table(std::shared_ptr<DataMap> table);
+    std::shared_ptr<const DataMap> data_map_table() const { return m_table; }
     // "1 Dense" for layer 0, from the spec; "layer N" when unknown.
     std::string layer_name(size_t layer) const;
     const std::string& spec_name() const { return m_spec_name; }
@@ -91,6 +121,10 @@ private:
     std::vector<LrRangeResult> m_lr_ranges;
     std::vector<LayerTracks> m_layers;
     std::vector<LayerStats> m_latest;
+    std::vector<LayerHistograms> m_histograms;
+    std::vector<ConfusionRecord> m_confusions;
+    std::vector<DataMapSummary> m_data_maps;
+    std::shared_ptr<DataMap> m_table;
     long m_latest_step = -1;
     std::vector<std::string> m_layer_names;
     std::string m_spec_name, m_backend;

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include <sys/stat.h>
+
 namespace gs::monitor {
 
 namespace fs = std::filesystem;
@@ -97,6 +99,45 @@ std::string run_display_name(const std::string& root, const std::string& run) {
 RunSource::RunSource(const std::string& dir_or_file, const std::string& name)
     : m_path(dir_or_file), m_follower(run_log_path(dir_or_file)) {
     m_data.name = name.empty() ? run_display_name(dir_or_file) : name;
+    m_table_path = (fs::path(run_log_path(dir_or_file)).parent_path() / "datamap.csv").string();
+}
+
+// Starts reading the table when the file changed (size or time), and takes
+// a finished read; true when the data changed.
+bool RunSource::poll_table() {
+    bool changed = false;
+    if (m_table_read.valid()) {
+        if (m_table_read.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+        try {
+            std::shared_ptr<DataMap> t = m_table_read.get();
+            m_data.set_data_map_table(std::move(t));
+            m_table_problem.clear();
+        } catch (const std::exception& e) {
+            m_table_problem = e.what();
+        }
+        changed = true;
+    }
+    struct stat st {};
+    if (::stat(m_table_path.c_str(), &st) != 0) return changed;
+    const int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (mtime == m_table_mtime_ns && static_cast<long long>(st.st_size) == m_table_size) return changed;
+    m_table_mtime_ns = mtime;
+    m_table_size = static_cast<long long>(st.st_size);
+    auto read = [path = m_table_path] { return std::make_shared<DataMap>(read_data_map_csv(path)); };
+    if (!m_table_read_once) {
+        // The first read is part of opening the run, as reading its log is.
+        m_table_read_once = true;
+        std::promise<std::shared_ptr<DataMap>> done;
+        try {
+            done.set_value(read());
+        } catch (...) {
+            done.set_exception(std::current_exception());
+        }
+        m_table_read = done.get_future();
+        return poll_table() || changed;
+    }
+    m_table_read = std::async(std::launch::async, read);
+    return changed;
 }
 
 bool RunSource::poll(size_t max_bytes) {
@@ -107,6 +148,8 @@ bool RunSource::poll(size_t max_bytes) {
         m_data.name = name;
         m_have_run = false;
         m_garbage = m_unknown = m_lines = 0;
+        m_table_mtime_ns = -1;  // a new run: read its table again when there is one
+        m_table_size = -1;
         changed = true;
     };
     auto on_line = [&](std::string_view line) {
@@ -122,6 +165,8 @@ bool RunSource::poll(size_t max_bytes) {
             case RunLogLineKind::Sharpness: m_data.add(m_line.sharpness); break;
             case RunLogLineKind::NoiseScale: m_data.add(m_line.noise_scale); break;
             case RunLogLineKind::LrRange: m_data.add(m_line.lr_range); break;
+            case RunLogLineKind::Confusion: m_data.add(m_line.confusion); break;
+            case RunLogLineKind::DataMap: m_data.add(m_line.data_map); break;
             case RunLogLineKind::Run:
                 if (!m_have_run) {  // a second "run" record is ignored
                     m_have_run = true;
@@ -136,6 +181,7 @@ bool RunSource::poll(size_t max_bytes) {
     };
     const LogFollower::Poll p = m_follower.poll(on_line, on_restart, max_bytes);
     if (p.lines) m_mtime_ns = p.mtime_ns;
+    if (poll_table()) changed = true;
     return changed;
 }
 
@@ -148,6 +194,7 @@ std::string RunSource::status() const {
     if (m_follower.restarts()) s += ", restarted " + std::to_string(m_follower.restarts()) + "x";
     if (m_follower.pending_bytes()) s += ", partial line waiting";
     if (m_follower.behind()) s += ", loading...";
+    if (!m_table_problem.empty()) s += "; " + m_table_problem;
     return s;
 }
 

@@ -1,10 +1,13 @@
 // RunSource: one run directory followed live: its run.jsonl read by a
 // LogFollower, each line parsed by the core's reader (parse_run_log_line)
 // and added to a RunData. What went wrong is counted (garbage lines, unknown
-// record types, restarts) for the status bar.
+// record types, restarts) for the status bar. The data map's table
+// (datamap.csv beside the log) is read when it changes: the first time at
+// once, later on a background thread, so a frame never waits for it.
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +27,10 @@ public:
 
     // Reads what is new (at most max_bytes); true when the data changed.
     bool poll(size_t max_bytes = SIZE_MAX);
+    // Where the data map's table is read from (datamap.csv beside run.jsonl),
+    // and why the last read failed ("" if it did not).
+    const std::string& table_path() const { return m_table_path; }
+    const std::string& table_problem() const { return m_table_problem; }
 
     const RunData& data() const { return m_data; }
     RunData& data() { return m_data; }
@@ -44,6 +51,13 @@ private:
     bool m_have_run = false;
     size_t m_garbage = 0, m_unknown = 0, m_lines = 0;
     int64_t m_mtime_ns = 0;
+    // The data map's table: the file's identity when last read, a read in flight.
+    bool poll_table();
+    std::string m_table_path, m_table_problem;
+    int64_t m_table_mtime_ns = -1;
+    long long m_table_size = -1;
+    bool m_table_read_once = false;
+    std::future<std::shared_ptr<DataMap>> m_table_read;
 };
 
 // The run.jsonl of a run directory (or the path itself when it names a file).

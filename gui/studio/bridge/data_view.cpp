@@ -73,7 +73,9 @@ DataView make_data_view(const PreparedData& data, size_t max_points) {
     for (int c = static_cast<int>(s.class_names.size()); c < s.classes; ++c)
         s.class_names << QStringLiteral("class %1").arg(c);
     s.two_d = data.train->item_shape().numel() == 2;
-    if (!s.two_d) return s;
+    s.one_d = data.train->item_shape().numel() == 1;
+    if (!s.two_d && !s.one_d) return s;
+    const size_t nx = s.two_d ? 2 : 1;
     const int ty = data.train->target_size();
     bool first_target = true;
     auto add = [&](const Dataset* d, bool test) {
@@ -81,10 +83,12 @@ DataView make_data_view(const PreparedData& data, size_t max_points) {
         const size_t n = std::min(d->size(), max_points);
         std::vector<uint32_t> idx(n);
         for (size_t i = 0; i < n; ++i) idx[i] = static_cast<uint32_t>(i);
-        std::vector<float> x(n * 2), y(n * static_cast<size_t>(ty));
+        std::vector<float> x(n * nx), y(n * static_cast<size_t>(ty));
         if (n) d->gather(idx.data(), static_cast<int>(n), x.data(), y.data());
         for (size_t i = 0; i < n; ++i) {
-            DataPoint p{x[i * 2], x[i * 2 + 1], y[i * static_cast<size_t>(ty)], test};
+            const float t = y[i * static_cast<size_t>(ty)];
+            // 1-D: the feature against the target, as a scatter plot shows it.
+            DataPoint p{x[i * nx], nx == 2 ? x[i * 2 + 1] : t, t, test};
             s.points.push_back(p);
             if (first_target) s.target_lo = s.target_hi = p.target, first_target = false;
             s.target_lo = std::min(s.target_lo, p.target);

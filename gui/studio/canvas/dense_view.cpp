@@ -42,6 +42,8 @@ QRgb blend(QRgb a, const QColor& b, double t) {
 void DenseView::rebuild(const CanvasState& s) {
     m_cols.clear();
     m_output = QImage();
+    m_curve.clear();
+    m_points_drawn = 0;
     m_panel = false;
     m_output_categorical = false;
     m_target_scale = 0;
@@ -51,6 +53,7 @@ void DenseView::rebuild(const CanvasState& s) {
     build_columns(s);
     build_connections(s);
     build_output(s);
+    build_curve(s);
 }
 
 void DenseView::build_columns(const CanvasState& s) {

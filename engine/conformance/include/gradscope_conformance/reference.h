@@ -107,6 +107,13 @@ Loss softmax_cross_entropy(const std::vector<float>& logits, const std::vector<f
                            int K);
 // logits (N), targets (N) in [0, 1]; right when (z > 0) == (t > 0.5).
 Loss sigmoid_binary_cross_entropy(const std::vector<float>& logits, const std::vector<float>& targets);
+// The per-item outcome rows of the classification losses (Backend's
+// LossItemColumn: p(label), label, predicted, p(predicted)), N x
+// kLossItemColumns: softmax over logits (N,K), the predicted class its first
+// arg max; sigmoid BCE over logits (N), label t > 0.5, predicted z > 0.
+Values softmax_item_outcomes(const std::vector<float>& logits, const std::vector<float>& labels,
+                             int N, int K);
+Values bce_item_outcomes(const std::vector<float>& logits, const std::vector<float>& targets);
 // pred, target (N,F): per item the mean over F of the squared error; right
 // (if classify) when every |pred - target| < 0.5.
 Loss mean_squared_error(const std::vector<float>& pred, const std::vector<float>& target, int N,

@@ -113,6 +113,16 @@ GS_HD float counter_uniform(unsigned long long seed, unsigned long long counter,
 GS_HD float bce_with_logits_grad(float z, float t, float inv_n) { return (sigmoid(z) - t) * inv_n; }
 // A sigmoid-BCE prediction is right when the logit's side matches the target's.
 GS_HD bool bce_correct(float z, float t) { return (z > 0.0f) == (t > 0.5f); }
+// The per-item row of a sigmoid-BCE loss (gradscope/backend.h, LossItemColumn):
+// row[4] = {p(label), label, predicted, p(predicted)}, each probability from
+// the sigmoid of the signed logit (no 1 - s cancellation on the tails).
+GS_HD void bce_item_outcome(float z, float t, float* row) {
+    const bool label = t > 0.5f, predicted = z > 0.0f;
+    row[kItemPTrue] = sigmoid(label ? z : -z);
+    row[kItemLabel] = label ? 1.0f : 0.0f;
+    row[kItemPredicted] = predicted ? 1.0f : 0.0f;
+    row[kItemPPredicted] = sigmoid(predicted ? z : -z);
+}
 
 // Batch normalization of one value, and its input gradient given the
 // per-channel sums (k = gamma * invstd, mdy = mean dy, mdyx = mean dy * xhat).
