@@ -169,7 +169,7 @@ TEST(MonitorScreenshot, ConfusionDistributionsAndDataMapTabsAreDrawn) {
     }
     const int rc = run_under_xvfb(std::string(GS_MONITOR_EXE) + " " + (dir / "a").string() + " --tab nowhere", dir / "o");
     EXPECT_EQ(rc, 2);
-    EXPECT_NE(read_text(dir / "o").find("--tab wants training, confusion, distributions or data-map"), std::string::npos);
+    EXPECT_NE(read_text(dir / "o").find("--tab wants training, confusion, distributions, data-map or gauges"), std::string::npos);
     fs::remove_all(dir);
 }
 
