@@ -20,6 +20,7 @@
 #include "bridge/spec_service.h"
 #include "canvas/dataset_preview.h"
 #include "canvas/network_canvas.h"
+#include "window/classroom.h"
 #include "data/dataset_panel.h"
 #include "editor/network_editor.h"
 #include "gradscope/names.h"
@@ -70,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_bridge(new Sess
     connect(&m_load_timer, &QTimer::timeout, this, &MainWindow::load_current);
     build_views();
     build_menus();
+    m_classroom = new Classroom(this);  // step-through, touch, draw, lessons
     connect_bridge();
     m_default_state = saveState();
     restore_layout();
@@ -430,6 +432,7 @@ void MainWindow::apply_theme() {
     m_editor->set_theme(m_theme);
     m_inspector->set_theme(m_theme);
     m_data->set_theme(m_theme);
+    m_classroom->set_theme(m_theme);
     if (!m_banner->isHidden()) show_banner(m_banner_label->text(), true);
 }
 
