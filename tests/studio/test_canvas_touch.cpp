@@ -5,6 +5,8 @@
 // heatmaps) uses the value exactly.
 #include <QStandardPaths>
 #include <QtTest>
+#include <cmath>
+#include <functional>
 
 #include "bridge/session_bridge.h"
 #include "canvas/canvas_touch.h"
@@ -35,10 +37,9 @@ bool trained(MainWindow& w, long steps) {
     return !w.canvas()->neuron_rect(0, 0).isEmpty();
 }
 
-// Waits for a snapshot after an edit (a newer object than `before`).
-bool fresh_snapshot(MainWindow& w, const std::shared_ptr<const gs::Snapshot>& before) {
-    return wait_for([&] { w.refresh_now(); return w.bridge()->snapshot() && w.bridge()->snapshot() != before; },
-                    20000);
+// Waits for a snapshot that shows an edit.
+bool snapshot_where(MainWindow& w, const std::function<bool(const gs::Snapshot&)>& shows) {
+    return wait_for([&] { w.refresh_now(); auto s = w.bridge()->snapshot(); return s && shows(*s); }, 20000);
 }
 
 }  // namespace
@@ -108,7 +109,7 @@ private slots:
         auto before = w.bridge()->snapshot();
         const std::vector<float> map_before = before->grid_units[1][1];
         QVERIFY(touch->apply(0.75));
-        QVERIFY(fresh_snapshot(w, before));
+        QVERIFY(snapshot_where(w, [](const gs::Snapshot& s) { return s.weights[0][1 * 2 + 0] == 0.75f; }));
         auto after = w.bridge()->snapshot();
         QCOMPARE(after->step, before->step);  // no training step: the edit alone
         QCOMPARE(after->weights[0][1 * 2 + 0], 0.75f);
@@ -121,8 +122,8 @@ private slots:
         QVERIFY(touch->editing());
         QCOMPARE(touch->edited().input, -1);
         QVERIFY(touch->apply(-0.4));
-        QVERIFY(fresh_snapshot(w, after));
-        QCOMPARE(w.bridge()->snapshot()->biases[0][2], -0.4f);
+        QVERIFY(snapshot_where(w, [](const gs::Snapshot& s) { return s.biases[0][2] == -0.4f; }));
+        QCOMPARE(w.bridge()->snapshot()->weights[0][1 * 2 + 0], 0.75f);  // the weight set before stays
     }
 
     void a_value_that_is_not_finite_is_refused_with_the_reason() {

@@ -100,7 +100,8 @@ private slots:
             double z = l1.bias_before[size_t(u)];
             for (int i = 0; i < l1.inputs; ++i) z += double(l1.weight(u, i)) * t->layers[0].a.at(3, i);
             QVERIFY(std::fabs(z - l1.z.at(3, u)) < 1e-4);
-            QCOMPARE(v.neuron_label(1, u), QStringLiteral("z %1 · a %2").arg(n(l1.z.at(3, u)), n(std::tanh(z))));
+            QVERIFY(std::fabs(std::tanh(z) - l1.a.at(3, u)) < 1e-4);
+            QCOMPARE(v.neuron_label(1, u), QStringLiteral("z %1 · a %2").arg(n(l1.z.at(3, u)), n(l1.a.at(3, u))));
         }
 
         // Hovering a neuron shows its equations with these numbers; a

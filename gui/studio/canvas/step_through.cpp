@@ -1,6 +1,7 @@
 // The step-through picture: layout, painting, hover and keys.
 #include "canvas/step_through.h"
 
+#include <QFontMetricsF>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -108,7 +109,7 @@ int StepThroughView::shown_units(int column) const {
     return std::min(units, kMaxShownUnits);
 }
 
-void StepThroughView::layout(const QSizeF& size) const {
+void StepThroughView::lay_out(const QSizeF& size) const {
     if (!m_trace || m_laid_out == size) return;
     m_laid_out = size;
     const int columns = static_cast<int>(m_trace->layers.size()) + 1;
@@ -128,7 +129,7 @@ void StepThroughView::layout(const QSizeF& size) const {
 }
 
 QPointF StepThroughView::neuron_center(int column, int unit) const {
-    layout(size());
+    lay_out(size());
     if (!m_trace || column + 1 >= static_cast<int>(m_centers.size())) return {};
     const auto& col = m_centers[static_cast<size_t>(column + 1)];
     return unit < static_cast<int>(col.size()) ? col[static_cast<size_t>(unit)] : QPointF{};
@@ -143,7 +144,7 @@ QString StepThroughView::connection_label(int layer, int unit, int input) const 
 }
 
 StepThroughView::Hit StepThroughView::hit_at(const QPointF& pos) const {
-    layout(size());
+    lay_out(size());
     Hit none;
     if (!m_trace) return none;
     for (size_t c = 0; c < m_centers.size(); ++c)
@@ -244,7 +245,7 @@ void StepThroughView::paint_into(QPainter& p, const QSizeF& size) const {
                                   "forward, loss, backward and update, with the real numbers."));
         return;
     }
-    layout(size);
+    lay_out(size);
     const StepTrace& t = *m_trace;
     const StepPhase ph = phase();
     // Header: the phase, what it does, where we are.

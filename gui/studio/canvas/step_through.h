@@ -74,7 +74,7 @@ private:
     struct Hit {
         int column = -1, unit = -1, input = -1;  // input -1: a neuron
     };
-    void layout(const QSizeF& size) const;
+    void lay_out(const QSizeF& size) const;
     Hit hit_at(const QPointF& pos) const;
     void paint_into(QPainter& p, const QSizeF& size) const;
     void paint_card(QPainter& p, const QSizeF& size) const;

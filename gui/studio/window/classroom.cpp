@@ -3,6 +3,7 @@
 
 #include <QDockWidget>
 #include <QMenuBar>
+#include <algorithm>
 
 #include "bridge/classroom_service.h"
 #include "bridge/session_bridge.h"

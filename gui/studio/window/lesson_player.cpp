@@ -8,7 +8,9 @@
 #include <QPainterPath>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <map>
 
 #include "bridge/classroom_service.h"
@@ -153,6 +155,7 @@ LessonPlayer::LessonPlayer(MainWindow* window, Classroom* classroom)
     connect(m_callout->next, &QPushButton::clicked, this, &LessonPlayer::next);
     connect(m_callout->back, &QPushButton::clicked, this, &LessonPlayer::back);
     connect(m_callout->close, &QPushButton::clicked, this, &LessonPlayer::close);
+    window->installEventFilter(this);
     SessionBridge* b = window->bridge();
     connect(b, &SessionBridge::sessionChanged, this, [this] {
         if (m_waiting_for_session) session_ready();
@@ -166,6 +169,12 @@ LessonPlayer::LessonPlayer(MainWindow* window, Classroom* classroom)
         m_note = QStringLiteral("The step's model did not open: ") + why;
         update_callout();
     });
+}
+
+bool LessonPlayer::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_window && event->type() == QEvent::Resize && m_lesson)
+        QTimer::singleShot(0, this, [this] { update_callout(); });
+    return false;
 }
 
 void LessonPlayer::fill_menu(QMenu* menu) {
@@ -300,8 +309,10 @@ void LessonPlayer::apply_and_run() {
               QStringLiteral("trace"));
         finish_step(true);
     } else if (run == "play" && st.wait.any()) {
-        m_watch = std::make_unique<LessonWatch>(st.wait, b->steps_done());
-        m_fed_to = static_cast<double>(b->steps_done());
+        // After a reset the worker may not have applied it yet: the run starts at 0.
+        const long start = st.reset ? 0 : b->steps_done();
+        m_watch = std::make_unique<LessonWatch>(st.wait, start);
+        m_fed_to = static_cast<double>(start);
         m_breaks_seen = b->last_break().step;
         m_running = true;
         const CommandResult r = b->play();
@@ -339,7 +350,8 @@ void LessonPlayer::feed() {
     if (m_watch->met()) finish_step(true);
     else if (m_watch->exhausted()) finish_step(false);
     else if (st == SessionState::Stopped || st == SessionState::Failed) finish_step(false);
-    update_callout();
+    if (m_running) m_callout->progress->setText(progress_text());  // while training: the line only
+    else update_callout();
 }
 
 void LessonPlayer::finish_step(bool met) {

@@ -88,6 +88,9 @@ signals:
     void stepShown(int index);
     void stepDone(int index);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;  // the window resized: the callout follows
+
 private:
     void show_step();
     void session_ready();  // the step's model is open: apply and run
