@@ -3,7 +3,9 @@
 // same LessonWatch rule as `gradscope-train lesson`), the callout pointing
 // at the view the step names; a broken lesson gives the reader's error
 // naming the step and the field; the Lessons menu lists the shipped ones.
+#include <QDockWidget>
 #include <QFile>
+#include <QLabel>
 #include <QMenu>
 #include <QStandardPaths>
 #include <QTemporaryDir>

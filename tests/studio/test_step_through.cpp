@@ -2,6 +2,7 @@
 // phase by phase. The numbers drawn and the equations a hover shows are the
 // session's own: the gradients and weights of the step as its snapshot
 // holds them, and the forward values as the weights before the step give.
+#include <QDockWidget>
 #include <QSignalSpy>
 #include <QtTest>
 #include <cmath>
@@ -112,8 +113,12 @@ private slots:
         QVERIFY2(card.contains(QStringLiteral("= ") + n(l1.z.at(3, 2))), qPrintable(card));
         QVERIFY2(card.contains(QStringLiteral("tanh")), qPrintable(card));
         v.set_phase(phase_of(v, StepPhase::Backward, 1));
-        const QPointF mid = (v.neuron_center(0, 4) + v.neuron_center(1, 6)) / 2;
-        const QString edge = v.hover_at(mid).join('\n');
+        // On the connection from neuron 5 of layer 1 to neuron 7 of layer 2,
+        // 80 pixels out from its source (where no other line passes near).
+        const QPointF a = v.neuron_center(0, 4), b = v.neuron_center(1, 6);
+        const QPointF on = a + (b - a) * (80.0 / QLineF(a, b).length());
+        const QString edge = v.hover_at(on).join('\n');
+        QVERIFY2(edge.startsWith(QStringLiteral("connection neuron 5 of layer 1 → neuron 7 of layer 2")), qPrintable(edge));
         QVERIFY2(edge.contains(QStringLiteral("∂L/∂w = δ·x")), qPrintable(edge));
         QVERIFY2(edge.contains(n(t->weight_grad(1, 3, 6, 4))), qPrintable(edge));
     }

@@ -323,7 +323,8 @@ void SessionBridge::request_snapshot() {
     if (!m_session) return;
     SnapshotRequest q;
     q.probe = m_probe;
-    q.grid = m_spec.input.numel() == 2 ? 64 : 0;
+    // A decision grid over the plane for 2-D data, with or without input features.
+    q.grid = (m_spec.input.numel() == 2 || (m_data_view && m_data_view->two_d)) ? 64 : 0;
     m_session->request_snapshot(q);
     m_snapshot_asked_step = m_session->steps_done();
     m_since_snapshot.restart();

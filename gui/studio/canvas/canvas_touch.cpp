@@ -122,7 +122,7 @@ int CanvasTouch::shown_layer(int dense) const {
 
 QString CanvasTouch::input_name(int i) const {
     const QStringList names = input_labels(m_spec.data, static_cast<int>(m_spec.input.numel()));
-    return i < names.size() ? names[i] : QStringLiteral("x%1").arg(i + 1);
+    return i >= 0 && i < names.size() ? names[i] : QStringLiteral("x%1").arg(i + 1);
 }
 
 const std::vector<float>* CanvasTouch::weights_of(int layer) const {
@@ -173,14 +173,14 @@ QStringList CanvasTouch::card_lines(const Target& t) const {
         return out;
     }
     const int d = dense_index(t.layer);
-    const QString from_name = d == 0 ? input_name(t.input)
-                                     : QStringLiteral("neuron %1 of layer %2").arg(t.input + 1).arg(d);
     const std::vector<float>* w = weights_of(t.layer);
     const int inputs = (m_snapshot && static_cast<size_t>(t.layer) < m_snapshot->parameter_shapes.size() &&
                         m_snapshot->parameter_shapes[static_cast<size_t>(t.layer)].size() == 2)
                            ? m_snapshot->parameter_shapes[static_cast<size_t>(t.layer)][1]
                            : 0;
     if (t.is_connection()) {
+        const QString from_name = d == 0 ? input_name(t.input)
+                                         : QStringLiteral("neuron %1 of layer %2").arg(t.input + 1).arg(d);
         out << QStringLiteral("Connection %1 → neuron %2 of layer %3").arg(from_name).arg(t.unit + 1).arg(d + 1);
         if (!w || inputs == 0) return out << QStringLiteral("no weights yet");
         const size_t k = static_cast<size_t>(t.unit) * static_cast<size_t>(inputs) + static_cast<size_t>(t.input);

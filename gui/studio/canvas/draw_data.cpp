@@ -31,9 +31,9 @@ DrawPlane::DrawPlane(QWidget* parent) : QWidget(parent) {
     setToolTip(QStringLiteral("Click or drag to add points of the chosen class; Shift or the right button erases"));
 }
 
-void DrawPlane::set_points(const std::vector<DataPoint>& points) {
+void DrawPlane::set_points(const std::vector<gs::DataPoint>& points) {
     m_points = points;
-    for (const DataPoint& p : points) m_classes = std::max(m_classes, p.label + 1);
+    for (const gs::DataPoint& p : points) m_classes = std::max(m_classes, p.label + 1);
     update();
 }
 
@@ -66,7 +66,7 @@ QPointF DrawPlane::to_plane(const QPointF& pos) const {
 void DrawPlane::add_at(const QPointF& pos) {
     if (!plot_rect().contains(pos) || m_points.size() >= static_cast<size_t>(kMaxDataPoints)) return;
     const QPointF p = to_plane(pos);
-    m_points.push_back(DataPoint{static_cast<float>(p.x()), static_cast<float>(p.y()), m_class});
+    m_points.push_back(gs::DataPoint{static_cast<float>(p.x()), static_cast<float>(p.y()), m_class});
     m_classes = std::max(m_classes, m_class + 1);
     m_last = pos;
     update();
@@ -76,7 +76,7 @@ void DrawPlane::add_at(const QPointF& pos) {
 void DrawPlane::erase_at(const QPointF& pos) {
     const auto before = m_points.size();
     m_points.erase(std::remove_if(m_points.begin(), m_points.end(),
-                                  [&](const DataPoint& d) {
+                                  [&](const gs::DataPoint& d) {
                                       return QLineF(to_widget(d.x, d.y), pos).length() <= kEraseRadius;
                                   }),
                    m_points.end());
@@ -114,7 +114,7 @@ void DrawPlane::paintEvent(QPaintEvent*) {
     p.drawLine(to_widget(0, -kExtent), to_widget(0, kExtent));
     p.drawLine(to_widget(-kExtent, 0), to_widget(kExtent, 0));
     const qreal rad = 4.0 * m_theme.font_scale;
-    for (const DataPoint& d : m_points) {
+    for (const gs::DataPoint& d : m_points) {
         p.setBrush(class_color(m_theme, m_classes, d.label));
         p.setPen(QPen(m_theme.foreground, 0.8));
         p.drawEllipse(to_widget(d.x, d.y), rad, rad);
@@ -202,7 +202,7 @@ DataSpec DataDrawer::data_spec() const {
     d.path.clear();
     d.points = m_plane->points();
     int most = 1;
-    for (const DataPoint& p : d.points) most = std::max(most, p.label);
+    for (const gs::DataPoint& p : d.points) most = std::max(most, p.label);
     d.classes = most + 1;
     const std::vector<std::string> f = features();
     // x1 and x2 alone are the point itself: no features listed.
@@ -223,7 +223,7 @@ void DataDrawer::update_status() {
     const auto& pts = m_plane->points();
     std::vector<int> per(kMaxPointClasses, 0);
     int classes = 0;
-    for (const DataPoint& p : pts) {
+    for (const gs::DataPoint& p : pts) {
         ++per[static_cast<size_t>(p.label)];
         classes = std::max(classes, p.label + 1);
     }

@@ -57,6 +57,7 @@ StepThroughPanel::StepThroughPanel(ClassroomService* classroom, QWidget* parent)
     });
     connect(m_view, &StepThroughView::phaseChanged, this, &StepThroughPanel::update_controls);
     connect(m_classroom, &ClassroomService::traceUpdated, this, &StepThroughPanel::trace_arrived);
+    if (m_classroom->trace()) trace_arrived();  // a step traced before the panel opened
     update_controls();
 }
 

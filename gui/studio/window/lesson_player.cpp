@@ -2,6 +2,7 @@
 #include "window/lesson_player.h"
 
 #include <QDockWidget>
+#include <QEvent>
 #include <QLabel>
 #include <QMenu>
 #include <QPainter>
