@@ -115,8 +115,8 @@ private slots:
         v.set_phase(phase_of(v, StepPhase::Backward, 1));
         // On the connection from neuron 5 of layer 1 to neuron 7 of layer 2,
         // 80 pixels out from its source (where no other line passes near).
-        const QPointF a = v.neuron_center(0, 4), b = v.neuron_center(1, 6);
-        const QPointF on = a + (b - a) * (80.0 / QLineF(a, b).length());
+        const QPointF from = v.neuron_center(0, 4), to = v.neuron_center(1, 6);
+        const QPointF on = from + (to - from) * (80.0 / QLineF(from, to).length());
         const QString edge = v.hover_at(on).join('\n');
         QVERIFY2(edge.startsWith(QStringLiteral("connection neuron 5 of layer 1 → neuron 7 of layer 2")), qPrintable(edge));
         QVERIFY2(edge.contains(QStringLiteral("∂L/∂w = δ·x")), qPrintable(edge));
