@@ -118,7 +118,7 @@ void StepThroughView::lay_out(const QSizeF& size) const {
     const qreal top = kHeader * m_theme.font_scale, bottom = size.height() - 12;
     const qreal row = (bottom - top) / most;
     m_radius = std::clamp<qreal>(row * 0.28, 6, 22 * m_theme.font_scale);
-    const qreal left = 60 * m_theme.font_scale, right = size.width() - 110 * m_theme.font_scale;
+    const qreal left = 150 * m_theme.font_scale, right = size.width() - 150 * m_theme.font_scale;
     m_centers.assign(static_cast<size_t>(columns), {});
     for (int c = 0; c < columns; ++c) {
         const int n = shown_units(c - 1);
@@ -307,7 +307,7 @@ void StepThroughView::paint_into(QPainter& p, const QSizeF& size) const {
                                                   neuron_label(column, int(u))
                                             : neuron_label(column, int(u));
             const QRectF box(ctr.x() + m_radius + 3 * s, ctr.y() - 8 * s, 140 * s, 16 * s);
-            p.drawText(column < 0 ? box.translated(-(2 * m_radius + 150 * s), 0) : box,
+            p.drawText(column < 0 ? box.translated(-(2 * m_radius + 146 * s), 0) : box,
                        (column < 0 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, text);
         }
         const int units = column < 0 ? t.input.units : t.layers[c - 1].units;
@@ -324,8 +324,12 @@ void StepThroughView::paint_card(QPainter& p, const QSizeF& size) const {
     if (m_hover_lines.isEmpty()) return;
     const qreal s = m_theme.font_scale;
     const QFontMetricsF fm(p.font());
+    QFont bold = p.font();
+    bold.setBold(true);
+    const QFontMetricsF fb(bold);
     qreal w = 0;
-    for (const QString& l : m_hover_lines) w = std::max(w, fm.horizontalAdvance(l));
+    for (int i = 0; i < m_hover_lines.size(); ++i)
+        w = std::max(w, (i == 0 ? fb : fm).horizontalAdvance(m_hover_lines[i]));
     w = std::min(w + 20 * s, size.width() - 8);
     const qreal h = fm.lineSpacing() * m_hover_lines.size() + 14 * s;
     QPointF at = m_hover_pos + QPointF(14, 14);

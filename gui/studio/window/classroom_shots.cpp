@@ -50,13 +50,16 @@ QString step_shot(MainWindow& w, const QString& png, QSize size) {
     StepThroughView* v = c->step_through()->view();
     if (!wait_for([&] { w.refresh_now(); return v->trace() != nullptr; }, 30000)) return QStringLiteral("no trace");
     wait_for([] { return false; }, 200);  // layout
-    // The backward pass into the first layer, one example, a connection hovered.
+    // The loss, one example, the output neuron hovered: z, a and the loss
+    // with that step's numbers.
     for (int i = 0; i < v->phase_count(); ++i) {
         v->set_phase(i);
-        if (v->phase().kind == StepPhase::Backward && v->phase().layer == 0) break;
+        if (v->phase().kind == StepPhase::Loss) break;
     }
-    const QPointF a = v->neuron_center(-1, 1), b = v->neuron_center(0, 2);
-    v->hover(a + 0.62 * (b - a));
+    const int last = static_cast<int>(v->trace()->layers.size()) - 1;
+    const QStringList lines = v->hover_at(v->neuron_center(last, 0));
+    v->hover(v->neuron_center(last, 0));
+    if (lines.isEmpty()) return QStringLiteral("nothing to hover");
     return save(*dock, png);
 }
 

@@ -30,6 +30,7 @@ namespace gs::studio {
 
 namespace {
 constexpr int kArrow = 36;  // pixels from the bubble to the tip
+constexpr long kFullSpeedChunk = 10;  // steps per command at full speed
 QString q(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
 
@@ -129,7 +130,7 @@ void LessonCallout::point_at(QWidget* target) {
                        : side == 1 ? QPoint(b.right(), std::clamp(m_tip.y(), b.top() + 12, b.bottom() - 12))
                        : side == 2 ? QPoint(std::clamp(m_tip.x(), b.left() + 12, b.right() - 12), b.top())
                                    : QPoint(std::clamp(m_tip.x(), b.left() + 12, b.right() - 12), b.bottom());
-    const QPoint across = (side <= 1) ? QPoint(0, 10) : QPoint(10, 0);
+    const QPoint across = (side <= 1) ? QPoint(0, 16) : QPoint(16, 0);
     arrow << base - across << m_tip << base + across;
     QPainterPath tri;
     tri.addPolygon(QPolygonF(arrow));
@@ -316,7 +317,9 @@ void LessonPlayer::apply_and_run() {
         m_fed_to = static_cast<double>(start);
         m_breaks_seen = b->last_break().step;
         m_running = true;
-        const CommandResult r = b->play();
+        // At full speed (rehearsals, tests) in chunks, as the headless runner
+        // does, so that a wait is met within a chunk of its step.
+        const CommandResult r = m_full_speed ? b->step(kFullSpeedChunk) : b->play();
         check(r, QStringLiteral("play"));
         if (!r) finish_step(false);
     } else {
@@ -344,13 +347,17 @@ void LessonPlayer::feed() {
     }
     m_fed_to = last;
     const SessionState st = b->state();
+    bool broke = false;  // the run stopped itself (a breakpoint, an error, the end)
     if (st != SessionState::Running && !b->last_break().kind.empty() && b->last_break().step != m_breaks_seen) {
         m_breaks_seen = b->last_break().step;
         m_watch->add_break(b->last_break().kind);
+        broke = true;
     }
     if (m_watch->met()) finish_step(true);
-    else if (m_watch->exhausted()) finish_step(false);
-    else if (st == SessionState::Stopped || st == SessionState::Failed) finish_step(false);
+    else if (m_watch->exhausted() || broke || st == SessionState::Stopped || st == SessionState::Failed)
+        finish_step(false);
+    else if (m_full_speed && st == SessionState::Paused && b->steps_done() <= static_cast<long>(m_fed_to))
+        b->step(kFullSpeedChunk);  // the chunk is done and fed: the next one
     if (m_running) m_callout->progress->setText(progress_text());  // while training: the line only
     else update_callout();
 }
