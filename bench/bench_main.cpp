@@ -60,6 +60,7 @@ struct Case {
     int batch;
     bool per_sample;    // samples/s rather than steps/s
     bool real_data;     // the preset's own built-in data, else synthetic
+    bool named_only = false;  // run only when named in --cases (scripts/gpu-check.sh's sizes)
 };
 
 const std::vector<Case> kCases = {
@@ -67,6 +68,10 @@ const std::vector<Case> kCases = {
     {"mlp-fashion/b64", "mlp-fashion", 64, true, false},
     {"mlp-fashion/b256", "mlp-fashion", 256, true, false},
     {"cnn-fashion/b64", "cnn-fashion", 64, true, false},
+    {"spiral-tanh/b64", "spiral-tanh", 64, false, true, true},
+    {"spiral-tanh/b256", "spiral-tanh", 256, false, true, true},
+    {"cnn-fashion/b256", "cnn-fashion", 256, true, false, true},
+    {"cnn-cifar10/b64", "cnn-cifar10", 64, true, false, true},
 };
 
 std::unique_ptr<gs::Trainer> make_trainer(const Case& c, const Options& o, bool real) {
@@ -291,9 +296,10 @@ int gs_bench_main(int argc, char** argv) {
         else if (a == "--epochs") o.mislabel.epochs = std::max(1, std::atoi(next().c_str()));
         else if (a == "--verbose") o.mislabel.verbose = true;
         else if (a == "--list") {
-            for (const auto& c : kCases) std::printf("%s\n", c.name.c_str());
             for (const auto& c : kCases)
-                if (!c.real_data) std::printf("%s/real-data-cost\n", c.name.c_str());
+                std::printf("%s%s\n", c.name.c_str(), c.named_only ? " (only when named)" : "");
+            for (const auto& c : kCases)
+                if (!c.real_data && !c.named_only) std::printf("%s/real-data-cost\n", c.name.c_str());
             std::printf("mlp-fashion/b64/telemetry-overhead\ncnn-fashion/b64/telemetry-overhead\n");
             std::printf("mlp-fashion/b64/data-map-overhead\ncnn-fashion/b64/data-map-overhead\n");
             std::printf("mlp-fashion/b64/data-map-step-cost\ncnn-fashion/b64/data-map-step-cost\n");
@@ -316,8 +322,8 @@ int gs_bench_main(int argc, char** argv) {
         o.backend = opened.name;
         g_cpu_time = o.cpu_time;
         for (const auto& c : kCases) {
-            if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), c.name) == o.cases.end())
-                continue;
+            const bool named = std::find(o.cases.begin(), o.cases.end(), c.name) != o.cases.end();
+            if ((!o.cases.empty() || c.named_only) && !named) continue;
             const double v = run_case(c, o);
             std::printf("bench %s %.0f %s\n", c.name.c_str(), v, c.per_sample ? "samples/s" : "steps/s");
             std::fflush(stdout);
@@ -379,7 +385,7 @@ int gs_bench_main(int argc, char** argv) {
         }
         for (const auto& c : kCases) {
             const std::string name = c.name + "/real-data-cost";
-            if (c.real_data || (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(),
+            if (c.real_data || c.named_only || (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(),
                                                               name) == o.cases.end()))
                 continue;
             try {
