@@ -118,6 +118,7 @@ signals:
     void backendChanged(const QString& backend);
 
 private:
+    friend class ClassroomService;  // the classroom's commands (bridge/classroom_service.h)
     CommandResult with_session(const char* what);
     CommandResult report(CommandResult r);
     void build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from,
