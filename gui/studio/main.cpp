@@ -14,6 +14,7 @@
 
 #include "canvas/network_canvas.h"
 #include "window/main_window.h"
+#include "window/classroom_shots.h"
 #include "window/scripted_run.h"
 #include "window/time_travel_shots.h"
 
@@ -97,7 +98,10 @@ int main(int argc, char** argv) {
     QCommandLineOption race(QStringLiteral("race"),
                             QStringLiteral("with --screenshot: then race three learning rates this many steps"),
                             QStringLiteral("steps"), QStringLiteral("0"));
-    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, scrub, race});
+    QCommandLineOption classroom(QStringLiteral("classroom-shot"),
+                                 QStringLiteral("with --screenshot: a classroom picture (step, draw or lesson)"),
+                                 QStringLiteral("what"));
+    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, scrub, race, classroom});
     cli.process(app);
 
     MainWindow w;
@@ -118,9 +122,10 @@ int main(int argc, char** argv) {
         }
         const bool travel = cli.value(scrub).toLong() >= 0 || cli.value(race).toLong() > 0;
         const QString error =
-            travel ? time_travel_screenshot(w, name, cli.value(steps).toLong(), cli.value(shot), s,
-                                            cli.value(scrub).toLong(), cli.value(race).toLong())
-                   : screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
+            cli.isSet(classroom) ? classroom_screenshot(w, cli.value(classroom), cli.value(shot), s)
+            : travel ? time_travel_screenshot(w, name, cli.value(steps).toLong(), cli.value(shot), s,
+                                              cli.value(scrub).toLong(), cli.value(race).toLong())
+                     : screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
         if (!error.isEmpty()) {
             std::fprintf(stderr, "gradscope: %s\n", qPrintable(error));
             return 1;

@@ -384,9 +384,10 @@ void SessionBridge::request_snapshot() {
     if (!m_session) return;
     SnapshotRequest q;
     q.probe = m_probe;
+    // A plane for 2-D data (two inputs, or input features computed from a
+    // plane's points); a curve for one input (a regression line).
     const auto inputs = m_spec.input.numel();
-    // A plane for two inputs; a curve for one (a regression line).
-    q.grid = inputs == 2 ? 64 : inputs == 1 ? 256 : 0;
+    q.grid = (inputs == 2 || (m_data_view && m_data_view->two_d)) ? 64 : inputs == 1 ? 256 : 0;
     m_session->request_snapshot(q);
     m_snapshot_asked_step = m_session->steps_done();
     m_since_snapshot.restart();

@@ -118,6 +118,7 @@ signals:
     void backendChanged(const QString& backend);
 
 private:
+    friend class ClassroomService;  // the classroom's commands (bridge/classroom_service.h)
     friend class GaugesBridge;  // bridge/gauges_bridge.h: the gauges' commands
     CommandResult with_session(const char* what);
     CommandResult report(CommandResult r);

@@ -22,6 +22,7 @@
 #include "bridge/spec_service.h"
 #include "canvas/dataset_preview.h"
 #include "canvas/network_canvas.h"
+#include "window/classroom.h"
 #include "data/dataset_panel.h"
 #include "editor/layer_catalog.h"
 #include "editor/network_editor.h"
@@ -105,6 +106,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_bridge(new Sess
     build_views();
     m_time_travel = new TimeTravel(this);
     build_menus();
+    m_classroom = new Classroom(this);  // step-through, touch, draw, lessons
     connect_bridge();
     m_default_state = saveState();
     restore_layout();

@@ -29,6 +29,7 @@ class QPushButton;
 
 namespace gs::studio {
 
+class Classroom;
 class DatasetPanel;
 class GradientFlowView;
 class LayerInspector;
@@ -104,6 +105,10 @@ public:
     DatasetPanel* data_panel() const { return m_data; }
     TrainingControls* controls() const { return m_controls; }
     TimeTravel* time_travel() const { return m_time_travel; }  // the timeline, runs, races
+    Classroom* classroom() const { return m_classroom; }  // issue 19: window/classroom.h
+    // Trains on other data (a drawn set, input features) in the same project:
+    // the input and, for more classes, the output follow (window/classroom.cpp).
+    void apply_classroom_data(const DataSpec& data);
     // The banner over the canvas ("" when hidden): breakpoints and load errors.
     QString banner_text() const;
     // Runs bridge()->tick() and refreshes every view now (tests, screenshots).
@@ -181,6 +186,7 @@ private:
     GradientFlowView* m_flow = nullptr;
     TrainingControls* m_controls = nullptr;
     TimeTravel* m_time_travel = nullptr;
+    Classroom* m_classroom = nullptr;
     QWidget* m_banner = nullptr;
     QLabel* m_banner_label = nullptr;
     QLabel* m_loading = nullptr;
