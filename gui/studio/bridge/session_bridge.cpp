@@ -324,6 +324,8 @@ void SessionBridge::request_snapshot() {
     SnapshotRequest q;
     q.probe = m_probe;
     q.grid = m_spec.input.numel() == 2 ? 64 : 0;
+    q.misclassified = 64;  // all the session keeps between passes: the mistakes gallery
+    q.outcomes = true;  // every item's outcome, for the confusion view's cells (a copy, no pass)
     m_session->request_snapshot(q);
     m_snapshot_asked_step = m_session->steps_done();
     m_since_snapshot.restart();

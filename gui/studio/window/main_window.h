@@ -26,6 +26,7 @@ namespace gs::studio {
 class DatasetPanel;
 class GradientFlowView;
 class LayerInspector;
+class LearnedViews;
 class NetworkCanvas;
 class NetworkEditor;
 class SessionBridge;
@@ -66,6 +67,8 @@ public:
     LayerInspector* inspector() const { return m_inspector; }
     DatasetPanel* data_panel() const { return m_data; }
     TrainingControls* controls() const { return m_controls; }
+    // Confusion, mistakes, histograms over time, data map (views/learned_views.h).
+    LearnedViews* learned_views() const { return m_learned; }
     // The banner over the canvas ("" when hidden): breakpoints and load errors.
     QString banner_text() const;
     // Runs bridge()->tick() and refreshes every view now (tests, screenshots).
@@ -116,6 +119,7 @@ private:
     TrainingPlot* m_plot = nullptr;
     GradientFlowView* m_flow = nullptr;
     TrainingControls* m_controls = nullptr;
+    LearnedViews* m_learned = nullptr;
     QWidget* m_banner = nullptr;
     QLabel* m_banner_label = nullptr;
     QLabel* m_loading = nullptr;
