@@ -1,6 +1,6 @@
 // gradscope: the studio.
 //   gradscope [PROJECT.gradscope] [--preset NAME]
-//   gradscope --preset NAME --steps N --screenshot FILE.png [--size WxH]
+//   gradscope --preset NAME --steps N --screenshot FILE.png [--size WxH] [--view NAME]
 //   gradscope --bench-ui [--seconds S]
 // With no display (and no QT_QPA_PLATFORM) it says so and exits 2.
 #include <QApplication>
@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "canvas/network_canvas.h"
+#include "views/learned_screenshot.h"
 #include "window/main_window.h"
 #include "window/scripted_run.h"
 
@@ -89,7 +90,11 @@ int main(int argc, char** argv) {
     QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("with --bench-ui: seconds per preset"),
                                QStringLiteral("s"), QStringLiteral("5"));
     QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("start in presentation mode"));
-    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation});
+    QCommandLineOption learned(QStringLiteral("view"),
+                               QStringLiteral("with --screenshot: write one view of what the network learned instead "
+                                              "of the window (confusion, mistakes, histograms, histograms-stacked, datamap)"),
+                               QStringLiteral("name"));
+    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, learned});
     cli.process(app);
 
     MainWindow w;
@@ -101,7 +106,9 @@ int main(int argc, char** argv) {
         }
         const QString name = cli.isSet(preset) ? cli.value(preset) : QStringLiteral("spiral-tanh");
         const QString error =
-            screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
+            cli.isSet(learned)
+                ? screenshot_learned_view(w, name, cli.value(steps).toLong(), cli.value(learned), cli.value(shot), s)
+                : screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
         if (!error.isEmpty()) {
             std::fprintf(stderr, "gradscope: %s\n", qPrintable(error));
             return 1;
