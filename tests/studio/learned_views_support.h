@@ -12,9 +12,10 @@ inline bool loaded(SessionBridge& b) {
     return wait_for([&] { return !b.is_loading() && b.has_session(); }, 60000);
 }
 
-// Steps n and waits until the store and a snapshot of the last step are in.
-inline bool trained(SessionBridge& b, long n) {
-    if (!b.step(n)) return false;
+// Steps n more and waits until the store and a snapshot of the last step are in.
+inline bool trained(SessionBridge& b, long more) {
+    const long n = b.steps_done() + more;
+    if (!b.step(more)) return false;
     return wait_for(
         [&] {
             return b.steps_done() >= n && b.state() != SessionState::Running &&

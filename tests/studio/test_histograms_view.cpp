@@ -103,7 +103,7 @@ private slots:
         v.set_spec(b.spec());
         QObject::connect(&b, &SessionBridge::telemetryUpdated, &v, [&] { v.add(b.store().layers()); });
         // Step by step, so that statistics samples of many steps reach the view.
-        for (int i = 0; i < 20; ++i) QVERIFY(trained(b, 10L * (i + 1)));
+        for (int i = 0; i < 20; ++i) QVERIFY(trained(b, 10));
         const auto w = v.history().samples(0, HistogramKind::Weights);
         QVERIFY(w.size() >= 2);
         QVERIFY(w.back()->step > w.front()->step);

@@ -32,6 +32,8 @@ QString DataMapService::unavailable_reason() const {
 }
 
 void DataMapService::session_changed() {
+    const Session* s = m_bridge->engine_session();
+    m_stale = s ? s->latest_data_map() : nullptr;
     m_map.reset();
     m_asked_step = -1;
     emit mapUpdated();
@@ -51,6 +53,8 @@ void DataMapService::poll() {
     Session* s = m_bridge->engine_session();
     if (!s || !s->data_map_on()) return;
     if (auto latest = s->latest_data_map(); latest != m_map) {
+        if (latest && latest == m_stale) return;  // the old run's, until the reset is applied
+        m_stale.reset();
         m_map = std::move(latest);
         emit mapUpdated();
     }

@@ -46,6 +46,9 @@ private:
 
     SessionBridge* m_bridge;
     std::shared_ptr<const DataMap> m_map;
+    // The session's map when the run started over (a reset): the old run's,
+    // until the worker applies the reset; never shown again.
+    std::shared_ptr<const DataMap> m_stale;
     long m_asked_step = -1;
     QElapsedTimer m_since_asked;
 };

@@ -38,8 +38,8 @@ void LearnedViews::session_changed() {
     // New data: the galleries read items from its splits; the same data
     // (a reset, an edit of the network): the views only start over.
     const auto data = m_bridge->data();
-    if (data.get() != m_data_seen) {
-        m_data_seen = data.get();
+    if (data != m_data_seen) {
+        m_data_seen = data;
         const DataView view = data ? *data : DataView{};
         m_confusion->set_data(view);
         m_mistakes->set_data(view);

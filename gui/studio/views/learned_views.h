@@ -7,6 +7,9 @@
 #pragma once
 
 #include <QTabWidget>
+#include <memory>
+
+#include "bridge/data_view.h"
 
 #include "theme.h"
 
@@ -47,7 +50,7 @@ private:
     MistakesView* m_mistakes;
     HistogramsView* m_histograms;
     DataMapView* m_data_map;
-    const void* m_data_seen = nullptr;  // the DataView the views were given
+    std::shared_ptr<const DataView> m_data_seen;  // the data the views were given
 };
 
 }  // namespace gs::studio
