@@ -87,10 +87,11 @@ void DataMapScatter::render_dots() {
         p.fillRect(QRectF(d.x() - r, d.y() - r, 2 * r, 2 * r), c);
     }
     p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(QPen(QColor(220, 60, 200), 1.2));
+    const bool many = m_map->items() > 5000;
+    p.setPen(QPen(QColor(220, 60, 200, many ? 110 : 220), 1.0));
     p.setBrush(Qt::NoBrush);
     for (size_t i = 0; i < m_map->items(); ++i)
-        if (m_map->likely_mislabeled(i)) p.drawEllipse(dot_position(i), 4.5, 4.5);
+        if (m_map->likely_mislabeled(i)) p.drawEllipse(dot_position(i), many ? 3.5 : 4.5, many ? 3.5 : 4.5);
 }
 
 void DataMapScatter::paintEvent(QPaintEvent*) {
@@ -121,13 +122,20 @@ void DataMapScatter::paintEvent(QPaintEvent*) {
     QFont bold = f;
     bold.setBold(true);
     p.setFont(bold);
-    p.setPen(m_theme.foreground);
-    p.drawText(QRectF(a.left() + 6, a.top() + 4, vx - a.left() - 8, 20), Qt::AlignLeft,
-               QString::fromLatin1(region_label(DataRegion::Easy)));
-    p.drawText(QRectF(a.left() + 6, a.bottom() - 24, vx - a.left() - 8, 20), Qt::AlignLeft,
-               QString::fromLatin1(region_label(DataRegion::Hard)));
-    p.drawText(QRectF(vx + 6, (a.top() + a.bottom()) / 2 - 10, a.right() - vx - 8, 20), Qt::AlignLeft,
-               QString::fromLatin1(region_label(DataRegion::Ambiguous)));
+    // Each region's name on a plate, so it reads over the dots.
+    auto name = [&](QPointF at, DataRegion r) {
+        const QString text = QString::fromLatin1(region_label(r));
+        QRectF box = QRectF(at, QSizeF(p.fontMetrics().horizontalAdvance(text) + 10, p.fontMetrics().height() + 4));
+        QColor plate = m_theme.panel;
+        plate.setAlphaF(0.85);
+        p.fillRect(box, plate);
+        p.setPen(m_theme.foreground);
+        p.drawText(box, Qt::AlignCenter, text);
+    };
+    const qreal line = p.fontMetrics().height() + 4;
+    name(QPointF(a.left() + 6, a.top() + 4), DataRegion::Easy);
+    name(QPointF(a.left() + 6, a.bottom() - line - 4), DataRegion::Hard);
+    name(QPointF(vx + 6, (a.top() + a.bottom()) / 2 - line / 2), DataRegion::Ambiguous);
     p.setFont(f);
     p.setPen(m_theme.muted);
     p.drawText(QRectF(a.left(), a.bottom() + 2, a.width(), 18), Qt::AlignLeft, QStringLiteral("0"));

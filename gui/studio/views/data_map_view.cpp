@@ -162,7 +162,7 @@ void DataMapView::fill_lists() {
         for (uint32_t i : items) {
             const DataMapItem r = m_map->row(i);
             auto* it = new QListWidgetItem(
-                QStringLiteral("item %1 · %2 · prefers %3 (%4) · confidence %5 · forgotten %6×")
+                QStringLiteral("%1 · %2 → %3 %4 · confidence %5 · forgotten %6×")
                     .arg(i)
                     .arg(class_name(r.label), class_name(r.predicted), percent_or_dash(r.predicted_p))
                     .arg(r.confidence, 0, 'f', 2)

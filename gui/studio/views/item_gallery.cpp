@@ -161,12 +161,17 @@ void ItemGallery::paintEvent(QPaintEvent*) {
         p.drawRect(r.adjusted(1, 1, -1, -1));
         const QRect pic(r.x() + (kTileW - kPicture) / 2, r.y() + 6, kPicture, kPicture);
         if (!m_images[static_cast<size_t>(i)].isNull()) p.drawImage(pic, m_images[static_cast<size_t>(i)]);
+        // Two lines: the classes, then the probability and the item.
+        QString classes = class_name(g.label);
+        if (g.predicted >= 0 && g.predicted != g.label) classes += QStringLiteral(" → ") + class_name(g.predicted);
+        else if (g.predicted == g.label) classes += QStringLiteral(" ✓");
         p.setPen(m_theme.foreground);
         p.drawText(QRect(r.x() + 2, pic.bottom() + 2, kTileW - 4, 18), Qt::AlignCenter,
-                   p.fontMetrics().elidedText(tile_text(i), Qt::ElideRight, kTileW - 4));
+                   p.fontMetrics().elidedText(classes, Qt::ElideMiddle, kTileW - 4));
         p.setPen(m_theme.muted);
+        const QString item = QStringLiteral("item %1").arg(g.item);
         p.drawText(QRect(r.x() + 2, pic.bottom() + 19, kTileW - 4, 16), Qt::AlignCenter,
-                   QStringLiteral("item %1").arg(g.item));
+                   std::isfinite(g.probability) ? percent_or_dash(g.probability) + QStringLiteral(" · ") + item : item);
     }
     if (static_cast<int>(m_items.size()) > tiles_shown()) {
         p.setPen(m_theme.muted);

@@ -2,6 +2,7 @@
 #include "views/learned_screenshot.h"
 
 #include <QListWidget>
+#include <QTabWidget>
 #include <QTemporaryDir>
 
 #include "bridge/data_map_service.h"
@@ -51,6 +52,9 @@ QString screenshot_learned_view(MainWindow& window, const QString& preset, long 
         for (QListWidget* l : {v->mislabeled_list(), v->never_learned_list(), v->forgotten_list()})
             if (l->count() > 0) {
                 v->select_item(l->item(0)->data(Qt::UserRole).toInt());
+                // Its list in front (a tab's page sits in the tab widget's stack).
+                if (auto* tabs = qobject_cast<QTabWidget*>(l->parentWidget() ? l->parentWidget()->parentWidget() : nullptr))
+                    tabs->setCurrentWidget(l);
                 break;
             }
     }
