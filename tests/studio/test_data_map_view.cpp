@@ -172,6 +172,12 @@ private slots:
         QVERIFY(b.reset());
         QVERIFY(updated.count() >= 1);
         QVERIFY(!v->map());
+        // ... and the next map is the new run's: 30 steps, 300 items, at most
+        // two presentations each.
+        QVERIFY(wait_for([&] { return b.steps_done() == 0 && b.state() == gs::SessionState::Idle; }, 10000));
+        QVERIFY(trained(b, 30));
+        QVERIFY(wait_for([&] { return v->map() && v->map()->step == 30; }, 20000));
+        for (size_t i = 0; i < 250; ++i) QVERIFY(v->map()->presentations[i] <= 2);
     }
 };
 

@@ -16,6 +16,7 @@ DataMapService::DataMapService(SessionBridge* bridge, QObject* parent) : QObject
     connect(bridge, &SessionBridge::sessionChanged, this, &DataMapService::session_changed);
     connect(bridge, &SessionBridge::telemetryUpdated, this, &DataMapService::poll);
     connect(bridge, &SessionBridge::stateChanged, this, &DataMapService::poll);
+    connect(bridge, &SessionBridge::snapshotUpdated, this, &DataMapService::poll);
 }
 
 bool DataMapService::available() const {
@@ -32,12 +33,12 @@ QString DataMapService::unavailable_reason() const {
 }
 
 void DataMapService::session_changed() {
-    const Session* s = m_bridge->engine_session();
-    m_stale = s ? s->latest_data_map() : nullptr;
+    m_started_over = true;
+    m_stale.reset();
     m_map.reset();
     m_asked_step = -1;
     emit mapUpdated();
-    request();
+    poll();
 }
 
 void DataMapService::request() {
@@ -52,6 +53,13 @@ void DataMapService::request() {
 void DataMapService::poll() {
     Session* s = m_bridge->engine_session();
     if (!s || !s->data_map_on()) return;
+    if (m_started_over) {
+        if (m_bridge->resetting()) return;
+        m_started_over = false;
+        m_stale = s->latest_data_map();
+        request();
+        return;
+    }
     if (auto latest = s->latest_data_map(); latest != m_map) {
         if (latest && latest == m_stale) return;  // the old run's, until the reset is applied
         m_stale.reset();

@@ -46,8 +46,10 @@ private:
 
     SessionBridge* m_bridge;
     std::shared_ptr<const DataMap> m_map;
-    // The session's map when the run started over (a reset): the old run's,
-    // until the worker applies the reset; never shown again.
+    // After the run started over (a reset): nothing is taken until the worker
+    // has applied the reset; then the map the session holds at that moment
+    // may still be the old run's (m_stale), never shown, and a new one is asked for.
+    bool m_started_over = false;
     std::shared_ptr<const DataMap> m_stale;
     long m_asked_step = -1;
     QElapsedTimer m_since_asked;

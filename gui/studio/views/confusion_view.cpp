@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "gradscope/explanations.h"
+#include "views/explanation_box.h"
 #include "views/item_gallery.h"
 
 namespace gs::studio {
@@ -21,7 +22,7 @@ constexpr qreal kLabelW = 96, kLabelH = 70;  // room for the class names
 }
 
 ConfusionMatrixWidget::ConfusionMatrixWidget(QWidget* parent) : QWidget(parent) {
-    setMinimumSize(240, 220);
+    setMinimumSize(180, 150);
 }
 
 void ConfusionMatrixWidget::set_record(const ConfusionRecord& r) {
@@ -159,10 +160,8 @@ ConfusionView::ConfusionView(QWidget* parent) : QWidget(parent) {
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     col->addWidget(split, 1);
-    m_explanation = new QLabel(QString::fromStdString(explanation_text(explanation_of(ExplainedView::Confusion))));
-    m_explanation->setWordWrap(true);
-    m_explanation->setObjectName(QStringLiteral("explanation"));
-    col->addWidget(m_explanation);
+    col->addWidget(explanation_box(
+        QString::fromStdString(explanation_text(explanation_of(ExplainedView::Confusion))), &m_explanation));
     m_gallery->set_caption(QStringLiteral("Click a cell to see its items."));
     connect(m_normalize, &QCheckBox::toggled, m_matrix, &ConfusionMatrixWidget::set_normalized);
     connect(m_matrix, &ConfusionMatrixWidget::cellClicked, this, &ConfusionView::select_cell);

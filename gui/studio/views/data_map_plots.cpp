@@ -32,7 +32,7 @@ QColor correctness_color(float c) {
     return QColor(rgb[0], rgb[1], rgb[2]);
 }
 
-DataMapScatter::DataMapScatter(QWidget* parent) : QWidget(parent) { setMinimumSize(260, 220); }
+DataMapScatter::DataMapScatter(QWidget* parent) : QWidget(parent) { setMinimumSize(200, 150); }
 
 void DataMapScatter::set_map(std::shared_ptr<const DataMap> map) {
     m_map = std::move(map);
@@ -163,7 +163,7 @@ void DataMapScatter::mousePressEvent(QMouseEvent* event) {
     else QWidget::mousePressEvent(event);
 }
 
-DataMapPlane::DataMapPlane(QWidget* parent) : QWidget(parent) { setMinimumSize(160, 160); }
+DataMapPlane::DataMapPlane(QWidget* parent) : QWidget(parent) { setMinimumSize(120, 120); }
 
 void DataMapPlane::set_data(const DataView& data) {
     m_points.clear();

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -14,6 +15,7 @@
 #include "canvas/canvas_data.h"
 #include "gradscope/explanations.h"
 #include "views/data_map_plots.h"
+#include "views/explanation_box.h"
 #include "views/item_gallery.h"
 
 namespace gs::studio {
@@ -77,16 +79,18 @@ DataMapView::DataMapView(QWidget* parent) : QWidget(parent) {
     lists->addTab(m_never, QStringLiteral("Never learned"));
     lists->addTab(m_forgotten, QStringLiteral("Most forgotten"));
     side_col->addWidget(lists, 1);
-    split->addWidget(side);
+    auto* side_scroll = new QScrollArea;  // the item and the lists scroll in a short dock
+    side_scroll->setWidget(side);
+    side_scroll->setWidgetResizable(true);
+    side_scroll->setFrameShape(QFrame::NoFrame);
+    split->addWidget(side_scroll);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     split->setStretchFactor(2, 2);
     col->addWidget(split, 1);
 
-    m_explanation = new QLabel(QString::fromStdString(explanation_text(explanation_of(ExplainedView::DataMap))));
-    m_explanation->setWordWrap(true);
-    m_explanation->setObjectName(QStringLiteral("explanation"));
-    col->addWidget(m_explanation);
+    col->addWidget(explanation_box(
+        QString::fromStdString(explanation_text(explanation_of(ExplainedView::DataMap))), &m_explanation));
     lists->setToolTip(QString::fromStdString(explanation_text(explanation_of(ExplainedView::DataMapLists))));
 
     connect(m_scatter, &DataMapScatter::itemClicked, this, &DataMapView::select_item);

@@ -12,12 +12,13 @@
 
 #include "canvas/canvas_data.h"
 #include "gradscope/explanations.h"
+#include "views/explanation_box.h"
 
 namespace gs::studio {
 
 HistogramsPlot::HistogramsPlot(const HistogramHistory* history, QWidget* parent)
     : QWidget(parent), m_history(history) {
-    setMinimumSize(260, 180);
+    setMinimumSize(200, 110);
 }
 
 void HistogramsPlot::show_series(int layer, HistogramKind kind, bool stacked) {
@@ -167,10 +168,7 @@ HistogramsView::HistogramsView(QWidget* parent) : QWidget(parent), m_history(256
     col->addWidget(m_plot, 1);
     m_note = new QLabel;
     col->addWidget(m_note);
-    m_explanation = new QLabel;
-    m_explanation->setWordWrap(true);
-    m_explanation->setObjectName(QStringLiteral("explanation"));
-    col->addWidget(m_explanation);
+    col->addWidget(explanation_box({}, &m_explanation));
     for (QComboBox* c : {m_layer, m_kind, m_mode})
         connect(c, &QComboBox::currentIndexChanged, this, &HistogramsView::changed);
     changed();

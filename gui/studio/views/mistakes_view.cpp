@@ -6,6 +6,7 @@
 #include <QVBoxLayout>
 
 #include "gradscope/explanations.h"
+#include "views/explanation_box.h"
 #include "views/item_gallery.h"
 
 namespace gs::studio {
@@ -17,12 +18,10 @@ MistakesView::MistakesView(QWidget* parent) : QWidget(parent) {
     scroll->setWidget(m_gallery);
     scroll->setWidgetResizable(true);
     col->addWidget(scroll, 1);
-    m_explanation = new QLabel(QString::fromStdString(explanation_text(explanation_of(ExplainedView::Mistakes))) +
-                               QStringLiteral("\n\nClick an item to make it the probe: the canvas shows what "
-                                              "each layer makes of it."));
-    m_explanation->setWordWrap(true);
-    m_explanation->setObjectName(QStringLiteral("explanation"));
-    col->addWidget(m_explanation);
+    col->addWidget(explanation_box(
+        QString::fromStdString(explanation_text(explanation_of(ExplainedView::Mistakes))) +
+            QStringLiteral("\n\nClick an item to make it the probe: the canvas shows what each layer makes of it."),
+        &m_explanation));
     connect(m_gallery, &ItemGallery::itemClicked, this, [this](int item) {
         m_chosen = item;
         emit itemChosen(item);
