@@ -23,9 +23,11 @@
 // "<preset>/mislabeled": the data map's likely-mislabeled list against labels
 // flipped on purpose (--subset, --flip, --epochs; data_map_bench.cpp).
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -60,6 +62,7 @@ struct Case {
     int batch;
     bool per_sample;    // samples/s rather than steps/s
     bool real_data;     // the preset's own built-in data, else synthetic
+    bool named_only = false;  // run only when named in --cases (scripts/gpu-check.sh's sizes)
 };
 
 const std::vector<Case> kCases = {
@@ -67,6 +70,10 @@ const std::vector<Case> kCases = {
     {"mlp-fashion/b64", "mlp-fashion", 64, true, false},
     {"mlp-fashion/b256", "mlp-fashion", 256, true, false},
     {"cnn-fashion/b64", "cnn-fashion", 64, true, false},
+    {"spiral-tanh/b64", "spiral-tanh", 64, false, true, true},
+    {"spiral-tanh/b256", "spiral-tanh", 256, false, true, true},
+    {"cnn-fashion/b256", "cnn-fashion", 256, true, false, true},
+    {"cnn-cifar10/b64", "cnn-cifar10", 64, true, false, true},
 };
 
 std::unique_ptr<gs::Trainer> make_trainer(const Case& c, const Options& o, bool real) {
@@ -280,9 +287,27 @@ int gs_bench_main(int argc, char** argv) {
             }
             return argv[++i];
         };
+        // Numbers are read whole and range-checked: a bad one is refused (exit 2).
+        auto bad = [&](const std::string& v, const char* range) {
+            std::fprintf(stderr, "error: %s: %s is not %s\n", a.c_str(), v.c_str(), range);
+            std::exit(2);
+        };
         if (a == "--cases") o.cases = split(next());
-        else if (a == "--windows") o.windows = std::max(1, std::atoi(next().c_str()));
-        else if (a == "--seconds") o.seconds = std::max(0.05, std::atof(next().c_str()));
+        else if (a == "--windows") {
+            const std::string v = next();
+            int n = 0;
+            const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n < 1 || n > 1000)
+                bad(v, "a whole number from 1 to 1000");
+            o.windows = n;
+        } else if (a == "--seconds") {
+            const std::string v = next();
+            char* end = nullptr;
+            const double x = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !(x >= 0.05) || !(x <= 3600))
+                bad(v, "a number of seconds from 0.05 to 3600");
+            o.seconds = x;
+        }
         else if (a == "--backend") o.backend = next();
         else if (a == "--data-map") o.data_map = next() != "off";
         else if (a == "--cpu-time") o.cpu_time = true;
@@ -291,9 +316,10 @@ int gs_bench_main(int argc, char** argv) {
         else if (a == "--epochs") o.mislabel.epochs = std::max(1, std::atoi(next().c_str()));
         else if (a == "--verbose") o.mislabel.verbose = true;
         else if (a == "--list") {
-            for (const auto& c : kCases) std::printf("%s\n", c.name.c_str());
             for (const auto& c : kCases)
-                if (!c.real_data) std::printf("%s/real-data-cost\n", c.name.c_str());
+                std::printf("%s%s\n", c.name.c_str(), c.named_only ? " (only when named)" : "");
+            for (const auto& c : kCases)
+                if (!c.real_data && !c.named_only) std::printf("%s/real-data-cost\n", c.name.c_str());
             std::printf("mlp-fashion/b64/telemetry-overhead\ncnn-fashion/b64/telemetry-overhead\n");
             std::printf("mlp-fashion/b64/data-map-overhead\ncnn-fashion/b64/data-map-overhead\n");
             std::printf("mlp-fashion/b64/data-map-step-cost\ncnn-fashion/b64/data-map-step-cost\n");
@@ -316,8 +342,8 @@ int gs_bench_main(int argc, char** argv) {
         o.backend = opened.name;
         g_cpu_time = o.cpu_time;
         for (const auto& c : kCases) {
-            if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), c.name) == o.cases.end())
-                continue;
+            const bool named = std::find(o.cases.begin(), o.cases.end(), c.name) != o.cases.end();
+            if ((!o.cases.empty() || c.named_only) && !named) continue;
             const double v = run_case(c, o);
             std::printf("bench %s %.0f %s\n", c.name.c_str(), v, c.per_sample ? "samples/s" : "steps/s");
             std::fflush(stdout);
@@ -379,7 +405,7 @@ int gs_bench_main(int argc, char** argv) {
         }
         for (const auto& c : kCases) {
             const std::string name = c.name + "/real-data-cost";
-            if (c.real_data || (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(),
+            if (c.real_data || c.named_only || (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(),
                                                               name) == o.cases.end()))
                 continue;
             try {

@@ -8,6 +8,7 @@
 #include "gradscope/data_files.h"
 #include "gradscope/data_pipeline.h"
 #include "gradscope/error.h"
+#include "gradscope/files.h"
 
 namespace gs::cli {
 
@@ -22,11 +23,13 @@ DataSpec data_spec_for(const std::string& what, DataSpec d) {
         return d;
     }
     if (!fs::exists(what, ec))
-        throw Error("'" + what + "' is neither a dataset name nor an existing path (names: "
+        throw Error(quoted_path(what) + " is neither a dataset name nor an existing path (names: "
                     "fashion-mnist and the built-in sets; paths: an IDX or CIFAR-10 directory, "
                     "a CSV file, a folder of image folders)");
     d.path = what;
-    if (fs::is_regular_file(what, ec)) {
+    // Anything but a directory is a file to read as CSV: the reader refuses a
+    // FIFO or a device by name (it is not mistaken for an image folder).
+    if (!fs::is_directory(what, ec)) {
         d.name = "csv";
         return d;
     }

@@ -3,12 +3,44 @@
 // lesson.
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <climits>
+#include <cstdint>
+#include <cmath>
 #include <iostream>
 
 #include "commands.h"
 #include "gradscope/error.h"
 
 int gs_bench_main(int argc, char** argv);  // bench/bench_main.cpp
+
+namespace {
+
+// A number above 0 and finite (a learning rate): anything else is refused
+// with the reason, not ignored.
+const CLI::Validator kPositiveFinite(
+    [](std::string& s) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(s, v)) return s + " is not a number";
+        if (!(v > 0) || !std::isfinite(v))
+            return "Value " + s + " not in range: give a positive, finite number";
+        return {};
+    },
+    "POSITIVE");
+
+// A whole number of decimal digits in [0, 2^64): "-9" is refused, not wrapped.
+const CLI::Validator kUnsigned64(
+    [](std::string& s) -> std::string {
+        uint64_t v = 0;
+        const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size())
+            return "Value " + s + " not in range: give a whole number from 0 to " +
+                   std::to_string(UINT64_MAX);
+        return {};
+    },
+    "UINT64");
+
+}  // namespace
 
 int main(int argc, char** argv) {
     // `gradscope-train bench ...` is gradscope-bench, with its own options.
@@ -19,7 +51,7 @@ int main(int argc, char** argv) {
         "exit status: 0 done; 1 an error (bad spec, data or file; a failed run; a failed "
         "selftest check); 2 a bad command line (an unknown option, a value out of range); "
         "3 stopped at a non-finite value; 4 selftest skipped (backend unavailable); 130 "
-        "interrupted by Ctrl-C (a checkpoint was saved)");
+        "interrupted by Ctrl-C (a checkpoint was saved; 1 where it could not be)");
     app.require_subcommand(1);
 
     gs::cli::TrainOptions t;
@@ -27,15 +59,19 @@ int main(int argc, char** argv) {
     train->add_option("model,-m,--model", t.model, "preset name or path to a spec JSON")
         ->capture_default_str();
     train->add_option("-d,--data", t.data, "dataset name or path (default: the spec's)");
-    train->add_option("-e,--epochs", t.epochs, "epochs to train (default: the spec's)");
-    train->add_option("--batch", t.batch, "batch size (default: the spec's)");
-    train->add_option("--lr", t.lr, "learning rate (default: the spec's)");
+    // Every number is checked: a value out of range is a bad command line (exit 2).
+    train->add_option("-e,--epochs", t.epochs, "epochs to train (default: the spec's)")
+        ->check(CLI::Range(1, INT_MAX));
+    train->add_option("--batch", t.batch, "batch size (default: the spec's)")
+        ->check(CLI::Range(1, gs::kMaxBatch));
+    train->add_option("--lr", t.lr, "learning rate (default: the spec's)")->check(kPositiveFinite);
     train->add_option("--momentum", t.momentum, "momentum (sgd, rmsprop; default: the spec's)")
         ->check(CLI::Range(0.0, 0.999999));
     train->add_option("--weight-decay", t.weight_decay, "weight decay (default: the spec's)")
         ->check(CLI::Range(0.0, 1e9));
     train->add_option("-b,--backend", t.backend, "backend to train on")->capture_default_str();
-    train->add_option("-s,--seed", t.seed, "seed (default: the spec's)");
+    train->add_option("-s,--seed", t.seed, "seed (default: the spec's)")
+        ->check(CLI::Range(0L, LONG_MAX));
     train->add_option("--log", t.log_dir,
                       "write a run log (run.jsonl, epochs.csv, datamap.csv) in this directory");
     train->add_option("--checkpoint,--save", t.checkpoint,
@@ -106,8 +142,11 @@ int main(int argc, char** argv) {
     auto* selftest = app.add_subcommand("selftest", "check a backend: every operation against a plain reference, and training runs against the CPU");
     selftest->add_option("-b,--backend", st.backend, "backend to check")->capture_default_str();
     selftest->add_option("--steps", st.steps, "training steps per preset (0: operations only)")
-        ->capture_default_str();
-    selftest->add_option("-s,--seed", st.seed, "seed of the inputs")->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1000000));
+    selftest->add_option("-s,--seed", st.seed, "seed of the inputs")
+        ->capture_default_str()
+        ->check(kUnsigned64);
 
     gs::cli::LessonOptions lo;
     auto* lesson = app.add_subcommand(

@@ -65,15 +65,21 @@ std::string rate(double v) {
 // want of a validation split, "test".
 // Saves a checkpoint between steps and waits for it; a file that cannot be
 // written is an error (the session reports it as an event).
+// Only the session's "checkpoint" event for this path counts as saved: an
+// error event, a refusal or no answer at all is an error.
 void save_checked(Session& session, TelemetryStore& t, const std::string& path) {
-    if (CommandResult r = session.save_checkpoint(path); !r) throw Error(r.reason);
-    session.wait_until_settled(60);
+    if (CommandResult r = session.save_checkpoint(path); !r)
+        throw Error("could not save the checkpoint " + path + ": " + r.reason);
+    const bool settled = session.wait_until_settled(600);
     session.drain(t);
     for (auto it = t.events().rbegin(); it != t.events().rend(); ++it)
         if (it->name == path && (it->kind == "checkpoint" || it->kind == "error")) {
             if (it->kind == "error") throw Error(it->text);
             return;
         }
+    throw Error("could not save the checkpoint " + path + ": " +
+                (settled ? "the session did not report the save"
+                         : "the session did not finish the save within 10 minutes"));
 }
 
 // A run that resumes a checkpoint goes on from the run that wrote it: its
@@ -192,17 +198,30 @@ int run_train(const TrainOptions& o) {
         save_checked(session, t, o.init_checkpoint);
         std::printf("saved the initial weights to %s\n", o.init_checkpoint.c_str());
     }
-    size_t epochs_shown = 0;
+    // The last epoch taken from the store (printed or passed over), by
+    // number: the store keeps only the newest epochs (it halves its list past
+    // 100,000), so an index into it would stop matching.
+    // Starts at the epoch the run starts from (0, or a resumed checkpoint's),
+    // so epochs lost before the first drain are said to be missing too.
+    int last_epoch_shown = session.last_epoch().epoch;
     const auto start = Clock::now();
     auto last_line = start;
     // --steps: exactly that many (fewer when the epochs end first), then pause.
     if (CommandResult r = o.steps > 0 ? session.step(o.steps) : session.start(); !r)
         throw Error(r.reason);
-    for (;;) {
-        const bool running = session.state() == SessionState::Running;
-        session.drain(t);
-        for (; epochs_shown < t.epochs().size(); ++epochs_shown) {
-            const EpochRecord& e = t.epochs()[epochs_shown];
+    // Prints the epochs the last drain brought. A drain brings at most half
+    // the store's epoch list, so none is forgotten before it is seen.
+    auto show_new_epochs = [&] {
+        const auto& epochs = t.epochs();  // in epoch order
+        auto first_new = std::upper_bound(
+            epochs.begin(), epochs.end(), last_epoch_shown,
+            [](int shown, const EpochRecord& e) { return shown < e.epoch; });
+        for (auto it = first_new; it != epochs.end(); ++it) {
+            const EpochRecord& e = *it;
+            if (o.every_epoch && e.epoch > last_epoch_shown + 1)
+                std::printf("(epochs %d to %d not shown: this display fell behind the run)\n",
+                            last_epoch_shown + 1, e.epoch - 1);
+            last_epoch_shown = e.epoch;
             const bool last = e.epoch == spec.epochs;
             if (o.quiet && !last) continue;
             if (!tty && !last && !o.every_epoch && Clock::now() - last_line < std::chrono::milliseconds(250))
@@ -211,6 +230,11 @@ int run_train(const TrainOptions& o) {
             print_epoch(e, spec.epochs, val_name);
             last_line = Clock::now();
         }
+    };
+    for (;;) {
+        const bool running = session.state() == SessionState::Running;
+        session.drain(t);
+        show_new_epochs();
         if (tty && running) {
             const StepRecord& s = t.last_step();
             const double secs = std::chrono::duration<double>(Clock::now() - start).count();
@@ -232,17 +256,33 @@ int run_train(const TrainOptions& o) {
             const std::string path = !o.checkpoint.empty() ? o.checkpoint
                                      : !o.log_dir.empty() ? o.log_dir + "/interrupted.safetensors"
                                                           : "gradscope-interrupted.safetensors";
-            session.save_checkpoint(path);
-            session.wait_until_settled(60);
-            std::printf("%s\ninterrupted at step %ld; checkpoint saved to %s (resume with --resume %s)\n",
-                        tty ? "" : "", session.steps_done(), path.c_str(), path.c_str());
+            std::printf("\n");
+            try {
+                save_checked(session, t, path);
+            } catch (const Error& e) {
+                // Interrupted and nothing saved: an error, not an interruption.
+                std::fflush(stdout);
+                std::fprintf(stderr, "interrupted at step %ld; the checkpoint was NOT saved: %s\n",
+                             session.steps_done(), e.what());
+                return 1;
+            }
+            std::printf("interrupted at step %ld; checkpoint saved to %s (resume with --resume %s)\n",
+                        session.steps_done(), path.c_str(), path.c_str());
             return 130;
         }
         if (!running && session.wait_until_settled(0.0)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(tty ? 100 : 50));
     }
-    session.drain(t);
+    while (session.drain(t) > 0) show_new_epochs();
     if (tty) std::printf("\r\033[K");
+    // The final epoch is always printed, even if its record never reached
+    // this thread (the telemetry ring drops what a slow reader leaves).
+    if (const EpochRecord e = session.last_epoch(); e.epoch > last_epoch_shown) {
+        if (o.every_epoch && e.epoch > last_epoch_shown + 1)
+            std::printf("(epochs %d to %d not shown: this display fell behind the run)\n",
+                        last_epoch_shown + 1, e.epoch - 1);
+        if (o.every_epoch || !o.quiet || e.epoch == spec.epochs) print_epoch(e, spec.epochs, val_name);
+    }
     const BreakInfo b = session.last_break();
     if (o.steps > 0 && session.state() == SessionState::Paused && b.kind.empty() && !o.quiet) {
         const StepRecord& s = t.last_step();

@@ -196,6 +196,30 @@ rule_test_files_stay_small() {
     return "$status"
 }
 
+# Rule 9 (issue 12): the engine's tests mirror the engine's sources: a test of
+# engine/src/<part>/ lives in tests/engine/<part>/, every folder under
+# tests/engine/ is a folder of engine/src/, and only tests of a file at the
+# top of engine/src (trainer.cpp, model.cpp, ...) sit at the top of tests/engine.
+rule_engine_tests_mirror_the_sources() {
+    local rule="tests/engine/<part>/ mirrors engine/src/<part>/: put the test beside its part"
+    local status=0 d f base
+    while IFS= read -r d; do
+        if [ ! -d "engine/src/${d#tests/engine/}" ]; then
+            echo "$d: no engine/src/${d#tests/engine/} (rule: $rule)"
+            status=1
+        fi
+    done < <(find tests/engine -mindepth 1 -type d | sort)
+    while IFS= read -r f; do
+        base=$(basename "$f" .cpp)
+        base=${base#test_}
+        if [ ! -f "engine/src/$base.cpp" ]; then
+            echo "$f: at the top of tests/engine, but engine/src/$base.cpp is not a top-level file (rule: $rule)"
+            status=1
+        fi
+    done < <(find tests/engine -maxdepth 1 -name 'test_*.cpp' | sort)
+    return "$status"
+}
+
 # --- driver ------------------------------------------------------------------
 
 RULES=(
@@ -207,6 +231,7 @@ RULES=(
     rule_monitor_reads_core_only
     rule_backends_are_found_in_one_place
     rule_test_files_stay_small
+    rule_engine_tests_mirror_the_sources
 )
 
 status=0

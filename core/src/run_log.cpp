@@ -242,6 +242,7 @@ RunLog::~RunLog() {
 void RunLog::line(const std::string& json) { write_all(m_jsonl, json, m_dir, kJsonlName); }
 
 void RunLog::write(const StepRecord& r) {
+    if (!m_layers.empty()) flush_pending_epoch();  // a held-back epoch before later lines
     flush_layers();
     m_pending = r;
     m_loss_sum += static_cast<double>(r.loss);
@@ -251,6 +252,7 @@ void RunLog::write(const StepRecord& r) {
     // The default (zero) time point means no step line yet: the first step is
     // always written.
     if (m_last_step_line == Clock::time_point{} || now - m_last_step_line >= min_step_interval) {
+        flush_pending_epoch();
         flush_merged();
         m_last_step_line = now;
         maybe_flush();
@@ -278,9 +280,49 @@ void RunLog::flush_merged() {
 }
 
 void RunLog::write(const EpochRecord& r) {
+    // The rate limit: a token bucket of epoch_burst lines, refilled one per
+    // min_epoch_interval.
+    const auto now = clock();
+    const double burst = std::max(1, epoch_burst);
+    if (m_epoch_tokens < 0) {
+        m_epoch_tokens = burst;
+        m_last_epoch_refill = now;
+    } else if (min_epoch_interval.count() <= 0) {
+        m_epoch_tokens = burst;
+    } else {
+        const double refill = std::chrono::duration<double>(now - m_last_epoch_refill).count() /
+                              std::chrono::duration<double>(min_epoch_interval).count();
+        m_epoch_tokens = std::min(burst, m_epoch_tokens + refill);
+        m_last_epoch_refill = now;
+    }
+    if (m_epoch_tokens < 1) {
+        // Over the rate: held back, written only if no later epoch replaces
+        // it before the next flush.
+        if (m_has_pending_epoch) ++m_epochs_left_out;
+        m_pending_epoch = r;
+        m_has_pending_epoch = true;
+        return;
+    }
+    m_epoch_tokens -= 1;
+    if (m_has_pending_epoch) ++m_epochs_left_out;  // replaced by this one
+    m_has_pending_epoch = false;
     // Steps still merging came before this record; keep the file in order.
     flush_merged();
     flush_layers();
+    write_epoch_line(r);
+}
+
+void RunLog::flush_pending_epoch() {
+    if (!m_has_pending_epoch) return;
+    // What waits and came before the epoch goes first; what came after it
+    // (a later step) stays for its own line.
+    if (m_merged > 0 && m_pending.step <= m_pending_epoch.step) flush_merged();
+    if (!m_layers.empty() && m_layers_step <= m_pending_epoch.step) flush_layers();
+    m_has_pending_epoch = false;
+    write_epoch_line(m_pending_epoch);
+}
+
+void RunLog::write_epoch_line(const EpochRecord& r) {
     LineBuf b;
     b.str("type", "epoch");
     b.integer("epoch", r.epoch);
@@ -294,6 +336,8 @@ void RunLog::write(const EpochRecord& r) {
         if (!(r.val_accuracy < 0))
             b.number("val_accuracy", r.val_accuracy, "val_accuracy_nonfinite");
     }
+    if (m_epochs_left_out > 0) b.integer("left_out", m_epochs_left_out);
+    m_epochs_left_out = 0;
     line(b.finish());
 
     std::string row = std::to_string(r.epoch) + "," + std::to_string(r.step) + ",";
@@ -308,11 +352,14 @@ void RunLog::write(const EpochRecord& r) {
     if (r.has_validation && !(r.val_accuracy < 0)) csv_cell(row, r.val_accuracy, true);
     row += "\n";
     write_all(m_csv, row, m_dir, kCsvName);
-    // Epochs are rare and worth having on disk at once.
-    flush();
+    // Epoch lines are rare (rate-limited) and worth having on disk at once.
+    flush_file(m_jsonl, m_dir, kJsonlName);
+    flush_file(m_csv, m_dir, kCsvName);
+    m_last_flush = clock();
 }
 
 void RunLog::write(const EventRecord& r) {
+    flush_pending_epoch();
     flush_merged();
     flush_layers();
     Json j;
@@ -337,6 +384,7 @@ void RunLog::write(const LayerStats& r) {
     if (r.step != m_layers_step) {
         // The first layer of a new statistics sample: log this sample only
         // if the last one logged is old enough (or there is none).
+        flush_pending_epoch();
         flush_layers();
         m_layers_step = r.step;
         const auto now = clock();
@@ -380,6 +428,7 @@ void RunLog::flush_layers() {
 }
 
 void RunLog::flush() {
+    flush_pending_epoch();
     flush_layers();
     flush_merged();
     flush_file(m_jsonl, m_dir, kJsonlName);

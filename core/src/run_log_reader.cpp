@@ -6,6 +6,7 @@
 // "datamap", the histograms of "layers") are read in run_log_reader_views.cpp.
 #include "gradscope/run_log_reader.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -16,9 +17,10 @@
 #include <cstring>
 #include <limits>
 
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gradscope/error.h"
+#include "gradscope/files.h"
 #include "json_scan.h"
 #include "run_log_reader_views.h"
 
@@ -206,46 +208,57 @@ void add_line(std::string_view view, RunLogLine& line, RunLogContents& c, bool& 
 }  // namespace
 
 RunLogContents read_run_log(const std::string& path) {
+    // Only a regular file is opened: a FIFO or a device is refused at once.
+    InputFile f(path);
     const auto fail = [&](int err) {
-        return Error("cannot read the run log '" + path + "': " + std::strerror(err ? err : EIO));
+        return Error("cannot read the run log " + quoted_path(path) + ": " +
+                     std::strerror(err ? err : EIO));
     };
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw fail(errno);
     // Read in chunks and parse the complete lines of each; the part of a line
     // a chunk ends in waits for the next. A last line without its newline is
     // still being written (or was cut by a crash): it is left for later.
     RunLogContents c;
     // Room for as many step lines as the file could hold (the writer's are
     // about 140 bytes), so a long log does not copy them as it grows.
-    struct stat st{};
-    if (::fstat(::fileno(f), &st) == 0 && st.st_size > 0) {
-        const size_t lines = static_cast<size_t>(st.st_size) / 128;
-        c.steps.reserve(lines);
-        c.merged.reserve(lines);
-    }
+    const size_t lines = static_cast<size_t>(f.size()) / 128;
+    c.steps.reserve(lines);
+    c.merged.reserve(lines);
     RunLogLine line;
     bool have_run = false;
     std::vector<char> buf(size_t{1} << 20);
-    size_t kept = 0;  // bytes of an unfinished line at the start of buf
+    size_t kept = 0;        // bytes of an unfinished line at the start of buf
+    bool skipping = false;  // inside a line longer than kMaxRunLogLineBytes
     for (;;) {
-        if (kept == buf.size()) buf.resize(buf.size() * 2);  // a line longer than the buffer
-        const size_t n = std::fread(buf.data() + kept, 1, buf.size() - kept, f);
+        if (kept == buf.size()) {  // a line longer than the buffer
+            if (buf.size() >= kMaxRunLogLineBytes) {
+                skipping = true;  // garbage: dropped up to its newline
+                kept = 0;
+            } else {
+                buf.resize(std::min(buf.size() * 2, kMaxRunLogLineBytes));
+            }
+        }
+        const ssize_t n = ::read(f.fd(), buf.data() + kept, buf.size() - kept);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw fail(errno);
+        }
         if (n == 0) break;
         const char* p = buf.data();
-        const char* end = p + kept + n;
+        const char* end = p + kept + static_cast<size_t>(n);
         while (const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p))) {
             const char* e = static_cast<const char*>(nl);
-            add_line(std::string_view(p, static_cast<size_t>(e - p)), line, c, have_run);
+            if (skipping) {
+                ++c.garbage_lines;
+                skipping = false;
+            } else {
+                add_line(std::string_view(p, static_cast<size_t>(e - p)), line, c, have_run);
+            }
             p = e + 1;
         }
-        kept = static_cast<size_t>(end - p);
+        kept = skipping ? 0 : static_cast<size_t>(end - p);
         std::memmove(buf.data(), p, kept);
     }
-    const bool failed = std::ferror(f) != 0;
-    const int err = errno;
-    std::fclose(f);
-    if (failed) throw fail(err);
-    c.partial_last_line = kept > 0;
+    c.partial_last_line = kept > 0 || skipping;
     return c;
 }
 

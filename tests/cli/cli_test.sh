@@ -73,7 +73,7 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 check "Ctrl-C exits with 130" 130 $rc "checkpoint saved to $tmp/int.safetensors" "$(cat "$tmp/int.txt")"
-out=$("$gt" train spiral-tanh -e 1 --resume "$tmp/int.safetensors" 2>&1); check "the interrupted run resumes" 0 $? "resumed from" "$out"
+out=$("$gt" train spiral-tanh -e 100000 --steps 5 --resume "$tmp/int.safetensors" 2>&1); check "the interrupted run resumes" 0 $? "resumed from" "$out"
 
 # The options for comparing runs step by step (issue 15): exact step counts,
 # the initial weights, a fixed order, a line per step, the thread count.

@@ -33,7 +33,7 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // The spec a run log starts with; read_spec_json reads its form (the engine's
-// validation of the same spec is tests/engine/test_spec's business).
+// validation of the same spec is tests/engine/spec/test_spec's business).
 ModelSpec test_spec() {
     SpecResult r = read_spec_json(R"({
       "name": "xor-sigmoid",

@@ -1,6 +1,6 @@
 // The bodies of the fuzz targets, shared by the libFuzzer programs
 // (tests/fuzz/fuzz_*.cpp) and the corpus replay test
-// (tests/engine/test_fuzz_corpus.cpp), so CI runs exactly what was fuzzed.
+// (tests/engine/io/test_fuzz_corpus.cpp), so CI runs exactly what was fuzzed.
 // Each takes raw bytes and calls a parser. The file parsers may refuse an
 // input by throwing gs::Error; anything else that escapes is a bug: libFuzzer
 // reports it as a crash, the replay test as a failure. What a parser accepts

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <string>
+
+#include <unistd.h>
 
 namespace gs::test {
 
@@ -19,15 +22,21 @@ SafetensorsFile saved(Session& s, const std::string& path, CommandResult r) {
     return f;
 }
 
+// A file of this process's own: CTest runs tests of one binary in parallel
+// processes, and a shared name let one read another's checkpoint.
+std::string temp_path(const std::string& name) {
+    return testing::TempDir() + "gs_" + name + "." + std::to_string(getpid()) + ".safetensors";
+}
+
 }  // namespace
 
 SafetensorsFile state_at(Session& s, long step, const std::string& name) {
-    const std::string path = testing::TempDir() + "gs_" + name + ".safetensors";
+    const std::string path = temp_path(name);
     return saved(s, path, s.save_checkpoint(path, step));
 }
 
 SafetensorsFile live_state(Session& s, const std::string& name) {
-    const std::string path = testing::TempDir() + "gs_" + name + ".safetensors";
+    const std::string path = temp_path(name);
     return saved(s, path, s.save_checkpoint(path));
 }
 

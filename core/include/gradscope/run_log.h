@@ -42,6 +42,14 @@ public:
     // count in "merged"), so a 400,000-steps-a-second classroom run does not
     // write 40 MB a second.
     void write(const StepRecord& r);
+    // Epoch lines (and epochs.csv rows) are rate-limited too, so that tiny
+    // epochs (25 steps, thousands a second) cannot make the log grow faster
+    // than normal ones: up to epoch_burst of them at once, then one per
+    // min_epoch_interval. An epoch over that rate is held back: written
+    // before the next other line (a step line: at most one a
+    // min_step_interval) unless a later epoch replaces it first. The next one
+    // written says how many were left out before it ("left_out"), and the
+    // last one always is (on flush, pause, stop or close).
     void write(const EpochRecord& r);
     void write(const EventRecord& r);
     // Per-layer statistics: the layers of one step are gathered and written
@@ -67,6 +75,8 @@ public:
 
     std::chrono::milliseconds min_step_interval{10};
     std::chrono::milliseconds min_layers_interval{100};
+    std::chrono::milliseconds min_epoch_interval{10};
+    int epoch_burst = 100;
     std::chrono::milliseconds min_histogram_interval{1000};
     // Where the intervals above (and the flush once a second) read the time:
     // the steady clock; a test sets a clock of its own to drive them.
@@ -79,6 +89,8 @@ private:
     void flush_merged();
     void maybe_flush();
     void flush_layers();
+    void write_epoch_line(const EpochRecord& r);
+    void flush_pending_epoch();
 
     std::string m_dir;
     std::FILE* m_jsonl = nullptr;
@@ -92,6 +104,12 @@ private:
     std::vector<LayerStats> m_layers;
     long m_layers_step = -1;  // the step of the sample arriving
     bool m_skip_layers = false;
+    // Epoch lines: the tokens of the rate limit, and an epoch not written yet.
+    double m_epoch_tokens = -1;  // -1: full (no epoch yet)
+    std::chrono::steady_clock::time_point m_last_epoch_refill;
+    EpochRecord m_pending_epoch;
+    bool m_has_pending_epoch = false;
+    long m_epochs_left_out = 0;  // since the last epoch line, not counting the pending one
     bool m_layers_histograms = false;  // the sample arriving carries histograms
     std::chrono::steady_clock::time_point m_last_layers_line, m_last_histograms;
 };

@@ -67,10 +67,14 @@ struct RunLogContents {
     size_t garbage_lines = 0;
     bool partial_last_line = false;
 };
+// The longest line read_run_log parses (a "run" line holds the spec, at most
+// 16 MiB); a longer one is garbage, skipped without being held in memory.
+inline constexpr size_t kMaxRunLogLineBytes = 64ull << 20;
 // Reads a whole run.jsonl once. An event of kind "rewind" at step t (the run
 // went back to step t) drops the steps, epochs and layers after t read so
 // far, as the run itself dropped them. Throws gs::Error (naming the path)
-// only when the file cannot be read.
+// only when the file cannot be read, or is not a regular file (a FIFO, a
+// device).
 RunLogContents read_run_log(const std::string& path);
 
 }  // namespace gs

@@ -120,7 +120,12 @@ struct SpecIssue {
     std::string layer_type;
     std::string field;
     std::string message;
-    std::string str() const;  // "layer 3 (Dense): units: ..."
+    // Where in a file, for a spec read from one: its quoted path and the line
+    // of the field (or layer); empty and 0 otherwise.
+    std::string source;
+    int line = 0;
+    // "layer 3 (Dense): units: ...", after "'spec.json', line 4: " where known.
+    std::string str() const;
 };
 
 // What validation learned about one layer.
@@ -163,6 +168,10 @@ std::string canonical_layer_type(const std::string& name);
 constexpr size_t kMaxParameters = 256ull * 1024 * 1024;   // 1 GiB of float32
 constexpr size_t kMaxItemActivations = 64ull * 1024 * 1024;  // per item, per layer
 constexpr int kMaxBatch = 65536;
+// Layers in one model. Far more than any network a person builds; it bounds
+// what one model costs to check, save (a checkpoint header stays well inside
+// kMaxSafetensorsHeaderBytes) and show.
+constexpr size_t kMaxLayers = 10000;
 // A drawn set ("points") holds at most this many points, of classes below
 // kMaxPointClasses; gaussian and spiral make at most kMaxSetClasses.
 constexpr int kMaxDataPoints = 10000;

@@ -81,7 +81,7 @@ struct LayerStats {
 // What a front end asks to see, computed by the worker between steps.
 struct SnapshotRequest {
     int probe = 0;          // item of the validation (else test, else training) split
-    int grid = 64;          // decision grid resolution for 2-input models (0: none)
+    int grid = 64;          // decision grid resolution for 2-input models, curve points for 1-input ones (0: none; at most kMaxGrid)
     // The confusion matrix and the most confident mistakes come from the last
     // validation pass (every epoch end); fresh_confusion makes a new pass now
     // (costly on large splits: ask for it on demand, not ten times a second).
@@ -96,6 +96,14 @@ struct SnapshotRequest {
     // max_parameter_floats values.
     bool parameters = true;
     size_t max_parameter_floats = size_t{1} << 16;
+
+    // The budget of one snapshot, whatever the model (docs/limits.md): the
+    // grid's resolution, and the floats of all decision grids and of all
+    // probe activations. Layers are filled in order until the budget is
+    // spent; the rest are left empty and counted in the Snapshot.
+    static constexpr int kMaxGrid = 512;
+    static constexpr size_t kMaxGridFloats = size_t{16} << 20;   // 64 MiB
+    static constexpr size_t kMaxProbeFloats = size_t{16} << 20;  // 64 MiB
 };
 
 // The answer: each part is empty where it does not apply.
@@ -110,10 +118,14 @@ struct Snapshot {
     // (second coordinate x2) over the plane of the points, whatever input
     // features the model computes from them; per layer and unit, its output
     // over the grid (row by row), and the model's output (the last layer's
-    // first unit).
+    // first unit). For 1-input data: `grid` points x (lo[0]..hi[0]) and per
+    // layer and unit its output there (the fitted curve: grid values).
     int grid = 0;
     float lo[2] = {0, 0}, hi[2] = {0, 0};
     std::vector<std::vector<std::vector<float>>> grid_units;  // [layer][unit][grid*grid]
+    // Layers whose grids (or probe activations) the budget left out (empty).
+    size_t grid_layers_left_out = 0;
+    size_t probe_layers_left_out = 0;
     // On the validation split (else the test split): counts[true * classes + predicted],
     // as of confusion_step.
     long confusion_step = -1;

@@ -231,8 +231,9 @@ using namespace spec_detail;
 
 std::string SpecIssue::str() const {
     std::string out;
+    if (!source.empty()) out = source + (line > 0 ? ", line " + std::to_string(line) : "") + ": ";
     if (layer >= 0) {
-        out = "layer " + std::to_string(layer + 1);
+        out += "layer " + std::to_string(layer + 1);
         if (!layer_type.empty()) out += " (" + layer_type + ")";
         out += ": ";
     }

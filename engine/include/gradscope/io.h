@@ -1,5 +1,6 @@
-// Files: atomic writes (temporary file, then rename, so a crash never leaves
-// half a file), safetensors, and checkpoints of a Trainer.
+// Files: safetensors and checkpoints of a Trainer. Opening, reading and
+// atomic writing (temporary file, then rename, so a crash never leaves half a
+// file) are gradscope/files.h's, included here.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "gradscope/files.h"
 #include "gradscope/run_info.h"
+#include "gradscope/spec.h"
 #include "gradscope/tensor.h"
 #include "gradscope/training_state.h"
 
@@ -16,12 +19,17 @@ namespace gs {
 class Trainer;
 class Model;
 class Optimizer;
-struct ModelSpec;
 
-// Writes bytes to path through a temporary file in the same directory,
-// flushed to disk and renamed over path. Throws gs::Error naming the file.
-void write_file_atomic(const std::string& path, const std::string& bytes);
-std::string read_file(const std::string& path);  // throws gs::Error
+// The largest safetensors header (its JSON) Gradscope writes or reads: one
+// limit for both, so whatever is written can be read back. A model within the
+// spec's limits (kMaxLayers layers) needs far less; a file beyond it is
+// refused before its header is parsed, a save beyond it before anything is
+// written.
+inline constexpr uint64_t kMaxSafetensorsHeaderBytes = 64ull << 20;
+// The most tensor data a safetensors file may hold, written or read: every
+// parameter of the largest model (kMaxParameters floats), as many buffers and
+// two optimizer states each (4 GiB).
+inline constexpr uint64_t kMaxSafetensorsDataBytes = 4 * kMaxParameters * sizeof(float);
 
 struct NamedArray {
     std::string name;
@@ -37,6 +45,10 @@ struct SafetensorsFile {
 
 // F32 tensors only (all Gradscope stores). Throws gs::Error naming the file
 // and the problem for anything malformed; sizes are checked before reading.
+// load_safetensors reads the 8-byte length and the header before any data, so
+// a bad header is refused without reading the rest of the file. Tensors come
+// back in the header's order; find() is a linear search (index a map for
+// many lookups).
 std::string encode_safetensors(const SafetensorsFile& file);
 SafetensorsFile decode_safetensors(const std::string& bytes, const std::string& path_for_errors);
 void save_safetensors(const std::string& path, const SafetensorsFile& file);
@@ -53,6 +65,11 @@ void save_checkpoint(const std::string& path, Trainer& trainer, const RunInfo& r
 // Loads into a trainer whose model matches; a mismatch names the first
 // tensor that differs. Throws gs::Error.
 void load_checkpoint(const std::string& path, Trainer& trainer);
+
+// The most steps (and items, and optimizer updates) a checkpoint may record:
+// 2^53, exact as a double, and far enough below LONG_MAX that the steps after
+// it cannot overflow. A file that says more is refused.
+inline constexpr long kMaxCheckpointSteps = 1L << 53;
 
 // What a checkpoint records besides its tensors (docs/checkpoint.md): the
 // progress of the training state.

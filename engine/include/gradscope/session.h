@@ -60,6 +60,9 @@ class DataMapAccumulator;
 struct SessionOptions {
     std::string log_dir;          // write a run log there ("" = none)
     int epochs = 0;               // stop after this many (0: the spec's)
+    // false: the run goes on past its epochs until paused (the studio); an
+    // event ("reached-end") marks the epoch where it would have stopped.
+    bool stop_at_end = true;
     long validate_every = 0;      // also validate every N steps (0: per epoch only)
     int early_stop_patience = 0;  // stop after N epochs without a better validation loss
     bool break_on_nonfinite = true;
@@ -68,6 +71,9 @@ struct SessionOptions {
     // their cost under this fraction of the training time.
     bool layer_stats = true;
     double stats_budget = 0.03;
+    // ... and at least this often in wall time whatever one slow sample made
+    // the budget say (0: no bound), so a view of them never goes stale.
+    double stats_max_interval_ms = 1000;
     // The non-finite check looks at the loss every step (free) and at every
     // gradient as often as this fraction of the training time allows (every
     // step on small models). A gradient that overflows between two checks
@@ -245,13 +251,25 @@ public:
     // truncates the store there (TelemetryStore::truncate_after).
     uint32_t run_count() const { return m_run.load(std::memory_order_acquire); }
     long steps_done() const { return m_steps_done.load(std::memory_order_relaxed); }
+    // The record of the last epoch that ended (before any: epoch 0, or the
+    // epoch a resumed checkpoint had ended, with no statistics): kept here
+    // too, since the telemetry ring drops records a slow consumer never took.
+    EpochRecord last_epoch() const;
+    // The epoch the next step belongs to (0-based: the epochs finished;
+    // restored from a checkpoint), and how many of its items were trained
+    // on (0 between epochs).
+    int epoch() const { return m_epoch_now.load(std::memory_order_relaxed); }
+    size_t epoch_position() const { return m_epoch_position.load(std::memory_order_relaxed); }
     // Blocks until the session is not running (for tests and the command
     // line; front ends poll state() instead). False on timeout.
     bool wait_until_settled(double seconds);
 
     // Moves the records published since the last call into store; returns
     // how many. Never waits for the training thread. One consumer (one
-    // store) per session.
+    // store) per session. At most TelemetryStore::kMaxEpochs / 2 epoch
+    // records a call (the store keeps the newest kMaxEpochs), so a caller
+    // that reads the store's epochs after each drain misses none; the others
+    // wait for the next call.
     size_t drain(TelemetryStore& store);
     size_t dropped_records() const;
 
@@ -313,6 +331,13 @@ private:
     void apply(const Command& c);
     void train_one();
     void end_epoch();
+    EpochRecord close_epoch();  // the finished epoch's record, published; sums reset
+    // A step met a non-finite value: says where and why, publishes the
+    // statistics at the break, and pauses (session_breaks.cpp).
+    void pause_on_nonfinite(const StepResult& r, int epoch_before);
+    float weights_max_abs();
+    // Per-layer statistics when the budget or the wall-time bound says so.
+    void maybe_publish_layer_stats(long step, float lr);
     void publish_layer_stats(long step, float lr);
     void publish(EventRecord e);
     void set_state(SessionState s);  // with m_mutex held
@@ -354,6 +379,7 @@ private:
     bool m_busy = false;        // the worker is in a step or a command
     bool m_quit = false;
     BreakInfo m_break;
+    EpochRecord m_last_epoch;
     RunInfo m_info;                            // its name may change (set_name)
     std::shared_ptr<ForkHandoff> m_handoff;    // a fork waiting for its state
     // Resets (-1) and rewinds (the step) by the run count they started:
@@ -368,6 +394,9 @@ private:
     std::unique_ptr<TimeTravel> m_tt;  // worker-only: restore points, the replayer
 
     std::atomic<long> m_steps_done{0};
+    std::atomic<int> m_epoch_now{0};
+    std::atomic<size_t> m_epoch_position{0};
+    void note_progress();  // m_epoch_now and m_epoch_position from the trainer
     std::atomic<long> m_breaks{0};
     std::atomic<uint32_t> m_run{0};
     SpscRing<StepRecord> m_steps;
@@ -386,6 +415,9 @@ private:
     int m_bad_epochs = 0;
     std::chrono::steady_clock::time_point m_started;
     long m_next_stats_step = 1;
+    double m_stats_cost_avg = 0;  // moving average of publish_layer_stats's time (ms)
+    std::chrono::steady_clock::time_point m_last_stats{};
+    bool m_reached_end = false;  // the run passed its epochs (stop_at_end false)
     long m_next_check_step = 1;  // the next step whose gradients are checked
     double m_step_ms_avg = 0;  // moving average of a step's time
     double m_pace = 0;         // steps per second while running (0: unpaced)

@@ -11,6 +11,7 @@
 
 #include "gradscope/data_files.h"
 #include "gradscope/error.h"
+#include "gradscope/files.h"
 #include "data/messages.h"
 
 namespace gs {
@@ -38,7 +39,7 @@ std::vector<std::string> standard_classes() {
 // Checks a batch and appends its pixels and labels.
 void append_records(const uint8_t* data, size_t size, const std::string& path,
                     std::vector<uint8_t>& pixels, std::vector<uint8_t>& labels) {
-    if (size == 0) throw Error("'" + path + "': the file is empty (a CIFAR-10 batch was expected)");
+    if (size == 0) throw Error(quoted_path(path) + ": the file is empty (a CIFAR-10 batch was expected)");
     if (size % kRecord != 0) {
         const size_t whole = size / kRecord, over = size % kRecord;
         std::string hint = " — is the file truncated?";
@@ -46,7 +47,7 @@ void append_records(const uint8_t* data, size_t size, const std::string& path,
             hint =
                 " — this looks like a CIFAR-100 file (records of 3,074 bytes, two label "
                 "bytes each), which is not CIFAR-10";
-        throw Error("'" + path + "': " + with_commas(size) +
+        throw Error(quoted_path(path) + ": " + with_commas(size) +
                     " bytes is not a whole number of CIFAR-10 records (3,073 bytes each: a "
                     "label byte and 3x32x32 pixels): " +
                     with_commas(whole) + " record" + (whole == 1 ? "" : "s") + " and " +
@@ -56,7 +57,7 @@ void append_records(const uint8_t* data, size_t size, const std::string& path,
     for (size_t i = 0; i < n; ++i) {
         const uint8_t label = data[i * kRecord];
         if (label >= kClasses)
-            throw Error("'" + path + "': record " + std::to_string(i) + " has label " +
+            throw Error(quoted_path(path) + ": record " + std::to_string(i) + " has label " +
                         std::to_string(label) + ", not below 10 (CIFAR-10 labels are 0 to 9)");
     }
     pixels.reserve(pixels.size() + n * kPixels);
@@ -73,7 +74,7 @@ fs::path find_batch(const fs::path& dir, const std::string& name) {
     std::error_code ec;
     for (const std::string& candidate : {name, name + ".gz"})
         if (fs::is_regular_file(dir / candidate, ec)) return dir / candidate;
-    throw Error("'" + dir.string() + "': no " + name + " there (a CIFAR-10 binary directory " +
+    throw Error(quoted_path(dir.string()) + ": no " + name + " there (a CIFAR-10 binary directory " +
                 "holds data_batch_1.bin to data_batch_5.bin and test_batch.bin); " + listing(dir));
 }
 
@@ -99,7 +100,7 @@ std::vector<std::string> read_meta(const fs::path& path) {
         }
     }
     if (names.size() != kClasses)
-        throw Error("'" + path.string() + "': lists " + std::to_string(names.size()) +
+        throw Error(quoted_path(path.string()) + ": lists " + std::to_string(names.size()) +
                     " class names, one a line; CIFAR-10 has 10");
     return names;
 }
@@ -147,8 +148,8 @@ DataSplit load_cifar10_dir(const std::string& dir_arg) {
     std::error_code ec;
     fs::path dir = dir_arg;
     if (!fs::is_directory(dir, ec))
-        throw Error(fs::exists(dir, ec) ? "'" + dir_arg + "' is not a directory"
-                                        : "'" + dir_arg + "': no such directory");
+        throw Error(fs::exists(dir, ec) ? quoted_path(dir_arg) + " is not a directory"
+                                        : quoted_path(dir_arg) + ": no such directory");
     // The archive unpacks to cifar-10-batches-bin/; its parent will do too.
     if (!fs::exists(dir / "data_batch_1.bin", ec) && !fs::exists(dir / "data_batch_1.bin.gz", ec) &&
         fs::is_directory(dir / "cifar-10-batches-bin", ec))

@@ -2,7 +2,7 @@
 // (1f 8b). The output grows as zlib produces it and stops at the caller's cap:
 // the size in a gzip trailer (ISIZE) is never used to size anything, so a
 // damaged or hostile file costs at most the cap, never what it claims.
-#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -16,6 +16,7 @@
 
 #include "gradscope/data_files.h"
 #include "gradscope/error.h"
+#include "gradscope/files.h"
 #include "data/messages.h"
 
 namespace gs {
@@ -28,7 +29,7 @@ namespace {
 // 1234567 -> "1,234,567"
 
 [[noreturn]] void too_large(const std::string& path, size_t max_bytes, bool compressed) {
-    throw Error("'" + path + "': more than " + with_commas(max_bytes) + " bytes" +
+    throw Error(quoted_path(path) + ": more than " + with_commas(max_bytes) + " bytes" +
                 (compressed ? " uncompressed" : "") + " — is this the right file?");
 }
 
@@ -42,21 +43,13 @@ struct InflateGuard {
     ~InflateGuard() { inflateEnd(zs); }
 };
 
-// A FILE* closed however reading is left.
-struct FileGuard {
-    std::FILE* f;
-    ~FileGuard() {
-        if (f) std::fclose(f);
-    }
-};
-
 }  // namespace
 
 std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string& path,
                             size_t max_bytes) {
     z_stream zs{};
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)  // 16: gzip wrapper, checked CRC and ISIZE
-        throw Error("'" + path + "': cannot start gzip decompression (out of memory?)");
+        throw Error(quoted_path(path) + ": cannot start gzip decompression (out of memory?)");
     InflateGuard guard{&zs};
 
     const uint8_t* const end = data + size;
@@ -96,7 +89,7 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string&
                 continue;
             }
             if (std::all_of(rest, end, [](uint8_t b) { return b == 0; })) break;
-            throw Error("'" + path + "': not valid gzip data (" + with_commas(rest_size) +
+            throw Error(quoted_path(path) + ": not valid gzip data (" + with_commas(rest_size) +
                         " bytes of something else follow the end of the gzip stream)");
         }
         if (rc == Z_BUF_ERROR) {
@@ -104,17 +97,17 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string&
             // or more input (the loop feeds it, unless there is none).
             if (zs.avail_out == 0 || (zs.avail_in == 0 && feed < end)) continue;
             if (!input_left)
-                throw Error("'" + path +
-                            "': the gzip stream is truncated (it ends before its end marker) — "
+                throw Error(quoted_path(path) +
+                            ": the gzip stream is truncated (it ends before its end marker) — "
                             "the file may be incomplete");
-            throw Error("'" + path + "': not valid gzip data (the decoder is stuck)");
+            throw Error(quoted_path(path) + ": not valid gzip data (the decoder is stuck)");
         }
         if (rc != Z_OK)
-            throw Error("'" + path + "': not valid gzip data (" +
+            throw Error(quoted_path(path) + ": not valid gzip data (" +
                         (zs.msg ? std::string(zs.msg) : "zlib error " + std::to_string(rc)) + ")");
         if (!input_left && zs.avail_out > 0)  // all input used, room left, no end marker
-            throw Error("'" + path +
-                        "': the gzip stream is truncated (it ends before its end marker) — "
+            throw Error(quoted_path(path) +
+                        ": the gzip stream is truncated (it ends before its end marker) — "
                         "the file may be incomplete");
     }
     out.resize(produced);
@@ -122,37 +115,26 @@ std::vector<uint8_t> gunzip(const uint8_t* data, size_t size, const std::string&
 }
 
 std::vector<uint8_t> read_maybe_gzip(const std::string& path, size_t max_bytes) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw Error("cannot read '" + path + "': " + std::strerror(errno));
-    FileGuard guard{f};
+    // Only a regular file is opened (a FIFO or device is refused at once).
+    InputFile f(path);
 
     // Deflate may make incompressible data slightly larger, so a gzip file a
     // little over the cap can still hold no more than the cap.
     const size_t slack = max_bytes / 64 + 4096;
     const size_t raw_limit = max_bytes > SIZE_MAX - slack ? SIZE_MAX : max_bytes + slack;
 
-    struct stat st {};
-    size_t expected = 0;
-    if (::fstat(fileno(f), &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            throw Error("cannot read '" + path + "': " + std::strerror(EISDIR));
-        if (S_ISREG(st.st_mode)) {
-            const auto file_size = static_cast<uint64_t>(st.st_size);
-            if (file_size > raw_limit) too_large(path, max_bytes, false);
-            if (file_size > max_bytes) {  // only a gzip file may be this large; look before reading
-                uint8_t magic[2] = {0, 0};
-                const size_t got = std::fread(magic, 1, 2, f);
-                if (!is_gzip(magic, got)) too_large(path, max_bytes, false);
-                std::rewind(f);
-            }
-            expected = static_cast<size_t>(file_size);
-        }
+    const uint64_t file_size = f.size();
+    if (file_size > raw_limit) too_large(path, max_bytes, false);
+    if (file_size > max_bytes) {  // only a gzip file may be this large; look before reading
+        uint8_t magic[2] = {0, 0};
+        f.read_at(0, magic, 2);
+        if (!is_gzip(magic, 2)) too_large(path, max_bytes, false);
     }
 
     // The size from fstat is a hint for one allocation; reading still stops
     // at the limit in case the file grows meanwhile.
     std::vector<uint8_t> raw;
-    raw.resize(std::min(raw_limit, expected) + 1);
+    raw.resize(std::min<size_t>(raw_limit, static_cast<size_t>(file_size)) + 1);
     size_t have = 0;
     for (;;) {
         if (have == raw.size()) {
@@ -160,12 +142,13 @@ std::vector<uint8_t> read_maybe_gzip(const std::string& path, size_t max_bytes) 
             const size_t grown = std::max<size_t>(raw.size() * 2, size_t{1} << 16);
             raw.resize(raw_limit == SIZE_MAX ? grown : std::min(grown, raw_limit + 1));
         }
-        const size_t got = std::fread(raw.data() + have, 1, raw.size() - have, f);
-        have += got;
-        if (got == 0) {
-            if (std::ferror(f)) throw Error("cannot read '" + path + "': " + std::strerror(errno));
-            break;
+        const ssize_t got = ::read(f.fd(), raw.data() + have, raw.size() - have);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            throw Error("cannot read " + quoted_path(path) + ": " + std::strerror(errno));
         }
+        if (got == 0) break;
+        have += static_cast<size_t>(got);
     }
     if (have > raw_limit) too_large(path, max_bytes, false);
     raw.resize(have);

@@ -13,6 +13,7 @@
 
 #include "gradscope/data_files.h"
 #include "gradscope/error.h"
+#include "gradscope/files.h"
 #include "data/messages.h"
 
 namespace gs {
@@ -80,16 +81,16 @@ std::string magic_hint(const uint8_t* p, uint32_t found, uint32_t other, const c
 void check_header(const uint8_t* data, size_t size, const std::string& path, const char* what,
                   size_t header, uint32_t magic, uint32_t other, const char* other_what) {
     if (size == 0)
-        throw Error("'" + path + "': the file is empty (an IDX " + what + " file was expected)");
+        throw Error(quoted_path(path) + ": the file is empty (an IDX " + what + " file was expected)");
     if (size >= 4) {
         const uint32_t found = be32(data);
         if (found != magic)
-            throw Error("'" + path + "': magic number " + hex32(found) + " found, " + hex32(magic) +
+            throw Error(quoted_path(path) + ": magic number " + hex32(found) + " found, " + hex32(magic) +
                         " expected for an IDX " + what + " file" +
                         magic_hint(data, found, other, other_what));
     }
     if (size < header)
-        throw Error("'" + path + "': the file is " + with_commas(size) +
+        throw Error(quoted_path(path) + ": the file is " + with_commas(size) +
                     " bytes, shorter than the " + std::to_string(header) +
                     "-byte header of an IDX " + what + " file — is it truncated?");
 }
@@ -118,7 +119,7 @@ fs::path find_idx_file(const fs::path& dir, const std::string& base) {
         const fs::path p = dir / name;
         if (fs::is_regular_file(p, ec)) return p;
     }
-    throw Error("'" + dir.string() + "': no " + base + " (or " + base + ".gz) there; " +
+    throw Error(quoted_path(dir.string()) + ": no " + base + " (or " + base + ".gz) there; " +
                 listing(dir));
 }
 
@@ -150,7 +151,7 @@ std::shared_ptr<ByteDataset> parse_idx(const uint8_t* images, size_t images_size
     // Both swapped at once deserves one message, not the first file's alone.
     if (images_size >= 4 && labels_size >= 4 && be32(images) == kLabelsMagic &&
         be32(labels) == kImagesMagic)
-        throw Error("'" + images_path + "' is an IDX labels file and '" + labels_path +
+        throw Error(quoted_path(images_path) + " is an IDX labels file and '" + labels_path +
                     "' an IDX images file — the two are swapped");
     check_header(images, images_size, images_path, "images", kImagesHeader, kImagesMagic,
                  kLabelsMagic, "labels");
@@ -159,38 +160,38 @@ std::shared_ptr<ByteDataset> parse_idx(const uint8_t* images, size_t images_size
 
     const uint64_t count = be32(images + 4), rows = be32(images + 8), cols = be32(images + 12);
     const std::string dims = std::to_string(rows) + "x" + std::to_string(cols);
-    if (count == 0) throw Error("'" + images_path + "': the header says 0 images — no data");
+    if (count == 0) throw Error(quoted_path(images_path) + ": the header says 0 images — no data");
     if (rows == 0 || cols == 0)
-        throw Error("'" + images_path + "': the header says images of " + dims +
+        throw Error(quoted_path(images_path) + ": the header says images of " + dims +
                     " — an image needs at least one row and one column");
     // Each factor is below 2^32, so rows * cols fits in 64 bits; once it is at
     // most 2^31, so does count * rows * cols.
     const uint64_t per_image = rows * cols;
     if (rows > INT32_MAX || cols > INT32_MAX || per_image > kMaxIdxBytes ||
         count * per_image > kMaxIdxBytes)
-        throw Error("'" + images_path + "': the header says " + with_commas(count) + " images of " +
+        throw Error(quoted_path(images_path) + ": the header says " + with_commas(count) + " images of " +
                     dims + ", more than the " + with_commas(kMaxIdxBytes) +
                     " bytes this reader takes — is the header damaged?");
     const uint64_t claimed = count * per_image;
     const uint64_t held = images_size - kImagesHeader;
     if (claimed != held)
-        throw Error("'" + images_path + "': header says " + std::to_string(count) + " images of " +
+        throw Error(quoted_path(images_path) + ": header says " + std::to_string(count) + " images of " +
                     dims + size_mismatch(claimed, held));
 
     const uint64_t label_count = be32(labels + 4);
     const uint64_t labels_held = labels_size - kLabelsHeader;
     if (label_count != labels_held)
-        throw Error("'" + labels_path + "': header says " + std::to_string(label_count) +
+        throw Error(quoted_path(labels_path) + ": header says " + std::to_string(label_count) +
                     " labels" + size_mismatch(label_count, labels_held));
     if (label_count != count)
-        throw Error("'" + images_path + "' holds " + std::to_string(count) + " images but '" +
+        throw Error(quoted_path(images_path) + " holds " + std::to_string(count) + " images but '" +
                     labels_path + "' holds " + std::to_string(label_count) +
                     " labels — do the two files belong together?");
 
     const uint8_t* label_bytes = labels + kLabelsHeader;
     for (uint64_t i = 0; i < count; ++i)
         if (label_bytes[i] >= num_classes)
-            throw Error("'" + labels_path + "': label " + std::to_string(label_bytes[i]) +
+            throw Error(quoted_path(labels_path) + ": label " + std::to_string(label_bytes[i]) +
                         " at item " + std::to_string(i) + " is not below " +
                         std::to_string(num_classes));
 
@@ -208,8 +209,8 @@ DataSplit load_idx_dir(const std::string& dir, const std::string& name, int num_
                        std::vector<std::string> class_names) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw Error(fs::exists(dir, ec) ? "'" + dir + "' is not a directory"
-                                        : "'" + dir + "': no such directory");
+        throw Error(fs::exists(dir, ec) ? quoted_path(dir) + " is not a directory"
+                                        : quoted_path(dir) + ": no such directory");
     // All four are found before any is read, so a missing one is reported at once.
     const fs::path train_images = find_idx_file(dir, "train-images-idx3-ubyte");
     const fs::path train_labels = find_idx_file(dir, "train-labels-idx1-ubyte");

@@ -20,6 +20,7 @@
 #include "gradscope/data_files.h"
 #include "gradscope/dataset.h"
 #include "gradscope/error.h"
+#include "gradscope/files.h"
 
 // stb_image is compiled into this file only, with static linkage so that it
 // cannot clash with another copy (libstb, Dear ImGui) in the same program.
@@ -54,7 +55,7 @@ constexpr uint64_t kMaxDatasetBytes = 4ull * 1024 * 1024 * 1024;  // all resized
 constexpr size_t kMaxClasses = 256;                               // labels are bytes
 
 std::string quoted(const fs::path& p) {
-    return "'" + p.string() + "'";
+    return quoted_path(p.string());
 }
 
 std::string mib(uint64_t bytes) {
@@ -100,27 +101,14 @@ std::string base_name(const fs::path& root) {
     return name.empty() ? std::string("images") : name;
 }
 
-// A whole file, refusing one larger than kMaxFileBytes.
+// A whole file, refusing one larger than kMaxFileBytes (and anything that
+// is not a regular file) before reading it.
 std::vector<uint8_t> read_image_file(const fs::path& path) {
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec))
-        throw Error(quoted(path) + ": not a regular file (a broken link or a folder?)");
-    const uintmax_t size = fs::file_size(path, ec);
-    if (ec) throw Error(quoted(path) + ": cannot read: " + ec.message());
-    if (size > kMaxFileBytes)
+    if (const uint64_t size = InputFile(path.string()).size(); size > kMaxFileBytes)
         throw Error(quoted(path) + ": the file is " + mib(size) + ", more than the " +
                     mib(kMaxFileBytes) + " an image file may be");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(quoted(path) + ": cannot read: " + std::strerror(errno));
-    // Read up to one byte past the cap, in case the file grew since file_size.
-    std::vector<uint8_t> bytes(static_cast<size_t>(size) + 1);
-    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (in.bad()) throw Error(quoted(path) + ": cannot read: " + std::strerror(errno));
-    bytes.resize(static_cast<size_t>(in.gcount()));
-    if (bytes.size() > kMaxFileBytes)
-        throw Error(quoted(path) + ": the file is more than the " + mib(kMaxFileBytes) +
-                    " an image file may be");
-    return bytes;
+    const std::string bytes = read_file(path.string(), kMaxFileBytes, "an image file");
+    return std::vector<uint8_t>(bytes.begin(), bytes.end());
 }
 
 // One output sample along one axis: the input samples and their weights.

@@ -9,6 +9,7 @@
 #include "gradscope/data_files.h"
 #include "gradscope/data_pipeline.h"
 #include "gradscope/error.h"
+#include "gradscope/files.h"
 #include "gradscope/input_features.h"
 #include "gradscope/rng.h"
 
@@ -225,6 +226,12 @@ std::string need_path(const DataSpec& d, const char* what) {
 
 PreparedData prepare_data(const ModelSpec& spec) {
     const DataSpec& d = spec.data;
+    // Before the path goes anywhere near a message or the file system: a
+    // message naming a 100,000-character path is a banner wider than the screen.
+    if (d.path.size() > kMaxPathBytes)
+        throw Error("data.path is " + std::to_string(d.path.size()) +
+                    " characters long; a path is at most " + std::to_string(kMaxPathBytes) +
+                    " (was something pasted into it by mistake?)");
     PreparedData out;
     DataSplit s;
     const auto builtin = builtin_dataset_names();

@@ -1,14 +1,24 @@
 // Checkpoints: the training state of a Trainer (every parameter, buffer and
 // optimizer state tensor; gradscope/training_state.h) in one safetensors
-// file, with the spec, the progress and the run that wrote it as metadata.
+// file, with the spec, the progress and the run that wrote it as metadata
+// (docs/checkpoint.md). Reading trusts none of it: every metadata field is
+// parsed whole and range-checked, the spec must read and validate, and the
+// tensors are matched to the model by name through a hash map (linear in
+// their number), all before the trainer is touched.
 #include <algorithm>
+#include <charconv>
+#include <climits>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "gradscope/error.h"
 #include "gradscope/io.h"
 #include "gradscope/model.h"
+#include "gradscope/names.h"
 #include "gradscope/optim.h"
 #include "gradscope/trainer.h"
+#include "gradscope/validate.h"
 
 namespace gs {
 
@@ -26,13 +36,97 @@ std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Trainer& t) {
     return checkpoint_tensors(t.model(), &t.optimizer());
 }
 
-SafetensorsFile load_gradscope_file(const std::string& path) {
-    SafetensorsFile f = load_safetensors(path);
+[[noreturn]] void bad_metadata(const std::string& path, const std::string& what) {
+    throw Error(quoted_path(path) + ": metadata " + what);
+}
+
+// A whole number in [0, max], written as decimal digits only (no sign, space
+// or anything after): absent is 0 unless required.
+template <typename T>
+T count_field(const SafetensorsFile& f, const std::string& path, const char* key, T max,
+              const char* unit, bool required) {
+    auto it = f.metadata.find(key);
+    if (it == f.metadata.end()) {
+        if (required) bad_metadata(path, std::string("\"") + key + "\" is missing");
+        return 0;
+    }
+    const std::string& v = it->second;
+    const std::string shown = v.size() > 40 ? v.substr(0, 40) + "…" : v;
+    const std::string field = std::string("\"") + key + "\" is \"" + shown + "\"";
+    if (!v.empty() && v[0] == '-' && v.size() > 1 &&
+        v.find_first_not_of("0123456789", 1) == std::string::npos)
+        bad_metadata(path, field + ": a negative count (it must be 0 or more)");
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
+        bad_metadata(path, field + ", not a whole number");
+    unsigned long long n = 0;
+    const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n > static_cast<unsigned long long>(max))
+        bad_metadata(path, field + ": more than the " + std::to_string(max) + " " + unit +
+                               " a checkpoint may record");
+    return static_cast<T>(n);
+}
+
+// A Gradscope checkpoint, its metadata checked: format, spec (read and
+// validated), step, epoch, epoch_position, optimizer and optimizer_steps.
+struct Checked {
+    SafetensorsFile file;
+    ModelSpec spec;
+    CheckpointProgress progress;
+    // Tensors by name: one lookup each, whatever their number.
+    std::unordered_map<std::string, const NamedArray*> by_name;
+};
+
+Checked load_gradscope_file(const std::string& path) {
+    Checked c;
+    c.file = load_safetensors(path);
+    const SafetensorsFile& f = c.file;
     auto fmt = f.metadata.find("format");
     if (fmt == f.metadata.end() || fmt->second != kFormat)
-        throw Error("'" + path + "' is not a Gradscope checkpoint (no format \"" + kFormat +
+        throw Error(quoted_path(path) + " is not a Gradscope checkpoint (no format \"" + kFormat +
                     "\" in its metadata)");
-    return f;
+    auto spec = f.metadata.find("spec");
+    if (spec == f.metadata.end())
+        throw Error(quoted_path(path) + " holds no model spec (no \"spec\" in its metadata)");
+    SpecResult r = parse_spec(spec->second);
+    if (!r.ok())
+        throw Error("the spec stored in " + quoted_path(path) + " has problems:\n" + r.message());
+    c.spec = std::move(r.spec);
+    c.progress.step = count_field<long>(f, path, "step", kMaxCheckpointSteps, "steps", true);
+    c.progress.epoch = count_field<int>(f, path, "epoch", INT_MAX - 1, "epochs", true);
+    c.progress.epoch_position =
+        count_field<size_t>(f, path, "epoch_position", kMaxCheckpointSteps, "items", false);
+    c.progress.optimizer_steps =
+        count_field<long>(f, path, "optimizer_steps", kMaxCheckpointSteps, "steps", false);
+    if (auto o = f.metadata.find("optimizer"); o != f.metadata.end() && !o->second.empty())
+        if (std::string why = optimizer_type_problem(o->second); !why.empty())
+            bad_metadata(path, "\"optimizer\": " + why);
+    c.by_name.reserve(f.tensors.size());
+    for (const NamedArray& a : f.tensors) c.by_name.emplace(a.name, &a);
+    return c;
+}
+
+// Every tensor want names is in the file with the same shape, and (unless
+// extra optimizer state is allowed) the file holds no other.
+void match_tensors(const Checked& c, const std::string& path,
+                   const std::vector<std::pair<std::string, Tensor*>>& want, bool any_optim) {
+    const std::string pre = "checkpoint " + quoted_path(path) + " does not match this model: ";
+    std::unordered_set<std::string> wanted;
+    wanted.reserve(want.size());
+    for (auto& [name, t] : want) {
+        wanted.insert(name);
+        auto it = c.by_name.find(name);
+        if (it == c.by_name.end()) throw Error(pre + "tensor '" + name + "' is missing from the file");
+        const NamedArray* a = it->second;
+        if (a->shape.size() > 4 || Shape::from_vector(a->shape) != t->shape())
+            throw Error(pre + "tensor '" + name + "' is " +
+                        (a->shape.size() > 4 ? std::to_string(a->shape.size()) + "-dimensional"
+                                             : Shape::from_vector(a->shape).str()) +
+                        " in the file but " + t->shape().str() + " in the model");
+    }
+    for (const auto& a : c.file.tensors) {
+        const bool known = wanted.count(a.name) || (any_optim && a.name.starts_with("optim."));
+        if (!known) throw Error(pre + "the file has tensor '" + a.name + "', which the model lacks");
+    }
 }
 
 void write_checkpoint(const std::string& path, const ModelSpec& spec, Model& model,
@@ -69,70 +163,38 @@ void save_checkpoint(const std::string& path, Trainer& trainer, const RunInfo& r
 }
 
 std::map<std::string, std::string> checkpoint_metadata(const std::string& path) {
-    return load_gradscope_file(path).metadata;
+    return load_gradscope_file(path).file.metadata;
 }
 
 void load_model_weights(const std::string& path, Model& model) {
-    SafetensorsFile f = load_gradscope_file(path);
+    const Checked c = load_gradscope_file(path);
     if (model.capacity() == 0) model.reserve(1);  // a model's tensors exist once it is sized
     auto want = checkpoint_tensors(model, nullptr);
-    const std::string pre = "checkpoint '" + path + "' does not match this model: ";
-    for (auto& [name, t] : want) {
-        const NamedArray* a = f.find(name);
-        if (!a) throw Error(pre + "tensor '" + name + "' is missing from the file");
-        if (Shape::from_vector(a->shape) != t->shape())
-            throw Error(pre + "tensor '" + name + "' is " + Shape::from_vector(a->shape).str() +
-                        " in the file but " + t->shape().str() + " in the model");
-    }
-    for (const auto& a : f.tensors) {  // optimizer state may be another optimizer's
-        bool known = a.name.starts_with("optim.");
-        for (auto& w : want) known = known || w.first == a.name;
-        if (!known) throw Error(pre + "the file has tensor '" + a.name + "', which the model lacks");
-    }
-    for (auto& [name, t] : want) t->from_host(f.find(name)->values);
+    match_tensors(c, path, want, /*any_optim=*/true);  // optimizer state may be another's
+    for (auto& [name, t] : want) t->from_host(c.by_name.at(name)->values);
 }
 
-ModelSpec checkpoint_spec(const std::string& path) {
-    SafetensorsFile f = load_gradscope_file(path);
-    auto it = f.metadata.find("spec");
-    if (it == f.metadata.end())
-        throw Error("'" + path + "' holds no model spec (no \"spec\" in its metadata)");
-    SpecResult r = parse_spec(it->second);
-    if (!r.ok()) throw Error("the spec stored in '" + path + "' has problems:\n" + r.message());
-    return r.spec;
-}
+ModelSpec checkpoint_spec(const std::string& path) { return load_gradscope_file(path).spec; }
 
 void load_checkpoint(const std::string& path, Trainer& trainer) {
-    SafetensorsFile f = load_gradscope_file(path);
-    auto want = checkpoint_tensors(trainer);
-    const std::string pre = "checkpoint '" + path + "' does not match this model: ";
+    const Checked c = load_gradscope_file(path);
+    const CheckpointProgress& p = c.progress;
     // Check everything before changing anything, so a failed load leaves the
     // trainer as it was.
-    for (auto& [name, t] : want) {
-        const NamedArray* a = f.find(name);
-        if (!a) throw Error(pre + "tensor '" + name + "' is missing from the file");
-        if (Shape::from_vector(a->shape) != t->shape())
-            throw Error(pre + "tensor '" + name + "' is " + Shape::from_vector(a->shape).str() +
-                        " in the file but " + t->shape().str() + " in the model");
-    }
-    for (const auto& a : f.tensors) {
-        bool known = false;
-        for (auto& w : want) known = known || w.first == a.name;
-        if (!known) throw Error(pre + "the file has tensor '" + a.name + "', which the model lacks");
-    }
-    for (auto& [name, t] : want) t->from_host(f.find(name)->values);
-    auto num = [&](const char* key) -> long {
-        auto it = f.metadata.find(key);
-        if (it == f.metadata.end()) return 0;
-        try {
-            return std::stol(it->second);
-        } catch (...) {
-            throw Error("'" + path + "': metadata \"" + key + "\" is not a number");
-        }
-    };
-    set_progress(trainer, CheckpointProgress{num("step"), static_cast<int>(num("epoch")),
-                                             static_cast<size_t>(std::max(0L, num("epoch_position"))),
-                                             num("optimizer_steps")});
+    const int epochs = trainer.spec().epochs;
+    if (p.epoch > epochs)
+        throw Error(quoted_path(path) + " has trained " + std::to_string(p.epoch) +
+                    " epochs, more than the " + std::to_string(epochs) +
+                    " this run is to train — ask for more epochs (--epochs) to go on from it");
+    const size_t items = trainer.train_data().size();
+    if (p.epoch_position > items)
+        bad_metadata(path, "\"epoch_position\" is " + std::to_string(p.epoch_position) +
+                               ", past the " + std::to_string(items) +
+                               " training items of this run (is it another dataset?)");
+    auto want = checkpoint_tensors(trainer);
+    match_tensors(c, path, want, /*any_optim=*/false);
+    for (auto& [name, t] : want) t->from_host(c.by_name.at(name)->values);
+    set_progress(trainer, p);
 }
 
 }  // namespace gs

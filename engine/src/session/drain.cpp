@@ -46,9 +46,13 @@ size_t Session::drain(TelemetryStore& store) {
     StepRecord s;
     while (m_steps.pop(s))
         if (keep(s.run, s.step)) store.add(s), ++n;
+    // At most half the store's epoch list per call: the store forgets its
+    // oldest half when full, so a caller that looks after each drain sees
+    // every epoch however fast they end (the rest wait in the ring).
     EpochRecord ep;
-    while (m_epochs_ring.pop(ep))
-        if (keep(ep.run, ep.step)) store.add(ep), ++n;
+    size_t epochs = 0;
+    while (epochs < TelemetryStore::kMaxEpochs / 2 && m_epochs_ring.pop(ep))
+        if (keep(ep.run, ep.step)) store.add(ep), ++n, ++epochs;
     LayerStats ls;
     while (m_stats.pop(ls))
         if (keep(ls.run, ls.step)) store.add(ls), ++n;

@@ -49,13 +49,19 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
     if (!m_opt.resume_from.empty()) {
         gs::load_checkpoint(m_opt.resume_from, *m_trainer);
         m_steps_done = m_trainer->global_step();
+        m_last_epoch.epoch = m_trainer->epoch();  // the epochs the checkpoint had ended
+        m_last_epoch.step = m_trainer->global_step();
+        note_progress();
     }
     m_handoff = std::move(handoff);
     if (m_handoff) {
         m_steps_done = m_info.fork_step;  // the state itself arrives in the first round
     } else if (!m_opt.log_dir.empty()) {  // a fork's log starts when its state does (adopt)
         m_log = std::make_unique<RunLog>(m_opt.log_dir, spec, m_backend_name, m_info);
-        if (m_opt.log_every_step) m_log->min_step_interval = std::chrono::milliseconds(0);
+        if (m_opt.log_every_step) {
+            m_log->min_step_interval = std::chrono::milliseconds(0);
+            m_log->min_epoch_interval = std::chrono::milliseconds(0);
+        }
     }
     m_first_step = m_steps_done.load();
     start_time_travel();
@@ -241,8 +247,9 @@ CommandResult Session::set_breakpoint(const std::string& condition, double thres
 CommandResult Session::request_snapshot(const SnapshotRequest& request) {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_state == SessionState::Failed) return refuse("the session failed — reset it first");
-    if (request.grid < 0 || request.grid > 512)
-        return refuse("a decision grid of " + std::to_string(request.grid) + " is out of range [0, 512]");
+    if (request.grid < 0 || request.grid > SnapshotRequest::kMaxGrid)
+        return refuse("a decision grid of " + std::to_string(request.grid) + " is out of range [0, " +
+                      std::to_string(SnapshotRequest::kMaxGrid) + "]");
     Command c(Command::Snapshot);
     c.snapshot = request;
     return enqueue(std::move(c));
@@ -270,6 +277,11 @@ SessionState Session::state() const {
 BreakInfo Session::last_break() const {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_break;
+}
+
+EpochRecord Session::last_epoch() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_last_epoch;
 }
 
 bool Session::wait_until_settled(double seconds) {
@@ -311,6 +323,10 @@ void Session::apply(const Command& c) {
             m_run.fetch_add(1, std::memory_order_release);
             m_trainer->reset();
             m_steps_done = 0;
+            note_progress();
+            m_reached_end = false;
+            m_stats_cost_avg = 0;
+            m_last_stats = {};
             m_epoch_loss = m_epoch_correct = 0;
             m_epoch_items = 0;
             m_best_val = 1e300;
@@ -430,32 +446,7 @@ void Session::train_one() {
     }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (r.nonfinite) {
-        const int i = r.nonfinite_layer;
-        const std::string layer =
-            i >= 0 ? "layer " + std::to_string(i + 1) + " (" + m_trainer->model().layer(static_cast<size_t>(i)).type() + ")"
-                   : "the loss";
-        const std::string pass = r.nonfinite_backward ? "backward" : "forward";
-        const char* nonfinite = id_of(BreakpointKind::Nonfinite);
-        BreakInfo b{nonfinite, layer, pass, r.step + 1, r.epoch,
-                    "a non-finite value appeared in the " + pass + " pass at " + layer + ", step " +
-                        std::to_string(r.step + 1) + " (epoch " + std::to_string(r.epoch + 1) +
-                        "); the weights are as before that batch — lower the learning rate?"};
-        b.last_healthy_step = std::max(first_step(), r.step - 1);
-        note_skip();  // a replay uses this batch the same way
-        b.batch = m_trainer->last_batch();
-        Dataset& train = m_trainer->train_data();
-        b.batch_inputs.resize(b.batch.size() * train.item_shape().numel());
-        b.batch_targets.resize(b.batch.size() * static_cast<size_t>(train.target_size()));
-        train.gather(b.batch.data(), static_cast<int>(b.batch.size()), b.batch_inputs.data(),
-                     b.batch_targets.data());
-        EventRecord e{r.step, "breakpoint", nonfinite, 0, b.message};
-        publish(e);
-        if (m_log) m_log->write(e);
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_break = b;
-        m_breaks.fetch_add(1, std::memory_order_relaxed);
-        m_budget = 0;
-        set_state(SessionState::Paused);
+        pause_on_nonfinite(r, epoch_before);
         return;
     }
     StepRecord s{r.step, r.epoch, static_cast<float>(r.loss), static_cast<float>(r.accuracy), r.lr,
@@ -466,15 +457,9 @@ void Session::train_one() {
     if (m_log) m_log->write(s);
     if (m_data_map) observe_data_map();
     m_steps_done.store(r.step, std::memory_order_relaxed);
+    note_progress();
     m_step_ms_avg = m_step_ms_avg > 0 ? 0.95 * m_step_ms_avg + 0.05 * ms : ms;
-    if (m_opt.layer_stats && r.step >= m_next_stats_step) {
-        const auto s0 = Clock::now();
-        publish_layer_stats(r.step, r.lr);
-        const double cost = std::chrono::duration<double, std::milli>(Clock::now() - s0).count();
-        // Next time after enough steps that the statistics stay within budget.
-        const double every = cost / (m_opt.stats_budget * std::max(m_step_ms_avg, 1e-6));
-        m_next_stats_step = r.step + std::max(1L, static_cast<long>(std::ceil(every)));
-    }
+    maybe_publish_layer_stats(r.step, r.lr);
     std::string hit;
     if (!m_dead_hit.empty()) {
         hit = m_dead_hit;
@@ -512,7 +497,12 @@ void Session::train_one() {
     after_step();  // a restore point when one is due
 }
 
-void Session::end_epoch() {
+void Session::note_progress() {
+    m_epoch_now.store(m_trainer->epoch(), std::memory_order_relaxed);
+    m_epoch_position.store(m_trainer->epoch_position(), std::memory_order_relaxed);
+}
+
+EpochRecord Session::close_epoch() {
     EpochRecord e;
     e.epoch = m_trainer->epoch();
     e.step = m_trainer->global_step();
@@ -533,13 +523,25 @@ void Session::end_epoch() {
     e.run_id = m_info.id;
     m_epochs_ring.push(e);
     if (m_log) m_log->write(e);
-    log_epoch_views(m_trainer->epoch() >= m_epochs);
+    log_epoch_views(m_trainer->epoch() == m_epochs);  // past the end (stop_at_end off): as any epoch
     m_epoch_loss = m_epoch_correct = 0;
     m_epoch_items = 0;
     m_epoch_regression = false;
+    return e;
+}
 
+void Session::end_epoch() {
+    const EpochRecord e = close_epoch();
     std::string why;
-    if (m_trainer->epoch() >= m_epochs) why = "finished";
+    if (m_trainer->epoch() >= m_epochs && m_opt.stop_at_end) why = "finished";
+    if (m_trainer->epoch() >= m_epochs && !m_opt.stop_at_end && !m_reached_end) {
+        m_reached_end = true;  // said once; the run goes on until paused
+        const EventRecord r{e.step, "reached-end", "", static_cast<double>(m_epochs),
+                            "reached the spec's " + std::to_string(m_epochs) +
+                                " epochs; training goes on until paused"};
+        publish(r);
+        if (m_log) m_log->write(r);
+    }
     if (why.empty() && e.has_validation && m_opt.early_stop_patience > 0) {
         if (e.val_loss < m_best_val) {
             m_best_val = e.val_loss;
@@ -549,6 +551,7 @@ void Session::end_epoch() {
         }
     }
     std::lock_guard<std::mutex> lock(m_mutex);
+    m_last_epoch = e;
     if (!why.empty()) {
         m_break = BreakInfo{why, "", "", e.step, e.epoch,
                             why == "finished" ? "finished " + std::to_string(m_epochs) + " epochs"

@@ -8,6 +8,7 @@
 // shared with the core's reading through the engine's PRIVATE include of
 // core/src: one set of messages for reading and validating.
 #include "gradscope/validate.h"
+#include "gradscope/files.h"
 
 #include "spec/spec_detail.h"
 
@@ -261,6 +262,9 @@ void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
     d.check("test_limit", int64_t{s.data.test_limit}, kLimitRange);
     d.check("augment_crop_padding", int64_t{s.data.augment_crop_padding}, kCropRange);
     d.check("image_size", int64_t{s.data.image_size}, kImageSizeRange);
+    if (s.data.path.size() > kMaxPathBytes)
+        d.add("path", "is " + grouped(s.data.path.size()) + " characters long; a path is at most " +
+                          grouped(kMaxPathBytes));
     check_plane_data(s, issues);
 }
 
@@ -306,6 +310,10 @@ std::vector<SpecIssue> validate_spec(const ModelSpec& spec, std::vector<LayerInf
         top.add("layers",
                 "the model has no layers — add at least one, e.g. {\"type\": \"Dense\", "
                 "\"units\": 10}");
+    if (spec.layers.size() > kMaxLayers)
+        top.add("layers", "the model has " + grouped(spec.layers.size()) +
+                              " layers; a model has at most " + grouped(kMaxLayers) +
+                              " (docs/limits.md)");
 
     uint64_t total = 0, largest = 0;
     int largest_at = -1;

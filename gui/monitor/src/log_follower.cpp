@@ -35,7 +35,9 @@ void LogFollower::close_file() {
 
 bool LogFollower::reopen() {
     close_file();
-    const int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO at the path must not hang the window in open(); it
+    // is refused below as not a regular file.
+    const int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         m_problem = errno == ENOENT ? "waiting for " + m_path + " to appear"
                                     : "cannot read " + m_path + ": " + std::strerror(errno);

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gradscope/error.h"
+#include "gradscope/json.h"
 #include "gradscope/telemetry.h"
 
 namespace gs::monitor {
@@ -46,7 +48,14 @@ void add_bounded(std::vector<T>& v, T r) {
 void RunData::set_spec_json(const std::string& spec_json) {
     m_layer_names.clear();
     m_spec_name.clear();
-    const auto j = nlohmann::json::parse(spec_json, nullptr, /*allow_exceptions=*/false);
+    // Through the shared depth-bounded reader; a spec that does not parse
+    // leaves the names empty (the run's curves still show).
+    nlohmann::json j;
+    try {
+        j = gs::parse_json_bounded_sorted(spec_json, "the run log's spec");
+    } catch (const gs::Error&) {
+        return;
+    }
     if (!j.is_object()) return;
     if (auto n = j.find("name"); n != j.end() && n->is_string()) m_spec_name = n->get<std::string>();
     auto layers = j.find("layers");

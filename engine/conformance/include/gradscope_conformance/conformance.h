@@ -4,7 +4,7 @@
 // element with a plain reference written as simple loops in double
 // precision (reference.h). The same suite runs on every backend: the CPU,
 // CUDA, and whatever is registered next. Used by the tests
-// (tests/engine/test_conformance.cpp, tests/cuda) and by
+// (tests/engine/backend/test_conformance.cpp, tests/cuda) and by
 // `gradscope-train selftest`.
 #pragma once
 

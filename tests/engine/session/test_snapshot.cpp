@@ -82,6 +82,31 @@ TEST(Snapshot, DenseWeightsEqualTheModelsAfterTraining) {
     EXPECT_NE(fresh.latest_snapshot()->weights[0], snap->weights[0]);
 }
 
+// A 1-input model's snapshot holds its fitted curve: `grid` points along the
+// input (lo..hi, the training inputs' range with a margin), each the model's
+// output there. For linear regression's Dense 1 that is w * x + b.
+TEST(Snapshot, OneInputModelsGetTheirFittedCurve) {
+    ModelSpec spec = load_preset("linear-regression");
+    Session s(spec, prepare_data(spec), cpu_backend());
+    SnapshotRequest q;
+    q.grid = 256;
+    auto snap = snapshot_after(s, 20, q);
+    ASSERT_NE(snap, nullptr);
+    ASSERT_EQ(snap->grid, 256);
+    EXPECT_LT(snap->lo[0], snap->hi[0]);
+    ASSERT_EQ(snap->grid_units.size(), 1u);
+    ASSERT_EQ(snap->grid_units[0].size(), 1u);
+    const std::vector<float>& curve = snap->grid_units[0][0];
+    ASSERT_EQ(curve.size(), 256u);
+    ASSERT_EQ(snap->weights[0].size(), 1u);
+    ASSERT_EQ(snap->biases[0].size(), 1u);
+    const float w = snap->weights[0][0], b = snap->biases[0][0];
+    for (int c : {0, 100, 255}) {
+        const float x = snap->lo[0] + (c + 0.5f) / 256 * (snap->hi[0] - snap->lo[0]);
+        EXPECT_NEAR(curve[static_cast<size_t>(c)], w * x + b, 1e-4f * (1 + std::abs(w * x + b))) << c;
+    }
+}
+
 TEST(Snapshot, CapLeavesOutLargeLayersButKeepsTheirShape) {
     ModelSpec spec = load_preset("spiral-tanh");
     Session s(spec, prepare_data(spec), cpu_backend());
@@ -133,6 +158,50 @@ TEST(Snapshot, ConvKernelsUnderTheCap) {
     EXPECT_TRUE(snap->weights[9].empty());
     EXPECT_EQ(snap->weights[11].size(), 640u);
     for (size_t l : {1u, 2u, 8u, 12u}) EXPECT_TRUE(snap->parameter_shapes[l].empty()) << l;
+}
+
+// Issue 14: per-unit views have a budget whatever the spec. 3,000 Tanh
+// layers of 2 units would be 3,000 x 2 x 64 x 64 floats of decision grids
+// (98 MB; at 512 x 512, 6.3 GB); a grid finer than kMaxGrid is refused.
+TEST(Snapshot, GridsAndProbesStayWithinTheirBudget) {
+    ModelSpec spec = load_preset("spiral-tanh");  // Dense(8) Tanh Dense(8) Tanh Dense(1) Sigmoid
+    const std::vector<LayerSpec> preset = spec.layers;
+    spec.layers = {preset[0]};
+    spec.layers[0].units = 2;
+    spec.layers.insert(spec.layers.end(), 3000, preset[1]);  // Tanh
+    spec.layers.push_back(preset[4]);
+    spec.layers.push_back(preset[5]);
+    spec.batch_size = 256;  // the grid's 4,096 points in 16 passes
+    Session s(spec, prepare_data(spec), cpu_backend());
+    const CommandResult r = s.step(1);
+    ASSERT_TRUE(r) << r.reason;
+    ASSERT_TRUE(s.wait_until_settled(60));
+    SnapshotRequest q;
+    q.confusion = false;
+    q.parameters = false;
+    q.grid = SnapshotRequest::kMaxGrid + 1;
+    EXPECT_FALSE(s.request_snapshot(q));  // refused, with the range
+    q.grid = 64;  // 3,003 layers x 2 units x 64 x 64 floats: past the budget
+    ASSERT_TRUE(s.request_snapshot(q));
+    ASSERT_TRUE(s.wait_until_settled(120));
+    auto snap = s.latest_snapshot();
+    ASSERT_NE(snap, nullptr);
+    EXPECT_EQ(snap->grid, 64);
+    size_t floats = 0, layers_with_grids = 0;
+    for (const auto& units : snap->grid_units) {
+        layers_with_grids += !units.empty();
+        for (const auto& u : units) floats += u.size();
+    }
+    EXPECT_LE(floats, SnapshotRequest::kMaxGridFloats);
+    EXPECT_GT(layers_with_grids, 0u);  // the first layers still have theirs
+    EXPECT_FALSE(snap->grid_units[0].empty());
+    EXPECT_EQ(snap->grid_layers_left_out, spec.layers.size() - layers_with_grids);
+    EXPECT_GT(snap->grid_layers_left_out, 0u);
+    // Every layer keeps its shape; the probe's floats are within theirs.
+    ASSERT_EQ(snap->probe_shapes.size(), spec.layers.size());
+    size_t probe = 0;
+    for (const auto& a : snap->probe_activations) probe += a.size();
+    EXPECT_LE(probe, SnapshotRequest::kMaxProbeFloats);
 }
 
 }  // namespace

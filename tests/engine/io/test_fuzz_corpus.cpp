@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "../fuzz/fuzz_targets.h"
+#include "../../fuzz/fuzz_targets.h"
 
 namespace fs = std::filesystem;
 

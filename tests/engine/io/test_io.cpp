@@ -261,6 +261,11 @@ TEST_F(IoTest, SafetensorsBrokenFilesNameTheProblem) {
                          entry("F32", "[1]", "[4, 8]") + "}",
                      8),
          "names 'a' twice"},
+        // Issue 14: said "a shape has at most 4 dimensions" without the file.
+        {"five dimensions", with_header(R"({"a": )" + entry("F32", "[1,1,1,1,1]", "[0, 4]") + "}", 4),
+         "tensor 'a': shape has more than 4 dimensions"},
+        {"a long array", with_header(R"({"a": {"data_offsets": [0,0,0,0,0,0,0,0]}})", 0),
+         "holds more than 4 values"},
     };
     ASSERT_GE(cases.size(), 8u);
     for (const Broken& c : cases) {
@@ -274,10 +279,38 @@ TEST_F(IoTest, SafetensorsBrokenFilesNameTheProblem) {
 
 TEST_F(IoTest, SafetensorsRefusesAbsurdHeaderEvenWhenTheFileIsLarge) {
     // A header length within the file but beyond the limit is refused unparsed.
-    const uint64_t n = 17ull * 1024 * 1024;
+    const uint64_t n = gs::kMaxSafetensorsHeaderBytes + 8;
     const std::string bytes = u64_le(n) + std::string(n, ' ');
     const std::string message = decode_error(bytes);
     EXPECT_NE(message.find("limit"), std::string::npos) << message;
+}
+
+// Issue 14, item 3: whatever the writer writes, the reader reads. 220,000
+// tensors make a header of about 17.5 MB, past the reader's old 16 MiB limit
+// (which the writer did not keep); it saves and loads, in the file's order.
+// A header past the one limit both keep is refused when saving, nothing
+// written.
+TEST_F(IoTest, SafetensorsWriterAndReaderKeepTheSameHeaderLimit) {
+    gs::SafetensorsFile many;
+    many.metadata["spec"] = "{}";
+    for (int i = 0; i < 220000; ++i)
+        many.tensors.push_back({"layers." + std::to_string(i) + ".weight", {1}, {float(i)}});
+    gs::save_safetensors(path("many.safetensors"), many);
+    const gs::SafetensorsFile back = gs::load_safetensors(path("many.safetensors"));
+    ASSERT_EQ(back.tensors.size(), many.tensors.size());
+    EXPECT_EQ(back.tensors[123456].name, "layers.123456.weight");
+    EXPECT_EQ(back.tensors[123456].values, std::vector<float>{123456.0f});
+
+    gs::SafetensorsFile huge;
+    huge.metadata["spec"] = std::string(gs::kMaxSafetensorsHeaderBytes, 'x');
+    try {
+        gs::save_safetensors(path("huge.safetensors"), huge);
+        FAIL() << "a header past the limit was written";
+    } catch (const gs::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("a checkpoint header may be"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(path("huge.safetensors")));
 }
 
 TEST_F(IoTest, SafetensorsTruncatedFileFailsAtEveryLength) {

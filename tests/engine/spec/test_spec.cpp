@@ -187,9 +187,9 @@ TEST(Spec, ShorthandsForNestedObjects) {
 }
 
 TEST(Spec, IssueFormat) {
-    SpecIssue layer{2, "Dense", "units", "must be positive"};
+    SpecIssue layer{2, "Dense", "units", "must be positive", "", 0};
     EXPECT_EQ(layer.str(), "layer 3 (Dense): units: must be positive");
-    SpecIssue top{-1, "", "batch_size", "must be positive"};
+    SpecIssue top{-1, "", "batch_size", "must be positive", "", 0};
     EXPECT_EQ(top.str(), "batch_size: must be positive");
     SpecResult r;
     r.issues = {layer, top};
@@ -377,11 +377,12 @@ TEST(SpecErrors, InputAndLayers) {
 TEST(SpecErrors, InvalidJson) {
     SpecResult r = gs::parse_spec("{\"input\": [2], \"layers\": [}");
     ASSERT_EQ(r.issues.size(), 1u);
+    // The line, the column and the field being read, in words (issue 14).
     EXPECT_EQ(r.issues[0].str(),
-              "invalid JSON: parse error at line 1, column 27: syntax error while parsing value - "
-              "unexpected '}'; expected '[', '{', or a literal");
+              "the spec, line 1, column 27, field \"layers[0]\": invalid JSON: syntax error while "
+              "parsing value - unexpected '}'; expected '[', '{', or a literal");
     EXPECT_EQ(only_issue(""),
-              "invalid JSON: parse error at line 1, column 1: syntax error while parsing value - "
+              "the spec, line 1, column 1: invalid JSON: syntax error while parsing value - "
               "unexpected end of input; expected '[', '{', or a literal");
     EXPECT_EQ(only_issue("[1, 2]"),
               "a model spec is a JSON object ({\"input\": ..., \"layers\": [...]}), got an array");
