@@ -92,8 +92,6 @@ public:
     bool auto_range() const { return m_auto_range; }
     QString readout() const { return m_readout; }  // the hover read-out text
     QRect readout_rect() const;  // where the read-out box is drawn (plot pixels; empty when hidden)
-    QCPAxisRect* loss_rect() const { return m_loss_rect; }
-    QCPAxisRect* accuracy_rect() const { return m_acc_rect; }
     // The hover read-out for a step, as moving the mouse there shows it; the
     // box goes beside the cursor at height y (plot pixels; -1: mid-plot).
     void show_readout_at(double step, int y = -1);
