@@ -1,6 +1,6 @@
 // gradscope: the studio.
 //   gradscope [PROJECT.gradscope] [--preset NAME]
-//   gradscope [PROJECT.gradscope | --preset NAME] --steps N --screenshot FILE.png [--size WxH] [--presentation]
+//   gradscope [PROJECT.gradscope | --preset NAME] --steps N --screenshot FILE.png [--size WxH] [--presentation] [--view NAME]
 //   gradscope --bench-ui [--seconds S]
 // With no display (and no QT_QPA_PLATFORM) it says so and exits 2.
 #include <QApplication>
@@ -13,6 +13,7 @@
 #include <cstdlib>
 
 #include "canvas/network_canvas.h"
+#include "views/learned_screenshot.h"
 #include "window/main_window.h"
 #include "window/classroom_shots.h"
 #include "window/scripted_run.h"
@@ -101,7 +102,11 @@ int main(int argc, char** argv) {
     QCommandLineOption classroom(QStringLiteral("classroom-shot"),
                                  QStringLiteral("with --screenshot: a classroom picture (step, draw or lesson)"),
                                  QStringLiteral("what"));
-    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, scrub, race, classroom});
+    QCommandLineOption learned(QStringLiteral("view"),
+                               QStringLiteral("with --screenshot: write one view of what the network learned instead "
+                                              "of the window (confusion, mistakes, histograms, histograms-stacked, datamap)"),
+                               QStringLiteral("name"));
+    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, scrub, race, classroom, learned});
     cli.process(app);
 
     MainWindow w;
@@ -123,6 +128,8 @@ int main(int argc, char** argv) {
         const bool travel = cli.value(scrub).toLong() >= 0 || cli.value(race).toLong() > 0;
         const QString error =
             cli.isSet(classroom) ? classroom_screenshot(w, cli.value(classroom), cli.value(shot), s)
+            : cli.isSet(learned)
+                ? screenshot_learned_view(w, name, cli.value(steps).toLong(), cli.value(learned), cli.value(shot), s)
             : travel ? time_travel_screenshot(w, name, cli.value(steps).toLong(), cli.value(shot), s,
                                               cli.value(scrub).toLong(), cli.value(race).toLong())
                      : screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));

@@ -90,6 +90,9 @@ struct SnapshotRequest {
     bool confusion = true;
     bool fresh_confusion = false;
     int misclassified = 16;  // how many of the most confident mistakes
+    // Every item's outcome of that same pass (Snapshot::outcomes): what a
+    // confusion cell's gallery lists. No extra pass; a copy of one entry per item.
+    bool outcomes = false;
     // Copy the weights (and their gradients) of Dense and Conv2D layers to
     // the host for drawing, each layer whose weights have at most
     // max_parameter_floats values.
@@ -135,6 +138,9 @@ struct Snapshot {
         float confidence = 0;
     };
     std::vector<Mistake> mistakes;  // most confident first
+    // With SnapshotRequest::outcomes: every item of that split, in item order,
+    // from the pass that made `confusion` (confidence: of the predicted class).
+    std::vector<Mistake> outcomes;
     // Per layer (index as in the spec; empty where the layer has no weights
     // or the request asked for none): the layer's weights, as
     // parameter_shapes[i] says (Dense: units x inputs; Conv2D: filters x

@@ -240,6 +240,7 @@ std::shared_ptr<Snapshot> Session::make_snapshot(Trainer& t, Snapshot& confusion
                               confusion.mistakes.begin() +
                                   std::min<long>(static_cast<long>(confusion.mistakes.size()),
                                                  std::max(0, q.misclassified)));
+        if (q.outcomes) snap->outcomes = confusion.outcomes;
     }
     return snap;
 }
@@ -260,6 +261,7 @@ void Session::compute_confusion(Trainer& t, Snapshot& result, int max_mistakes) 
     if (K >= 2 && eval->size()) {
         result.classes = K;
         result.confusion.assign(static_cast<size_t>(K) * K, 0);
+        result.outcomes.reserve(eval->size());
         const std::vector<float> out = t.predict(*eval, 0, eval->size());
         const size_t outs = out.size() / eval->size();
         for (size_t first = 0; first < eval->size(); first += static_cast<size_t>(t.batch_size())) {
@@ -283,6 +285,7 @@ void Session::compute_confusion(Trainer& t, Snapshot& result, int max_mistakes) 
                 const int label = static_cast<int>(y[static_cast<size_t>(j) * ty]);
                 if (label < 0 || label >= K || pred >= K) continue;
                 ++result.confusion[static_cast<size_t>(label) * K + pred];
+                result.outcomes.push_back({static_cast<int>(item), label, pred, conf});
                 if (pred != label) result.mistakes.push_back({static_cast<int>(item), label, pred, conf});
             }
         }

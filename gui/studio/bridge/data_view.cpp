@@ -68,6 +68,7 @@ DataView make_data_view(const PreparedData& data, size_t max_points) {
     s.test_size = size_of(data.test);
     if (!data.train) return s;
     s.probe_split = std::make_shared<DatasetItems>(probe_split(data, &s.probe_split_name));
+    s.train_split = std::make_shared<DatasetItems>(data.train);
     s.classes = data.train->num_classes();
     for (const std::string& c : data.train->class_names()) s.class_names << QString::fromStdString(c);
     for (int c = static_cast<int>(s.class_names.size()); c < s.classes; ++c)

@@ -54,6 +54,8 @@ struct DataView {
     // training (as the session chooses). Null when nothing is open.
     std::shared_ptr<const DataItems> probe_split;
     QString probe_split_name;  // "validation", "test", "training"
+    // The training split (what a data map's item indices refer to).
+    std::shared_ptr<const DataItems> train_split;
     size_t train_size = 0, validation_size = 0, test_size = 0;  // items per split
     // "1,600 training · 400 test · 2 classes · items 2" for people.
     QString description;

@@ -388,6 +388,8 @@ void SessionBridge::request_snapshot() {
     // plane's points); a curve for one input (a regression line).
     const auto inputs = m_spec.input.numel();
     q.grid = (inputs == 2 || (m_data_view && m_data_view->two_d)) ? 64 : inputs == 1 ? 256 : 0;
+    q.misclassified = 64;  // all the session keeps between passes: the mistakes gallery
+    q.outcomes = true;  // every item's outcome, for the confusion view's cells (a copy, no pass)
     m_session->request_snapshot(q);
     m_snapshot_asked_step = m_session->steps_done();
     m_since_snapshot.restart();

@@ -100,6 +100,11 @@ public:
     // Asks for a fresh snapshot now (they also come on their own while training).
     void request_snapshot();
 
+    // For the bridge's other services (DataMapService): the session, or null.
+    gs::Session* engine_session() const { return m_session.get(); }
+    // A reset was asked for and the worker has not applied it yet.
+    bool resetting() const { return m_resetting; }
+
     // Drains the session at once (the timer does this every 30 ms); public
     // so that tests and the screenshot mode need not wait for the timer.
     void tick();

@@ -30,6 +30,7 @@
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
+#include "views/learned_views.h"
 #include "window/field_focus.h"
 #include "window/text_fit.h"
 #include "window/time_travel.h"
@@ -183,6 +184,15 @@ void MainWindow::build_views() {
     addDockWidget(Qt::BottomDockWidgetArea, plot_dock);
     addDockWidget(Qt::BottomDockWidgetArea, flow_dock);
     splitDockWidget(plot_dock, flow_dock, Qt::Horizontal);
+    m_learned = new LearnedViews(m_bridge);
+    auto* learned_dock = make_dock(this, QStringLiteral("What the network learned"), QStringLiteral("dock_learned"), m_learned);
+    tabifyDockWidget(flow_dock, learned_dock);
+    flow_dock->raise();
+    connect(m_learned, &LearnedViews::probeChosen, this, [this](int item) {
+        m_bridge->set_probe(item);
+        m_data->preview()->set_selected_item(item);
+        statusBar()->showMessage(QStringLiteral("Probe: item %1 — the canvas shows it").arg(item), 4000);
+    });
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({network_dock, inspector_dock}, {340, 300}, Qt::Horizontal);

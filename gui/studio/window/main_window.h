@@ -33,6 +33,7 @@ class Classroom;
 class DatasetPanel;
 class GradientFlowView;
 class LayerInspector;
+class LearnedViews;
 class NetworkCanvas;
 class NetworkEditor;
 class SessionBridge;
@@ -104,6 +105,8 @@ public:
     LayerInspector* inspector() const { return m_inspector; }
     DatasetPanel* data_panel() const { return m_data; }
     TrainingControls* controls() const { return m_controls; }
+    // Confusion, mistakes, histograms over time, data map (views/learned_views.h).
+    LearnedViews* learned_views() const { return m_learned; }
     TimeTravel* time_travel() const { return m_time_travel; }  // the timeline, runs, races
     Classroom* classroom() const { return m_classroom; }  // issue 19: window/classroom.h
     // Trains on other data (a drawn set, input features) in the same project:
@@ -185,6 +188,7 @@ private:
     TrainingPlot* m_plot = nullptr;
     GradientFlowView* m_flow = nullptr;
     TrainingControls* m_controls = nullptr;
+    LearnedViews* m_learned = nullptr;
     TimeTravel* m_time_travel = nullptr;
     Classroom* m_classroom = nullptr;
     QWidget* m_banner = nullptr;

@@ -27,6 +27,7 @@
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
+#include "views/learned_views.h"
 #include "window/classroom.h"
 #include "window/main_window.h"
 #include "window/training_controls.h"
@@ -157,6 +158,7 @@ void MainWindow::apply_theme() {
     m_inspector->set_theme(t);
     m_data->set_theme(t);
     if (m_classroom) m_classroom->set_theme(t);
+    if (m_learned) m_learned->set_theme(t);
     // The epoch count in the compact bar reads from the back of the room.
     QFont big = f;
     big.setBold(true);
