@@ -185,7 +185,8 @@ void MainWindow::build_views() {
     addDockWidget(Qt::BottomDockWidgetArea, flow_dock);
     splitDockWidget(plot_dock, flow_dock, Qt::Horizontal);
     m_learned = new LearnedViews(m_bridge);
-    auto* learned_dock = make_dock(this, QStringLiteral("What the network learned"), QStringLiteral("dock_learned"), m_learned);
+    auto* learned_dock = make_dock(this, QStringLiteral("What the network learned"), QStringLiteral("dock_learned"), m_learned,
+                                   /*scroll=*/true);  // a narrow window scrolls it, never grows for it
     tabifyDockWidget(flow_dock, learned_dock);
     flow_dock->raise();
     connect(m_learned, &LearnedViews::probeChosen, this, [this](int item) {
