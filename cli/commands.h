@@ -30,6 +30,10 @@ struct TrainOptions {
     bool no_shuffle = false;      // every epoch in the stored order of the items
     bool log_every_step = false;  // one run-log line per step (no merging within 10 ms)
     int threads = 0;              // OpenMP threads (0: the default)
+    // The gauges (gradscope/gauges.h): intervals in steps (0: off), budget.
+    long sharpness_every = 0;
+    long noise_every = 0;
+    double gauge_budget = 0.10;
     bool no_data_map = false;     // keep no data map (classification runs keep one by default)
     std::string data_map_csv;     // write the data map's per-item table here at the end
 };
@@ -56,6 +60,24 @@ struct ExportOptions {
     std::string data_path;
 };
 int run_export(const ExportOptions& o);
+
+// `lr-find` (lr_find_command.cpp): the learning-rate range test.
+struct LrFindOptions {
+    std::string model;
+    std::string backend = "cpu";
+    std::string resume;     // from this checkpoint's state (default: the initial weights)
+    double lr_min = 1e-5, lr_max = 10;
+    int steps = 200;
+    double explode = 4;
+    int batch = 0;          // 0: the spec's
+    std::string csv;        // write lr,loss,smoothed here
+    std::string log_dir;    // write a run log with the "lr_range" record
+    std::string data_path;
+    bool quiet = false;
+    int threads = 0;
+};
+// Exit status: 0 a suggestion; 5 the loss did not fall (no suggestion).
+int run_lr_find(const LrFindOptions& o);
 
 // Sets the OpenMP threads of the calling thread (n > 0).
 void set_threads(int n);

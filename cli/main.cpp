@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
     app.footer(
         "exit status: 0 done; 1 an error (bad spec, data or file; a failed run; a failed "
         "selftest check); 2 a bad command line (an unknown option, a value out of range); "
-        "3 stopped at a non-finite value; 4 selftest skipped (backend unavailable); 130 "
+        "3 stopped at a non-finite value; 4 selftest skipped (backend unavailable); 5 lr-find "
+        "found no rate where the loss falls; 130 "
         "interrupted by Ctrl-C (a checkpoint was saved; 1 where it could not be)");
     app.require_subcommand(1);
 
@@ -102,6 +103,36 @@ int main(int argc, char** argv) {
                     "keep no data map (classification runs keep one by default; the end prints "
                     "its likely-mislabeled count)")
         ->excludes(map_csv);
+
+    train->add_option("--sharpness-every", t.sharpness_every,
+                      "estimate the sharpness (top Hessian eigenvalue, against 2/lr) every N steps")
+        ->check(CLI::Range(1L, 1L << 40));
+    train->add_option("--noise-every", t.noise_every,
+                      "estimate the gradient noise scale (critical batch size) every N steps")
+        ->check(CLI::Range(1L, 1L << 40));
+    train->add_option("--gauge-budget", t.gauge_budget,
+                      "the most of the training time each gauge may take (they run less often)")
+        ->check(CLI::Range(0.001, 10.0))
+        ->capture_default_str();
+
+    gs::cli::LrFindOptions lf;
+    auto* lrfind = app.add_subcommand(
+        "lr-find", "learning-rate range test: loss against an exponentially rising rate, a suggestion");
+    lrfind->add_option("model", lf.model, "preset name or path to a spec JSON")->required();
+    lrfind->add_option("--resume,--load", lf.resume, "from this checkpoint (default: the initial weights)");
+    lrfind->add_option("--lr-min", lf.lr_min, "lowest rate")->capture_default_str();
+    lrfind->add_option("--lr-max", lf.lr_max, "highest rate")->capture_default_str();
+    lrfind->add_option("--steps", lf.steps, "steps over the range")->capture_default_str();
+    lrfind->add_option("--explode", lf.explode, "stop when the smoothed loss passes this x its lowest")
+        ->capture_default_str();
+    lrfind->add_option("--batch", lf.batch, "batch size (default: the spec's)");
+    lrfind->add_option("--csv", lf.csv, "write the curve (lr,loss,smoothed) to this file");
+    lrfind->add_option("--log", lf.log_dir, "write a run log with the range test in this directory");
+    lrfind->add_option("-b,--backend", lf.backend, "backend")->capture_default_str();
+    lrfind->add_option("--data-path", lf.data_path, "where the spec's file dataset is (data.path)");
+    lrfind->add_flag("-q,--quiet", lf.quiet, "print only the suggestion");
+    lrfind->add_option("--threads", lf.threads, "OpenMP threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
 
     gs::cli::EvaluateOptions ev;
     auto* evaluate = app.add_subcommand(
@@ -175,6 +206,7 @@ int main(int argc, char** argv) {
         if (evaluate->parsed()) return gs::cli::run_evaluate(ev);
         if (exp->parsed()) return gs::cli::run_export(ex);
         if (train->parsed()) return gs::cli::run_train(t);
+        if (lrfind->parsed()) return gs::cli::run_lr_find(lf);
         if (selftest->parsed()) return gs::cli::run_selftest(st);
         if (validate->parsed()) return gs::cli::run_validate(spec_path);
         if (info->parsed()) return gs::cli::run_data_info(data_what);

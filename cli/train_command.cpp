@@ -115,6 +115,20 @@ void print_epoch(const EpochRecord& e, int epochs, const char* val_name) {
     std::printf("  %s\n", duration(e.seconds).c_str());
 }
 
+// The gauges' last estimates in words (when they were on).
+void print_gauges(const TelemetryStore& t) {
+    const SharpnessRecord& s = t.last_sharpness();
+    if (s.iterations > 0)
+        std::printf("%s (%zu estimates, %.1f%% of the training time)\n",
+                    sharpness_verdict(s.sharpness, s.lr).c_str(), t.sharpness().total_added(),
+                    100.0 * s.cost_share);
+    const NoiseScaleRecord& n = t.last_noise_scale();
+    if (n.batch > 0)
+        std::printf("%s (%zu estimates, %.1f%% of the training time)\n",
+                    noise_scale_verdict(n.b_simple, n.batch).c_str(), t.noise_scale().total_added(),
+                    100.0 * n.cost_share);
+}
+
 // The data map at the end: a line of counts (the likely-mislabeled count
 // among them), and the per-item CSV where --data-map asks for it.
 void report_data_map(Session& session, const TrainOptions& o) {
@@ -170,6 +184,9 @@ int run_train(const TrainOptions& o) {
     so.shuffle = !o.no_shuffle;
     so.log_every_step = o.log_every_step;
     so.threads = o.threads;
+    so.sharpness_every = o.sharpness_every;
+    so.noise_every = o.noise_every;
+    so.gauge_budget = o.gauge_budget;
     so.data_map = !o.no_data_map;
     if (o.threads > 0) set_threads(o.threads);  // evaluation on this thread
     std::string fork_note;
@@ -289,6 +306,7 @@ int run_train(const TrainOptions& o) {
         std::printf("stopped after %ld steps (--steps)  epoch %d  loss %.4f  acc %s\n", s.step,
                     s.epoch + 1, s.loss, percent(s.accuracy).c_str());
     }
+    print_gauges(t);
     if (!o.checkpoint.empty()) {
         save_checked(session, t, o.checkpoint);
         std::printf("saved checkpoint %s\n", o.checkpoint.c_str());

@@ -170,6 +170,7 @@ public:
         }
         if (literal("true") || literal("false")) {
             v.type = VType::Bool;
+            v.inum = m_p[-1] == 'e' && m_p[-2] == 'u';  // true: 1, false: 0
             return true;
         }
         return number(v);

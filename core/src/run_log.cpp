@@ -380,6 +380,61 @@ void RunLog::write(const EventRecord& r) {
     flush();
 }
 
+void RunLog::write(const SharpnessRecord& r) {
+    flush_merged();
+    flush_layers();
+    LineBuf b;
+    b.str("type", "sharpness");
+    b.integer("step", r.step);
+    b.number("sharpness", r.sharpness, "sharpness_nonfinite");
+    b.number("lr", r.lr, "lr_nonfinite");
+    b.number("edge", r.edge, "edge_nonfinite");
+    b.integer("iterations", r.iterations);
+    b.number("cost_share", r.cost_share, "cost_share_nonfinite");
+    line(b.finish());
+    maybe_flush();
+}
+
+void RunLog::write(const NoiseScaleRecord& r) {
+    flush_merged();
+    flush_layers();
+    LineBuf b;
+    b.str("type", "noise_scale");
+    b.integer("step", r.step);
+    b.number("b_simple", r.b_simple, "b_simple_nonfinite");
+    b.number("grad_sq", r.grad_sq, "grad_sq_nonfinite");
+    b.number("trace", r.trace, "trace_nonfinite");
+    b.integer("batch", r.batch);
+    b.number("cost_share", r.cost_share, "cost_share_nonfinite");
+    line(b.finish());
+    maybe_flush();
+}
+
+void RunLog::write(const LrRangeResult& r) {
+    flush_merged();
+    flush_layers();
+    Json j;
+    j["type"] = "lr_range";
+    j["step"] = r.step;
+    j["lr_min"] = r.options.lr_min;
+    j["lr_max"] = r.options.lr_max;
+    j["steps"] = r.options.steps;
+    auto numbers = [](const std::vector<float>& v) {
+        Json a = Json::array();
+        for (float x : v) a.push_back(std::isfinite(x) ? Json(x) : Json(nullptr));  // null: not finite
+        return a;
+    };
+    j["lr"] = numbers(r.lr);
+    j["loss"] = numbers(r.loss);
+    j["suggested_lr"] = std::isfinite(r.suggested_lr) ? r.suggested_lr : 0.0;
+    j["exploded"] = r.exploded;
+    j["stopped"] = r.stopped;
+    if (!r.error.empty()) j["error"] = r.error;
+    j["seconds"] = r.seconds;
+    line(j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+    flush();
+}
+
 void RunLog::write(const LayerStats& r) {
     if (r.step != m_layers_step) {
         // The first layer of a new statistics sample: log this sample only

@@ -22,6 +22,7 @@
 #include "gradscope/error.h"
 #include "gradscope/files.h"
 #include "json_scan.h"
+#include "run_log_gauges.h"
 #include "run_log_reader_views.h"
 
 namespace gs {
@@ -150,6 +151,7 @@ RunLogLineKind parse_run_log_line(std::string_view line, RunLogLine& out) {
             parse_data_map(f, out.data_map);
             return out.kind = RunLogLineKind::DataMap;
         }
+        if (parse_gauge_line(t, f, out)) return out.kind;
         if (t == "run") {
             out.backend = f.string("backend", false);
             parse_run_info(f, out.run);
@@ -184,9 +186,14 @@ void add_line(std::string_view view, RunLogLine& line, RunLogContents& c, bool& 
                 }
                 while (!c.epochs.empty() && c.epochs.back().step > t) c.epochs.pop_back();
                 while (!c.layers.empty() && c.layers.back().step > t) c.layers.pop_back();
+                while (!c.sharpness.empty() && c.sharpness.back().step > t) c.sharpness.pop_back();
+                while (!c.noise_scale.empty() && c.noise_scale.back().step > t) c.noise_scale.pop_back();
             }
             c.events.push_back(std::move(line.event));
             break;
+        case RunLogLineKind::Sharpness: c.sharpness.push_back(line.sharpness); break;
+        case RunLogLineKind::NoiseScale: c.noise_scale.push_back(line.noise_scale); break;
+        case RunLogLineKind::LrRange: c.lr_ranges.push_back(line.lr_range); break;
         case RunLogLineKind::Layers:
             c.layers.insert(c.layers.end(), line.layers.begin(), line.layers.end());
             break;

@@ -176,12 +176,23 @@ void TelemetryStore::add(const LayerStats& r) {
     }
 }
 
+void TelemetryStore::add(const SharpnessRecord& r) {
+    m_sharpness.add(static_cast<double>(r.step), r.sharpness);
+    m_edge.add(static_cast<double>(r.step), r.edge);
+    m_last_sharpness = r;
+}
+
+void TelemetryStore::add(const NoiseScaleRecord& r) {
+    m_noise.add(static_cast<double>(r.step), r.b_simple);
+    m_last_noise = r;
+}
+
 size_t TelemetryStore::memory_bytes() const {
     size_t n = sizeof(*this);
     n += m_layers.capacity() * sizeof(LayerStats);
     for (const auto* v : {&m_layer_grad, &m_layer_ratio})
         for (const Series& x : *v) n += x.memory_bytes();
-    for (const Series* s : {&m_loss, &m_accuracy, &m_lr, &m_sps})
+    for (const Series* s : {&m_loss, &m_accuracy, &m_lr, &m_sps, &m_sharpness, &m_edge, &m_noise})
         n += s->memory_bytes() - sizeof(Series);  // sizeof(*this) holds the objects
     n += m_epochs.capacity() * sizeof(EpochRecord);
     n += m_events.capacity() * sizeof(EventRecord);
@@ -192,7 +203,10 @@ size_t TelemetryStore::memory_bytes() const {
 
 void TelemetryStore::truncate_after(long step) {
     const double x = static_cast<double>(step);
-    for (Series* s : {&m_loss, &m_accuracy, &m_lr, &m_sps}) s->truncate_after(x);
+    for (Series* s : {&m_loss, &m_accuracy, &m_lr, &m_sps, &m_sharpness, &m_edge, &m_noise})
+        s->truncate_after(x);
+    if (m_last_sharpness.step > step) m_last_sharpness = SharpnessRecord{};
+    if (m_last_noise.step > step) m_last_noise = NoiseScaleRecord{};
     for (auto* v : {&m_layer_grad, &m_layer_ratio})
         for (Series& s : *v) s.truncate_after(x);
     while (!m_epochs.empty() && m_epochs.back().step > step) m_epochs.pop_back();
@@ -234,6 +248,11 @@ void TelemetryStore::clear() {
     m_layers.clear();
     m_layer_grad.clear();
     m_layer_ratio.clear();
+    m_sharpness.clear();
+    m_edge.clear();
+    m_noise.clear();
+    m_last_sharpness = SharpnessRecord{};
+    m_last_noise = NoiseScaleRecord{};
 }
 
 }  // namespace gs

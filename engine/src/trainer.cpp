@@ -377,6 +377,30 @@ void Trainer::forward_items(const Dataset& data, const uint32_t* idx, int n) {
     m_model.forward(m_ex.batch_view(0, n), ctx, false);
 }
 
+double Trainer::gradient_on(const uint32_t* idx, int n) {
+    if (n < 1 || n > m_batch) throw Error("gradient_on: " + std::to_string(n) + " items do not fit a batch");
+    auto buffers = m_model.named_buffers();
+    size_t floats = 0;
+    for (auto& b : buffers) floats += b.second->value.numel();
+    if (m_saved_buffers.size() < floats) m_saved_buffers.resize(floats);  // once per model
+    size_t at = 0;
+    for (auto& b : buffers) {
+        m_be->download(m_saved_buffers.data() + at, b.second->value.data(), b.second->value.numel());
+        at += b.second->value.numel();
+    }
+    eval_batch(*m_train, idx, n);
+    PassContext ctx{true, m_model.spec().seed, static_cast<uint64_t>(m_step), 0};
+    m_model.forward(m_ex.batch_view(0, n), ctx, true);
+    const LossSums ls = m_model.loss(m_ey.batch_view(0, n), true);
+    m_model.backward();
+    at = 0;
+    for (auto& b : buffers) {
+        m_be->upload(b.second->value.data(), m_saved_buffers.data() + at, b.second->value.numel());
+        at += b.second->value.numel();
+    }
+    return ls.loss_sum / n;
+}
+
 void Trainer::reset() {
     m_model.initialize(m_model.spec().seed);
     m_optim.reset_state();

@@ -1,19 +1,23 @@
 // gradscope: the studio.
 //   gradscope [PROJECT.gradscope] [--preset NAME]
-//   gradscope --preset NAME --steps N --screenshot FILE.png [--size WxH]
+//   gradscope [PROJECT.gradscope | --preset NAME] --steps N --screenshot FILE.png [--size WxH] [--presentation] [--view NAME]
 //   gradscope --bench-ui [--seconds S]
 // With no display (and no QT_QPA_PLATFORM) it says so and exits 2.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QEvent>
+#include <QFileInfo>
 #include <QTimer>
 #include <cstdio>
 #include <cstdlib>
 
 #include "canvas/network_canvas.h"
+#include "views/learned_screenshot.h"
 #include "window/main_window.h"
+#include "window/classroom_shots.h"
 #include "window/scripted_run.h"
+#include "window/time_travel_shots.h"
 
 using namespace gs::studio;
 
@@ -89,7 +93,20 @@ int main(int argc, char** argv) {
     QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("with --bench-ui: seconds per preset"),
                                QStringLiteral("s"), QStringLiteral("5"));
     QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("start in presentation mode"));
-    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation});
+    QCommandLineOption scrub(QStringLiteral("scrub-to"),
+                             QStringLiteral("with --screenshot: then show this past step (time travel)"),
+                             QStringLiteral("step"), QStringLiteral("-1"));
+    QCommandLineOption race(QStringLiteral("race"),
+                            QStringLiteral("with --screenshot: then race three learning rates this many steps"),
+                            QStringLiteral("steps"), QStringLiteral("0"));
+    QCommandLineOption classroom(QStringLiteral("classroom-shot"),
+                                 QStringLiteral("with --screenshot: a classroom picture (step, draw or lesson)"),
+                                 QStringLiteral("what"));
+    QCommandLineOption learned(QStringLiteral("view"),
+                               QStringLiteral("with --screenshot: write one view of what the network learned instead "
+                                              "of the window (confusion, mistakes, histograms, histograms-stacked, datamap)"),
+                               QStringLiteral("name"));
+    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, scrub, race, classroom, learned});
     cli.process(app);
 
     MainWindow w;
@@ -99,9 +116,23 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "gradscope: --size wants WxH, e.g. 1600x1000\n");
             return 1;
         }
-        const QString name = cli.isSet(preset) ? cli.value(preset) : QStringLiteral("spiral-tanh");
+        // The project named, else the preset, else the spiral.
+        const QStringList projects = cli.positionalArguments();
+        const QString name = !projects.isEmpty() ? projects.first()
+                             : cli.isSet(preset) ? cli.value(preset)
+                                                 : QStringLiteral("spiral-tanh");
+        if (!projects.isEmpty() && !QFileInfo(name).isFile()) {
+            std::fprintf(stderr, "gradscope: %s: no such project file\n", qPrintable(name));
+            return 1;
+        }
+        const bool travel = cli.value(scrub).toLong() >= 0 || cli.value(race).toLong() > 0;
         const QString error =
-            screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
+            cli.isSet(classroom) ? classroom_screenshot(w, cli.value(classroom), cli.value(shot), s)
+            : cli.isSet(learned)
+                ? screenshot_learned_view(w, name, cli.value(steps).toLong(), cli.value(learned), cli.value(shot), s)
+            : travel ? time_travel_screenshot(w, name, cli.value(steps).toLong(), cli.value(shot), s,
+                                              cli.value(scrub).toLong(), cli.value(race).toLong())
+                     : screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
         if (!error.isEmpty()) {
             std::fprintf(stderr, "gradscope: %s\n", qPrintable(error));
             return 1;

@@ -1,3 +1,4 @@
+// The standard and presentation themes, and zooming either.
 #include "theme.h"
 
 #include <algorithm>
@@ -11,6 +12,14 @@ QColor Theme::diverging(double t) const {
     auto mix = [&](int z, int e) { return static_cast<int>(z + (e - z) * a + 0.5); };
     return QColor(mix(zero.red(), end.red()), mix(zero.green(), end.green()),
                   mix(zero.blue(), end.blue()));
+}
+
+Theme Theme::scaled(double zoom) const {
+    Theme t = *this;
+    t.font_scale *= zoom;
+    t.line_width *= zoom;
+    t.point_size *= zoom;
+    return t;
 }
 
 Theme Theme::standard() {

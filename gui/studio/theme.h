@@ -31,6 +31,10 @@ struct Theme {
     QColor category(int i) const { return categorical[static_cast<size_t>(i) % categorical.size()]; }
     QString name() const { return presentation ? QStringLiteral("presentation") : QStringLiteral("standard"); }
 
+    // The same theme with text, lines and points `zoom` times as large
+    // (Ctrl+plus / Ctrl+minus).
+    Theme scaled(double zoom) const;
+
     static Theme standard();
     static Theme presentation_theme();
 };

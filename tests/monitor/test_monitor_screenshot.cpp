@@ -117,6 +117,38 @@ TEST(MonitorScreenshot, TwoRealRunsAreDrawnInTheirColours) {
     fs::remove_all(dir);
 }
 
+// The Gauges tab (--tab gauges) on a real run with sharpness and the noise
+// scale on and a learning-rate range test: the plots are drawn in the run's
+// colour (GS_SCREENSHOT_DIR keeps the picture for the README).
+TEST(MonitorScreenshot, GaugesTabDrawsTheRunsGauges) {
+    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (Debian: xvfb xauth), so no window can be opened";
+    const fs::path dir = fresh_dir("gauges");
+    {
+        ModelSpec spec = load_preset("spiral-tanh");
+        spec.optimizer.lr = 0.1f;
+        SessionOptions o;
+        o.log_dir = (dir / "a").string();
+        o.sharpness_every = 50;
+        o.noise_every = 10;
+        o.gauge_budget = 1.0;
+        Session s(spec, prepare_data(spec), cpu_backend(), o);
+        ASSERT_TRUE(s.find_lr());
+        ASSERT_TRUE(s.wait_until_settled(60));
+        ASSERT_TRUE(s.step(3000));
+        ASSERT_TRUE(s.wait_until_settled(120));
+    }
+    const char* keep = std::getenv("GS_SCREENSHOT_DIR");
+    const fs::path png = keep ? fs::path(keep) / "monitor-gauges.png" : dir / "shot.png", log = dir / "out.txt";
+    const int rc = run_under_xvfb(std::string(GS_MONITOR_EXE) + " " + (dir / "a").string() + " --tab gauges" +
+                                      " --screenshot " + png.string() + " --frames 4",
+                                  log);
+    ASSERT_EQ(rc, 0) << read_text(log);
+    const Picture p = look_at(png);
+    EXPECT_GT(p.colors, 50u) << "the frame looks blank";
+    EXPECT_GT(p.blue, 300u) << "the gauges' curves are missing";
+    fs::remove_all(dir);
+}
+
 // The views of a classifier, each tab on a real run's log: drawn, not blank,
 // and the data map's dots in their colours.
 TEST(MonitorScreenshot, ConfusionDistributionsAndDataMapTabsAreDrawn) {
@@ -137,7 +169,7 @@ TEST(MonitorScreenshot, ConfusionDistributionsAndDataMapTabsAreDrawn) {
     }
     const int rc = run_under_xvfb(std::string(GS_MONITOR_EXE) + " " + (dir / "a").string() + " --tab nowhere", dir / "o");
     EXPECT_EQ(rc, 2);
-    EXPECT_NE(read_text(dir / "o").find("--tab wants training, confusion, distributions or data-map"), std::string::npos);
+    EXPECT_NE(read_text(dir / "o").find("--tab wants training, confusion, distributions, data-map or gauges"), std::string::npos);
     fs::remove_all(dir);
 }
 

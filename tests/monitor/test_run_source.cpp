@@ -97,5 +97,31 @@ TEST(RunSet, ARootThatIsARunStaysOneRun) {
     EXPECT_EQ(set.sources()[0]->data().name, root.filename().string());
 }
 
+// The gauges' records (docs/run-log.md) reach the data model the Gauges tab
+// draws: sharpness and 2/lr, the noise scale and the batch size, range tests.
+TEST(RunSource, GaugeRecordsReachTheGaugesTracks) {
+    const fs::path root = fresh_dir("gauges");
+    make_run(root, 3);
+    std::ofstream(root / "run.jsonl", std::ios::app)
+        << R"({"type":"sharpness","step":10,"sharpness":50,"lr":0.03,"edge":66.7,"iterations":6,"cost_share":0.04})" "\n"
+        << R"({"type":"sharpness","step":20,"sharpness":60,"lr":0.03,"edge":66.7,"iterations":5,"cost_share":0.05})" "\n"
+        << R"({"type":"noise_scale","step":20,"b_simple":37.5,"grad_sq":0.01,"trace":0.375,"batch":10,"cost_share":0.02})" "\n"
+        << R"({"type":"lr_range","step":0,"lr":[0.01,0.1,1],"loss":[0.7,0.5,null],"suggested_lr":0.1,"exploded":true,"stopped":"x"})" "\n";
+    RunSource src(root.string());
+    src.poll();
+    EXPECT_EQ(src.garbage_lines(), 0u);
+    EXPECT_EQ(src.unknown_lines(), 0u);
+    const RunData& d = src.data();
+    ASSERT_EQ(d.sharpness().size(), 2u);
+    EXPECT_EQ(d.sharpness_edge().size(), 2u);
+    EXPECT_EQ(d.last_sharpness().sharpness, 60.0f);
+    EXPECT_EQ(d.last_sharpness().cost_share, 0.05f);
+    ASSERT_EQ(d.noise_scale().size(), 1u);
+    EXPECT_EQ(d.last_noise_scale().batch, 10);
+    ASSERT_EQ(d.lr_ranges().size(), 1u);
+    EXPECT_EQ(d.lr_ranges()[0].suggested_lr, 0.1);
+    EXPECT_EQ(d.lr_ranges()[0].loss.size(), 3u);
+}
+
 }  // namespace
 }  // namespace gs::monitor

@@ -251,6 +251,61 @@ private slots:
             c.save_png(QString::fromUtf8(dir) + QStringLiteral("/canvas-wide-softmax-2d.png"));
     }
 
+    // A 1-input regression (linear-regression) draws the data and the model's
+    // fitted curve over it, rising or falling as the model's output does.
+    void one_input_regression_draws_the_fitted_curve() {
+        ModelSpec spec = load_preset("linear-regression");
+        PreparedData data = prepare_data(spec);
+        Session s(spec, data, cpu_backend());
+        SnapshotRequest q;
+        q.grid = 256;
+        auto snap = train_and_snapshot(s, 20, q);
+        QVERIFY(snap);
+        QCOMPARE(snap->grid, 256);
+        NetworkCanvas c;
+        c.resize(1000, 560);  // layer_rect belongs to the widget's frame: the image's size
+        c.set_model(spec);
+        c.set_data(make_data_view(data));
+        c.update_snapshot(snap);
+        const QImage img = c.render_image(c.size());
+        QVERIFY(c.fitted_curve_drawn());
+        QCOMPARE(c.points_drawn(), static_cast<int>(data.train->size()));
+        if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty())
+            img.save(QString::fromUtf8(dir) + QStringLiteral("/canvas-linear-regression.png"));
+        // The curve, in the theme's error colour, crosses the output panel.
+        const QRect panel = c.layer_rect(0).intersected(img.rect());
+        QVERIFY(!panel.isEmpty());
+        const QColor red = Theme::standard().error;
+        double y_left = 0, y_right = 0;
+        int n_left = 0, n_right = 0, columns = 0;
+        for (int x = panel.left(); x <= panel.right(); ++x) {
+            bool hit = false;
+            for (int y = panel.top(); y <= panel.bottom(); ++y) {
+                if (distance(img.pixelColor(x, y), red) > 30) continue;
+                hit = true;
+                if (x < panel.left() + panel.width() / 3) y_left += y, ++n_left;
+                if (x > panel.right() - panel.width() / 3) y_right += y, ++n_right;
+            }
+            columns += hit;
+        }
+        QVERIFY2(columns > panel.width() / 2, qPrintable(QString::number(columns)));
+        QVERIFY(n_left > 0 && n_right > 0);
+        const std::vector<float>& curve = snap->grid_units[0][0];
+        if (std::abs(curve.back() - curve.front()) > 0.1f) {  // up on the screen is a smaller y
+            QCOMPARE(y_right / n_right < y_left / n_left, curve.back() > curve.front());
+        }
+
+        // Without the curve (no grid asked for): no curve, nothing red.
+        SnapshotRequest none;
+        none.grid = 0;
+        auto plain = train_and_snapshot(s, 1, none);
+        QVERIFY(plain);
+        c.update_snapshot(plain);
+        const QImage img2 = c.render_image(c.size());
+        QVERIFY(!c.fitted_curve_drawn());
+        QCOMPARE(c.points_drawn(), 0);
+    }
+
     void clicking_a_layer_selects_it() {
         Spiral sp;
         NetworkCanvas c;
@@ -292,6 +347,55 @@ private slots:
         QVERIFY(c.error().contains(QStringLiteral("Could not write")));
     }
 
+    // An invalid layer: the layers before it are drawn, it is a red column
+    // with the problem in the screen's words, and a click on it selects it.
+    void invalid_layer_is_marked_and_the_rest_drawn() {
+        Spiral sp;
+        ModelSpec bad = sp.spec;  // Dense 8, Tanh, Conv2D (needs a 3-D input), Dense 1
+        bad.layers.resize(2);
+        LayerSpec conv;
+        conv.type = "Conv2D";
+        LayerSpec out;
+        out.type = "Dense";
+        out.units = 1;
+        bad.layers.push_back(conv);
+        bad.layers.push_back(out);
+        NetworkCanvas c;
+        c.resize(800, 400);
+        c.set_model(bad);
+        c.set_data(make_data_view(sp.data));
+        const QImage img = c.render_image(c.size());
+        if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty())
+            img.save(QString::fromUtf8(dir) + QStringLiteral("/canvas-invalid-layer.png"));
+        QCOMPARE(c.problem_layer(), 2);
+        const QRect first = c.layer_rect(0), red = c.layer_rect(2);
+        QVERIFY(!first.isEmpty());
+        QVERIFY(!red.isEmpty());
+        QVERIFY(!first.intersects(red));
+        QCOMPARE(c.layer_rect(3), red);  // the layers after it are listed in the red column
+        QVERIFY(c.neuron_heatmaps() > 0);  // the input and Dense 8 as neurons
+        QVERIFY(text_ink(img.copy(red), Theme::standard().error) > 30);
+        QVERIFY(!c.problem_text().isEmpty());
+        QVERIFY(!c.problem_text().contains(QLatin1Char('{')));
+        c.show();
+        QSignalSpy spy(&c, &NetworkCanvas::layerSelected);
+        QTest::mouseClick(&c, Qt::LeftButton, {}, red.center());
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy[0][0].toInt(), 2);
+
+        // A problem of the whole network (the loss): everything drawn, the problem on top, in the screen's words.
+        ModelSpec loss = sp.spec;
+        loss.loss = "softmax_cross_entropy";  // on one Sigmoid output
+        c.set_model(loss);
+        const QImage img2 = c.render_image(c.size());
+        QCOMPARE(c.problem_layer(), -1);
+        QVERIFY(!c.layer_rect(0).isEmpty());
+        QVERIFY(!c.layer_rect(4).isEmpty());
+        QVERIFY2(c.problem_text().contains(QStringLiteral("softmax cross-entropy")), qPrintable(c.problem_text()));
+        QVERIFY(!c.problem_text().contains(QStringLiteral("softmax_cross_entropy")));
+        QVERIFY(text_ink(img2.copy(0, 0, img2.width(), 40), Theme::standard().error) > 30);
+    }
+
     void invalid_model_is_a_message_not_a_crash() {
         Spiral sp;
         auto snap = train_and_snapshot(sp.session, 5, {});
@@ -302,7 +406,7 @@ private slots:
         c.set_data(make_data_view(sp.data));
         c.update_snapshot(snap);
         QCOMPARE(c.neuron_heatmaps(), 0);
-        QVERIFY(c.layer_rect(0).isEmpty());
+        QCOMPARE(c.problem_layer(), 0);  // nothing valid before it: the red column alone
         // The problem in words, in the error colour.
         QVERIFY(text_ink(c.render_image(QSize(640, 400)), Theme::standard().error) > 30);
         // A snapshot of another network (a stale one after an edit) is ignored where it does not fit.
@@ -348,6 +452,53 @@ private slots:
         // Before a snapshot, the columns are there without maps.
         c.clear();
         QCOMPARE(c.feature_maps_shown(), (std::vector<std::pair<int, int>>{{0, 0}, {2, 0}, {3, 0}, {5, 0}, {6, 0}}));
+    }
+
+    // A short canvas (a projector in presentation mode) draws fewer, larger
+    // feature maps ("+N more") and class rows no smaller than their text.
+    void cnn_stays_legible_when_short() {
+        if (!have_fashion()) QSKIP("Fashion-MNIST is not installed (/usr/share/datasets/fashion-mnist)");
+        ModelSpec spec = load_preset("cnn-fashion");
+        spec.data.limit = 256;
+        spec.data.test_limit = 128;
+        PreparedData data = prepare_data(spec);
+        Session s(spec, data, cpu_backend());
+        SnapshotRequest q;
+        q.confusion = false;
+        auto snap = train_and_snapshot(s, 1, q);
+        QVERIFY(snap);
+        NetworkCanvas c;
+        c.set_model(spec);
+        c.set_data(make_data_view(data));
+        c.update_snapshot(snap);
+        for (const QSize size : {QSize(1280, 240), QSize(1280, 420), QSize(1400, 700)}) {
+            c.resize(size);
+            const QImage img = c.render_image(size);
+            if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty())
+                img.save(QString::fromUtf8(dir) + QStringLiteral("/canvas-cnn-%1x%2.png").arg(size.width()).arg(size.height()));
+            QVERIFY2(c.feature_map_side() >= 32, qPrintable(QString::number(c.feature_map_side())));
+            const qreal text_h = QFontMetricsF(small_font(c.font())).height();
+            QVERIFY2(c.output_row_height() >= text_h, qPrintable(QString::number(c.output_row_height())));
+            QVERIFY(!c.more_rect(0).isEmpty());  // Conv 32: not all maps fit
+        }
+    }
+
+    // A short canvas draws fewer neurons per column ("+N more"), each large
+    // enough to see its heatmap; a tall one draws them all.
+    void dense_neurons_stay_legible_when_short() {
+        Spiral sp;
+        auto snap = train_and_snapshot(sp.session, 5, {});
+        QVERIFY(snap);
+        NetworkCanvas c;
+        c.set_model(sp.spec);
+        c.set_data(make_data_view(sp.data));
+        c.update_snapshot(snap);
+        c.resize(1280, 240);
+        QVERIFY(c.neuron_rect(0, 0).height() >= 18);
+        QVERIFY(c.neuron_rect(0, 7).isEmpty());  // Dense 8: the last ones are "+N more"
+        c.resize(1200, 720);
+        QVERIFY(!c.neuron_rect(0, 7).isEmpty());
+        QVERIFY(c.neuron_rect(0, 0).height() >= 18);
     }
 
     void presentation_theme_draws_larger() {

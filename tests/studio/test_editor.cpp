@@ -115,6 +115,8 @@ void TestEditor::removingFlattenShowsTheEnginesMessageAtTheLayer() {
     QCOMPARE(role(ed, 8, Model::ShapeRole), QString("?"));  // unknown from there on
     QCOMPARE(role(ed, 7, Model::ShapeRole), QString("64x3x3"));
     QVERIFY(ed.banner_text().isEmpty());  // a layer's problem, not the spec's
+    QCOMPARE(ed.selected_layer(), 7);     // the layer before the removed one
+    ed.select_layer(8);
     QCOMPARE(ed.form()->message(), msg);  // the selected layer's form says it too
 
     // Restoring it (insert Flatten after the ReLU) makes it valid again.
@@ -153,11 +155,12 @@ void TestEditor::keyboardMovesRemovesInsertsAndUndoes() {
     ed.select_layer(3);
     QTest::keyClick(view, Qt::Key_Delete);
     QCOMPARE(types(ed.spec()), (std::vector<std::string>{"Dense", "Tanh", "Dense", "Dense", "Sigmoid"}));
-    QCOMPARE(ed.selected_layer(), 3);
+    QCOMPARE(ed.selected_layer(), 2);  // the layer before: an insert fills the gap
     ed.layer_palette()->set_current_type("ReLU");
     QTest::keyClick(view, Qt::Key_Insert);
-    QCOMPARE(types(ed.spec()), (std::vector<std::string>{"Dense", "Tanh", "Dense", "Dense", "ReLU", "Sigmoid"}));
-    QCOMPARE(ed.selected_layer(), 4);
+    QCOMPARE(types(ed.spec()), (std::vector<std::string>{"Dense", "Tanh", "Dense", "ReLU", "Dense", "Sigmoid"}));
+    QCOMPARE(ed.selected_layer(), 3);
+    ed.select_layer(4);
     ed.layer_palette()->set_current_type("Dense");
     QTest::keyClick(view, Qt::Key_N, Qt::ControlModifier);
     QCOMPARE(ed.spec().layers[5].type, std::string("Dense"));

@@ -274,6 +274,13 @@ private slots:
         QCOMPARE(format_number(0.000996), std::string("1e-3"));
         QCOMPARE(format_number(0.25), std::string("0.25"));
         QCOMPARE(format_number(NAN), std::string("NaN"));
+        // Thousands as whole numbers, grouped like the factors (not "1e+03").
+        QCOMPARE(format_number(1000), std::string("1,000"));
+        QCOMPARE(format_number(12345.6), std::string("12,346"));
+        QCOMPARE(format_number(999.7), std::string("1,000"));
+        QCOMPARE(format_number(-2500), std::string("-2,500"));
+        QCOMPARE(format_number(123.4), std::string("123"));
+        QCOMPARE(format_number(1e5), std::string("1e5"));
         QCOMPARE(format_factor(12345), std::string("12,000x"));
         QCOMPARE(format_factor(10000), std::string("10,000x"));
         QCOMPARE(format_factor(3.5), std::string("3.5x"));
@@ -464,14 +471,39 @@ private slots:
         QVERIFY(count_colour(img, above(1, 2e-2), theme.warning) > 20);
         QCOMPARE(count_colour(img, above(2, 2e-2), theme.warning), 0);
         // The words under the plots, with a bullet in the warning colour per line.
-        QLabel* words = nullptr;
-        for (QLabel* l : v.findChildren<QLabel*>())
-            if (l->text() == v.summary_text()) words = l;
+        QWidget* words = v.text_box();
         QVERIFY(words && words->isVisible());
         QVERIFY(words->geometry().top() >= v.plot()->geometry().bottom());
         QVERIFY(count_colour(img, words->geometry(), theme.warning) > 10);
         QCOMPARE(count_colour(img, words->geometry(), theme.ok), 0);
         if (!shot_dir().isEmpty()) img.save(shot_dir() + "/plots-gradient-flow-warnings.png");
+    }
+
+    // The Gradient flow dock of a 1280x720 window: no legend entry is cut
+    // ("1 C" for "1 Conv2D"); the legends wrap onto more rows instead.
+    void legendsFitANarrowView() {
+        GradientFlowView v;
+        v.set_model(gs::load_preset("cnn-fashion"));
+        v.resize(370, 280);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        QCoreApplication::processEvents();
+        v.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        int items = 0;
+        for (QCPLayoutElement* e : v.plot()->plotLayout()->elements(true)) {
+            auto* legend = qobject_cast<QCPLegend*>(e);
+            if (!legend || !legend->visible()) continue;
+            for (int i = 0; i < legend->itemCount(); ++i) {
+                QCPAbstractLegendItem* it = legend->item(i);
+                if (!it) continue;  // an empty cell of a wrapped legend
+                ++items;
+                QVERIFY2(it->outerRect().width() + 1 >= it->minimumOuterSizeHint().width(),
+                         qPrintable(QString("legend item %1: %2 of %3 px").arg(i).arg(it->outerRect().width())
+                                        .arg(it->minimumOuterSizeHint().width())));
+                QVERIFY(v.plot()->rect().contains(it->outerRect()));
+            }
+        }
+        QCOMPARE(items, 2 + 5);  // mean and max |grad|, a line per weighted layer
     }
 };
 

@@ -1,8 +1,12 @@
 // The layer inspector fed by a real Session: the details of a layer from its
 // spec, the statistics the session published, formatted as shown, the three
 // histograms with the session's bin counts, and no redraw without a new step.
+#include <QScrollArea>
+#include <QFontMetrics>
+#include <QLabel>
 #include <QTest>
 #include <cmath>
+#include <qcustomplot.h>
 
 #include "editor/layer_catalog.h"
 #include "gradscope/presets.h"
@@ -50,6 +54,10 @@ private slots:
     void deadUnitsOfAReluInWords();
     void redrawsOnlyWhenTheStepChanges();
     void clearForgetsEverything();
+    void oneValueHistogramHasOneReadableTick();
+    void showsTheLayerAskedForBeforeItsModel();
+    void fitsANarrowDock();
+    void noRatioVerdictUnderAdam();
 };
 
 void TestInspector::formatsNumbersShortly() {
@@ -186,6 +194,150 @@ void TestInspector::clearForgetsEverything() {
     QCOMPARE(in.title_text(), QString("No model"));
     QVERIFY(in.stat_text("weight_norm").isEmpty());
     QCOMPARE(in.layer(), -1);
+}
+
+// A layer with one weight (linear regression's Dense 1 on one input): the
+// engine's histogram range is [w, w + 1e-6]. The axis shows the value once,
+// not four ticks printing the same digits over each other.
+void TestInspector::oneValueHistogramHasOneReadableTick() {
+    HistogramPlot h("Weights");
+    h.resize(260, 160);
+    h.show();
+    gs::LayerStats::Histogram one;
+    one.lo = 0.926733f;
+    one.hi = 0.926734f;
+    one.counts[0] = 1;
+    h.set_histogram(one);
+    h.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    const QStringList labels = h.plot()->xAxis->tickVectorLabels().toList();
+    QVERIFY(!labels.isEmpty());
+    QCOMPARE(QSet<QString>(labels.begin(), labels.end()).size(), labels.size());  // pairwise distinct
+    const QFontMetrics fm(h.plot()->xAxis->tickLabelFont());
+    int width = 0;
+    for (const QString& l : labels) width += fm.horizontalAdvance(l);
+    QVERIFY2(width < h.plot()->axisRect()->width(), qPrintable(labels.join(" | ")));
+    QVERIFY(!h.title().contains("1 values"));
+    QCOMPARE(h.title(), QString("Weights · 1 value: 0.927"));
+    QCOMPARE(h.bar_values(), std::vector<double>{1.0});
+    // All-zero activations: the same, in words.
+    gs::LayerStats::Histogram zeros;
+    zeros.lo = 0;
+    zeros.hi = 1e-6f;
+    zeros.counts[0] = 80;
+    h.set_histogram(zeros);
+    QCOMPARE(h.title(), QString("Weights · 80 values, all 0"));
+    // A real spread of tiny values keeps its bins and its range.
+    gs::LayerStats::Histogram tiny;
+    tiny.lo = -2e-8f;
+    tiny.hi = 2e-8f;
+    for (int i = 0; i < gs::LayerStats::kBins; ++i) tiny.counts[i] = 3;
+    h.set_histogram(tiny);
+    QCOMPARE(h.bar_values().size(), size_t{gs::LayerStats::kBins});
+    QVERIFY(h.title().contains("96 values in ["));
+}
+
+// The editor selects a new layer before the inspector has the new model
+// (and the main window may wire it in any order): the inspector still shows it.
+void TestInspector::showsTheLayerAskedForBeforeItsModel() {
+    gs::ModelSpec spec = gs::load_preset("spiral-tanh");
+    LayerInspector in;
+    in.set_model(spec);
+    in.show_layer(static_cast<int>(spec.layers.size()));  // the row about to be inserted
+    gs::LayerSpec relu;
+    relu.type = "ReLU";
+    spec.layers.push_back(relu);
+    in.set_model(spec);
+    QCOMPARE(in.layer(), static_cast<int>(spec.layers.size()) - 1);
+    QCOMPARE(in.title_text(), QString("Layer 7 · ReLU"));
+}
+
+// In a dock as narrow as a 1280x720 screen leaves (the main window's docks
+// scroll vertically only), nothing of the inspector is laid out wider than
+// what shows: long histogram titles wrap.
+void TestInspector::fitsANarrowDock() {
+    QScrollArea dock;
+    dock.setWidgetResizable(true);
+    dock.setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* in = new LayerInspector;
+    dock.setWidget(in);
+    dock.resize(175, 700);  // the Inspector of a 1280x720 window
+    dock.show();
+    gs::ModelSpec spec = gs::load_preset("cnn-fashion");
+    in->set_model(spec);
+    in->show_layer(0);
+    std::vector<gs::LayerStats> stats(spec.layers.size());
+    for (size_t i = 0; i < stats.size(); ++i) {
+        gs::LayerStats& st = stats[i];
+        st.step = 1200;
+        st.layer = static_cast<int>(i);
+        st.has_weights = i == 0;
+        st.weight_norm = 12.5f;
+        st.grad_norm = 0.0123f;
+        st.grad_mean_abs = 0.00991f;
+        st.grad_max_abs = 4.56e-3f;
+        st.update_ratio = 3.64e-5f;
+        st.act_mean = 0.0106f;
+        st.act_std = 1.2345f;
+        for (gs::LayerStats::Histogram* h : {&st.weights, &st.grads, &st.acts}) {
+            h->lo = -4.82f;
+            h->hi = 7.12f;
+            for (int b = 0; b < gs::LayerStats::kBins; ++b) h->counts[b] = 43264;  // 1,384,448 in all
+        }
+        st.weights.lo = -0.703f;  // ticks every 0.25 would overprint ("-0.50.25 0 0.250.5")
+        st.weights.hi = 0.567f;
+    }
+    in->update_stats(stats);
+    QCoreApplication::processEvents();
+    QVERIFY(in->acts_plot()->title().contains("1,384,448"));
+    QList<QScrollArea*> areas = in->findChildren<QScrollArea*>();
+    areas << &dock;
+    for (QScrollArea* a : areas) {
+        if (!a->isVisible() || !a->widget()) continue;
+        QVERIFY2(a->widget()->width() <= a->viewport()->width(),
+                 qPrintable(QString("content %1 px wide in a viewport of %2 px")
+                                .arg(a->widget()->width())
+                                .arg(a->viewport()->width())));
+    }
+    // The histograms' value ticks do not overprint.
+    for (HistogramPlot* h : in->findChildren<HistogramPlot*>()) {
+        if (!h->isVisible()) continue;
+        h->plot()->replot(QCustomPlot::rpImmediateRefresh);
+        const QFontMetrics fm(h->plot()->xAxis->tickLabelFont());
+        int sum = 0;
+        for (const QString& l : h->plot()->xAxis->tickVectorLabels()) sum += fm.horizontalAdvance(l) + 6;
+        QVERIFY2(sum <= h->plot()->axisRect()->width(),
+                 qPrintable(h->plot()->xAxis->tickVectorLabels().toList().join(" | ")));
+    }
+    // No number is broken across lines ("0." over "00991"): each value label
+    // is wide enough for its first word.
+    for (QLabel* l : in->findChildren<QLabel*>()) {
+        if (!l->isVisible() || l->text().isEmpty() || !l->text().at(0).isDigit()) continue;
+        const QString first = l->text().section(QLatin1Char(' '), 0, 0);
+        QVERIFY2(l->width() >= QFontMetrics(l->font()).horizontalAdvance(first),
+                 qPrintable(QString("'%1' in %2 px").arg(l->text()).arg(l->width())));
+    }
+}
+
+// Adam's step is not lr x |grad| / |w|: a tiny ratio is no sign of a layer
+// that barely learns there. Under SGD it is.
+void TestInspector::noRatioVerdictUnderAdam() {
+    gs::ModelSpec spec = gs::load_preset("spiral-tanh");
+    std::vector<gs::LayerStats> stats(1);
+    stats[0].step = 3;
+    stats[0].has_weights = true;
+    stats[0].weight_norm = 2;
+    stats[0].grad_norm = 1e-6f;
+    stats[0].update_ratio = 1e-8f;
+    LayerInspector in;
+    in.set_model(spec);
+    in.show_layer(0);
+    in.update_stats(stats);
+    QVERIFY(in.stat_text("update_ratio").contains("barely learns"));
+    spec.optimizer.type = "adam";
+    in.set_model(spec);
+    in.update_stats(stats);
+    QVERIFY2(!in.stat_text("update_ratio").contains("barely learns"), qPrintable(in.stat_text("update_ratio")));
+    QVERIFY(in.stat_text("update_ratio").contains("adam scales each step itself"));
 }
 
 QTEST_MAIN(TestInspector)

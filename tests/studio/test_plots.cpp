@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QtTest>
@@ -192,7 +193,7 @@ private slots:
         QVERIFY(s->set_hyperparameter("lr", 0.01));
         step(*s, store, 5);
         p.update_from(store);
-        QCOMPARE(p.marker_labels(), QStringList{"lr=0.01"});
+        QCOMPARE(p.marker_labels(), QStringList{"learning rate 0.01"});
         QCOMPARE(p.marker_count(), 1);
         // Step to the end of the epoch: a second validation point, at step 50.
         QVERIFY(s->step_epoch());
@@ -209,6 +210,81 @@ private slots:
         QCOMPARE(p.marker_count(), 2);
         QCOMPARE(p.marker_labels().last(), QStringLiteral("break"));
         QCOMPARE(p.train_point_count(), 51);  // the breakpoint paused after one step
+    }
+
+    // Markers in the words the screen uses, never the engine's ids; speed
+    // changes are no markers (they change nothing about learning).
+    void markersSayWhatChangedInWords() {
+        gs::TelemetryStore store;
+        auto hyper = [&](long step, const char* name, double v, const char* text) {
+            store.add(gs::EventRecord{step, "hyperparameter", name, v, text});
+        };
+        hyper(10, "steps_per_second", 1000, "steps_per_second set to 1000.000000");
+        hyper(20, "steps_per_second", 0, "steps_per_second set to 0.000000");
+        hyper(30, "lr", 0.05, "lr set to 0.050000");
+        hyper(40, "batch_size", 32, "batch_size set to 32.000000");
+        hyper(45, "weight_decay", 1e-4, "weight_decay set to 0.000100");
+        hyper(50, "optimizer", 0, "optimizer set to adam");
+        store.add(gs::EventRecord{60, "reached-end", "", 4000, "reached the spec's 4000 epochs; training goes on until paused"});
+        TrainingPlot p;
+        p.update_from(store);
+        QCOMPARE(p.marker_labels(), (QStringList{"learning rate 0.05", "batch size 32", "weight decay 1e-4",
+                                                  "optimizer adam", "end of the spec's epochs"}));
+        QCOMPARE(p.marker_texts().first(), QStringLiteral("learning rate changed to 0.05"));
+        for (const QString& t : p.marker_labels() + p.marker_texts()) {
+            QVERIFY2(!t.contains(QLatin1Char('_')) && !t.contains(QLatin1Char('=')) && !t.contains(QStringLiteral("e+")),
+                     qPrintable(t));
+        }
+    }
+
+    // The hover read-out stays inside the plot wherever the cursor is, even
+    // when its lines are long (decimated history) and the plot narrow.
+    void readoutStaysInsideANarrowPlot() {
+        auto s = make_session("spiral-tanh");
+        gs::TelemetryStore store;
+        step(*s, store, 20000);
+        TrainingPlot p;
+        p.resize(420, 260);
+        p.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&p));
+        p.update_from(store);
+        QCoreApplication::processEvents();
+        p.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        QCPAxis* x = p.loss_rect()->axis(QCPAxis::atBottom);
+        for (int px : {40, 150, 210, 300, 400}) {
+            p.show_readout_at(x->pixelToCoord(px), 80);
+            const QRect r = p.readout_rect();
+            QVERIFY(!r.isEmpty());
+            QVERIFY2(r.left() >= 0 && r.right() <= p.plot()->width() && r.top() >= 0 &&
+                         r.bottom() <= p.plot()->height(),
+                     qPrintable(QStringLiteral("at x %1: box %2,%3 %4x%5 in %6x%7")
+                                    .arg(px).arg(r.left()).arg(r.top()).arg(r.width()).arg(r.height())
+                                    .arg(p.plot()->width()).arg(p.plot()->height())));
+        }
+    }
+
+    // Compact (a strip at the projector): no controls or legend, loss and
+    // accuracy side by side at the strip's full height; and back.
+    void compactPutsLossAndAccuracySideBySide() {
+        TrainingPlot p;
+        p.resize(1200, 200);
+        p.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&p));
+        p.update_from(m_store);
+        p.set_compact(true);
+        QCoreApplication::processEvents();
+        p.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        QVERIFY(p.compact());
+        QVERIFY(!p.findChild<QSlider*>()->isVisible());
+        const QRect loss = p.loss_rect()->outerRect(), acc = p.accuracy_rect()->outerRect();
+        QVERIFY2(loss.right() < acc.left(), "side by side");
+        QCOMPARE(loss.top(), acc.top());
+        QVERIFY2(p.loss_rect()->height() >= 0.55 * p.plot()->height(), qPrintable(QString::number(p.loss_rect()->height())));
+        p.set_compact(false);
+        QCoreApplication::processEvents();
+        p.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        QVERIFY(p.findChild<QSlider*>()->isVisible());
+        QVERIFY(p.loss_rect()->outerRect().bottom() <= p.accuracy_rect()->outerRect().top());
     }
 
     void updateIsFreeWhenNothingChanged() {
@@ -383,7 +459,7 @@ private slots:
             QCOMPARE(img.size(), p.size() * img.devicePixelRatio());
             QVERIFY(has_content(img));
             QCOMPARE(p.plot()->axisRectCount(), 2);
-            QCOMPARE(p.marker_labels(), QStringList{"lr=0.3"});
+            QCOMPARE(p.marker_labels(), QStringList{"learning rate 0.3"});
             QVERIFY(p.readout().startsWith(QStringLiteral("step 1100\ntrain loss ")));
             const QString what = theme.name();
             // Graphs: 3 smoothed loss, 4 validation loss, 8 smoothed accuracy;

@@ -95,6 +95,74 @@ private slots:
             QVERIFY(std::string(e.what()).find("/nonexistent/x.gradscope") != std::string::npos);
         }
     }
+
+    // Issue 14, item 9: 100,000 nested arrays are an error in words, not a
+    // stack overflow (reading and writing JSON recurse once per level).
+    void deep_nesting_is_refused_in_words() {
+        std::string deep = R"({"format": "gradscope-project-1", "spec": {"input": [2], "description": )";
+        deep += std::string(100000, '[') + std::string(100000, ']');
+        deep += R"(, "layers": [{"type": "Dense", "units": 2}]}})";
+        try {
+            project_from_json(deep);
+            QFAIL("no error");
+        } catch (const gs::Error& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("nest more than 64 levels") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("line 1") != std::string::npos, m.c_str());
+        }
+        // Brackets inside strings are text, not nesting.
+        Project p;
+        p.spec = gs::load_preset("spiral-tanh");
+        p.spec.description = std::string(1000, '[');
+        QCOMPARE(project_from_json(project_to_json(p)).spec.description, p.spec.description);
+    }
+
+    // A project saved with its run: the weights' file name, the step and
+    // the curves come back; a project without one still reads.
+    void a_saved_run_round_trips() {
+        Project p;
+        p.spec = gs::load_preset("spiral-tanh");
+        SavedRun run;
+        run.weights = QStringLiteral("lesson.weights.safetensors");
+        run.step = 50;
+        for (int i = 1; i <= 50; ++i) {
+            gs::SeriesPoint x;
+            x.x = i;
+            x.mean = x.min = x.max = 1.0f / static_cast<float>(i);
+            run.history.loss.push_back(x);
+            x.mean = x.min = x.max = 0.5f;
+            run.history.accuracy.push_back(x);
+        }
+        gs::EpochRecord e;
+        e.epoch = 2;
+        e.step = 50;
+        e.has_validation = true;
+        e.val_loss = 0.4f;
+        run.history.epochs.push_back(e);
+        run.history.events.push_back(gs::EventRecord{20, "hyperparameter", "lr", 0.05, "lr set to 0.05"});
+        p.run = run;
+        const Project q = project_from_json(project_to_json(p));
+        QVERIFY(q == p);
+        QVERIFY(q.run.has_value());
+        QCOMPARE(q.run->weights, run.weights);
+        QCOMPARE(q.run->step, 50L);
+        QCOMPARE(q.run->history.loss.size(), size_t(50));
+        QCOMPARE(q.run->history.loss[9].mean, 0.1f);
+        QCOMPARE(q.run->history.epochs.front().val_loss, 0.4f);
+        QCOMPARE(q.run->history.events.front().name, std::string("lr"));
+        QCOMPARE(run_weights_path(QStringLiteral("/x/y/lesson.gradscope"), *q.run),
+                 QStringLiteral("/x/y/lesson.weights.safetensors"));
+        QCOMPARE(weights_name_for(QStringLiteral("/x/y/lesson.gradscope")), QStringLiteral("lesson.weights.safetensors"));
+        // Replayed into a store: the curves and the epoch.
+        gs::TelemetryStore store;
+        replay(q.run->history, store);
+        QCOMPARE(store.loss().total_added(), size_t(50));
+        QCOMPARE(store.last_step().epoch, 1);  // 0-based: the epoch that ended at step 50
+        // Older projects have no run.
+        Project plain;
+        plain.spec = p.spec;
+        QVERIFY(!project_from_json(project_to_json(plain)).run.has_value());
+    }
 };
 
 QTEST_MAIN(TestProject)

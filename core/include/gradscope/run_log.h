@@ -59,6 +59,12 @@ public:
     // merged). Their histograms (weights, gradients, activations) go with
     // a logged sample at most once per min_histogram_interval.
     void write(const LayerStats& r);
+    // The gauges (gradscope/gauges.h): one line per estimate ("sharpness",
+    // "noise_scale") and one per learning-rate range test ("lr_range", with
+    // its whole curve), written at once.
+    void write(const SharpnessRecord& r);
+    void write(const NoiseScaleRecord& r);
+    void write(const LrRangeResult& r);
     // A validation pass's confusion matrix and most confident mistakes: one
     // "confusion" line (run_log_views.cpp).
     void write(const ConfusionRecord& r);

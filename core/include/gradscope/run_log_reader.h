@@ -20,7 +20,9 @@
 
 namespace gs {
 
-enum class RunLogLineKind { Run, Step, Epoch, Event, Layers, Confusion, DataMap, Unknown, Garbage };
+// Sharpness, NoiseScale, LrRange: the gauges of the optimization
+// (gradscope/gauges.h; docs/run-log.md).
+enum class RunLogLineKind { Run, Step, Epoch, Event, Layers, Confusion, DataMap, Sharpness, NoiseScale, LrRange, Unknown, Garbage };
 
 // One parsed line; only the part its kind names is filled.
 struct RunLogLine {
@@ -33,6 +35,9 @@ struct RunLogLine {
     std::vector<LayerStats> layers;
     ConfusionRecord confusion;
     DataMapSummary data_map;
+    SharpnessRecord sharpness;
+    NoiseScaleRecord noise_scale;
+    LrRangeResult lr_range;  // options.lr_min, lr_max, steps; lr, loss; suggestion; stopped
     std::string spec_json;           // "run": the spec object, as written ("" without one)
     std::string backend;             // "run"
     // "run": the run's identity where the log names it (uid, name; for a
@@ -62,6 +67,11 @@ struct RunLogContents {
     std::vector<LayerStats> layers;
     std::vector<ConfusionRecord> confusions;  // "confusion" lines, in file order
     std::vector<DataMapSummary> data_maps;    // "datamap" lines, in file order
+    // The gauges: sharpness and noise-scale estimates (dropped after a
+    // rewind's step like steps), and every learning-rate range test.
+    std::vector<SharpnessRecord> sharpness;
+    std::vector<NoiseScaleRecord> noise_scale;
+    std::vector<LrRangeResult> lr_ranges;
     // Lines that are not JSON objects with a known type, or whose fields
     // have the wrong JSON types (docs/run-log.md). Empty lines are ignored.
     size_t garbage_lines = 0;

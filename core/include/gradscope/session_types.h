@@ -46,6 +46,13 @@ struct BreakInfo {
     // (items x item size, as the dataset gives them) and targets.
     std::vector<uint32_t> batch;
     std::vector<float> batch_inputs, batch_targets;
+    // For a non-finite value: the largest |weight| of the model at the break
+    // (infinite when a weight is not finite). Past kDivergedWeight no
+    // learning rate brings the run back: it must be reset.
+    float weights_max_abs = 0;
+    static constexpr float kDivergedWeight = 1e6f;
+    // A non-finite break whose weights have diverged: every batch overflows again.
+    bool diverged() const { return kind == "nonfinite" && !(weights_max_abs < kDivergedWeight); }
 };
 
 }  // namespace gs

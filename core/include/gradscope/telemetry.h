@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "gradscope/gauges.h"
+
 namespace gs {
 
 // One training step.
@@ -81,13 +83,16 @@ struct LayerStats {
 // What a front end asks to see, computed by the worker between steps.
 struct SnapshotRequest {
     int probe = 0;          // item of the validation (else test, else training) split
-    int grid = 64;          // decision grid resolution for 2-input models (0: none; at most kMaxGrid)
+    int grid = 64;          // decision grid resolution for 2-input models, curve points for 1-input ones (0: none; at most kMaxGrid)
     // The confusion matrix and the most confident mistakes come from the last
     // validation pass (every epoch end); fresh_confusion makes a new pass now
     // (costly on large splits: ask for it on demand, not ten times a second).
     bool confusion = true;
     bool fresh_confusion = false;
     int misclassified = 16;  // how many of the most confident mistakes
+    // Every item's outcome of that same pass (Snapshot::outcomes): what a
+    // confusion cell's gallery lists. No extra pass; a copy of one entry per item.
+    bool outcomes = false;
     // Copy the weights (and their gradients) of Dense and Conv2D layers to
     // the host for drawing, each layer whose weights have at most
     // max_parameter_floats values.
@@ -115,7 +120,8 @@ struct Snapshot {
     // (second coordinate x2) over the plane of the points, whatever input
     // features the model computes from them; per layer and unit, its output
     // over the grid (row by row), and the model's output (the last layer's
-    // first unit).
+    // first unit). For 1-input data: `grid` points x (lo[0]..hi[0]) and per
+    // layer and unit its output there (the fitted curve: grid values).
     int grid = 0;
     float lo[2] = {0, 0}, hi[2] = {0, 0};
     std::vector<std::vector<std::vector<float>>> grid_units;  // [layer][unit][grid*grid]
@@ -132,6 +138,9 @@ struct Snapshot {
         float confidence = 0;
     };
     std::vector<Mistake> mistakes;  // most confident first
+    // With SnapshotRequest::outcomes: every item of that split, in item order,
+    // from the pass that made `confusion` (confidence: of the predicted class).
+    std::vector<Mistake> outcomes;
     // Per layer (index as in the spec; empty where the layer has no weights
     // or the request asked for none): the layer's weights, as
     // parameter_shapes[i] says (Dense: units x inputs; Conv2D: filters x
@@ -238,6 +247,14 @@ public:
     void add(const EpochRecord& r);
     void add(const EventRecord& r);
     void add(const LayerStats& r);
+    // The gauges (gradscope/gauges.h): series over steps, and the last records.
+    void add(const SharpnessRecord& r);
+    void add(const NoiseScaleRecord& r);
+    const Series& sharpness() const { return m_sharpness; }
+    const Series& sharpness_edge() const { return m_edge; }  // 2/lr at each estimate
+    const Series& noise_scale() const { return m_noise; }
+    const SharpnessRecord& last_sharpness() const { return m_last_sharpness; }
+    const NoiseScaleRecord& last_noise_scale() const { return m_last_noise; }
 
     const Series& loss() const { return m_loss; }
     // The newest statistics of each layer (index = layer), and each layer's
@@ -273,6 +290,9 @@ private:
     StepRecord m_last;
     std::vector<LayerStats> m_layers;
     std::vector<Series> m_layer_grad, m_layer_ratio;
+    Series m_sharpness, m_edge, m_noise;
+    SharpnessRecord m_last_sharpness;
+    NoiseScaleRecord m_last_noise;
 };
 
 }  // namespace gs

@@ -38,6 +38,7 @@
 #include "gradscope/backend.h"
 #include "gradscope/data_map.h"
 #include "gradscope/data_pipeline.h"
+#include "gradscope/gauges.h"
 #include "gradscope/names.h"
 #include "gradscope/run_info.h"
 #include "gradscope/session_types.h"
@@ -55,11 +56,15 @@ class Worker;
 struct TimeTravel;
 struct ForkHandoff;
 struct RunCounters;
+struct GaugeState;
 class DataMapAccumulator;
 
 struct SessionOptions {
     std::string log_dir;          // write a run log there ("" = none)
     int epochs = 0;               // stop after this many (0: the spec's)
+    // false: the run goes on past its epochs until paused (the studio); an
+    // event ("reached-end") marks the epoch where it would have stopped.
+    bool stop_at_end = true;
     long validate_every = 0;      // also validate every N steps (0: per epoch only)
     int early_stop_patience = 0;  // stop after N epochs without a better validation loss
     bool break_on_nonfinite = true;
@@ -68,6 +73,9 @@ struct SessionOptions {
     // their cost under this fraction of the training time.
     bool layer_stats = true;
     double stats_budget = 0.03;
+    // ... and at least this often in wall time whatever one slow sample made
+    // the budget say (0: no bound), so a view of them never goes stale.
+    double stats_max_interval_ms = 1000;
     // The non-finite check looks at the loss every step (free) and at every
     // gradient as often as this fraction of the training time allows (every
     // step on small models). A gradient that overflows between two checks
@@ -104,6 +112,14 @@ struct SessionOptions {
     // checkpoint, set parent_uid, parent_name, fork_step and changes (the
     // command line does): the run log then names its parent.
     RunInfo run;
+    // The gauges of the optimization (gradscope/gauges.h; session/gauges.cpp),
+    // off by default: sharpness (the top Hessian eigenvalue on a fixed batch,
+    // against 2/lr) every sharpness_every steps, and the gradient noise scale
+    // every noise_every steps; each runs less often while it costs more
+    // than gauge_budget of the training time (its share is in its records).
+    long sharpness_every = 0;
+    long noise_every = 0;
+    double gauge_budget = 0.10;
     // The data map (gradscope/data_map.h): every training item's confidence,
     // variability, right answers and forgetting events, taken from the loss
     // of each step (no second forward pass). Only for classification losses
@@ -190,6 +206,16 @@ public:
     // that is not Dense, a unit or input out of range or a value that is
     // not finite; in the failed state.
     CommandResult set_parameter(const ParameterEdit& edit);
+    // ---- The gauges (session/gauges.cpp) -------------------------------
+    // The learning-rate range test (gradscope/gauges.h) from the state
+    // now, between steps; the state is put back exactly afterwards, and
+    // latest_lr_range() then returns the result (also a "lr_range" run-log
+    // record and an event). Idle, paused or stopped only.
+    CommandResult find_lr(const LrRangeOptions& options = {});
+    std::shared_ptr<const LrRangeResult> latest_lr_range() const;
+    // Turns the sharpness and noise-scale gauges on (an interval in steps)
+    // or off (0), applied before the next step.
+    CommandResult set_gauges(long sharpness_every, long noise_every);
     // ---- Time travel (time_travel.cpp) -----------------------------------
     // Shows a past step: between steps, apart from the run (which goes on
     // as it was, bit for bit), the worker rebuilds the state after `step`
@@ -249,6 +275,11 @@ public:
     // epoch a resumed checkpoint had ended, with no statistics): kept here
     // too, since the telemetry ring drops records a slow consumer never took.
     EpochRecord last_epoch() const;
+    // The epoch the next step belongs to (0-based: the epochs finished;
+    // restored from a checkpoint), and how many of its items were trained
+    // on (0 between epochs).
+    int epoch() const { return m_epoch_now.load(std::memory_order_relaxed); }
+    size_t epoch_position() const { return m_epoch_position.load(std::memory_order_relaxed); }
     // Blocks until the session is not running (for tests and the command
     // line; front ends poll state() instead). False on timeout.
     bool wait_until_settled(double seconds);
@@ -270,7 +301,8 @@ private:
             std::shared_ptr<Worker> worker, std::shared_ptr<ForkHandoff> handoff);
     struct Command {
         enum Kind { Reset, Hyper, Schedule, Optimizer, Checkpoint, Breakpoint, Snapshot,
-                    ShowStep, Rewind, ForkInto, SaveStep, Trace, SetParameter, DataMap } kind = Reset;
+                    ShowStep, Rewind, ForkInto, SaveStep, Trace, SetParameter, DataMap, LrFind,
+                    Gauges } kind = Reset;
         explicit Command(Kind k = Reset) : kind(k) {}
         long n = 0;
         std::string name;  // the hyperparameter or breakpoint as asked for; a checkpoint's path
@@ -282,6 +314,7 @@ private:
         SnapshotRequest snapshot;
         StepTraceRequest trace;
         ParameterEdit edit;
+        LrRangeOptions lr_range;
         std::shared_ptr<ForkHandoff> handoff;  // ForkInto: the fork to hand the state of step n to
         long serial = 0;                       // ShowStep: only the newest is made
     };
@@ -320,9 +353,23 @@ private:
     void apply(const Command& c);
     void train_one();
     void end_epoch();
+    EpochRecord close_epoch();  // the finished epoch's record, published; sums reset
+    // A step met a non-finite value: says where and why, publishes the
+    // statistics at the break, and pauses (session_breaks.cpp).
+    void pause_on_nonfinite(const StepResult& r, int epoch_before);
+    float weights_max_abs();
+    // Per-layer statistics when the budget or the wall-time bound says so.
+    void maybe_publish_layer_stats(long step, float lr);
     void publish_layer_stats(long step, float lr);
     void publish(EventRecord e);
     void set_state(SessionState s);  // with m_mutex held
+    // The gauges, worker side (gauges.cpp).
+    void apply_gauges(const Command& c);
+    void run_gauges(long step, float lr, double step_ms);
+    std::unique_ptr<GaugeState> m_gauges;  // worker-only
+    std::shared_ptr<const LrRangeResult> m_lr_range;  // guarded by m_snap_mutex
+    SpscRing<SharpnessRecord> m_sharpness_ring{1024};
+    SpscRing<NoiseScaleRecord> m_noise_ring{1024};
     // Time travel, worker side (time_travel.cpp).
     void start_time_travel();    // the restore points, sized; the first point
     void after_step();           // a restore point when one is due
@@ -376,6 +423,9 @@ private:
     std::unique_ptr<TimeTravel> m_tt;  // worker-only: restore points, the replayer
 
     std::atomic<long> m_steps_done{0};
+    std::atomic<int> m_epoch_now{0};
+    std::atomic<size_t> m_epoch_position{0};
+    void note_progress();  // m_epoch_now and m_epoch_position from the trainer
     std::atomic<long> m_breaks{0};
     std::atomic<uint32_t> m_run{0};
     SpscRing<StepRecord> m_steps;
@@ -394,6 +444,9 @@ private:
     int m_bad_epochs = 0;
     std::chrono::steady_clock::time_point m_started;
     long m_next_stats_step = 1;
+    double m_stats_cost_avg = 0;  // moving average of publish_layer_stats's time (ms)
+    std::chrono::steady_clock::time_point m_last_stats{};
+    bool m_reached_end = false;  // the run passed its epochs (stop_at_end false)
     long m_next_check_step = 1;  // the next step whose gradients are checked
     double m_step_ms_avg = 0;  // moving average of a step's time
     double m_pace = 0;         // steps per second while running (0: unpaced)

@@ -81,6 +81,14 @@ public:
     // The same for items of a dataset.
     void forward_items(const Dataset& data, const uint32_t* idx, int n);
 
+    // The loss gradient on n items of the training set (n <= batch_size()),
+    // at the parameters as they are, into every parameter's grad: a training
+    // pass (dropout as at this step) on the items preprocessed without
+    // augmentation, with nothing updated (BatchNorm's running statistics are
+    // put back). Returns the batch's mean loss. For the gauges
+    // (gradscope/optimization_gauges.h).
+    double gradient_on(const uint32_t* idx, int n);
+
     // Re-initializes the model and optimizer state from the spec's seed.
     void reset();
 
@@ -172,6 +180,7 @@ private:
     // Evaluation stages its batches here, apart from the training loader.
     Tensor m_ex, m_ey;
     std::vector<float> m_host_x, m_host_y, m_scratch;
+    std::vector<float> m_saved_buffers;  // gradient_on: BatchNorm's statistics, put back
 };
 
 }  // namespace gs

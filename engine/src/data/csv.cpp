@@ -4,9 +4,13 @@
 // skipped. "Row" in messages is the line a record starts on (1-based, the
 // header line included), as an editor or a spreadsheet numbers it.
 //
-// Labels: string labels become classes numbered in sorted (byte) order of
-// their names, so a train and a test file with the same labels map them the
-// same way whatever order their rows are in; non-negative integer labels are
+// Labels: string labels become classes numbered in sorted order of their
+// names, so a train and a test file with the same labels map them the same
+// way whatever order their rows are in (a saved model's outputs keep their
+// meaning). The order is natural: labels that are all numbers (under task
+// classification: "2.5", "10", "-1") sort by value, others with runs of
+// digits compared as numbers ("size2" before "size10") and the rest byte by
+// byte; ties ("07", "7") fall back to byte order. Non-negative integer labels are
 // their own class numbers (0..max, named "0".."max"). A regression target is
 // any finite number, and the dataset has 0 classes.
 #include <algorithm>
@@ -31,6 +35,32 @@ using data_detail::listing;
 using data_detail::with_commas;
 
 namespace {
+
+// Natural order: digit runs by value (leading zeros aside), other bytes as
+// bytes; a tie (equal under that order) by plain byte order.
+bool natural_less(const std::string& a, const std::string& b) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            size_t ie = i, je = j;
+            while (ie < a.size() && digit(a[ie])) ++ie;
+            while (je < b.size() && digit(b[je])) ++je;
+            size_t i0 = i, j0 = j;
+            while (i0 + 1 < ie && a[i0] == '0') ++i0;  // "007" is 7
+            while (j0 + 1 < je && b[j0] == '0') ++j0;
+            if (ie - i0 != je - j0) return ie - i0 < je - j0;  // fewer digits: smaller
+            const int c = a.compare(i0, ie - i0, b, j0, je - j0);
+            if (c != 0) return c < 0;
+            i = ie, j = je;
+        } else {
+            if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+            ++i, ++j;
+        }
+    }
+    if ((i < a.size()) != (j < b.size())) return j < b.size();  // a prefix first
+    return a < b;
+}
 
 constexpr size_t kMaxCsvBytes = size_t{1} << 30;
 // More distinct labels than this is not a classification a model can learn
@@ -434,8 +464,16 @@ std::shared_ptr<Dataset> parse_csv_bytes(const char* data, size_t size, const st
                         "needs task regression)");
         std::vector<uint32_t> order(li.names.size());
         for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-        std::sort(order.begin(), order.end(),
-                  [&](uint32_t a, uint32_t b) { return li.names[a] < li.names[b]; });
+        // All numbers: by value; otherwise natural (decided once for the set,
+        // so that the order is consistent).
+        std::vector<double> value(li.names.size());
+        bool numeric = true;
+        for (size_t i = 0; i < value.size() && numeric; ++i)
+            numeric = parse_number(li.names[i], value[i]) == NumberKind::kFinite;
+        std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+            if (numeric) return value[a] != value[b] ? value[a] < value[b] : li.names[a] < li.names[b];
+            return natural_less(li.names[a], li.names[b]);
+        });
         std::vector<uint32_t> rank(order.size());
         for (size_t r = 0; r < order.size(); ++r) {
             rank[order[r]] = static_cast<uint32_t>(r);

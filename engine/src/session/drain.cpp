@@ -56,6 +56,12 @@ size_t Session::drain(TelemetryStore& store) {
     LayerStats ls;
     while (m_stats.pop(ls))
         if (keep(ls.run, ls.step)) store.add(ls), ++n;
+    SharpnessRecord sh;
+    while (m_sharpness_ring.pop(sh))
+        if (keep(sh.run, sh.step)) store.add(sh), ++n;
+    NoiseScaleRecord ns;
+    while (m_noise_ring.pop(ns))
+        if (keep(ns.run, ns.step)) store.add(ns), ++n;
     EventRecord ev;
     while (m_events.pop(ev)) store.add(ev), ++n;
     return n;

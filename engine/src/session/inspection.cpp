@@ -123,29 +123,41 @@ std::shared_ptr<Snapshot> Session::make_snapshot(Trainer& t, Snapshot& confusion
 
     // Decision grid over the plane of a 2-D set: its raw points (x1, x2),
     // turned into the model's input features where the spec asks for them,
-    // so a heatmap stays a picture of the plane.
+    // so a heatmap stays a picture of the plane. For 1-input data, the
+    // fitted curve: `grid` points along the input, each layer's output there.
     const std::vector<InputFeature> features = input_features_of(t.spec().data);
     const uint32_t first_item = 0;
     float first_xy[2];
-    if (q.grid > 0 && t.train_data().size() && t.train_data().gather_plane(&first_item, 1, first_xy)) {
-        Dataset& train = t.train_data();
+    Dataset& train = t.train_data();
+    int dims = 0;
+    if (q.grid > 0 && train.size()) {
+        if (train.gather_plane(&first_item, 1, first_xy))
+            dims = 2;
+        else if (features.empty() && train.item_shape().numel() == 1)
+            dims = 1;
+    }
+    if (dims > 0) {
         float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
         const size_t n = std::min<size_t>(train.size(), 100000);
-        std::vector<float> xy(2 * static_cast<size_t>(t.batch_size()));
+        std::vector<float> xy(2 * static_cast<size_t>(t.batch_size())),
+            ty_buf(static_cast<size_t>(train.target_size()) * static_cast<size_t>(t.batch_size()));
         for (size_t first = 0; first < n; first += static_cast<size_t>(t.batch_size())) {
             const int k = static_cast<int>(std::min<size_t>(n - first, t.batch_size()));
             std::vector<uint32_t> idx(static_cast<size_t>(k));
             for (int j = 0; j < k; ++j) idx[static_cast<size_t>(j)] = static_cast<uint32_t>(first + j);
-            train.gather_plane(idx.data(), k, xy.data());
+            if (dims == 2)
+                train.gather_plane(idx.data(), k, xy.data());
+            else
+                train.gather(idx.data(), k, xy.data(), ty_buf.data());
             for (int j = 0; j < k; ++j)
-                for (int d = 0; d < 2; ++d) {
-                    lo[d] = std::min(lo[d], xy[static_cast<size_t>(j) * 2 + d]);
-                    hi[d] = std::max(hi[d], xy[static_cast<size_t>(j) * 2 + d]);
+                for (int d = 0; d < dims; ++d) {
+                    lo[d] = std::min(lo[d], xy[static_cast<size_t>(j) * dims + d]);
+                    hi[d] = std::max(hi[d], xy[static_cast<size_t>(j) * dims + d]);
                 }
         }
         const int g = std::min(q.grid, SnapshotRequest::kMaxGrid);
         snap->grid = g;
-        for (int d = 0; d < 2; ++d) {
+        for (int d = 0; d < dims; ++d) {
             const float margin = 0.1f * std::max(hi[d] - lo[d], 1e-3f);
             snap->lo[d] = lo[d] - margin;
             snap->hi[d] = hi[d] + margin;
@@ -154,25 +166,29 @@ std::shared_ptr<Snapshot> Session::make_snapshot(Trainer& t, Snapshot& confusion
         // SnapshotRequest::kMaxGridFloats is spent (100,000 Tanh layers once
         // took 13.4 GB here).
         snap->grid_units.resize(L);
+        const size_t cells = dims == 2 ? static_cast<size_t>(g) * g : static_cast<size_t>(g);
         size_t grid_floats = 0;
         for (size_t l = 0; l < L; ++l) {
             if (m.layer(l).out_shape().rank != 1) continue;
             const size_t units = static_cast<size_t>(m.layer(l).out_shape()[0]);
-            const size_t n = units * static_cast<size_t>(g) * static_cast<size_t>(g);
+            const size_t n = units * cells;
             if (grid_floats + n > SnapshotRequest::kMaxGridFloats) {
                 ++snap->grid_layers_left_out;
                 continue;
             }
             grid_floats += n;
-            snap->grid_units[l].assign(units, std::vector<float>(static_cast<size_t>(g) * g));
+            snap->grid_units[l].assign(units, std::vector<float>(cells));
         }
-        const size_t cells = static_cast<size_t>(g) * g;
         std::vector<float> pts, inputs;
         for (size_t first = 0; first < cells; first += static_cast<size_t>(t.batch_size())) {
             const int k = static_cast<int>(std::min<size_t>(cells - first, t.batch_size()));
-            pts.resize(static_cast<size_t>(k) * 2);
+            pts.resize(static_cast<size_t>(k) * dims);
             for (int j = 0; j < k; ++j) {
                 const size_t c = first + static_cast<size_t>(j);
+                if (dims == 1) {
+                    pts[static_cast<size_t>(j)] = snap->lo[0] + (static_cast<float>(c) + 0.5f) / g * (snap->hi[0] - snap->lo[0]);
+                    continue;
+                }
                 const float fx = (static_cast<float>(c % g) + 0.5f) / g, fy = (static_cast<float>(c / g) + 0.5f) / g;
                 pts[static_cast<size_t>(j) * 2] = snap->lo[0] + fx * (snap->hi[0] - snap->lo[0]);
                 pts[static_cast<size_t>(j) * 2 + 1] = snap->lo[1] + fy * (snap->hi[1] - snap->lo[1]);
@@ -224,6 +240,7 @@ std::shared_ptr<Snapshot> Session::make_snapshot(Trainer& t, Snapshot& confusion
                               confusion.mistakes.begin() +
                                   std::min<long>(static_cast<long>(confusion.mistakes.size()),
                                                  std::max(0, q.misclassified)));
+        if (q.outcomes) snap->outcomes = confusion.outcomes;
     }
     return snap;
 }
@@ -244,6 +261,7 @@ void Session::compute_confusion(Trainer& t, Snapshot& result, int max_mistakes) 
     if (K >= 2 && eval->size()) {
         result.classes = K;
         result.confusion.assign(static_cast<size_t>(K) * K, 0);
+        result.outcomes.reserve(eval->size());
         const std::vector<float> out = t.predict(*eval, 0, eval->size());
         const size_t outs = out.size() / eval->size();
         for (size_t first = 0; first < eval->size(); first += static_cast<size_t>(t.batch_size())) {
@@ -267,6 +285,7 @@ void Session::compute_confusion(Trainer& t, Snapshot& result, int max_mistakes) 
                 const int label = static_cast<int>(y[static_cast<size_t>(j) * ty]);
                 if (label < 0 || label >= K || pred >= K) continue;
                 ++result.confusion[static_cast<size_t>(label) * K + pred];
+                result.outcomes.push_back({static_cast<int>(item), label, pred, conf});
                 if (pred != label) result.mistakes.push_back({static_cast<int>(item), label, pred, conf});
             }
         }

@@ -15,6 +15,7 @@
 #include "gradscope/optim.h"
 #include "gradscope/run_log.h"
 #include "gradscope/trainer.h"
+#include "session/gauges.h"
 #include "session/time_travel.h"
 #include "session/worker.h"
 
@@ -51,6 +52,7 @@ Session::Session(const ModelSpec& spec, PreparedData data, Backend& backend, Ses
         m_steps_done = m_trainer->global_step();
         m_last_epoch.epoch = m_trainer->epoch();  // the epochs the checkpoint had ended
         m_last_epoch.step = m_trainer->global_step();
+        note_progress();
     }
     m_handoff = std::move(handoff);
     if (m_handoff) {
@@ -310,7 +312,8 @@ void Session::publish(EventRecord e) {
 }
 
 size_t Session::dropped_records() const {
-    return m_steps.dropped() + m_epochs_ring.dropped() + m_events.dropped() + m_stats.dropped();
+    return m_steps.dropped() + m_epochs_ring.dropped() + m_events.dropped() + m_stats.dropped() +
+           m_sharpness_ring.dropped() + m_noise_ring.dropped();
 }
 
 // --------------------------------------------------------------- worker ----
@@ -322,6 +325,10 @@ void Session::apply(const Command& c) {
             m_run.fetch_add(1, std::memory_order_release);
             m_trainer->reset();
             m_steps_done = 0;
+            note_progress();
+            m_reached_end = false;
+            m_stats_cost_avg = 0;
+            m_last_stats = {};
             m_epoch_loss = m_epoch_correct = 0;
             m_epoch_items = 0;
             m_best_val = 1e300;
@@ -389,6 +396,7 @@ void Session::apply(const Command& c) {
             break;
         case Command::Trace: arm_trace(c.trace); return;  // step_trace.cpp
         case Command::SetParameter: apply_parameter_edit(c.edit, e); break;
+        case Command::LrFind: case Command::Gauges: apply_gauges(c); return;  // gauges.cpp
         case Command::Snapshot: {
             std::shared_ptr<const Snapshot> snap = make_snapshot(*m_trainer, m_confusion, c.snapshot);
             std::lock_guard<std::mutex> lock(m_snap_mutex);
@@ -441,32 +449,7 @@ void Session::train_one() {
     }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (r.nonfinite) {
-        const int i = r.nonfinite_layer;
-        const std::string layer =
-            i >= 0 ? "layer " + std::to_string(i + 1) + " (" + m_trainer->model().layer(static_cast<size_t>(i)).type() + ")"
-                   : "the loss";
-        const std::string pass = r.nonfinite_backward ? "backward" : "forward";
-        const char* nonfinite = id_of(BreakpointKind::Nonfinite);
-        BreakInfo b{nonfinite, layer, pass, r.step + 1, r.epoch,
-                    "a non-finite value appeared in the " + pass + " pass at " + layer + ", step " +
-                        std::to_string(r.step + 1) + " (epoch " + std::to_string(r.epoch + 1) +
-                        "); the weights are as before that batch — lower the learning rate?"};
-        b.last_healthy_step = std::max(first_step(), r.step - 1);
-        note_skip();  // a replay uses this batch the same way
-        b.batch = m_trainer->last_batch();
-        Dataset& train = m_trainer->train_data();
-        b.batch_inputs.resize(b.batch.size() * train.item_shape().numel());
-        b.batch_targets.resize(b.batch.size() * static_cast<size_t>(train.target_size()));
-        train.gather(b.batch.data(), static_cast<int>(b.batch.size()), b.batch_inputs.data(),
-                     b.batch_targets.data());
-        EventRecord e{r.step, "breakpoint", nonfinite, 0, b.message};
-        publish(e);
-        if (m_log) m_log->write(e);
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_break = b;
-        m_breaks.fetch_add(1, std::memory_order_relaxed);
-        m_budget = 0;
-        set_state(SessionState::Paused);
+        pause_on_nonfinite(r, epoch_before);
         return;
     }
     StepRecord s{r.step, r.epoch, static_cast<float>(r.loss), static_cast<float>(r.accuracy), r.lr,
@@ -477,15 +460,10 @@ void Session::train_one() {
     if (m_log) m_log->write(s);
     if (m_data_map) observe_data_map();
     m_steps_done.store(r.step, std::memory_order_relaxed);
+    note_progress();
     m_step_ms_avg = m_step_ms_avg > 0 ? 0.95 * m_step_ms_avg + 0.05 * ms : ms;
-    if (m_opt.layer_stats && r.step >= m_next_stats_step) {
-        const auto s0 = Clock::now();
-        publish_layer_stats(r.step, r.lr);
-        const double cost = std::chrono::duration<double, std::milli>(Clock::now() - s0).count();
-        // Next time after enough steps that the statistics stay within budget.
-        const double every = cost / (m_opt.stats_budget * std::max(m_step_ms_avg, 1e-6));
-        m_next_stats_step = r.step + std::max(1L, static_cast<long>(std::ceil(every)));
-    }
+    maybe_publish_layer_stats(r.step, r.lr);
+    run_gauges(r.step, r.lr, ms);  // sharpness, noise scale when on and due (gauges.cpp)
     std::string hit;
     if (!m_dead_hit.empty()) {
         hit = m_dead_hit;
@@ -523,7 +501,12 @@ void Session::train_one() {
     after_step();  // a restore point when one is due
 }
 
-void Session::end_epoch() {
+void Session::note_progress() {
+    m_epoch_now.store(m_trainer->epoch(), std::memory_order_relaxed);
+    m_epoch_position.store(m_trainer->epoch_position(), std::memory_order_relaxed);
+}
+
+EpochRecord Session::close_epoch() {
     EpochRecord e;
     e.epoch = m_trainer->epoch();
     e.step = m_trainer->global_step();
@@ -544,13 +527,25 @@ void Session::end_epoch() {
     e.run_id = m_info.id;
     m_epochs_ring.push(e);
     if (m_log) m_log->write(e);
-    log_epoch_views(m_trainer->epoch() >= m_epochs);
+    log_epoch_views(m_trainer->epoch() == m_epochs);  // past the end (stop_at_end off): as any epoch
     m_epoch_loss = m_epoch_correct = 0;
     m_epoch_items = 0;
     m_epoch_regression = false;
+    return e;
+}
 
+void Session::end_epoch() {
+    const EpochRecord e = close_epoch();
     std::string why;
-    if (m_trainer->epoch() >= m_epochs) why = "finished";
+    if (m_trainer->epoch() >= m_epochs && m_opt.stop_at_end) why = "finished";
+    if (m_trainer->epoch() >= m_epochs && !m_opt.stop_at_end && !m_reached_end) {
+        m_reached_end = true;  // said once; the run goes on until paused
+        const EventRecord r{e.step, "reached-end", "", static_cast<double>(m_epochs),
+                            "reached the spec's " + std::to_string(m_epochs) +
+                                " epochs; training goes on until paused"};
+        publish(r);
+        if (m_log) m_log->write(r);
+    }
     if (why.empty() && e.has_validation && m_opt.early_stop_patience > 0) {
         if (e.val_loss < m_best_val) {
             m_best_val = e.val_loss;

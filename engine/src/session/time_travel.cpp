@@ -268,6 +268,7 @@ void Session::reset_time_travel(EventRecord& e) {
         restore_state(*m_trainer, tt.origin);
         set_counters(tt.origin_counters);
         m_steps_done = tt.origin.progress.step;
+        note_progress();  // the epoch shown follows
         m_next_stats_step = m_next_check_step = m_steps_done + 1;
         e = {m_steps_done, "reset", "", 0,
              "back to step " + std::to_string(m_steps_done) + ", where this run was forked"};
@@ -412,6 +413,7 @@ void Session::rewind_to(long step) {
     }
     if (tt.replay_valid && tt.replay->global_step() > step) tt.replay_valid = false;  // a future now gone
     m_steps_done = step;
+    note_progress();  // the epoch shown follows
     m_next_stats_step = m_next_check_step = step + 1;
     if (m_confusion.confusion_step > step) m_confusion = Snapshot{};
     {
@@ -475,6 +477,7 @@ void Session::adopt(ForkHandoff& h) {
     const ModelSpec after = live_spec(t);
     set_counters(h.counters);
     m_steps_done = h.state.progress.step;
+    note_progress();  // the epoch shown follows
     m_first_step = h.state.progress.step;
     m_next_stats_step = m_next_check_step = m_steps_done + 1;
     TimeTravel& tt = *m_tt;

@@ -11,6 +11,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include "gauges_panel.h"
 #include "gradscope_imgui/screenshot.h"
 #include "gradscope_imgui/style.h"
 #include "panels.h"
@@ -64,17 +65,19 @@ void draw_header(const std::vector<std::unique_ptr<RunSource>>& sources, const s
 
 using Sources = std::vector<std::unique_ptr<RunSource>>;
 
-// The tabs: the training panels, then the views of what a classifier learned.
+// The tabs: the training panels, then the views of what a classifier learned,
+// then the gauges of the optimization.
 struct Tabs {
     ConfusionViewState confusion;
     DistributionsViewState distributions;
     DataMapViewState data_map;
+    GaugePanelState gauges;
     std::string select;  // the tab to bring to the front at the next frame ("": none)
 };
 
 void draw_tabs(const std::vector<RunView>& views, PanelState& panels, Tabs& tabs) {
     if (!ImGui::BeginTabBar("##tabs")) return;
-    const char* labels[] = {"Training", "Confusion & mistakes", "Distributions", "Data map"};
+    const char* labels[] = {"Training", "Confusion & mistakes", "Distributions", "Data map", "Gauges"};
     for (size_t i = 0; i < monitor_tabs().size(); ++i) {
         const bool select = tabs.select == monitor_tabs()[i];
         if (!ImGui::BeginTabItem(labels[i], nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) continue;
@@ -83,7 +86,8 @@ void draw_tabs(const std::vector<RunView>& views, PanelState& panels, Tabs& tabs
             case 0: draw_panels(views, panels); break;
             case 1: draw_confusion_view(views, tabs.confusion); break;
             case 2: draw_distributions_view(views, tabs.distributions); break;
-            default: draw_data_map_view(views, tabs.data_map); break;
+            case 3: draw_data_map_view(views, tabs.data_map); break;
+            default: draw_gauges(views, tabs.gauges); break;  // gauges_panel.cpp
         }
         ImGui::EndChild();
         ImGui::EndTabItem();
@@ -101,7 +105,7 @@ std::vector<RunView> make_views(const Sources& sources) {
 }  // namespace
 
 const std::vector<std::string>& monitor_tabs() {
-    static const std::vector<std::string> t = {"training", "confusion", "distributions", "data-map"};
+    static const std::vector<std::string> t = {"training", "confusion", "distributions", "data-map", "gauges"};
     return t;
 }
 

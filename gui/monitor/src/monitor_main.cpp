@@ -23,8 +23,8 @@ const char* kUsage =
     "  --screenshot FILE.png  render, save the last frame as a PNG, and exit\n"
     "  --frames N             frames to render before the screenshot (default 5)\n"
     "  --size WxH             window size (default 1280x800)\n"
-    "  --tab NAME             the tab shown first: training, confusion, distributions\n"
-    "                         or data-map (default training)\n"
+    "  --tab NAME             the tab shown first: training, confusion, distributions,\n"
+    "                         data-map or gauges (default training)\n"
     "  --report-latency       print how long each new record took to reach the screen\n"
     "  -h, --help             this text\n";
 
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
             o.tab = value("a tab name");
             const auto& tabs = gs::monitor::monitor_tabs();
             if (std::find(tabs.begin(), tabs.end(), o.tab) == tabs.end()) {
-                std::fprintf(stderr, "gradscope-monitor: --tab wants training, confusion, distributions or data-map\n");
+                std::fprintf(stderr, "gradscope-monitor: --tab wants training, confusion, distributions, data-map or gauges\n");
                 return 2;
             }
         } else if (a == "--report-latency") {

@@ -1,6 +1,8 @@
 // RunData: records into tracks (see run_data.h).
 #include "run_data.h"
 
+#include <cmath>
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -156,8 +158,24 @@ void RunData::add(const LayerStats& r) {
     ++m_version;
 }
 
+void RunData::add(const SharpnessRecord& r) {
+    m_sharpness.add(static_cast<double>(r.step), r.sharpness);
+    m_edge.add(static_cast<double>(r.step), r.edge);
+    m_last_sharpness = r;
+    ++m_records;
+    ++m_version;
+}
+
 void RunData::add(const ConfusionRecord& r) {
     add_bounded(m_confusions, r);
+    ++m_records;
+    ++m_version;
+}
+
+void RunData::add(const NoiseScaleRecord& r) {
+    if (std::isfinite(r.b_simple)) m_noise.add(static_cast<double>(r.step), r.b_simple);  // inf: see the verdict
+    m_noise_batch.add(static_cast<double>(r.step), static_cast<float>(r.batch));
+    m_last_noise = r;
     ++m_records;
     ++m_version;
 }
@@ -165,6 +183,13 @@ void RunData::add(const ConfusionRecord& r) {
 void RunData::add(const DataMapSummary& r) {
     add_bounded(m_data_maps, r);
     if (m_table) m_table->thresholds = r.thresholds;
+    ++m_records;
+    ++m_version;
+}
+
+void RunData::add(const LrRangeResult& r) {
+    if (m_lr_ranges.size() >= kMaxLrRanges) m_lr_ranges.erase(m_lr_ranges.begin());
+    m_lr_ranges.push_back(r);
     ++m_records;
     ++m_version;
 }
@@ -177,8 +202,11 @@ void RunData::set_data_map_table(std::shared_ptr<DataMap> table) {
 
 void RunData::clear() {
     for (Track* t : {&m_loss, &m_accuracy, &m_lr, &m_sps, &m_ep_train_loss, &m_ep_train_acc,
-                     &m_val_loss, &m_val_acc})
+                     &m_val_loss, &m_val_acc, &m_sharpness, &m_edge, &m_noise, &m_noise_batch})
         t->clear();
+    m_last_sharpness = SharpnessRecord{};
+    m_last_noise = NoiseScaleRecord{};
+    m_lr_ranges.clear();
     m_events.clear();
     m_layers.clear();
     m_latest.clear();
@@ -203,6 +231,11 @@ void RunData::load_from_store(const TelemetryStore& store) {
     add_series(m_sps, store.samples_per_s());
     for (const EpochRecord& e : store.epochs()) add(e);
     m_events = store.events();
+    add_series(m_sharpness, store.sharpness());
+    add_series(m_edge, store.sharpness_edge());
+    add_series(m_noise, store.noise_scale());
+    m_last_sharpness = store.last_sharpness();
+    m_last_noise = store.last_noise_scale();
     const auto& latest = store.layers();
     m_layers.resize(latest.size());
     for (size_t i = 0; i < latest.size(); ++i) {

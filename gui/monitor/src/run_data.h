@@ -50,6 +50,10 @@ public:
     void add(const EpochRecord& r);
     void add(const EventRecord& r);
     void add(const LayerStats& r);
+    // The gauges of the optimization (gradscope/gauges.h).
+    void add(const SharpnessRecord& r);
+    void add(const NoiseScaleRecord& r);
+    void add(const LrRangeResult& r);
     void add(const ConfusionRecord& r);
     void add(const DataMapSummary& r);
     // Forgets every record (a log replaced or truncated).
@@ -69,6 +73,16 @@ public:
     const Track& val_loss() const { return m_val_loss; }
     const Track& val_accuracy() const { return m_val_acc; }
     const std::vector<EventRecord>& events() const { return m_events; }
+    // The gauges: sharpness and 2/lr at each estimate, the noise scale and
+    // the batch size; the newest records; the range tests (the newest few).
+    const Track& sharpness() const { return m_sharpness; }
+    const Track& sharpness_edge() const { return m_edge; }
+    const Track& noise_scale() const { return m_noise; }
+    const Track& noise_batch() const { return m_noise_batch; }
+    const SharpnessRecord& last_sharpness() const { return m_last_sharpness; }
+    const NoiseScaleRecord& last_noise_scale() const { return m_last_noise; }
+    const std::vector<LrRangeResult>& lr_ranges() const { return m_lr_ranges; }
+    static constexpr size_t kMaxLrRanges = 16;
     const std::vector<LayerTracks>& layers() const { return m_layers; }
     // The newest statistics sample, one entry per layer (index = layer).
     const std::vector<LayerStats>& latest_layers() const { return m_latest; }
@@ -101,6 +115,10 @@ private:
     Track m_loss, m_accuracy, m_lr, m_sps;
     Track m_ep_train_loss, m_ep_train_acc, m_val_loss, m_val_acc;
     std::vector<EventRecord> m_events;
+    Track m_sharpness, m_edge, m_noise, m_noise_batch;
+    SharpnessRecord m_last_sharpness;
+    NoiseScaleRecord m_last_noise;
+    std::vector<LrRangeResult> m_lr_ranges;
     std::vector<LayerTracks> m_layers;
     std::vector<LayerStats> m_latest;
     std::vector<LayerHistograms> m_histograms;

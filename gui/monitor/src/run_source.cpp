@@ -162,6 +162,9 @@ bool RunSource::poll(size_t max_bytes) {
             case RunLogLineKind::Layers:
                 for (const LayerStats& s : m_line.layers) m_data.add(s);
                 break;
+            case RunLogLineKind::Sharpness: m_data.add(m_line.sharpness); break;
+            case RunLogLineKind::NoiseScale: m_data.add(m_line.noise_scale); break;
+            case RunLogLineKind::LrRange: m_data.add(m_line.lr_range); break;
             case RunLogLineKind::Confusion: m_data.add(m_line.confusion); break;
             case RunLogLineKind::DataMap: m_data.add(m_line.data_map); break;
             case RunLogLineKind::Run:

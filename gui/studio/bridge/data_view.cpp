@@ -68,12 +68,23 @@ DataView make_data_view(const PreparedData& data, size_t max_points) {
     s.test_size = size_of(data.test);
     if (!data.train) return s;
     s.probe_split = std::make_shared<DatasetItems>(probe_split(data, &s.probe_split_name));
+    s.train_split = std::make_shared<DatasetItems>(data.train);
     s.classes = data.train->num_classes();
     for (const std::string& c : data.train->class_names()) s.class_names << QString::fromStdString(c);
     for (int c = static_cast<int>(s.class_names.size()); c < s.classes; ++c)
         s.class_names << QStringLiteral("class %1").arg(c);
-    s.two_d = data.train->item_shape().numel() == 2;
-    if (!s.two_d) return s;
+    // Points of a plane: the items themselves, or the points input features
+    // (x₁², sin x₁, ...) are computed from (Dataset::gather_plane); else a
+    // 1-input set drawn as its feature against the target.
+    {
+        const uint32_t first = 0;
+        float xy[2];
+        s.two_d = data.train->size() > 0 && data.train->gather_plane(&first, 1, xy);
+    }
+    s.one_d = !s.two_d && data.train->item_shape().numel() == 1;
+    if (!s.two_d && !s.one_d) return s;
+    const size_t nx = s.two_d ? 2 : 1;
+    const size_t item = data.train->item_shape().numel();
     const int ty = data.train->target_size();
     bool first_target = true;
     auto add = [&](const Dataset* d, bool test) {
@@ -81,10 +92,16 @@ DataView make_data_view(const PreparedData& data, size_t max_points) {
         const size_t n = std::min(d->size(), max_points);
         std::vector<uint32_t> idx(n);
         for (size_t i = 0; i < n; ++i) idx[i] = static_cast<uint32_t>(i);
-        std::vector<float> x(n * 2), y(n * static_cast<size_t>(ty));
-        if (n) d->gather(idx.data(), static_cast<int>(n), x.data(), y.data());
+        std::vector<float> items(n * item), x(n * nx), y(n * static_cast<size_t>(ty));
+        if (n) {
+            d->gather(idx.data(), static_cast<int>(n), items.data(), y.data());
+            if (nx == 1) x = items;
+            else if (!d->gather_plane(idx.data(), static_cast<int>(n), x.data())) return;
+        }
         for (size_t i = 0; i < n; ++i) {
-            DataPoint p{x[i * 2], x[i * 2 + 1], y[i * static_cast<size_t>(ty)], test};
+            const float t = y[i * static_cast<size_t>(ty)];
+            // 1-D: the feature against the target, as a scatter plot shows it.
+            DataPoint p{x[i * nx], nx == 2 ? x[i * 2 + 1] : t, t, test};
             s.points.push_back(p);
             if (first_target) s.target_lo = s.target_hi = p.target, first_target = false;
             s.target_lo = std::min(s.target_lo, p.target);

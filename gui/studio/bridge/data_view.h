@@ -22,7 +22,7 @@ struct PreparedData;
 namespace gs::studio {
 
 // One point of 2-D data as the dataset gives it (before normalization,
-// like Snapshot's grid lo/hi).
+// like Snapshot's grid lo/hi); for 1-D data, x is the feature and y the target.
 struct DataPoint {
     float x = 0, y = 0;
     float target = 0;   // class index, or the value for regression
@@ -45,7 +45,8 @@ public:
 
 struct DataView {
     bool two_d = false;             // items of 2 features
-    std::vector<DataPoint> points;  // training, then held-out points (2-D only)
+    bool one_d = false;             // items of 1 feature (x, target)
+    std::vector<DataPoint> points;  // training, then held-out points (1-D and 2-D only)
     int classes = 0;                // 0: regression
     QStringList class_names;        // "class 0", "class 1", ... when the data names none
     float target_lo = 0, target_hi = 0;  // regression targets' range
@@ -53,6 +54,8 @@ struct DataView {
     // training (as the session chooses). Null when nothing is open.
     std::shared_ptr<const DataItems> probe_split;
     QString probe_split_name;  // "validation", "test", "training"
+    // The training split (what a data map's item indices refer to).
+    std::shared_ptr<const DataItems> train_split;
     size_t train_size = 0, validation_size = 0, test_size = 0;  // items per split
     // "1,600 training · 400 test · 2 classes · items 2" for people.
     QString description;

@@ -18,6 +18,8 @@ namespace {
 // Snapshots while running: often enough to look live, rarely enough to cost
 // little (the engine's telemetry-overhead bench measures 10 a second).
 constexpr int kSnapshotEveryMs = 100;
+// samples/s is measured over this much wall time.
+constexpr qint64 kThroughputWindowMs = 1500;
 
 std::string data_key(const ModelSpec& spec) {
     return nlohmann::json::parse(spec_to_json(spec, -1)).value("data", nlohmann::json()).dump();
@@ -37,6 +39,7 @@ SessionBridge::SessionBridge(QObject* parent) : QObject(parent) {
     connect(&m_timer, &QTimer::timeout, this, &SessionBridge::tick);
     m_timer.start();
     m_since_snapshot.start();
+    m_wall.start();
 }
 
 SessionBridge::~SessionBridge() {
@@ -61,6 +64,8 @@ void SessionBridge::clear_run_state() {
     m_elapsed_before = 0;
     m_snapshot_asked_step = -1;
     m_last_state = SessionState::Idle;
+    m_throughput.clear();
+    m_samples_per_s = 0;
 }
 
 void SessionBridge::load(const ModelSpec& spec, const QString& backend) {
@@ -117,12 +122,23 @@ void SessionBridge::load(const ModelSpec& spec, const QString& backend) {
     });
 }
 
-void SessionBridge::load_checkpoint(const QString& path) {
+void SessionBridge::load_checkpoint(const QString& path, const RunHistory* history) {
     if (!m_data) {
         emit loadFailed(QStringLiteral("open a model and its data before loading a checkpoint"));
         return;
     }
+    // The curves this run drew, kept before the new session clears them.
+    const TelemetryStore before = m_store;
     build_session(m_data, path, /*keep_on_failure=*/true);
+    if (!m_session || m_session->steps_done() == 0) return;
+    const long at = m_session->steps_done();
+    RunHistory kept = history ? *history : history_of(before, at);
+    // Only a history that reaches the checkpoint's step belongs to it.
+    if (!history && (kept.loss.empty() || kept.step != at)) kept = {};
+    replay(kept, m_store);
+    if (kept.empty())
+        emit message(QStringLiteral("Resumed at step %1: the curves start here").arg(at));
+    emit telemetryUpdated();
 }
 
 void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from,
@@ -148,6 +164,7 @@ void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, cons
     SessionOptions options;
     options.break_on_nonfinite = m_stop_on_nonfinite;
     options.background_priority = true;  // frames before steps
+    options.stop_at_end = false;          // a class watches on until paused
     options.resume_from = resume_from.toStdString();
     std::unique_ptr<Session> session;
     try {
@@ -176,21 +193,49 @@ SessionState SessionBridge::state() const {
 
 long SessionBridge::steps_done() const { return m_session ? m_session->steps_done() : 0; }
 
+int SessionBridge::epoch() const {
+    if (!m_session || m_session->steps_done() == 0) return 0;
+    // Between epochs the last step closed the one before.
+    return m_session->epoch() + (m_session->epoch_position() > 0 ? 1 : 0);
+}
+
+void SessionBridge::note_throughput() {
+    const qint64 now = m_wall.elapsed();
+    const long steps = steps_done();
+    if (!m_throughput.empty() && m_throughput.back().second == steps) return;  // nothing trained since
+    m_throughput.emplace_back(now, steps);
+    // Keep one sample at or before the window's start, so the span covers it.
+    while (m_throughput.size() > 2 && m_throughput[1].first <= now - kThroughputWindowMs) m_throughput.pop_front();
+    const auto& [t0, s0] = m_throughput.front();
+    if (m_throughput.size() >= 2 && now > t0)
+        m_samples_per_s = static_cast<double>(steps - s0) * m_spec.batch_size * 1000.0 / static_cast<double>(now - t0);
+}
+
 double SessionBridge::elapsed_seconds() const {
-    return m_elapsed_before + (m_clock_on ? m_running_clock.elapsed() / 1000.0 : 0.0);
+    return m_elapsed_before + (m_clock_on ? m_running_clock.nsecsElapsed() / 1e9 : 0.0);
 }
 
 CommandResult SessionBridge::start_clock(CommandResult r) {
     if (r && !m_clock_on) {
         m_running_clock.start();
         m_clock_on = true;
+        // The throughput of this stretch of training starts now, at this step.
+        m_throughput.clear();
+        m_throughput.emplace_back(m_wall.elapsed(), steps_done());
     }
     return r;
 }
 
+CommandResult SessionBridge::refuse_if_diverged() {
+    if (m_break.diverged() && m_session && m_session->state() == SessionState::Paused)
+        return report(refused("the weights have diverged, so every batch overflows again — press R to reset "
+                              "(and lower the learning rate)"));
+    return {};
+}
+
 void SessionBridge::stop_clock() {
     if (!m_clock_on) return;
-    m_elapsed_before += m_running_clock.elapsed() / 1000.0;
+    m_elapsed_before += m_running_clock.nsecsElapsed() / 1e9;
     m_clock_on = false;
 }
 
@@ -207,6 +252,7 @@ CommandResult SessionBridge::report(CommandResult r) {
 
 CommandResult SessionBridge::play() {
     if (auto r = with_session("train"); !r) return r;
+    if (auto r = refuse_if_diverged(); !r) return r;
     switch (m_session->state()) {
         case SessionState::Idle: return start_clock(report(m_session->start()));
         case SessionState::Paused: return start_clock(report(m_session->resume()));
@@ -232,12 +278,14 @@ CommandResult SessionBridge::toggle() {
 
 CommandResult SessionBridge::step(long n) {
     if (auto r = with_session("step"); !r) return r;
+    if (auto r = refuse_if_diverged(); !r) return r;
     if (m_session->state() == SessionState::Running) m_session->pause();
     return start_clock(report(m_session->step(n)));
 }
 
 CommandResult SessionBridge::step_epoch() {
     if (auto r = with_session("step"); !r) return r;
+    if (auto r = refuse_if_diverged(); !r) return r;
     if (m_session->state() == SessionState::Running) m_session->pause();
     return start_clock(report(m_session->step_epoch()));
 }
@@ -314,6 +362,19 @@ CommandResult SessionBridge::save_checkpoint(const QString& path) {
     return report(m_session->save_checkpoint(path.toStdString()));
 }
 
+CommandResult SessionBridge::save_checkpoint_now(const QString& path, int timeout_ms) {
+    if (auto r = save_checkpoint(path); !r) return r;
+    if (!m_session->wait_until_settled(timeout_ms / 1000.0))
+        return report(refused("the checkpoint was not written within " + std::to_string(timeout_ms / 1000) + " s"));
+    tick();  // the worker's answer is an event: "checkpoint" or "error", named by the path
+    const std::string p = path.toStdString();
+    const auto& events = m_store.events();
+    for (auto it = events.rbegin(); it != events.rend(); ++it)
+        if (it->name == p && (it->kind == "checkpoint" || it->kind == "error"))
+            return it->kind == "checkpoint" ? CommandResult{} : refused(it->text);
+    return report(refused("no word from the worker about " + p));
+}
+
 void SessionBridge::set_probe(int item) {
     m_probe = item < 0 ? 0 : item;
     request_snapshot();
@@ -323,7 +384,12 @@ void SessionBridge::request_snapshot() {
     if (!m_session) return;
     SnapshotRequest q;
     q.probe = m_probe;
-    q.grid = m_spec.input.numel() == 2 ? 64 : 0;
+    // A plane for 2-D data (two inputs, or input features computed from a
+    // plane's points); a curve for one input (a regression line).
+    const auto inputs = m_spec.input.numel();
+    q.grid = (inputs == 2 || (m_data_view && m_data_view->two_d)) ? 64 : inputs == 1 ? 256 : 0;
+    q.misclassified = 64;  // all the session keeps between passes: the mistakes gallery
+    q.outcomes = true;  // every item's outcome, for the confusion view's cells (a copy, no pass)
     m_session->request_snapshot(q);
     m_snapshot_asked_step = m_session->steps_done();
     m_since_snapshot.restart();
@@ -363,6 +429,7 @@ void SessionBridge::tick() {
         emit telemetryUpdated();
     }
     const SessionState st = m_session->state();
+    if (m_clock_on) note_throughput();
     if (st != SessionState::Running) stop_clock();
     // A break is noticed by the session's count, however briefly the state
     // changed (a NaN met while stepping goes paused -> running -> paused

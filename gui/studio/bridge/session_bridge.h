@@ -12,12 +12,15 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <deque>
 #include <memory>
 #include <map>
+#include <utility>
 #include <thread>
 #include <vector>
 
 #include "bridge/data_view.h"
+#include "bridge/run_history.h"
 #include "gradscope/session_types.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
@@ -41,10 +44,15 @@ public:
     // loadingChanged(true) ... then sessionChanged() or loadFailed(message).
     void load(const ModelSpec& spec, const QString& backend = QStringLiteral("cpu"));
     // Starts again from a checkpoint (same spec and data): the next session
-    // resumes from it. Errors come back through loadFailed.
-    void load_checkpoint(const QString& path);
+    // resumes from it, and the curves go on from the history given, else
+    // from what this run showed up to the checkpoint's step (a checkpoint of
+    // another run starts its curves there). Errors come back through loadFailed.
+    void load_checkpoint(const QString& path, const RunHistory* history = nullptr);
     bool is_loading() const { return m_loading; }
     bool has_session() const { return m_session != nullptr; }
+    // The session itself, for the bridge's other parts (run_family.h): views
+    // cannot use it (they see no engine header).
+    Session* session() const { return m_session.get(); }
 
     const ModelSpec& spec() const { return m_spec; }
     QString backend() const { return m_backend; }
@@ -54,6 +62,12 @@ public:
     const TelemetryStore& store() const { return m_store; }
     SessionState state() const;
     long steps_done() const;
+    // The epoch the last step belonged to, 1-based (0 before the first step),
+    // from the session itself: right after a checkpoint too.
+    int epoch() const;
+    // Samples trained per second of wall time over the last 1.5 s while
+    // training (pacing, snapshots and all), the last figure once paused.
+    double samples_per_second() const { return m_samples_per_s; }
     // Seconds spent running (paused time not counted).
     double elapsed_seconds() const;
     std::shared_ptr<const Snapshot> snapshot() const { return m_snapshot; }
@@ -76,11 +90,20 @@ public:
     // loss_above, grad_norm_above, dead_fraction_above; NaN clears it.
     CommandResult set_breakpoint(const QString& condition, double threshold);
     CommandResult save_checkpoint(const QString& path);
+    // Pauses, saves between steps and waits for the worker to have written
+    // it (at most timeout_ms: about one step): for saving a project or an
+    // export, which need the file before they go on.
+    CommandResult save_checkpoint_now(const QString& path, int timeout_ms = 30000);
     // The probe item snapshots show (an item of the split DatasetPreview shows).
     void set_probe(int item);
     int probe() const { return m_probe; }
     // Asks for a fresh snapshot now (they also come on their own while training).
     void request_snapshot();
+
+    // For the bridge's other services (DataMapService): the session, or null.
+    gs::Session* engine_session() const { return m_session.get(); }
+    // A reset was asked for and the worker has not applied it yet.
+    bool resetting() const { return m_resetting; }
 
     // Drains the session at once (the timer does this every 30 ms); public
     // so that tests and the screenshot mode need not wait for the timer.
@@ -100,6 +123,8 @@ signals:
     void backendChanged(const QString& backend);
 
 private:
+    friend class ClassroomService;  // the classroom's commands (bridge/classroom_service.h)
+    friend class GaugesBridge;  // bridge/gauges_bridge.h: the gauges' commands
     CommandResult with_session(const char* what);
     CommandResult report(CommandResult r);
     void build_session(std::shared_ptr<const PreparedData> data, const QString& resume_from,
@@ -110,6 +135,8 @@ private:
     void join_loaders();
     CommandResult start_clock(CommandResult r);  // the run clock starts when a command succeeds
     void stop_clock();
+    CommandResult refuse_if_diverged();  // after a NaN break whose weights diverged: reset first
+    void note_throughput();              // a sample of (time, steps) for samples_per_second()
 
     QTimer m_timer;
     ModelSpec m_spec;
@@ -136,6 +163,9 @@ private:
     double m_elapsed_before = 0;  // running seconds before the current run
     std::vector<std::thread> m_loaders;  // joined only by the destructor
     std::map<std::string, double> m_conditions;  // breakpoints to set on every new session
+    QElapsedTimer m_wall;  // since the bridge was made: the time axis of m_throughput
+    std::deque<std::pair<qint64, long>> m_throughput;  // (ms, steps_done), the newest last
+    double m_samples_per_s = 0;
     long m_breaks_seen = 0;
     int m_generation = 0;  // a load result for an older request is dropped
 };

@@ -134,12 +134,37 @@ std::vector<std::pair<int, int>> ConvView::feature_maps_shown() const {
     return out;
 }
 
+QRectF ConvView::more_rect(int layer) const {
+    for (const Spot& m : m_more_rects)
+        if (m.layer == layer) return m.rect;
+    return {};
+}
+
+int ConvView::map_at(const QPointF& pos, int* layer) const {
+    for (const Spot& m : m_map_rects)
+        if (m.rect.contains(pos)) {
+            if (layer) *layer = m.layer;
+            return m.channel;
+        }
+    return -1;
+}
+
+int ConvView::more_at(const QPointF& pos) const {
+    for (const Spot& m : m_more_rects)
+        if (m.rect.adjusted(-4, -4, 4, 4).contains(pos)) return m.layer;
+    return -1;
+}
+
 int ConvView::output_bars() const {
     return !m_cols.empty() && m_cols.back().kind == Kind::Output ? static_cast<int>(m_cols.back().values.size()) : 0;
 }
 
 void ConvView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     m_hits.clear();
+    m_map_rects.clear();
+    m_more_rects.clear();
+    m_map_side = 0;
+    m_row_h = 0;
     const Theme& th = s.theme;
     const QFont font = s.font, bold = bold_font(s.font), small = small_font(s.font);
     if (m_cols.empty()) {
@@ -175,7 +200,8 @@ void ConvView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
         draw_centered(p, QStringLiteral("Input"), x + w / 2, head_top, w, th.foreground, bold);
         draw_centered(p, m_input_detail, x + w / 2, head_top + fb.height(), w, th.muted, small);
         if (!m_input.isNull()) {
-            const qreal side = std::min(w, body.height() * 0.6);
+            // At least 64 px a side where the column allows it.
+            const qreal side = std::min({w, body.height(), std::max(body.height() * 0.6, 64 * k)});
             const QRectF r(x + (w - side) / 2, body.center().y() - side / 2, side, side);
             p.drawImage(r, m_input);
             p.setPen(QPen(th.muted, 0.8));
@@ -234,39 +260,60 @@ void ConvView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     draw_step(p, row, s);
 }
 
-void ConvView::paint_maps(QPainter& p, const Column& c, const QRectF& area, const CanvasState& s) const {
-    const int n = std::max<int>(1, static_cast<int>(c.maps.size()));
+void ConvView::paint_maps(QPainter& p, const Column& c, const QRectF& area, const CanvasState& s) {
+    const int built = static_cast<int>(c.maps.size());
     const qreal k = s.scale();
     const QFontMetricsF fs(small_font(s.font));
-    const bool more = c.channels > static_cast<int>(c.maps.size());
-    const qreal avail_h = area.height() - (more ? fs.height() + 4 * k : 0);
     const qreal g = 3 * k;
-    // The arrangement that makes the maps largest.
-    int best_cols = 1;
-    qreal best = 0;
-    for (int cols = 1; cols <= n; ++cols) {
-        const int rows = (n + cols - 1) / cols;
-        const qreal side = std::min((area.width() - (cols - 1) * g) / cols, (avail_h - (rows - 1) * g) / rows);
-        if (side > best) best = side, best_cols = cols;
+    // The arrangement that makes n maps largest, with the "+N more" line under them.
+    auto fit = [&](int n, int& best_cols) {
+        const int m = std::max(1, n);
+        const qreal avail_h = area.height() - (c.channels > n ? fs.height() + 4 * k : 0);
+        qreal best = 0;
+        best_cols = 1;
+        for (int cols = 1; cols <= m; ++cols) {
+            const int rows = (m + cols - 1) / cols;
+            const qreal side = std::min((area.width() - (cols - 1) * g) / cols, (avail_h - (rows - 1) * g) / rows);
+            if (side > best) best = side, best_cols = cols;
+        }
+        return best;
+    };
+    // As many maps as stay legible (40 px a side at the standard scale); the
+    // rest are counted in "+N more", which opens them all.
+    int shown = built, best_cols = 1;
+    qreal best = fit(shown, best_cols);
+    while (shown > 1 && best < 40 * k) best = fit(--shown, best_cols);
+    // Full rows when some are left out anyway.
+    if (c.channels > shown && shown > best_cols && shown % best_cols != 0) {
+        shown -= shown % best_cols;
+        best = fit(shown, best_cols);
     }
-    const int rows = (n + best_cols - 1) / best_cols;
+    const bool more = c.channels > shown;
+    const qreal avail_h = area.height() - (more ? fs.height() + 4 * k : 0);
+    const int rows = (std::max(1, shown) + best_cols - 1) / best_cols;
     const qreal side = std::min(best, 96 * k);
+    if (shown > 0) m_map_side = m_map_side > 0 ? std::min(m_map_side, side) : side;
     const qreal gw = best_cols * side + (best_cols - 1) * g, gh = rows * side + (rows - 1) * g;
     const qreal x0 = area.center().x() - gw / 2, y0 = area.top() + (avail_h - gh) / 2;
     p.setPen(QPen(s.theme.grid.darker(120), 0.6));
     p.setBrush(Qt::NoBrush);
-    for (int i = 0; i < static_cast<int>(c.maps.size()); ++i) {
+    for (int i = 0; i < shown; ++i) {
         const QRectF r(x0 + (i % best_cols) * (side + g), y0 + (i / best_cols) * (side + g), side, side);
         p.drawImage(r, c.maps[static_cast<size_t>(i)]);
         p.drawRect(r);
+        m_map_rects.push_back({c.main, i, r});
     }
     if (c.maps.empty()) {
         p.setBrush(s.theme.panel);
         p.drawRect(QRectF(x0, y0, side, side));
     }
-    if (more)
-        draw_centered(p, QStringLiteral("+%1 more").arg(c.channels - static_cast<int>(c.maps.size())), area.center().x(),
-                      y0 + gh + 4 * k, area.width() + 12 * k, s.theme.muted, small_font(s.font));
+    if (more) {
+        const QString text = QStringLiteral("+%1 more").arg(c.channels - shown);
+        const QFont small = small_font(s.font);
+        draw_centered(p, text, area.center().x(), y0 + gh + 4 * k, area.width() + 12 * k, s.theme.muted, small);
+        const qreal tw = fs.horizontalAdvance(text) + 8 * k;
+        m_more_rects.push_back({c.main, 0, QRectF(area.center().x() - tw / 2, y0 + gh + 2 * k, tw, fs.height() + 4 * k)});
+    }
 }
 
 void ConvView::paint_bars(QPainter& p, const Column& c, const QRectF& area, const CanvasState& s) const {
@@ -296,7 +343,7 @@ void ConvView::paint_bars(QPainter& p, const Column& c, const QRectF& area, cons
                       area.width() + 12 * k, s.theme.muted, small_font(s.font));
 }
 
-void ConvView::paint_output(QPainter& p, const Column& c, const QRectF& area, const CanvasState& s) const {
+void ConvView::paint_output(QPainter& p, const Column& c, const QRectF& area, const CanvasState& s) {
     const int n = static_cast<int>(c.values.size());
     if (n == 0) return;
     const Theme& th = s.theme;
@@ -307,13 +354,30 @@ void ConvView::paint_output(QPainter& p, const Column& c, const QRectF& area, co
     for (int i = 0; i < n; ++i) name_w = std::max(name_w, fb.horizontalAdvance(s.data.class_names.value(i, QString::number(i))));
     name_w = std::min(name_w + 6 * k, area.width() * 0.5);
     const qreal pct_w = fs.horizontalAdvance(QStringLiteral("100%")) + 6 * k;
-    const qreal h = std::min<qreal>(area.height() / n, fs.height() * 1.7);
-    const qreal y0 = area.center().y() - h * n / 2;
+    // The rows that fit at a readable height: all classes, or the most likely
+    // ones and the true label, with "+N more" under them.
+    std::vector<int> rows(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) rows[static_cast<size_t>(i)] = i;
+    if (area.height() / n < 1.15 * fs.height()) {
+        const int fit = std::max(1, static_cast<int>((area.height() - fs.height()) / (1.2 * fs.height())));
+        std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
+            return c.values[static_cast<size_t>(a)] > c.values[static_cast<size_t>(b)];
+        });
+        rows.resize(static_cast<size_t>(std::min(fit, n)));
+        if (m_label >= 0 && m_label < n && std::find(rows.begin(), rows.end(), m_label) == rows.end())
+            rows.back() = m_label;
+    }
+    const int shown = static_cast<int>(rows.size());
+    const qreal more_h = shown < n ? fs.height() : 0;
+    const qreal h = std::min<qreal>((area.height() - more_h) / shown, fs.height() * 1.7);
+    m_row_h = h;
+    const qreal y0 = area.center().y() - (h * shown + more_h) / 2;
     const qreal bar_x = area.left() + name_w, bar_w = std::max<qreal>(10, area.width() - name_w - pct_w);
     const bool probs = std::all_of(c.values.begin(), c.values.end(), [](float v) { return v >= 0 && v <= 1.0001f; });
     const float m = probs ? 1.0f : std::max(c.max_abs, 1e-12f);
-    for (int i = 0; i < n; ++i) {
-        const QRectF row(area.left(), y0 + i * h, area.width(), h);
+    for (int r = 0; r < shown; ++r) {
+        const int i = rows[static_cast<size_t>(r)];
+        const QRectF row(area.left(), y0 + r * h, area.width(), h);
         const float v = c.values[static_cast<size_t>(i)];
         if (i == m_label) {
             QColor hl = th.ok;
@@ -339,6 +403,9 @@ void ConvView::paint_output(QPainter& p, const Column& c, const QRectF& area, co
         p.drawText(QRectF(bar_x + bar_w + 4 * k, row.top(), pct_w, h), Qt::AlignLeft | Qt::AlignVCenter,
                    probs ? QStringLiteral("%1%").arg(std::lround(100.0 * v)) : short_number(v));
     }
+    if (shown < n)
+        draw_centered(p, QStringLiteral("+%1 more classes").arg(n - shown), area.center().x(), y0 + h * shown,
+                      area.width(), th.muted, small);
 }
 
 }  // namespace gs::studio

@@ -26,6 +26,7 @@ void DatasetPreview::clear() {
     m_images.clear();
     m_labels.clear();
     m_selected = -1;
+    m_first = 0;
     m_split_size = 0;
     update();
 }
@@ -33,16 +34,35 @@ void DatasetPreview::clear() {
 void DatasetPreview::set_data(const DataView& data) {
     clear();
     m_data = data;
+    m_first = 0;
+    if (!m_data.probe_split) return;
+    m_split_size = m_data.probe_split->size();
+    load_page();
+}
+
+void DatasetPreview::set_page(int first) {
+    if (m_split_size == 0) return;
+    first = std::clamp(first, 0, static_cast<int>(m_split_size) - 1);
+    first -= first % kMaxImages;
+    if (first == m_first && !m_images.empty()) return;
+    m_first = first;
+    load_page();
+    emit pageChanged(m_first);
+}
+
+void DatasetPreview::load_page() {
+    m_images.clear();
+    m_labels.clear();
+    update();
     if (!m_data.probe_split) return;
     const DataItems& d = *m_data.probe_split;
-    m_split_size = d.size();
     const gs::Shape item = d.item_shape();
     if (item.rank != 3) return;  // not images
     const int C = item[0], H = item[1], W = item[2];
-    const int n = static_cast<int>(std::min<size_t>(d.size(), kMaxImages));
-    if (n == 0) return;
+    const int n = static_cast<int>(std::min<size_t>(d.size() - std::min<size_t>(d.size(), static_cast<size_t>(m_first)), kMaxImages));
+    if (n <= 0) return;
     std::vector<uint32_t> idx(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) idx[static_cast<size_t>(i)] = static_cast<uint32_t>(i);
+    for (int i = 0; i < n; ++i) idx[static_cast<size_t>(i)] = static_cast<uint32_t>(m_first + i);
     const size_t per = item.numel();
     std::vector<float> x(per * static_cast<size_t>(n)), y(static_cast<size_t>(d.target_size()) * static_cast<size_t>(n));
     d.gather(idx.data(), n, x.data(), y.data());
@@ -73,8 +93,11 @@ void DatasetPreview::set_theme(const Theme& theme) {
 }
 
 void DatasetPreview::set_selected_item(int item) {
+    const bool changed = item != m_selected;
     m_selected = item;
+    if (item >= 0 && (item < m_first || item >= m_first + kMaxImages)) set_page(item);
     update();
+    if (changed) emit selectionChanged(item);
 }
 
 QFont DatasetPreview::scaled_font(qreal factor) const {
@@ -112,6 +135,7 @@ DatasetPreview::Grid DatasetPreview::grid_layout(const QRectF& area) const {
 }
 
 QRect DatasetPreview::item_rect(int item) const {
+    item -= m_first;
     if (item < 0 || item >= static_cast<int>(m_images.size())) return {};
     const Grid g = grid_layout(grid_area(size()));
     const qreal bar = 4 * m_theme.font_scale;
@@ -122,13 +146,14 @@ QRect DatasetPreview::item_rect(int item) const {
 
 int DatasetPreview::item_at(const QPointF& pos) const {
     for (int i = 0; i < static_cast<int>(m_images.size()); ++i)
-        if (item_rect(i).contains(pos.toPoint())) return i;
+        if (item_rect(m_first + i).contains(pos.toPoint())) return m_first + i;
     return -1;
 }
 
 QString DatasetPreview::item_tooltip(int item) const {
-    if (item < 0 || item >= static_cast<int>(m_labels.size())) return {};
-    const int label = m_labels[static_cast<size_t>(item)];
+    const int at = item - m_first;
+    if (at < 0 || at >= static_cast<int>(m_labels.size())) return {};
+    const int label = m_labels[static_cast<size_t>(at)];
     const QString what = label >= 0 ? m_data.class_names.value(label) : QStringLiteral("no label");
     return QStringLiteral("%1 item %2: %3").arg(m_data.probe_split_name).arg(item).arg(what);
 }
@@ -223,9 +248,10 @@ void DatasetPreview::paint_grid(QPainter& p, const QSizeF& size) const {
     const QFontMetricsF fm(f);
     p.setFont(f);
     p.setPen(m_theme.muted);
-    const QString title = QStringLiteral("%1 split · first %2 of %3 · click one to probe it")
+    const QString title = QStringLiteral("%1 split · items %2–%3 of %4 · click one to probe it")
                               .arg(m_data.probe_split_name)
-                              .arg(m_images.size())
+                              .arg(m_first)
+                              .arg(m_first + static_cast<int>(m_images.size()) - 1)
                               .arg(QLocale().toString(static_cast<qulonglong>(m_split_size)));
     p.drawText(QRectF(area.left(), 6 * k, area.width(), fm.height()), Qt::AlignLeft | Qt::AlignTop,
                fm.elidedText(title, Qt::ElideRight, area.width()));
@@ -235,7 +261,7 @@ void DatasetPreview::paint_grid(QPainter& p, const QSizeF& size) const {
         p.drawImage(r, m_images[static_cast<size_t>(i)]);
         const int label = m_labels[static_cast<size_t>(i)];
         if (label >= 0) p.fillRect(QRectF(r.left(), r.bottom(), r.width(), bar), class_color(m_theme, m_data.classes, label));
-        if (i == m_selected) {
+        if (m_first + i == m_selected) {
             p.setBrush(Qt::NoBrush);
             p.setPen(QPen(m_theme.train, 3 * k));
             p.drawRoundedRect(r.adjusted(-2 * k, -2 * k, 2 * k, bar + 2 * k), 3 * k, 3 * k);
@@ -286,7 +312,7 @@ void DatasetPreview::paint_scatter(QPainter& p, const QSizeF& size) const {
     p.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), fm.height()), Qt::AlignRight | Qt::AlignTop, short_number(hi[0]));
     p.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), fm.height()), Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("x1"));
     p.drawText(QRectF(plot.left() - tick_w - 2 * k, plot.center().y() - fm.height() / 2, tick_w, fm.height()),
-               Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("x2"));
+               Qt::AlignRight | Qt::AlignVCenter, m_data.one_d ? QStringLiteral("y") : QStringLiteral("x2"));
     const ColorRamp div = ColorRamp::diverging(m_theme);
     const float tmax = std::max(std::abs(m_data.target_lo), std::abs(m_data.target_hi));
     const qreal r = m_theme.point_size * 0.7;

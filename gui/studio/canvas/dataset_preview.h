@@ -1,9 +1,12 @@
-// DatasetPreview: what the data looks like. Image data shows a grid of the
-// first items of the split the probe comes from (validation, else test,
-// else training), each with a bar in its class colour and its class as the
+// DatasetPreview: what the data looks like. Image data shows a page of 64
+// items of the split the probe comes from (validation, else test, else
+// training), each with a bar in its class colour and its class as the
 // tooltip; clicking one makes it the probe (probeChosen) and outlines it.
+// Any item can be shown: set_page() (or selecting an item on another page)
+// moves to the page that holds it.
 // 2-D data shows a scatter plot of the points by class (or by target value
-// for regression), test points hollow, with a legend.
+// for regression), test points hollow, with a legend; 1-D data the feature
+// against the target.
 #pragma once
 
 #include <QImage>
@@ -26,9 +29,14 @@ public:
     void set_data(const DataView& data);
     void clear();
     void set_theme(const Theme& theme);
-    // Outlines item `item` of the probe split (-1: none) without a signal.
+    // Outlines item `item` of the probe split (-1: none) without probeChosen,
+    // turning to the page that holds it; selectionChanged tells the panel.
     void set_selected_item(int item);
     int selected_item() const { return m_selected; }
+    // Shows the page of kMaxImages items that starts at (or holds) item `first`.
+    void set_page(int first);
+    int page_start() const { return m_first; }
+    size_t split_size() const { return m_split_size; }
     // Writes the preview at its size (640 x 480 when it has none yet).
     bool save_png(const QString& path);
     QString error() const { return m_error; }
@@ -37,16 +45,20 @@ public:
     // For tests.
     bool shows_images() const { return !m_images.empty(); }
     int images_shown() const { return static_cast<int>(m_images.size()); }
-    bool shows_scatter() const { return m_data.two_d && !m_data.points.empty(); }
+    bool shows_scatter() const { return (m_data.two_d || m_data.one_d) && !m_data.points.empty(); }
     int points_shown() const { return static_cast<int>(m_data.points.size()); }
-    // Where item i of the grid is drawn, in widget coordinates.
+    // Where item `item` of the split is drawn, in widget coordinates (empty
+    // when it is not on the page shown).
     QRect item_rect(int item) const;
-    // The class name the tooltip of item i says.
+    // The class name the tooltip of item `item` says.
     QString item_tooltip(int item) const;
 
 signals:
     // The user clicked item `item` of the probe split.
     void probeChosen(int item);
+    // The outlined item changed (from either side), or the page did.
+    void selectionChanged(int item);
+    void pageChanged(int first);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -73,7 +85,9 @@ private:
     size_t m_split_size = 0;
     std::vector<QImage> m_images;
     std::vector<int> m_labels;
+    void load_page();  // the images of the page from m_first
     int m_selected = -1;
+    int m_first = 0;  // the first item of the page shown
     QString m_error;
 };
 

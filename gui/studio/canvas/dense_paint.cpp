@@ -104,14 +104,23 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     for (const QString& l : m_cols[0].labels) left_labels = std::max(left_labels, fs.horizontalAdvance(l) + 6 * k);
     for (const QString& l : last_drawn.labels) right_labels = std::max(right_labels, fs.horizontalAdvance(l) + 8 * k);
     qreal panel = 0;
-    if (!m_output.isNull()) panel = std::min(nodes.height(), body.width() * 0.38);
+    // The curve's axis labels go under its panel, above the step.
+    if (has_output_panel()) panel = std::min(nodes.height() - (m_curve.empty() ? 0 : fs.height() + 4 * k), body.width() * 0.38);
     const qreal cols_left = body.left() + left_labels;
-    const qreal cols_right = body.right() - right_labels - (panel > 0 ? panel + 24 * k : 0);
+    const qreal curve_ticks = m_curve.empty() ? 0 : fs.horizontalAdvance(QStringLiteral("-0.00")) + 8 * k;
+    const qreal cols_right = body.right() - right_labels - (panel > 0 ? panel + 24 * k + curve_ticks : 0);
     const qreal spacing = (cols_right - cols_left) / n;
+    // Neurons drawn per column: on a short canvas fewer ("+N more"), so that
+    // each heatmap keeps at least 18 px a side (whatever the theme: a projector
+    // shows more neurons, each at least as large as on a desk).
+    const int fit = static_cast<int>(nodes.height() / (18 * 1.3));
+    std::vector<int> drawn(static_cast<size_t>(n));
     int most = 1;
-    for (int i = 0; i < n; ++i)
-        most = std::max(most, m_cols[static_cast<size_t>(i)].shown + (m_cols[static_cast<size_t>(i)].shown <
-                                                                       m_cols[static_cast<size_t>(i)].units));
+    for (int i = 0; i < n; ++i) {
+        const Column& c = m_cols[static_cast<size_t>(i)];
+        drawn[static_cast<size_t>(i)] = c.collapsed || c.shown <= fit ? c.shown : std::max(1, std::min(c.shown, fit - 1));
+        most = std::max(most, drawn[static_cast<size_t>(i)] + (drawn[static_cast<size_t>(i)] < c.units && !c.collapsed));
+    }
     const qreal ns = std::max<qreal>(10, std::min({spacing * 0.42, nodes.height() / (most * 1.3), 64 * k}));
     const qreal gap = std::min(ns * 0.3, (nodes.height() - most * ns) / std::max(1, most - 1));
 
@@ -122,9 +131,10 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
         const Column& c = m_cols[static_cast<size_t>(i)];
         cx[static_cast<size_t>(i)] = cols_left + spacing * (i + 0.5);
         const qreal size = c.collapsed ? std::min(ns * 2.2, spacing * 0.6) : ns;
-        const qreal total = c.shown * size + (c.shown - 1) * gap;
+        const int d = drawn[static_cast<size_t>(i)];
+        const qreal total = d * size + (d - 1) * gap;
         qreal y = nodes.center().y() - total / 2;
-        for (int u = 0; u < c.shown; ++u, y += size + gap)
+        for (int u = 0; u < d; ++u, y += size + gap)
             rects[static_cast<size_t>(i)].push_back(QRectF(cx[static_cast<size_t>(i)] - size / 2, y, size, size));
     }
     m_node_rects = rects;
@@ -139,7 +149,9 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     }
     if (m_panel) {
         const Column& c = m_cols.back();
-        const QRectF r(panel_rect.left() - 8 * k, rect.top() + margin / 2, panel_rect.width() + 16 * k,
+        // The curve's value ticks sit left of the panel, inside the selection.
+        const QRectF r(panel_rect.left() - 8 * k - curve_ticks, rect.top() + margin / 2,
+                       panel_rect.width() + 16 * k + curve_ticks,
                        panel_rect.bottom() + 6 * k - rect.top() - margin / 2);
         m_hits.push_back({r, c.first, c.last, c.main});
     }
@@ -167,7 +179,7 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
             }
             QColor m = th.muted;
             m.setAlpha(90);
-            for (int u = 0; u < (into_panel ? 1 : c.shown); ++u)
+            for (int u = 0; u < (into_panel ? 1 : drawn[static_cast<size_t>(i)]); ++u)
                 for (size_t j = 0; j < src.size(); ++j) draw_connection(p, source(static_cast<int>(j)), target(u), 0.8 * lw, m);
             continue;
         }
@@ -178,6 +190,7 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
         for (int j : order) {
             const float t = c.conn[static_cast<size_t>(j)];
             const int u = j / c.conn_sources, from = j % c.conn_sources;
+            if ((!into_panel && u >= drawn[static_cast<size_t>(i)]) || from >= static_cast<int>(src.size())) continue;
             draw_connection(p, source(from), target(u), (0.6 + 4.0 * std::abs(t)) * lw, connection_pen(t));
         }
         // The scale of this layer's lines.
@@ -192,7 +205,8 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     for (int i = 0; i < n; ++i) {
         const Column& c = m_cols[static_cast<size_t>(i)];
         const auto& rs = rects[static_cast<size_t>(i)];
-        for (int u = 0; u < c.shown; ++u) {
+        const int d = drawn[static_cast<size_t>(i)];
+        for (int u = 0; u < d; ++u) {
             const QRectF r = rs[static_cast<size_t>(u)];
             if (u < static_cast<int>(c.heat.size()) && !c.heat[static_cast<size_t>(u)].isNull())
                 p.drawImage(r, c.heat[static_cast<size_t>(u)]);
@@ -210,13 +224,13 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
         if (c.collapsed)
             draw_centered(p, QStringLiteral("%1 inputs").arg(c.units), cx[static_cast<size_t>(i)], below, spacing,
                           th.foreground, small);
-        else if (c.shown < c.units)
-            draw_centered(p, QStringLiteral("+%1 more").arg(c.units - c.shown), cx[static_cast<size_t>(i)], below,
+        else if (d < c.units)
+            draw_centered(p, QStringLiteral("+%1 more").arg(c.units - d), cx[static_cast<size_t>(i)], below,
                           spacing, th.muted, small);
         // Labels beside the nodes: inputs on the left, classes on the right.
         p.setFont(small);
         p.setPen(th.foreground);
-        for (int u = 0; u < std::min<int>(c.shown, static_cast<int>(c.labels.size())); ++u) {
+        for (int u = 0; u < std::min<int>(d, static_cast<int>(c.labels.size())); ++u) {
             const QRectF r = rs[static_cast<size_t>(u)];
             if (i == 0)
                 p.drawText(QRectF(r.left() - left_labels - 4 * k, r.top(), left_labels, r.height()),
@@ -232,7 +246,15 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     }
 
     // The output panel.
-    if (!m_output.isNull()) {
+    if (!m_curve.empty()) {
+        const qreal top = rect.top() + margin;
+        const Column& oc = m_cols.back();
+        draw_centered(p, oc.title + QStringLiteral(" · fitted line"), panel_rect.center().x(), top, panel + 40 * k,
+                      th.foreground, bold);
+        draw_centered(p, QStringLiteral("data and prediction"), panel_rect.center().x(), top + fb.height(), panel,
+                      th.muted, small);
+        paint_curve_panel(p, panel_rect, s);
+    } else if (!m_output.isNull()) {
         const qreal top = rect.top() + margin;
         const Column& oc = m_cols.back();
         const QString title = m_panel ? oc.title + QStringLiteral(" · output") : QStringLiteral("Output");
@@ -332,6 +354,13 @@ void DenseView::paint_legends(QPainter& p, const QRectF& row, const CanvasState&
                        Qt::AlignVCenter | Qt::AlignLeft, name);
             x += 13 * k + fm.horizontalAdvance(name) + 12 * k;
         }
+    }
+    if (!m_curve.empty()) {
+        const QString what = s.show_test_points ? QStringLiteral("● training  ○ test  — the model's prediction")
+                                                : QStringLiteral("● training data  — the model's prediction");
+        p.setFont(font);
+        p.setPen(th.muted);
+        p.drawText(QRectF(x, row.top(), fm.horizontalAdvance(what) + 4, row.height()), Qt::AlignVCenter | Qt::AlignLeft, what);
     }
     if (!m_output.isNull() && s.show_test_points) {
         p.setFont(font);

@@ -2,6 +2,8 @@
 // output panel. rebuild() makes every image; paint() only lays them out.
 #include "dense_view.h"
 
+#include "canvas/feature_inputs.h"
+
 #include <QFontMetricsF>
 #include <QPainterPath>
 #include <algorithm>
@@ -42,6 +44,8 @@ QRgb blend(QRgb a, const QColor& b, double t) {
 void DenseView::rebuild(const CanvasState& s) {
     m_cols.clear();
     m_output = QImage();
+    m_curve.clear();
+    m_points_drawn = 0;
     m_panel = false;
     m_output_categorical = false;
     m_target_scale = 0;
@@ -51,6 +55,7 @@ void DenseView::rebuild(const CanvasState& s) {
     build_columns(s);
     build_connections(s);
     build_output(s);
+    build_curve(s);
 }
 
 void DenseView::build_columns(const CanvasState& s) {
@@ -66,18 +71,10 @@ void DenseView::build_columns(const CanvasState& s) {
     in.shown = in.collapsed ? 1 : in.units;
     in.title = QStringLiteral("Input");
     in.subtitle = in.collapsed ? QStringLiteral("%1 features").arg(in.units) : QString();
-    if (!in.collapsed)
-        for (int i = 0; i < in.units; ++i) in.labels << QStringLiteral("x%1").arg(i + 1);
-    if (plane && in.units == 2) {
-        // The inputs themselves over the plane: x1 left to right, x2 bottom to top.
-        std::vector<float> ramp(static_cast<size_t>(g) * g);
-        for (int d = 0; d < 2; ++d) {
-            for (int r = 0; r < g; ++r)
-                for (int c = 0; c < g; ++c)
-                    ramp[static_cast<size_t>(r) * g + c] = ((d == 0 ? c : r) + 0.5f) / g * 2.0f - 1.0f;
-            in.heat.push_back(ColorRamp::diverging(s.theme).image(ramp.data(), g, g, 1.0f, 0.0f, true));
-        }
-    }
+    // The input neurons: x1, x2 or the input features (x₁², sin x₁, ...),
+    // each with its value over the plane (canvas/feature_inputs.h).
+    if (!in.collapsed) in.labels = input_labels(s.spec.data, in.units);
+    if (plane) in.heat = input_heatmaps(s.spec.data, in.units, g, m_lo, m_hi, s.theme);
     if (in.collapsed && snap && s.data.probe_split && snap->probe >= 0 &&
         static_cast<size_t>(snap->probe) < s.data.probe_split->size()) {
         const gs::Shape item = s.data.probe_split->item_shape();

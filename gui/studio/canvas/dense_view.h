@@ -2,7 +2,9 @@
 // neurons per layer group, connections coloured and sized by weight (or
 // gradient), every neuron a small heatmap of its output over the input
 // plane for 2-D data, and a large output panel with the decision boundary
-// and the data points.
+// and the data points; for 1-input regression, the data and the fitted
+// curve. A short canvas draws fewer neurons per column ("+N more") rather
+// than neurons too small to see.
 #pragma once
 
 #include <QImage>
@@ -28,6 +30,9 @@ public:
     int neuron_heatmaps() const;
     int neuron_heatmaps_with_data() const;
     bool decision_boundary_drawn() const { return !m_output.isNull(); }
+    // 1-input regression: the fitted curve, and the training points drawn with it.
+    bool fitted_curve_drawn() const { return !m_curve.empty(); }
+    int points_drawn() const { return m_points_drawn; }
     // The colour of the connection from input `input` to unit `unit` of
     // spec layer `layer` (a Dense layer), as last drawn; invalid if none.
     QColor connection_color(int layer, int unit, int input) const;
@@ -62,6 +67,9 @@ private:
     void build_output(const CanvasState& s);
     void paint_points(QPainter& p, const QRectF& panel, const CanvasState& s) const;
     void paint_legends(QPainter& p, const QRectF& row, const CanvasState& s) const;
+    void build_curve(const CanvasState& s);  // dense_curve.cpp
+    void paint_curve_panel(QPainter& p, const QRectF& panel, const CanvasState& s);
+    bool has_output_panel() const { return !m_output.isNull() || !m_curve.empty(); }
 
     std::vector<Column> m_cols;  // the input first
     std::vector<std::vector<QRectF>> m_node_rects;  // per column, as last painted
@@ -73,7 +81,9 @@ private:
     bool m_output_categorical = false;
     float m_target_scale = 0;  // regression: the value drawn at full colour
     QString m_neuron_lo, m_neuron_hi, m_neuron_what;
-    float m_lo[2] = {0, 0}, m_hi[2] = {0, 0};
+    float m_lo[2] = {0, 0}, m_hi[2] = {0, 0};  // the plane; 1-D: x range, then the value range
+    std::vector<float> m_curve;  // 1-input regression: the model's output along x
+    int m_points_drawn = 0;
 };
 
 }  // namespace gs::studio

@@ -3,14 +3,18 @@
 
 #include <QElapsedTimer>
 #include <QEvent>
+#include <QFontMetricsF>
 #include <QFileInfo>
 #include <QImageWriter>
 #include <QMouseEvent>
 #include <QPainter>
+#include <algorithm>
 
 #include "bridge/spec_service.h"
+#include "editor/layer_catalog.h"
 #include "conv_view.h"
 #include "dense_view.h"
+#include "feature_map_dialog.h"
 
 namespace gs::studio {
 
@@ -33,18 +37,45 @@ void NetworkCanvas::set_model(const gs::ModelSpec& spec) {
     m_state.info.clear();
     m_state.groups.clear();
     m_state.snapshot.reset();
+    m_full_spec = spec;
+    m_bad_layer = -1;
+    m_bad_rect = QRectF();
+    m_issue_line.clear();
+    m_problem.clear();
     SpecAnalysis analysis = analyze_spec(spec);
     m_state.info = std::move(analysis.layers);
     const std::vector<gs::SpecIssue>& issues = analysis.issues;
-    m_state.has_model = issues.empty() && !spec.layers.empty();
-    m_problem.clear();
-    if (!issues.empty())
-        m_problem = QStringLiteral("The network cannot be drawn until it is valid:\n") +
-                    QString::fromStdString(issues.front().str());
-    else if (spec.layers.empty())
+    m_valid = issues.empty() && !spec.layers.empty();
+    const int n = static_cast<int>(spec.layers.size());
+    if (spec.layers.empty()) {
         m_problem = QStringLiteral("No layers yet: add one from the palette.");
+    } else if (!issues.empty()) {
+        // The first layer validation could not get through: the issue's layer,
+        // or the first whose output is unknown. The layers before it are drawn.
+        int bad = n;
+        const gs::SpecIssue* at = &issues.front();
+        for (const gs::SpecIssue& i : issues)
+            if (i.layer >= 0 && i.layer < bad) bad = i.layer, at = &i;
+        for (int i = 0; i < bad; ++i)
+            if (static_cast<size_t>(i) >= m_state.info.size() || m_state.info[static_cast<size_t>(i)].out.rank == 0) {
+                bad = i;
+                break;
+            }
+        if (bad >= n) {
+            // A problem of the whole network (the loss, the data): drawn, with the problem on top.
+            m_issue_line = text_for_people(QString::fromStdString(issues.front().str()));
+        } else {
+            m_bad_layer = bad;
+            QString why = QString::fromStdString(at->layer == bad ? at->message : at->str());
+            if (at->layer == bad && !at->field.empty()) why = QString::fromStdString(at->field) + QLatin1Char(' ') + why;
+            m_problem = text_for_people(why);
+            m_state.spec.layers.resize(static_cast<size_t>(bad));
+            m_state.info.resize(std::min(m_state.info.size(), static_cast<size_t>(bad)));
+        }
+    }
+    m_state.has_model = !m_state.spec.layers.empty() && (m_valid || m_bad_layer >= 0 || !m_issue_line.isEmpty());
     if (m_state.has_model) {
-        m_state.groups = group_layers(spec, m_state.info);
+        m_state.groups = group_layers(m_state.spec, m_state.info);
         m_conv_mode = gs::studio::is_convolutional(m_state.info);
     }
     rebuild();
@@ -57,6 +88,7 @@ void NetworkCanvas::set_data(const DataView& data) {
 
 void NetworkCanvas::update_snapshot(std::shared_ptr<const gs::Snapshot> snapshot) {
     if (snapshot == m_state.snapshot) return;
+    if (!m_valid && snapshot) return;  // the values of the network before the edit
     m_state.snapshot = std::move(snapshot);
     rebuild();
 }
@@ -109,7 +141,33 @@ void NetworkCanvas::rebuild() {
         m_conv->rebuild(m_state);
     else
         m_dense->rebuild(m_state);
+    if (m_maps_dialog && m_maps_dialog->isVisible()) refresh_feature_maps();
     invalidate();
+}
+
+void NetworkCanvas::open_feature_maps(int layer, int channel) {
+    if (!m_maps_dialog) m_maps_dialog = new FeatureMapDialog(this);
+    m_maps_dialog->set_theme(m_state.theme);
+    m_maps_dialog->set_maps(layer, QString(), 0, 0, 0, {});
+    refresh_feature_maps();
+    m_maps_dialog->select_channel(channel);
+    m_maps_dialog->show();
+    m_maps_dialog->raise();
+}
+
+void NetworkCanvas::refresh_feature_maps() {
+    const int layer = m_maps_dialog->layer();
+    for (const LayerGroup& g : m_state.groups) {
+        if (layer < g.first || layer > g.last || g.out.rank != 3) continue;
+        const size_t L = static_cast<size_t>(g.shown);
+        const gs::Snapshot* snap = m_state.snapshot.get();
+        const std::vector<float> none;
+        const std::vector<float>& v = snap && L < snap->probe_activations.size() ? snap->probe_activations[L] : none;
+        const QString title = g.subtitle.isEmpty() ? g.title : g.title + QLatin1Char(' ') + g.subtitle;
+        m_maps_dialog->set_maps(layer, title, g.out[0], g.out[1], g.out[2], v);
+        return;
+    }
+    m_maps_dialog->set_maps(layer, QStringLiteral("no such layer"), 0, 0, 0, {});  // the network changed
 }
 
 void NetworkCanvas::invalidate() {
@@ -130,7 +188,24 @@ void NetworkCanvas::compose(QImage& target, const QSize& size) {
     p.setRenderHint(QPainter::Antialiasing);
     p.setRenderHint(QPainter::TextAntialiasing);
     const QRectF r(QPointF(0, 0), QSizeF(size));
-    if (!m_state.has_model) {
+    m_bad_rect = QRectF();
+    if (m_bad_layer >= 0) {
+        // The valid layers on the left, the bad one as a red column on the right.
+        const qreal w = std::clamp(r.width() * 0.26, std::min(180.0, r.width()), 340.0);
+        if (m_state.has_model) view()->paint(p, r.adjusted(0, 0, -w, 0), m_state);
+        const QRectF strip = m_state.has_model ? QRectF(r.right() - w, r.top(), w, r.height())
+                                               : QRectF(r.center().x() - w / 2, r.top(), w, r.height());
+        paint_bad_column(p, strip);
+    } else if (!m_issue_line.isEmpty()) {
+        // The picture, and a line on top that says why it cannot train.
+        const QFont small = small_font(m_state.font);
+        const qreal line = QFontMetricsF(small).height() * 2 + 8;
+        view()->paint(p, r.adjusted(0, line, 0, 0), m_state);
+        p.setFont(small);
+        p.setPen(m_state.theme.error);
+        p.drawText(r.adjusted(12, 4, -12, 0).adjusted(0, 0, 0, -(r.height() - line)),
+                   Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, QStringLiteral("Cannot train yet: ") + m_issue_line);
+    } else if (!m_state.has_model) {
         p.setFont(m_state.font);
         p.setPen(m_problem.isEmpty() ? m_state.theme.muted : m_state.theme.error);
         p.drawText(r.adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
@@ -155,7 +230,22 @@ void NetworkCanvas::resizeEvent(QResizeEvent* event) {
 }
 
 void NetworkCanvas::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton && m_bad_rect.contains(event->position())) {
+        select_layer(m_bad_layer);
+        emit layerSelected(m_bad_layer);
+        return;
+    }
     if (event->button() != Qt::LeftButton || !m_state.has_model) return QWidget::mousePressEvent(event);
+    if (m_conv_mode) {
+        // "+N more" opens every map of its layer; a map opens large.
+        if (const int more = m_conv->more_at(event->position()); more >= 0) return open_feature_maps(more);
+        int map_layer = -1;
+        if (const int ch = m_conv->map_at(event->position(), &map_layer); ch >= 0) {
+            select_layer(map_layer);
+            emit layerSelected(map_layer);
+            return open_feature_maps(map_layer, ch);
+        }
+    }
     const int layer = view()->layer_at(event->position());
     if (layer < 0) return;
     select_layer(layer);
@@ -163,7 +253,9 @@ void NetworkCanvas::mousePressEvent(QMouseEvent* event) {
 }
 
 void NetworkCanvas::mouseMoveEvent(QMouseEvent* event) {
-    const bool over = m_state.has_model && view()->layer_at(event->position()) >= 0;
+    const bool over = m_bad_rect.contains(event->position()) ||
+                      (m_conv_mode && m_conv->more_at(event->position()) >= 0) ||
+                      (m_state.has_model && view()->layer_at(event->position()) >= 0);
     setCursor(over ? Qt::PointingHandCursor : Qt::ArrowCursor);
     QWidget::mouseMoveEvent(event);
 }
@@ -191,6 +283,9 @@ bool NetworkCanvas::save_png(const QString& path) {
 int NetworkCanvas::neuron_heatmaps() const { return m_conv_mode ? 0 : m_dense->neuron_heatmaps(); }
 int NetworkCanvas::neuron_heatmaps_with_data() const { return m_conv_mode ? 0 : m_dense->neuron_heatmaps_with_data(); }
 bool NetworkCanvas::decision_boundary_drawn() const { return !m_conv_mode && m_dense->decision_boundary_drawn(); }
+bool NetworkCanvas::fitted_curve_drawn() const { return !m_conv_mode && m_dense->fitted_curve_drawn(); }
+
+int NetworkCanvas::points_drawn() const { return m_conv_mode ? 0 : m_dense->points_drawn(); }
 
 QColor NetworkCanvas::connection_color(int layer, int unit, int input) const {
     return m_conv_mode ? QColor() : m_dense->connection_color(layer, unit, input);
@@ -207,6 +302,21 @@ std::vector<std::pair<int, int>> NetworkCanvas::feature_maps_shown() const {
 bool NetworkCanvas::has_probe_image() const { return m_conv_mode && m_conv->has_input_image(); }
 int NetworkCanvas::output_bars() const { return m_conv_mode ? m_conv->output_bars() : 0; }
 
+qreal NetworkCanvas::feature_map_side() const {
+    ensure_frame();
+    return m_conv_mode ? m_conv->feature_map_side() : 0;
+}
+
+qreal NetworkCanvas::output_row_height() const {
+    ensure_frame();
+    return m_conv_mode ? m_conv->output_row_height() : 0;
+}
+
+QRect NetworkCanvas::more_rect(int layer) const {
+    ensure_frame();
+    return m_conv_mode ? m_conv->more_rect(layer).toAlignedRect() : QRect();
+}
+
 void NetworkCanvas::ensure_frame() const {
     auto* self = const_cast<NetworkCanvas*>(this);
     if (m_dirty || m_frame.isNull() || m_frame.deviceIndependentSize().toSize() != size()) {
@@ -217,7 +327,55 @@ void NetworkCanvas::ensure_frame() const {
 
 QRect NetworkCanvas::layer_rect(int layer) const {
     ensure_frame();
+    if (m_bad_layer >= 0 && layer >= m_bad_layer) return m_bad_rect.toAlignedRect();
     return m_state.has_model ? view()->layer_rect(layer).toAlignedRect() : QRect();
+}
+
+// The first layer that does not validate: a red-outlined column with its type
+// and the problem in words, and the layers after it greyed, not connected.
+void NetworkCanvas::paint_bad_column(QPainter& p, const QRectF& strip) {
+    const Theme& th = m_state.theme;
+    const qreal k = m_state.scale();
+    const QFont bold = bold_font(m_state.font), small = small_font(m_state.font);
+    const QFontMetricsF fb(bold), fs(small);
+    const QRectF box = strip.adjusted(12 * k, 12 * k, -12 * k, -12 * k);
+    if (box.width() < 40 || box.height() < 40) return;
+    m_bad_rect = box;
+    const bool selected = m_state.selected_layer >= m_bad_layer;
+    p.setPen(QPen(th.error, (selected ? 3.0 : 1.8) * m_state.line_scale()));
+    p.setBrush(QColor(th.error.red(), th.error.green(), th.error.blue(), 18));
+    p.drawRoundedRect(box, 6 * k, 6 * k);
+    const QRectF in = box.adjusted(10 * k, 8 * k, -10 * k, -8 * k);
+    auto layer_name = [&](int i) {
+        const gs::LayerSpec& l = m_full_spec.layers[static_cast<size_t>(i)];
+        QString name = QString::fromStdString(l.type);
+        if (l.type == "Dense" && l.units > 0) name += QStringLiteral(" %1").arg(l.units);
+        return QStringLiteral("Layer %1 · %2").arg(i + 1).arg(name);
+    };
+    qreal y = in.top();
+    p.setFont(bold);
+    p.setPen(th.error);
+    const QRectF title = fb.boundingRect(QRectF(in.left(), y, in.width(), in.height()), Qt::TextWordWrap, layer_name(m_bad_layer));
+    p.drawText(QRectF(in.left(), y, in.width(), title.height()), Qt::AlignHCenter | Qt::TextWordWrap, layer_name(m_bad_layer));
+    y += title.height() + 6 * k;
+    p.setFont(small);
+    const QRectF msg = fs.boundingRect(QRectF(in.left(), y, in.width(), in.bottom() - y), Qt::TextWordWrap, m_problem);
+    p.drawText(QRectF(in.left(), y, in.width(), in.bottom() - y), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,
+               m_problem);
+    y += msg.height() + 10 * k;
+    const int n = static_cast<int>(m_full_spec.layers.size());
+    if (m_bad_layer + 1 >= n || y + 2 * fs.height() > in.bottom()) return;
+    p.setPen(th.muted);
+    p.drawText(QRectF(in.left(), y, in.width(), fs.height()), Qt::AlignHCenter, QStringLiteral("then, drawn once this is fixed:"));
+    y += fs.height() + 4 * k;
+    for (int i = m_bad_layer + 1; i < n; ++i, y += fs.height() + 2 * k) {
+        if (y + 2 * fs.height() > in.bottom() && i + 1 < n) {
+            p.drawText(QRectF(in.left(), y, in.width(), fs.height()), Qt::AlignHCenter,
+                       QStringLiteral("+%1 more").arg(n - i));
+            break;
+        }
+        p.drawText(QRectF(in.left(), y, in.width(), fs.height()), Qt::AlignHCenter, layer_name(i));
+    }
 }
 
 QRectF NetworkCanvas::neuron_rect(int layer, int unit) const {

@@ -21,6 +21,7 @@ namespace gs::studio {
 
 class DenseView;
 class ConvView;
+class FeatureMapDialog;
 
 class NetworkCanvas : public QWidget {
     Q_OBJECT
@@ -28,7 +29,10 @@ public:
     explicit NetworkCanvas(QWidget* parent = nullptr);
     ~NetworkCanvas() override;
 
-    // The network to draw; a spec that does not validate shows its problem.
+    // The network to draw. A spec that does not validate draws the layers
+    // before the first bad one, that layer as a red column with the problem
+    // in words and the layers after it greyed; a problem of the whole network
+    // (the loss) is a red line above the picture.
     void set_model(const gs::ModelSpec& spec);
     // The data: 2-D points for the output panel, class names, the probe split.
     void set_data(const DataView& data);
@@ -58,6 +62,10 @@ public:
     int neuron_heatmaps() const;            // dense view: neuron slots drawn
     int neuron_heatmaps_with_data() const;  // ... that hold a heatmap
     bool decision_boundary_drawn() const;
+    // 1-input regression: the fitted curve drawn over the data, and how many
+    // training points were drawn with it (in the last frame or image).
+    bool fitted_curve_drawn() const;
+    int points_drawn() const;
     // Dense view: the colour and normalized value of the connection from
     // input `input` to unit `unit` of Dense layer `layer` (spec index).
     QColor connection_color(int layer, int unit, int input) const;
@@ -69,8 +77,22 @@ public:
     std::vector<std::pair<int, int>> feature_maps_shown() const;
     bool has_probe_image() const;
     int output_bars() const;
-    // Where spec layer `layer`'s column is, in widget coordinates.
+    // Conv view, in the widget's frame: the smallest feature map's side, the
+    // height of a class row, and where layer `layer`'s "+N more" is.
+    qreal feature_map_side() const;
+    qreal output_row_height() const;
+    QRect more_rect(int layer) const;
+    // Opens (or refreshes) the dialog with every feature map of the column of
+    // spec layer `layer`, map `channel` shown large (-1: none). A click on a
+    // column's "+N more" or on a map does this.
+    void open_feature_maps(int layer, int channel = -1);
+    FeatureMapDialog* feature_map_dialog() const { return m_maps_dialog; }
+    // Where spec layer `layer`'s column is, in widget coordinates (for the
+    // bad layer and those after it: the red column).
     QRect layer_rect(int layer) const;
+    // The first layer that does not validate, drawn as the red column (-1: none).
+    int problem_layer() const { return m_bad_layer; }
+    QString problem_text() const { return m_problem.isEmpty() ? m_issue_line : m_problem; }
     double last_render_ms() const { return m_render_ms; }
     int renders() const { return m_renders; }
 
@@ -92,13 +114,21 @@ private:
     void compose(QImage& target, const QSize& size);
     void ensure_frame() const;  // composes the widget's frame if it is out of date
     void update_font();
+    void paint_bad_column(QPainter& p, const QRectF& strip);
+    void refresh_feature_maps();  // the open dialog, from the current snapshot
 
     CanvasState m_state;
     std::unique_ptr<DenseView> m_dense;
     std::unique_ptr<ConvView> m_conv;
     bool m_conv_mode = false;
-    QString m_problem;  // why the model cannot be drawn
+    gs::ModelSpec m_full_spec;  // as given; m_state.spec holds the layers drawn
+    bool m_valid = false;       // the spec validates: snapshots are its values
+    int m_bad_layer = -1;       // the first layer that does not validate
+    QRectF m_bad_rect;          // its red column, as last drawn
+    QString m_problem;          // that layer's problem, or why nothing is drawn, in words
+    QString m_issue_line;       // a problem of the whole network, above a valid picture
     QString m_error;
+    FeatureMapDialog* m_maps_dialog = nullptr;  // a child, made on first use
     QImage m_frame;
     bool m_dirty = true;
     double m_render_ms = 0;

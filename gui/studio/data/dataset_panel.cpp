@@ -10,11 +10,14 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "canvas/dataset_preview.h"
+#include "wheel_guard.h"
 
 namespace gs::studio {
 
@@ -56,6 +59,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(6, 6, 6, 6);
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);  // a narrow dock: the probe row under its name
     m_source = new QComboBox;
     const bool fashion = fashion_mnist_installed();
     for (const auto& s : kSources) {
@@ -96,7 +100,39 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     path_row->addWidget(m_browse);
     m_path_label = new QLabel(QStringLiteral("Path"));
     form->addRow(m_path_label, path_row);
+    // Any item of the probe split, by number or page by page.
+    m_probe_row = new QWidget;
+    auto* probe_row = new QHBoxLayout(m_probe_row);
+    probe_row->setContentsMargins(0, 0, 0, 0);
+    m_probe = new QSpinBox;
+    m_probe->setObjectName(QStringLiteral("probe_item"));
+    m_probe->setKeyboardTracking(false);  // on Enter or the arrows, not every digit
+    m_probe->setToolTip(QStringLiteral("The item whose path through the network the canvas shows"));
+    m_prev_page = new QPushButton(QStringLiteral("‹"));
+    m_next_page = new QPushButton(QStringLiteral("›"));
+    m_prev_page->setToolTip(QStringLiteral("The previous 64 items"));
+    m_next_page->setToolTip(QStringLiteral("The next 64 items"));
+    for (QPushButton* b : {m_prev_page, m_next_page}) {
+        b->setFixedWidth(b->fontMetrics().horizontalAdvance(QStringLiteral("›")) + 22);
+        b->setFocusPolicy(Qt::NoFocus);
+    }
+    probe_row->addWidget(m_probe, 1);
+    probe_row->addWidget(m_prev_page);
+    probe_row->addWidget(m_next_page);
+    m_probe_label = new QLabel(QStringLiteral("Probe item"));
+    form->addRow(m_probe_label, m_probe_row);
+    m_probe_row->hide();  // until image data opens
+    m_probe_label->hide();
     layout->addLayout(form);
+
+    // Scrolling the panel leaves the values alone; a narrow dock shrinks the fields.
+    for (QWidget* w : std::initializer_list<QWidget*>{m_source, m_samples, m_noise, m_test_percent,
+                                                      m_validation_percent, m_probe}) {
+        take_wheel_only_when_focused(w);
+        w->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+        w->setMinimumWidth(64);
+    }
+    m_path->setMinimumWidth(40);
 
     m_status = new QLabel;
     m_status->setWordWrap(true);
@@ -125,6 +161,14 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     connect(m_path, &QLineEdit::editingFinished, this, &DatasetPanel::emit_if_changed);
     connect(m_browse, &QPushButton::clicked, this, &DatasetPanel::browse);
     connect(m_preview, &DatasetPreview::probeChosen, this, &DatasetPanel::probeChosen);
+    connect(m_probe, &QSpinBox::valueChanged, this, &DatasetPanel::choose_probe);
+    connect(m_prev_page, &QPushButton::clicked, this, &DatasetPanel::previous_page);
+    connect(m_next_page, &QPushButton::clicked, this, &DatasetPanel::next_page);
+    connect(m_preview, &DatasetPreview::selectionChanged, this, [this](int item) {
+        if (item < 0) return;
+        const QSignalBlocker block(m_probe);
+        m_probe->setValue(item);
+    });
     DataSpec spiral;
     spiral.name = "spiral";
     set_data_spec(spiral);
@@ -204,6 +248,11 @@ void DatasetPanel::update_fields() {
 
 void DatasetPanel::source_changed() {
     update_fields();
+    // The combo may be narrower than its text: the whole of it on hover.
+    m_source->setToolTip(m_source->currentText() +
+                         (fashion_mnist_installed() ? QString()
+                                                    : QStringLiteral("\nFashion-MNIST appears here once Debian's "
+                                                                     "dataset-fashion-mnist package is installed")));
     if (m_updating) return;
     const Source* s = find_source(m_source->currentData().toString());
     if (s && !s->builtin && QLatin1String(s->name) != QLatin1String("fashion-mnist") &&
@@ -237,8 +286,41 @@ void DatasetPanel::set_status(const QString& text, bool error) {
 QString DatasetPanel::status() const { return m_status->text(); }
 
 void DatasetPanel::set_data(const DataView& data) {
-    set_status(data.description);
+    QString text = data.description;
+    if (data.classes > 0) text += QStringLiteral("\n") + class_order_text(data.class_names);
+    set_status(text);
     m_preview->set_data(data);
+    const int n = static_cast<int>(std::min<size_t>(m_preview->split_size(), 2147483647u));
+    {
+        const QSignalBlocker block(m_probe);
+        m_probe->setRange(0, std::max(0, n - 1));
+        m_probe->setValue(0);
+    }
+    m_probe->setSuffix(QStringLiteral(" of %1").arg(QLocale().toString(n)));
+    const bool images = m_preview->shows_images();
+    m_probe_row->setVisible(images);
+    m_probe_label->setVisible(images);
+    m_prev_page->setEnabled(n > DatasetPreview::kMaxImages);
+    m_next_page->setEnabled(n > DatasetPreview::kMaxImages);
+}
+
+QString DatasetPanel::class_order_text(const QStringList& names, int shown) {
+    const int n = static_cast<int>(names.size());
+    QString list = names.mid(0, shown).join(QStringLiteral(", "));
+    if (n > shown) list += QStringLiteral(" and %1 more").arg(n - shown);
+    return QStringLiteral("%1 class%2: %3").arg(n).arg(n == 1 ? "" : "es", list);
+}
+
+void DatasetPanel::choose_probe() {
+    const int item = m_probe->value();
+    m_preview->set_selected_item(item);
+    emit probeChosen(item);
+}
+
+void DatasetPanel::next_page() { m_preview->set_page(m_preview->page_start() + DatasetPreview::kMaxImages); }
+
+void DatasetPanel::previous_page() {
+    m_preview->set_page(std::max(0, m_preview->page_start() - DatasetPreview::kMaxImages));
 }
 
 void DatasetPanel::set_theme(const Theme& theme) {

@@ -1,8 +1,10 @@
 // The dataset panel: choose the data a model trains on (a built-in 2-D set
 // with its size, noise and split; Fashion-MNIST when Debian's package is
 // installed; IDX, CIFAR-10, CSV or an image folder from disk), see what it
-// holds, and pick the probe sample for the feature-map views. Loading
-// errors show here, in words.
+// holds (its classes in the order the model numbers them), and pick the
+// probe sample for the feature-map views: by clicking the preview, or any
+// item of the split by number, page by page. Loading errors show here, in
+// words.
 #pragma once
 
 #include <QTimer>
@@ -43,6 +45,14 @@ public:
 
     // The sources the combo offers, as DataSpec names ("spiral", ..., "fashion-mnist", "idx", ...).
     QStringList sources() const;
+    // The probe item's number box and the preview's page buttons (for tests).
+    QSpinBox* probe_box() const { return m_probe; }
+    void next_page();
+    void previous_page();
+
+    // "3 classes: ant, bee, cat": the classes in the order the model
+    // numbers its outputs (at most `shown` names, then "and N more").
+    static QString class_order_text(const QStringList& names, int shown = 12);
 
 signals:
     void dataSpecChanged();
@@ -53,6 +63,7 @@ private:
     void browse();
     void update_fields();
     void emit_if_changed();  // dataSpecChanged() only for a real change
+    void choose_probe();     // the number typed in the probe box
 
     QComboBox* m_source;
     QSpinBox* m_samples;
@@ -63,6 +74,11 @@ private:
     QPushButton* m_browse;
     QLabel* m_path_label;
     QLabel* m_status;
+    QLabel* m_probe_label;
+    QWidget* m_probe_row;
+    QSpinBox* m_probe;
+    QPushButton* m_prev_page;
+    QPushButton* m_next_page;
     DatasetPreview* m_preview;
     DataSpec m_spec;  // fields the panel does not show are kept as given
     DataSpec m_applied;  // what was last set or announced

@@ -1,6 +1,7 @@
 // The layer catalogue: palette order, defaults, fields and texts per type.
 #include "editor/layer_catalog.h"
 
+#include <QRegularExpression>
 #include <algorithm>
 #include <cmath>
 
@@ -145,6 +146,57 @@ std::string resolved_init(const std::vector<LayerSpec>& layers, size_t i) {
     }
     const bool rectifier = next == "ReLU" || next == "LeakyReLU" || next == "GELU";
     return rectifier ? "he_uniform" : "xavier_uniform";
+}
+
+LayerSpec convert_layer(const LayerSpec& from, const QString& type) {
+    LayerSpec to = default_layer(type);
+    const std::string a = canonical_layer_type(from.type), b = to.type;
+    auto spatial = [](const std::string& t) { return t == "Conv2D" || t == "MaxPool2D" || t == "AvgPool2D"; };
+    const int width = a == "Dense" ? from.units : a == "Conv2D" ? from.filters : 0;
+    if (width > 0 && b == "Dense") to.units = width;
+    if (width > 0 && b == "Conv2D") to.filters = width;
+    if (spatial(a) && spatial(b)) {
+        to.kernel = from.kernel;
+        to.stride = from.stride;
+        to.padding = from.padding;
+    }
+    if ((a == "Dense" || a == "Conv2D") && (b == "Dense" || b == "Conv2D")) {
+        to.init = from.init;
+        to.bias = from.bias;
+    }
+    return to;
+}
+
+QString text_for_people(const QString& engine_message) {
+    QString s = engine_message;
+    // Loss ids, as the Loss combo names them.
+    for (const LossName& l : loss_table()) {
+        const QRegularExpression id(QStringLiteral("(?<![\\w-])%1(?![\\w-])").arg(QRegularExpression::escape(l.id)));
+        s.replace(id, QString::fromUtf8(l.label));
+    }
+    // e.g. {"type": "Dense", "units": 10}: a layer to add from the palette.
+    static const QRegularExpression layer_json(
+        QStringLiteral("\\{\\s*\"type\"\\s*:\\s*\"([A-Za-z0-9]+)\"[^{}]*\\}"));
+    for (QRegularExpressionMatch m = layer_json.match(s); m.hasMatch(); m = layer_json.match(s)) {
+        const QString type = m.captured(1);
+        const bool vowel = QStringLiteral("AEIOU").contains(type.left(1));
+        const QString words = (vowel ? QStringLiteral("an ") : QStringLiteral("a ")) + type + QStringLiteral(" layer");
+        s.replace(m.capturedStart(), m.capturedLength(), words);
+    }
+    s.replace(QStringLiteral("e.g. a Dense layer"), QStringLiteral("e.g. a Dense layer from the palette"));
+    // set "input" to [1, 28, 28]: the Input field takes 1x28x28.
+    static const QRegularExpression set_input(QStringLiteral("set \"input\" to \\[([0-9,\\s]+)\\]"));
+    for (QRegularExpressionMatch m = set_input.match(s); m.hasMatch(); m = set_input.match(s)) {
+        const QStringList dims = m.captured(1).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        QStringList d;
+        for (const QString& x : dims) d << x.trimmed();
+        s.replace(m.capturedStart(), m.capturedLength(), QStringLiteral("set Input to ") + d.join(QLatin1Char('x')));
+    }
+    s.replace(QStringLiteral("\"input\""), QStringLiteral("Input"));
+    // A split's internal name ("three/train") is the data's name to a person.
+    static const QRegularExpression split(QStringLiteral("(?<![/\\w.-])([\\w.-]+)/(train|test|validation)(?![\\w/]|\\.\\w)"));
+    s.replace(split, QStringLiteral("\\1"));
+    return s;
 }
 
 QString layer_summary(const LayerSpec& layer) {

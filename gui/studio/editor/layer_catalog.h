@@ -47,6 +47,20 @@ const QStringList& init_names();
 // or the layer's own.
 std::string resolved_init(const std::vector<LayerSpec>& layers, size_t i);
 
+// A layer of another type in place of `from` (the form's Type choice): the
+// new type's defaults, with the fields that still apply carried over (units
+// and filters into each other; kernel, stride and padding between Conv2D and
+// the pools; init and bias between Dense and Conv2D).
+LayerSpec convert_layer(const LayerSpec& from, const QString& type);
+
+// An engine message in the words the screen uses: loss ids as the Loss
+// combo names them ("softmax_cross_entropy" -> "softmax cross-entropy"),
+// JSON snippets as words ({"type": "Sigmoid"} -> "a Sigmoid layer";
+// set "input" to [1, 28, 28] -> "set Input to 1x28x28"), and a dataset's
+// split name as its name ("three/train" -> "three"). The engine keeps its
+// own wording for the CLI and spec files.
+QString text_for_people(const QString& engine_message);
+
 // The layer's parameters in a few words: "32 filters · 3×3 · pad 1".
 QString layer_summary(const LayerSpec& layer);
 // "8x14x14"; "?" for an unknown (rank 0) shape.

@@ -12,6 +12,8 @@
 #include <cmath>
 #include <limits>
 
+#include "wheel_guard.h"
+
 namespace gs::studio {
 
 namespace {
@@ -59,6 +61,13 @@ float& float_ref(LayerSpec& l, LayerField f) {
 
 QString float_text(float v) { return QString::number(static_cast<double>(v), 'g', 6); }
 
+// A field that fits a narrow dock: the form's column gives it the width
+// there is, not the width of its widest possible value.
+void fit_narrow(QWidget* w) {
+    w->setSizePolicy(QSizePolicy::Ignored, w->sizePolicy().verticalPolicy());
+    w->setMinimumWidth(std::min(w->minimumSizeHint().width(), 72));
+}
+
 }  // namespace
 
 LayerForm::LayerForm(QWidget* parent) : QWidget(parent), m_theme(Theme::standard()) {
@@ -104,11 +113,13 @@ void LayerForm::set_theme(const Theme& theme) {
     bold.setBold(true);
     m_title->setFont(bold);
     for (auto& [f, w] : m_widgets) w->setFont(font());
+    if (m_type_box) m_type_box->setFont(font());
 }
 
 void LayerForm::set_editable(bool editable) {
     m_editable = editable;
     for (auto& [f, w] : m_widgets) w->setEnabled(editable);
+    if (m_type_box) m_type_box->setEnabled(editable);
 }
 
 QWidget* LayerForm::field_widget(LayerField f) const {
@@ -119,8 +130,10 @@ QWidget* LayerForm::field_widget(LayerField f) const {
 QString LayerForm::message() const { return m_message->isHidden() ? QString() : m_message->text(); }
 
 void LayerForm::focus_first() {
-    if (m_fields && m_fields->rowCount() > 0) {
-        if (QWidget* w = m_fields->itemAt(0, QFormLayout::FieldRole)->widget()) {
+    // The first parameter (the type box comes before them), else the type.
+    const int first = m_type_box && m_fields && m_fields->rowCount() > 1 ? 1 : 0;
+    if (m_fields && m_fields->rowCount() > first) {
+        if (QWidget* w = m_fields->itemAt(first, QFormLayout::FieldRole)->widget()) {
             w->setFocus(Qt::ShortcutFocusReason);
             if (auto* spin = qobject_cast<QSpinBox*>(w)) spin->selectAll();
             if (auto* edit = qobject_cast<QLineEdit*>(w)) edit->selectAll();
@@ -159,11 +172,28 @@ void LayerForm::rebuild(const LayerSpec& layer) {
         w->deleteLater();
     }
     m_widgets.clear();
+    m_type_box = nullptr;
     m_fields = new QFormLayout(m_fields_box);
     m_fields->setContentsMargins(0, 0, 0, 0);
     m_fields->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_fields->setRowWrapPolicy(QFormLayout::WrapLongRows);
     const std::string type = canonical_layer_type(layer.type);
     const bool pool = type == "MaxPool2D" || type == "AvgPool2D";
+
+    // The type itself, changeable in place (one undo step).
+    if (!type.empty()) {
+        m_type_box = new QComboBox(m_fields_box);
+        m_type_box->setObjectName("type");
+        for (const QString& t : layer_types()) m_type_box->addItem(t, t);
+        m_type_box->setCurrentIndex(std::max(0, m_type_box->findData(QString::fromStdString(type))));
+        m_type_box->setToolTip("Change this layer's type in place; the fields that still apply are kept.");
+        m_type_box->setEnabled(m_editable);
+        take_wheel_only_when_focused(m_type_box);
+        fit_narrow(m_type_box);
+        connect(m_type_box, &QComboBox::activated, this, [this](int i) { commit_type(i); });
+        m_fields->addRow("Type", m_type_box);
+    }
+
     for (LayerField f : layer_fields(type)) {
         QWidget* w = nullptr;
         if (is_int_field(f)) {
@@ -190,13 +220,15 @@ void LayerForm::rebuild(const LayerSpec& layer) {
             connect(combo, &QComboBox::activated, this, [this](int i) { commit_init(i); });
             w = combo;
         } else {
-            auto* check = new QCheckBox("learn a bias per output", m_fields_box);
+            auto* check = new QCheckBox("learn one per output", m_fields_box);
             connect(check, &QCheckBox::toggled, this, [this](bool on) { commit_bias(on); });
             w = check;
         }
         w->setObjectName(field_key(f));
         w->setToolTip(field_help(f, type));
         w->setEnabled(m_editable);
+        take_wheel_only_when_focused(w);  // scrolling the panel leaves the values alone
+        fit_narrow(w);
         m_widgets[f] = w;
         m_fields->addRow(field_label(f), w);
     }
@@ -272,6 +304,14 @@ void LayerForm::commit_init(int combo_index) {
     LayerSpec l = m_layer;
     l.init = init;
     emit layer_changed(m_row, l, QString("Set init to %1").arg(init.empty() ? "auto" : QString::fromStdString(init)));
+}
+
+void LayerForm::commit_type(int combo_index) {
+    const QString type = m_type_box->itemData(combo_index).toString();
+    const std::string from = canonical_layer_type(m_layer.type);
+    if (m_row < 0 || type.toStdString() == from) return;
+    emit layer_changed(m_row, convert_layer(m_layer, type),
+                       QString("Change %1 to %2").arg(QString::fromStdString(from.empty() ? m_layer.type : from), type));
 }
 
 void LayerForm::commit_bias(bool on) {

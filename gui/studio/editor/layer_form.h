@@ -1,5 +1,6 @@
-// LayerForm: the parameters of the selected layer, editable in place: only
-// the fields that apply to its type (units, filters, kernel, stride, padding,
+// LayerForm: the selected layer's type and parameters, editable in place:
+// the type (a change keeps the fields that still apply), then only the
+// fields that apply to it (units, filters, kernel, stride, padding,
 // alpha, rate, eps, momentum, init, bias). Values are taken as typed; one out
 // of range reaches the spec and validation reports it (the field turns red
 // with the engine's message), and text that is not a number is refused here
@@ -15,6 +16,7 @@
 #include "gradscope/spec.h"
 #include "theme.h"
 
+class QComboBox;
 class QFormLayout;
 class QLabel;
 
@@ -38,6 +40,8 @@ public:
     int row() const { return m_row; }
     // The widget editing a field, or nullptr when the layer has no such field.
     QWidget* field_widget(LayerField f) const;
+    // The layer's type, changeable in place (nullptr when nothing is shown).
+    QComboBox* type_box() const { return m_type_box; }
     // The message under the fields ("" when none).
     QString message() const;
 
@@ -52,6 +56,7 @@ private:
     void commit_float(LayerField f, QWidget* edit);
     void commit_init(int combo_index);
     void commit_bias(bool on);
+    void commit_type(int combo_index);
 
     QLabel* m_title;
     QLabel* m_about;
@@ -59,6 +64,7 @@ private:
     QWidget* m_fields_box;
     QFormLayout* m_fields = nullptr;
     std::map<LayerField, QWidget*> m_widgets;
+    QComboBox* m_type_box = nullptr;
     int m_row = -1;
     std::string m_type;
     LayerSpec m_layer;

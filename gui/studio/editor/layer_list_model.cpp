@@ -137,8 +137,10 @@ bool LayerListModel::removeRows(int row, int count, const QModelIndex& parent) {
     m_info.erase(m_info.begin() + row, m_info.begin() + row + count);
     m_issues.erase(m_issues.begin() + row, m_issues.begin() + row + count);
     endRemoveRows();
+    // The layer before the removed ones stays selected, so that an insert
+    // fills the gap (the first layer gone: the new first one).
     emit edited(count == 1 ? QString("Remove %1").arg(type) : QString("Remove %1 layers").arg(count),
-                std::min(row, rowCount() - 1));
+                rowCount() == 0 ? -1 : std::max(row - 1, 0));
     return true;
 }
 

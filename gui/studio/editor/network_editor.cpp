@@ -23,6 +23,7 @@
 #include "editor/layer_palette.h"
 #include "editor/layer_row_delegate.h"
 #include "gradscope/names.h"
+#include "wheel_guard.h"
 
 namespace gs::studio {
 
@@ -58,10 +59,31 @@ QLabel* make_box_label(QWidget* parent) {
     return l;
 }
 
-QToolButton* make_button(const QString& text, const QString& tip, QWidget* parent) {
-    auto* b = new QToolButton(parent);
-    b->setText(text);
-    b->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+// A button that shows its word when there is room, else its symbol
+// ("Remove" or "✕"), never a word cut at both ends.
+class FitButton : public QToolButton {
+public:
+    FitButton(const QString& word, const QString& symbol, QWidget* parent)
+        : QToolButton(parent), m_word(word), m_symbol(symbol) {
+        setText(word);
+    }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override {
+        QToolButton::resizeEvent(event);
+        const bool room = fontMetrics().horizontalAdvance(m_word) + 12 <= width();
+        setText(room || m_symbol.isEmpty() ? m_word : m_symbol);
+    }
+
+private:
+    QString m_word, m_symbol;
+};
+
+QToolButton* make_button(const QString& text, const QString& tip, QWidget* parent, const QString& symbol = {}) {
+    auto* b = new FitButton(text, symbol, parent);
+    // Shares a narrow dock's width instead of widening the panel past it.
+    b->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    b->setMinimumWidth(24);
     b->setToolTip(tip);
     b->setFocusPolicy(Qt::NoFocus);  // the keys work on the list; the buttons are for the mouse
     return b;
@@ -94,6 +116,10 @@ NetworkEditor::NetworkEditor(QWidget* parent)
     for (const LossName& l : loss_table()) m_loss->addItem(l.label, l.id);
     m_loss->setToolTip("softmax cross-entropy: one output per class. binary cross-entropy: one "
                        "Sigmoid output. mean squared error: regression.");
+    take_wheel_only_when_focused(m_loss);
+    m_loss->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    m_loss->setMinimumWidth(72);
+    m_input->setMinimumWidth(60);
     header->addRow("Loss", m_loss);
 
     m_palette_hint = new QLabel("Add a layer: double-click, Enter, or drag into the list", this);
@@ -104,13 +130,13 @@ NetworkEditor::NetworkEditor(QWidget* parent)
 
     auto* buttons = new QHBoxLayout;
     buttons->setSpacing(4);
-    m_up = make_button("Up", "Move the selected layer up (Ctrl+Up)", this);
-    m_down = make_button("Down", "Move the selected layer down (Ctrl+Down)", this);
-    m_remove = make_button("Remove", "Remove the selected layer (Delete)", this);
-    m_undo_button = make_button("Undo", "Undo (Ctrl+Z)", this);
-    m_redo_button = make_button("Redo", "Redo (Ctrl+Shift+Z)", this);
+    m_up = make_button("↑", "Move the selected layer up (Ctrl+Up)", this);
+    m_down = make_button("↓", "Move the selected layer down (Ctrl+Down)", this);
+    m_remove = make_button("Remove", "Remove the selected layer (Delete)", this, "✕");
+    m_undo_button = make_button("Undo", "Undo (Ctrl+Z)", this, "↶");
+    m_redo_button = make_button("Redo", "Redo (Ctrl+Shift+Z)", this, "↷");
     for (QToolButton* b : {m_up, m_down, m_remove, m_undo_button, m_redo_button})
-        buttons->addWidget(b);
+        buttons->addWidget(b, b == m_up || b == m_down ? 1 : 2);
 
     m_view = new LayerListView(this);
     m_view->setModel(m_model);
@@ -137,6 +163,7 @@ NetworkEditor::NetworkEditor(QWidget* parent)
     connect(m_model, &LayerListModel::edited, this, &NetworkEditor::commit);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& now) {
+                m_insert_before = false;
                 refresh_form();
                 if (!m_applying) emit layerSelected(now.isValid() ? now.row() : -1);
             });
@@ -207,7 +234,18 @@ ModelSpec NetworkEditor::spec() const {
 }
 
 QString NetworkEditor::problem() const {
-    return m_issues.empty() ? QString() : QString::fromStdString(m_issues.front().str());
+    if (m_issues.empty()) return {};
+    SpecIssue first = m_issues.front();
+    first.message = with_data_suggestion(text_for_people(QString::fromStdString(first.message)), spec(), m_facts)
+                        .toStdString();
+    return QString::fromStdString(first.str());
+}
+
+void NetworkEditor::set_data_facts(int classes, int target_size, const QString& data_name) {
+    m_facts.classes = classes;
+    m_facts.target_size = std::max(1, target_size);
+    m_facts.name = text_for_people(data_name);
+    revalidate();
 }
 
 NetworkEditor::State NetworkEditor::current_state() const {
@@ -237,9 +275,11 @@ void NetworkEditor::commit(const QString& what, int select) {
     if (select >= 0) now.selected = std::min(select, static_cast<int>(now.layers.size()) - 1);
     m_undo->push(new SnapshotCommand(this, m_committed, now, what));
     m_committed = now;
-    if (select >= 0) select_layer(now.selected);
+    // The new spec first, then the selection: whoever follows layerSelected
+    // (the inspector) then already knows the layer it is asked for.
     revalidate();
     emit specChanged();
+    if (select >= 0) select_layer(now.selected);
 }
 
 void NetworkEditor::select_layer(int index) {
@@ -263,13 +303,16 @@ void NetworkEditor::add_layer(const QString& type) {
     if (m_read_only) return;
     const int sel = selected_layer();
     m_palette->set_current_type(type);
-    m_model->insert_layer(sel >= 0 ? sel + 1 : m_model->rowCount(), default_layer(type));
+    const int at = sel < 0 ? m_model->rowCount() : m_insert_before ? sel : sel + 1;
+    m_insert_before = false;
+    m_model->insert_layer(at, default_layer(type));
 }
 
 void NetworkEditor::remove_selected() {
     const int sel = selected_layer();
     if (m_read_only || sel < 0) return;
-    m_model->removeRows(sel, 1);
+    m_model->removeRows(sel, 1);  // selects the layer before (the first: the one after)
+    m_insert_before = sel == 0 && m_model->rowCount() > 0;
 }
 
 void NetworkEditor::move_selected(int delta) {
@@ -375,13 +418,20 @@ void NetworkEditor::refresh_form() {
 }
 
 void NetworkEditor::revalidate() {
-    SpecAnalysis analysis = analyze_spec(spec());
+    const ModelSpec now = spec();
+    SpecAnalysis analysis = analyze_spec(now);
     m_issues = std::move(analysis.issues);
     const std::vector<LayerInfo>& info = analysis.layers;
-    m_model->set_analysis(info, m_issues);
+    // On screen: the engine's issues in the screen's words, fitted to the data.
+    std::vector<SpecIssue> shown = m_issues;
+    for (SpecIssue& i : shown)
+        i.message = with_data_suggestion(text_for_people(QString::fromStdString(i.message)), now, m_facts).toStdString();
+    m_data_problem = m_issues.empty() ? data_fit_problem(now, info, m_facts) : QString();
+    m_model->set_analysis(info, shown);
     QStringList wide;
-    for (const SpecIssue& i : m_issues)
+    for (const SpecIssue& i : shown)
         if (i.layer < 0) wide << QString::fromStdString(i.str());
+    if (!m_data_problem.isEmpty()) wide << m_data_problem;
     m_banner->setText(wide.join("\n"));
     m_banner->setVisible(!wide.isEmpty());
     update_totals(info);

@@ -13,6 +13,7 @@
 #include <QWidget>
 #include <vector>
 
+#include "editor/data_fit.h"
 #include "gradscope/spec.h"
 #include "theme.h"
 
@@ -45,10 +46,22 @@ public:
     gs::ModelSpec spec() const;
     // True when validation found nothing wrong with spec().
     bool is_valid() const { return m_issues.empty(); }
-    // The first problem in words ("layer 3 (Dense): expects a flat input, ..."),
-    // "" when valid.
+    // The first problem in the screen's words ("layer 3 (Dense): expects a
+    // flat input, ..."; loss names as the Loss box shows them, no JSON),
+    // with advice that fits the data once it is known; "" when valid.
     QString problem() const;
-    std::vector<gs::SpecIssue> issues() const { return m_issues; }
+    std::vector<gs::SpecIssue> issues() const { return m_issues; }  // the engine's, as it words them
+
+    // What the open data is (H3): the number of classes (0: regression),
+    // floats per target and its name. Validation then also checks that the
+    // loss and the output fit it, and the engine's generic advice gives way
+    // to advice for this data. Does not change is_valid(): the engine alone
+    // decides what can train, so new data is never refused on old facts.
+    void set_data_facts(int classes, int target_size, const QString& data_name);
+    // How the network does not fit the data ("the data (three) has 3
+    // classes: make the last Dense layer 3 units, ..."), "" when it fits or
+    // no data is known. Shown in the editor's banner.
+    QString data_problem() const { return m_data_problem; }
 
     // The input shape cannot be edited while locked (a dataset fixes it); why
     // says so next to it.
@@ -62,7 +75,11 @@ public:
     void set_theme(const Theme& theme);
 
     // Edits, as the palette, buttons and keys make them (refused while read-only).
-    void add_layer(const QString& type);  // after the selected layer, or at the end
+    // After the selected layer, or at the end; before it right after the
+    // first layer was removed (the gap it left).
+    void add_layer(const QString& type);
+    // Removes the selected layer and selects the one before it, so that an
+    // insert fills the gap.
     void remove_selected();
     void move_selected(int delta);
     void edit_selected();  // focus the form's first field
@@ -105,6 +122,9 @@ private:
 
     gs::ModelSpec m_spec;  // everything but what the model holds (layers)
     std::vector<gs::SpecIssue> m_issues;
+    DataFacts m_facts;
+    QString m_data_problem;
+    bool m_insert_before = false;  // the first layer was just removed: insert at 0
     State m_committed;  // the state the undo stack's top leads to
     bool m_read_only = false, m_input_locked = false;
     bool m_applying = false;

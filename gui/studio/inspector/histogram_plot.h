@@ -33,7 +33,12 @@ public:
     QString title() const;
     QCustomPlot* plot() const { return m_plot; }
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fit_ticks();  // fewer value ticks when narrow, so their labels never overprint
+
     QString m_what;
     QLabel* m_title;
     QLabel* m_note;

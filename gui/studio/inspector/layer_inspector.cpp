@@ -1,10 +1,10 @@
 // The layer inspector: details from the spec, statistics from the session.
 #include "inspector/layer_inspector.h"
 
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QFrame>
 #include <QLabel>
-#include <QScrollArea>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -47,15 +47,9 @@ QString percent(float f) {
 
 LayerInspector::LayerInspector(QWidget* parent)
     : QWidget(parent), m_theme(Theme::standard()), m_base_point_size(font().pointSizeF()) {
-    auto* outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    outer->addWidget(scroll);
-    auto* content = new QWidget(scroll);
-    scroll->setWidget(content);
+    // No scroll area of its own: the dock scrolls (a second one, vertical
+    // only, cut the panel off on the right when it was wider than the dock).
+    QWidget* content = this;
     auto* box = new QVBoxLayout(content);
     box->setContentsMargins(8, 8, 8, 8);
     box->setSpacing(4);
@@ -86,8 +80,13 @@ LayerInspector::LayerInspector(QWidget* parent)
     m_form->setHorizontalSpacing(10);
     m_form->setVerticalSpacing(2);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // In a narrow dock a value goes under its name rather than breaking a
+    // number across lines ("0." over "00991"): every value is at least as
+    // wide as a long number.
+    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     for (const StatRow& r : kRows) {
         auto* v = label(true);
+        v->setMinimumWidth(QFontMetrics(v->font()).horizontalAdvance(QStringLiteral("-0.000000e-00")));
         v->setToolTip(r.tip);
         auto* name = new QLabel(r.label, m_stats_box);
         name->setToolTip(r.tip);
@@ -133,7 +132,7 @@ void LayerInspector::clear() {
     m_spec = ModelSpec{};
     m_info.clear();
     m_stats.clear();
-    m_layer = -1;
+    m_layer = m_wanted = -1;
     show_details();
     m_shown_step = -1;
     show_stats();
@@ -143,13 +142,15 @@ void LayerInspector::set_model(const gs::ModelSpec& spec) {
     m_spec = spec;
     m_info = analyze_spec(spec).layers;
     m_stats.clear();
-    if (m_layer >= static_cast<int>(spec.layers.size())) m_layer = -1;
+    // The layer asked for last, which may have arrived before the model that has it.
+    m_layer = m_wanted >= 0 && m_wanted < static_cast<int>(spec.layers.size()) ? m_wanted : -1;
     show_details();
     m_shown_step = -1;
     show_stats();
 }
 
 void LayerInspector::show_layer(int index) {
+    m_wanted = index;
     m_layer = index >= 0 && index < static_cast<int>(m_spec.layers.size()) ? index : -1;
     show_details();
     m_shown_step = -1;
@@ -276,8 +277,13 @@ void LayerInspector::show_stats() {
         const bool overflowed = !std::isfinite(st->update_ratio) || !std::isfinite(st->weight_norm) ||
                                 !std::isfinite(st->grad_norm) || !std::isfinite(st->grad_mean_abs) ||
                                 !std::isfinite(st->grad_max_abs);
+        const QString opt = QString::fromStdString(m_spec.optimizer.type).toLower();
+        const bool adaptive = opt == "adam" || opt == "adamw" || opt == "rmsprop";
         if (overflowed)
             ratio += " — not a number: the weights or gradients overflowed";
+        else if (adaptive)  // lr x |g| / |w| is not the step an adaptive optimizer takes
+            ratio += QString(" — %1 scales each step itself, so this is not its step size").arg(
+                QString::fromStdString(m_spec.optimizer.type));
         else if (st->update_ratio < 1e-5f)
             ratio += " — tiny: this layer barely learns";
         else if (st->update_ratio > 1e-1f)

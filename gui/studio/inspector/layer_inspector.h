@@ -32,6 +32,8 @@ public:
     // counts). Forgets statistics from an earlier model.
     void set_model(const gs::ModelSpec& spec);
     // Shows layer index (0-based, as in the spec); -1 or out of range: none.
+    // The index is remembered: a model set afterwards that has the layer
+    // shows it (an insert selects the new row before the new model arrives).
     void show_layer(int index);
     int layer() const { return m_layer; }
     // The latest statistics, index = layer; an entry with step 0 means none yet.
@@ -61,6 +63,7 @@ private:
     std::vector<gs::LayerInfo> m_info;
     std::vector<gs::LayerStats> m_stats;
     int m_layer = -1;
+    int m_wanted = -1;  // the layer last asked for by show_layer
     long m_shown_step = -1;
     int m_redraws = 0;
     Theme m_theme;

@@ -5,6 +5,7 @@
 #include <qcustomplot.h>
 
 #include <QLabel>
+#include <QScrollArea>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -56,6 +57,7 @@ GradientFlowView::GradientFlowView(QWidget* parent) : QWidget(parent) {
     auto* margins = new QCPMarginGroup(m_plot);
     m_bars_rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     m_ratio_rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    m_ratio_rect->setMinimumSize(50, 30);  // lets the bars take the larger share when short
 
     QCPAxis* by = m_bars_rect->axis(QCPAxis::atLeft);
     set_log_axis(*by, true);
@@ -142,16 +144,25 @@ GradientFlowView::GradientFlowView(QWidget* parent) : QWidget(parent) {
         }
     });
 
-    m_text = new QLabel(this);
+    // The words under the plots scroll in a box that never takes more than
+    // a share of the view: the plots keep a readable height whatever is said.
+    m_text = new QLabel;
     m_text->setWordWrap(true);
     m_text->setTextFormat(Qt::RichText);
     m_text->setContentsMargins(8, 2, 8, 4);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_text->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_text_box = new QScrollArea(this);
+    m_text_box->setWidget(m_text);
+    m_text_box->setWidgetResizable(true);
+    m_text_box->setFrameShape(QFrame::NoFrame);
+    m_text_box->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_text_box->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_plot, 1);
-    layout->addWidget(m_text);
+    layout->addWidget(m_text_box);
     set_theme(m_theme);
     rebuild_bars();
 }
@@ -159,20 +170,36 @@ GradientFlowView::GradientFlowView(QWidget* parent) : QWidget(parent) {
 GradientFlowView::~GradientFlowView() = default;
 
 void GradientFlowView::set_model(const ModelSpec& spec) {
+    // Statistics belong to the network they came from: another list of
+    // layers (an insert, a removal, a new type) makes them meaningless, and
+    // kept by index they would name the wrong layers.
+    bool same_layers = m_has_spec && spec.layers.size() == m_spec.layers.size();
+    for (size_t i = 0; same_layers && i < spec.layers.size(); ++i)
+        same_layers = spec.layers[i].type == m_spec.layers[i].type;
     m_spec = spec;
     m_has_spec = true;
+    if (!same_layers) {
+        forget_statistics();
+        return clear();
+    }
     rebuild_slots();
     rebuild_bars();
     request_replot();
 }
 
-void GradientFlowView::clear() {
+void GradientFlowView::forget_statistics() {
     m_stats.clear();
     m_ratio_pts.clear();
     m_norm_pts.clear();
+    m_first_norm.clear();
+    m_ctx = RunContext{};
     m_seen_layers = m_seen_ratio = 0;
     m_seen_step = -1;
     m_last_step = 0;
+}
+
+void GradientFlowView::clear() {
+    forget_statistics();
     rebuild_slots();
     rebuild_bars();
     request_replot();
@@ -206,16 +233,19 @@ void GradientFlowView::rebuild_slots() {
     for (QCPGraph* g : m_ratio_graphs) m_plot->removeGraph(g);
     m_ratio_graphs.clear();
     m_ratio_legend->clearItems();
+    m_ratio_names.clear();
     for (size_t k = 0; k < m_bar_layers.size(); ++k) {
         QCPGraph* g = m_plot->addGraph(m_ratio_rect->axis(QCPAxis::atBottom), m_ratio_rect->axis(QCPAxis::atLeft));
         g->removeFromLegend();
         g->setName(ticker->ticks().value(static_cast<double>(k)));
+        m_ratio_names.push_back(g->name());
         g->addToLegend(m_ratio_legend);
         m_ratio_graphs.push_back(g);
     }
     m_ratio_pts.assign(m_bar_layers.size(), {});
     m_norm_pts.assign(m_bar_layers.size(), {});
     apply_styles();
+    fit_legends();
     place_selection();
 }
 
@@ -231,6 +261,12 @@ void GradientFlowView::update_from(const TelemetryStore& store) {
     if (layers.size() == m_seen_layers && step == m_seen_step && ratios == m_seen_ratio) return;
     m_stats = layers;
     m_last_step = store.last_step().step;
+    // Each layer's first weight norm of the run, to see how far the weights grew.
+    if (m_first_norm.size() < layers.size()) m_first_norm.resize(layers.size(), kNaN);
+    for (size_t i = 0; i < layers.size(); ++i)
+        if (std::isnan(m_first_norm[i]) && layers[i].step > 0 && layers[i].has_weights)
+            m_first_norm[i] = layers[i].weight_norm;
+    m_ctx = run_context(store, m_has_spec ? m_spec : ModelSpec{}, m_first_norm);
     // The slots change when statistics first say which layers have weights.
     if (weighted_layers() != m_bar_layers) rebuild_slots();
     rebuild_ratios(store);
@@ -269,7 +305,8 @@ void GradientFlowView::rebuild_bars() {
             fallback.layers.push_back(l);
         }
     const ModelSpec& spec = m_has_spec ? m_spec : fallback;
-    m_diag = diagnose_gradients(m_stats, spec);
+    m_diag = diagnose_gradients(m_stats, spec, m_ctx);
+    m_verdict = diagnose_run(m_stats, spec, m_ctx);
     for (int s = 0; s < 3; ++s) {
         m_mean[s]->data()->clear();
         m_max[s]->data()->clear();
@@ -325,26 +362,7 @@ void GradientFlowView::rebuild_bars() {
     }
     m_empty->setVisible(!any);
 
-    // The words under the plots.
-    QStringList lines;
-    for (const LayerDiagnosis& d : m_diag) {
-        if (!health_is_problem(d.status)) continue;
-        const QColor c = health_is_error(d.status) ? m_theme.error : m_theme.warning;
-        lines << QStringLiteral("<span style=\"color:%1\">&#9679;</span> %2")
-                     .arg(c.name(), QString::fromStdString(d.text).toHtmlEscaped());
-    }
-    if (lines.isEmpty() && any)
-        lines << QStringLiteral("<span style=\"color:%1\">&#9679;</span> %2")
-                     .arg(m_theme.ok.name(),
-                          tr("Gradients look healthy: none vanishing or exploding, no dead or saturated layers."));
-    // At most three lines under the plots (a diverged run flags every
-    // layer); the rest in the tooltip, so the plots keep their room.
-    constexpr int kShown = 3;
-    QStringList shown = lines.mid(0, kShown);
-    if (lines.size() > kShown) shown << tr("… and %1 more (hover to read them all)").arg(lines.size() - kShown);
-    m_text->setText(shown.join(QStringLiteral("<br>")));
-    m_text->setToolTip(lines.size() > kShown ? lines.join(QStringLiteral("<br>")) : QString());
-    m_text->setVisible(!lines.isEmpty());
+    rebuild_words(any);
     autorange();
 }
 
@@ -417,6 +435,7 @@ void GradientFlowView::set_theme(const Theme& theme) {
         l->setBrush(Qt::NoBrush);
     }
     m_plot->plotLayout()->setRowSpacing(static_cast<int>(4 * theme.font_scale));
+    m_plot->setMinimumHeight(160);  // the words below never squash the bars to nothing
     apply_styles();
     QFont f = QWidget::font();
     f.setPointSizeF(QFont().pointSizeF() * theme.font_scale);
@@ -500,6 +519,6 @@ int GradientFlowView::ratio_line_count() const {
     return n;
 }
 
-QString GradientFlowView::summary_text() const { return m_text->isVisible() || !m_text->text().isEmpty() ? m_text->text() : QString(); }
+
 
 }  // namespace gs::studio

@@ -4,9 +4,13 @@
 // gradients vanish or explode has its bars in the warning / error colour and
 // a label over them. Bottom: each such layer's update-to-weight ratio over
 // the steps (log scale, one line per layer) over a faint band of the healthy
-// range around 1e-3. Below both, one line per problem found
-// (gradient_health.h) saying what it means and what to try. Clicking a
+// range around 1e-3. Below both, in a box that never takes the plots' room:
+// first a verdict on the run (the learning rate too high, converged), then
+// one line per problem found (gradient_health.h) and what to try, each
+// piece of advice once; everything in full in the tooltip. Clicking a
 // layer's bars emits layerClicked(spec index); select_layer() highlights it.
+// Statistics of another network (after an edit changed the layers) are
+// dropped, never drawn under the new layers' names.
 #pragma once
 
 #include <QString>
@@ -29,6 +33,7 @@ class QCPAbstractItem;
 class QCPLegend;
 class QLabel;
 class QMouseEvent;
+class QScrollArea;
 
 namespace gs::studio {
 
@@ -39,8 +44,12 @@ public:
     explicit GradientFlowView(QWidget* parent = nullptr);
     ~GradientFlowView() override;
 
-    // The network whose layers the bars stand for (names, which have weights).
+    // The network whose layers the bars stand for (names, which have weights),
+    // and its optimizer (adaptive ones make the update ratio meaningless).
+    // Other layers than before drop the statistics.
     void set_model(const gs::ModelSpec& spec);
+    // The optimizer changed while the run goes on ("sgd", "adam", ...).
+    void set_optimizer(const QString& type);
     // Takes the newest layer statistics and update-ratio series; nothing to do
     // when the store holds nothing newer than last time.
     void update_from(const gs::TelemetryStore& store);
@@ -76,14 +85,24 @@ public:
     QStringList slot_labels() const;     // the labels over flagged bars
     int ratio_line_count() const;        // update-ratio lines with data
     QString summary_text() const;        // what the text under the plots says
+    QWidget* text_box() const;           // the box holding it, under the plots
+    RunVerdict run_verdict() const { return m_verdict; }
 
 signals:
     void layerClicked(int layer);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     std::vector<int> weighted_layers() const;  // from the stats, else the spec
     void rebuild_slots();    // bar slots, tick labels and ratio lines
     void rebuild_bars();     // values, colours, labels and the text below
+    void rebuild_words(bool any_stats);  // the text below (gradient_flow_words.cpp)
+    void fit_text_box();     // its height: at most a share of the view
+    void arrange_for_height();  // compact plots in a short view
+    void fit_legends();         // legend entries a row: whole ones, more rows when narrow
+    void forget_statistics();
     void rebuild_ratios(const gs::TelemetryStore& store);
     void autorange();
     void apply_styles();
@@ -95,6 +114,7 @@ private:
     QCPAxisRect* m_bars_rect = nullptr;
     QCPAxisRect* m_ratio_rect = nullptr;
     QCPLegend* m_ratio_legend = nullptr;
+    std::vector<QString> m_ratio_names;  // "1 Conv2D" per line; a short view's legend says "1"
     // Bars by status: [0] normal, [1] warning, [2] error; mean and max.
     QCPBars* m_mean[3] = {};
     QCPBars* m_max[3] = {};
@@ -105,6 +125,8 @@ private:
     QCPItemRect* m_selection = nullptr;
     QCPItemText* m_empty = nullptr;  // "no statistics yet"
     QLabel* m_text = nullptr;
+    QScrollArea* m_text_box = nullptr;
+    bool m_compact = false;
 
     Theme m_theme = Theme::standard();
     gs::ModelSpec m_spec;
@@ -112,6 +134,9 @@ private:
     std::vector<int> m_bar_layers;
     std::vector<gs::LayerStats> m_stats;
     std::vector<LayerDiagnosis> m_diag;
+    RunContext m_ctx;
+    RunVerdict m_verdict;
+    std::vector<double> m_first_norm;  // per layer: its first weight norm this run
     std::vector<std::vector<gs::SeriesPoint>> m_ratio_pts, m_norm_pts;  // per slot
     int m_selected = -1;
     long m_last_step = 0;  // the newest step trained, where the ratio axis ends

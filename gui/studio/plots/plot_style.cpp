@@ -108,4 +108,21 @@ QCPAxisRect* add_lower_axis_rect(QCustomPlot& plot) {
     return rect;
 }
 
+QCPItemLine* vertical_line(QCustomPlot* plot, QCPAxisRect* rect) {
+    auto* l = new QCPItemLine(plot);
+    l->setClipAxisRect(rect);
+    for (QCPItemPosition* p : {l->start, l->end}) {
+        p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+        p->setAxisRect(rect);
+        p->setTypeX(QCPItemPosition::ptPlotCoords);
+        p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    }
+    return l;
+}
+
+void place_vertical(QCPItemLine* l, double x) {
+    l->start->setCoords(x, 0);
+    l->end->setCoords(x, 1);
+}
+
 }  // namespace gs::studio

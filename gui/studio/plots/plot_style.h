@@ -11,6 +11,7 @@ class QCustomPlot;
 class QCPAxis;
 class QCPAxisRect;
 class QCPLegend;
+class QCPItemLine;
 
 namespace gs::studio {
 
@@ -47,5 +48,10 @@ QString qnumber(double v);
 // thick lines as plain polylines draw about 10x faster than through Qt's
 // stroker (a 7,000-point plot replots in ~8 ms instead of ~75 ms).
 QCPAxisRect* add_lower_axis_rect(QCustomPlot& plot);
+
+// A vertical line through the whole height of rect (a marker, the cursor),
+// at x in plot coordinates once placed.
+QCPItemLine* vertical_line(QCustomPlot* plot, QCPAxisRect* rect);
+void place_vertical(QCPItemLine* line, double x);
 
 }  // namespace gs::studio

@@ -22,7 +22,6 @@ namespace gs::studio {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr size_t kMaxMarkers = 200;  // the newest; older ones would only clutter
 
 QVector<QCPGraphData> graph_data(const std::vector<SeriesPoint>& pts, double scale,
                                  const std::vector<double>* values = nullptr) {
@@ -63,31 +62,6 @@ void finite_range(double v, double& lo, double& hi, bool positive_only) {
     hi = std::max(hi, v);
 }
 
-QCPItemLine* vertical_line(QCustomPlot* plot, QCPAxisRect* rect) {
-    auto* l = new QCPItemLine(plot);
-    l->setClipAxisRect(rect);
-    for (QCPItemPosition* p : {l->start, l->end}) {
-        p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-        p->setAxisRect(rect);
-        p->setTypeX(QCPItemPosition::ptPlotCoords);
-        p->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    }
-    return l;
-}
-
-void place_vertical(QCPItemLine* l, double x) {
-    l->start->setCoords(x, 0);
-    l->end->setCoords(x, 1);
-}
-
-QString marker_label(const EventRecord& e) {
-    if (e.kind == "breakpoint")
-        return e.name == id_of(BreakpointKind::Nonfinite) ? QStringLiteral("NaN") : QStringLiteral("break");
-    if (e.name == "schedule") return QStringLiteral("schedule");
-    QString name = QString::fromStdString(e.name);
-    if (name == QLatin1String("batch_size")) name = QStringLiteral("batch");
-    return name + QLatin1Char('=') + qnumber(e.value);
-}
 
 }  // namespace
 
@@ -103,7 +77,7 @@ TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent) {
     auto* margins = new QCPMarginGroup(m_plot);
     m_loss_rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     m_acc_rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-    relayout_rows();
+    m_legend_row = grid->element(0, 0);
 
     QCPAxis* lx = m_loss_rect->axis(QCPAxis::atBottom);
     QCPAxis* ax = m_acc_rect->axis(QCPAxis::atBottom);
@@ -181,12 +155,16 @@ TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent) {
     layout->setSpacing(2);
     build_controls();
     layout->addWidget(m_plot, 1);
+    arrange();
     set_theme(m_theme);
 }
 
 TrainingPlot::~TrainingPlot() {
-    // A hidden accuracy rect is outside the layout: give it back, which owns it.
-    if (!m_acc_shown) m_plot->plotLayout()->addElement(2, 0, m_acc_rect);
+    // Parts out of the layout (hidden accuracy, the legend of a compact
+    // plot) go back to it, which owns them.
+    m_compact = false;
+    m_acc_shown = true;
+    arrange();
 }
 
 void TrainingPlot::build_controls() {
@@ -220,17 +198,13 @@ void TrainingPlot::build_controls() {
     h->addWidget(m_note);
     h->addWidget(m_hint, 1);
     static_cast<QVBoxLayout*>(layout())->addWidget(row);
+    // A click on them leaves the keyboard where it was: Space stays Play.
+    for (QWidget* w : std::initializer_list<QWidget*>{m_slider, m_log_box, m_val_box}) w->setFocusPolicy(Qt::TabFocus);
     m_smooth_label->setText(QString::number(m_smoothing, 'f', 3));
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) { set_smoothing(v / 1000.0); });
     connect(m_log_box, &QCheckBox::toggled, this, [this](bool on) { set_log_scale(on); });
     connect(m_val_box, &QCheckBox::toggled, this, [this](bool on) { set_show_validation(on); });
     update_hint();
-}
-
-void TrainingPlot::relayout_rows() {
-    QCPLayoutGrid* grid = m_plot->plotLayout();
-    if (m_acc_shown) grid->setRowStretchFactors({0.001, 3, 2});
-    else grid->setRowStretchFactors({0.001, 1});
 }
 
 void TrainingPlot::update_from(const TelemetryStore& store) {
@@ -321,91 +295,6 @@ void TrainingPlot::rebuild_validation(const TelemetryStore& store) {
     m_acc_val->setScatterSkip(acc.size() / 30);
 }
 
-void TrainingPlot::rebuild_markers(const TelemetryStore& store) {
-    m_marker_data.clear();
-    for (const EventRecord& e : store.events()) {
-        const bool brk = e.kind == "breakpoint";
-        if (brk || e.kind == "hyperparameter")
-            m_marker_data.push_back({static_cast<double>(e.step), marker_label(e), QString::fromStdString(e.text), brk});
-    }
-    if (m_marker_data.size() > kMaxMarkers)
-        m_marker_data.erase(m_marker_data.begin(), m_marker_data.end() - static_cast<long>(kMaxMarkers));
-    place_markers();
-}
-
-void TrainingPlot::place_markers() {
-    for (QCPAbstractItem* i : m_markers) m_plot->removeItem(i);
-    m_markers.clear();
-    const QFont font = plot_font(m_theme, kPlotFontPt - 1);
-    QColor bg = m_theme.background;
-    bg.setAlpha(210);
-    for (size_t k = 0; k < m_marker_data.size(); ++k) {
-        const Marker& m = m_marker_data[k];
-        const QColor c = m.breakpoint ? m_theme.error : m_theme.marker;
-        const QPen pen(c, std::max(1.0, m_theme.line_width * 0.7), Qt::DashLine);
-        for (QCPAxisRect* r : {m_loss_rect, m_acc_rect}) {
-            if (r == m_acc_rect && !m_acc_shown) continue;
-            QCPItemLine* l = vertical_line(m_plot, r);
-            l->setPen(pen);
-            place_vertical(l, m.step);
-            m_markers.push_back(l);
-        }
-        auto* t = new QCPItemText(m_plot);
-        t->setClipAxisRect(m_loss_rect);
-        t->position->setAxes(m_loss_rect->axis(QCPAxis::atBottom), m_loss_rect->axis(QCPAxis::atLeft));
-        t->position->setAxisRect(m_loss_rect);
-        t->position->setTypeX(QCPItemPosition::ptPlotCoords);
-        t->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        t->position->setCoords(m.step, 0);
-        t->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-        t->setText(m.label);
-        t->setFont(font);
-        t->setColor(c);
-        t->setBrush(QBrush(bg));
-        t->setPadding(QMargins(3, 1, 3, 1));
-        m_markers.push_back(t);
-    }
-    position_marker_labels();
-}
-
-void TrainingPlot::position_marker_labels() {
-    // Labels in three staggered rows, so that close markers stay readable.
-    const double h = m_loss_rect->height();
-    const double row = h > 40 ? (QFontMetricsF(plot_font(m_theme, kPlotFontPt - 1)).height() + 4) / h : 0.11;
-    int k = 0;
-    for (QCPAbstractItem* i : m_markers)
-        if (auto* t = qobject_cast<QCPItemText*>(i)) {
-            t->position->setCoords(t->position->key(), 0.01 + (k++ % 3) * row);
-        }
-}
-
-QStringList TrainingPlot::marker_labels() const {
-    QStringList out;
-    for (const Marker& m : m_marker_data) out << m.label;
-    return out;
-}
-
-void TrainingPlot::set_accuracy_shown(bool shown) {
-    if (shown == m_acc_shown) return;
-    m_acc_shown = shown;
-    QCPLayoutGrid* grid = m_plot->plotLayout();
-    if (shown) grid->addElement(2, 0, m_acc_rect);
-    else {
-        grid->take(m_acc_rect);
-        grid->simplify();
-    }
-    m_acc_rect->setVisible(shown);
-    for (QCPGraph* g : {m_acc_min, m_acc_max, m_acc_raw, m_acc_smooth}) g->setVisible(shown);
-    m_acc_val->setVisible(shown && m_show_validation);
-    QCPAxis* lx = m_loss_rect->axis(QCPAxis::atBottom);
-    lx->setTickLabels(!shown);
-    lx->setLabel(shown ? QString() : tr("step"));
-    m_note->setText(shown ? QString() : tr("no accuracy for regression"));
-    relayout_rows();
-    place_markers();
-    if (!shown) m_cursor_acc->setVisible(false);
-}
-
 void TrainingPlot::set_smoothing(double w) {
     w = std::clamp(std::isfinite(w) ? w : 0.0, 0.0, 0.999);
     if (w == m_smoothing) return;
@@ -473,7 +362,8 @@ double TrainingPlot::last_smoothed_accuracy() const {
 void TrainingPlot::set_theme(const Theme& theme) {
     m_theme = theme;
     apply_theme(*m_plot, theme);
-    if (!m_acc_shown) style_axis_rect(*m_acc_rect, theme);  // out of the layout just now
+    if (m_acc_rect->layout() != m_plot->plotLayout()) style_axis_rect(*m_acc_rect, theme);  // out of the layout just now
+    if (m_compact) arrange();  // column spacing
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->legend->setBrush(Qt::NoBrush);
     m_plot->plotLayout()->setRowSpacing(static_cast<int>(4 * theme.font_scale));

@@ -6,11 +6,13 @@
 // every curve at the cursor's step; the mouse pans (drag) and zooms (wheel)
 // both axes, and a double click goes back to following the data. A row of
 // controls sets the smoothing, the loss scale and whether validation shows.
+// Compact (presentation): no controls or legend, loss and accuracy side by side.
 //
 // update_from() is cheap when nothing changed (it compares counts) and asks
 // for at most one queued replot when something did.
 #pragma once
 
+#include <QRect>
 #include <QString>
 #include <QWidget>
 #include <vector>
@@ -25,6 +27,7 @@ class QCPAbstractItem;
 class QCPItemLine;
 class QCPItemText;
 class QCPLayer;
+class QCPLayoutElement;
 class QCheckBox;
 class QLabel;
 class QMouseEvent;
@@ -55,6 +58,9 @@ public:
     bool show_validation() const { return m_show_validation; }
     void set_theme(const Theme& theme);
     const Theme& theme() const { return m_theme; }
+    // A strip for the projector: loss and accuracy side by side, no controls or legend.
+    void set_compact(bool on);
+    bool compact() const { return m_compact; }
 
     // The plot alone (without the controls) as a PNG, w x h pixels (0: the
     // plot's current size). False when the file cannot be written.
@@ -69,19 +75,23 @@ public:
 
     // For tests and the main window.
     QCustomPlot* plot() const { return m_plot; }
+    QCPAxisRect* loss_rect() const { return m_loss_rect; }  // other runs draw here (run_overlay.h)
+    QCPAxisRect* accuracy_rect() const { return m_acc_rect; }
     int train_point_count() const;           // loss points drawn (raw / decimated)
     int smoothed_point_count() const;
     int validation_point_count() const;      // validation loss points
     int accuracy_point_count() const;        // train accuracy points
     int validation_accuracy_point_count() const;
     int marker_count() const { return static_cast<int>(m_marker_data.size()); }
-    QStringList marker_labels() const;
+    QStringList marker_labels() const;  // on the plot: "learning rate 0.05"
+    QStringList marker_texts() const;   // in the read-out: "learning rate changed to 0.05"
     bool accuracy_visible() const { return m_acc_shown; }
     bool loss_axis_is_log() const;           // what the axis really is
     double last_smoothed_loss() const;       // NaN when empty
     double last_smoothed_accuracy() const;   // fraction; NaN when none
     bool auto_range() const { return m_auto_range; }
     QString readout() const { return m_readout; }  // the hover read-out text
+    QRect readout_rect() const;  // where the read-out box is drawn (plot pixels; empty when hidden)
     // The hover read-out for a step, as moving the mouse there shows it; the
     // box goes beside the cursor at height y (plot pixels; -1: mid-plot).
     void show_readout_at(double step, int y = -1);
@@ -95,10 +105,12 @@ private:
     struct Marker {
         double step;
         QString label;  // short, on the plot
-        QString text;   // the event's own words, in the read-out
+        QString text;   // in words, in the read-out
         bool breakpoint;
     };
+    static Marker marker_for(const gs::EventRecord& e);  // label "" for events that are not marked
     void build_controls();
+    void arrange();  // the layout for m_compact and m_acc_shown
     void rebuild_train();     // graphs from m_loss_pts / m_acc_pts and the smoothing
     void rebuild_validation(const gs::TelemetryStore& store);
     void rebuild_markers(const gs::TelemetryStore& store);
@@ -112,12 +124,12 @@ private:
     void on_user_range();
     void on_double_click();
     void update_hint();
-    void relayout_rows();
     bool eventFilter(QObject* watched, QEvent* event) override;
 
     QCustomPlot* m_plot = nullptr;
     QCPAxisRect* m_loss_rect = nullptr;
     QCPAxisRect* m_acc_rect = nullptr;
+    QCPLayoutElement* m_legend_row = nullptr;
     // Loss: band (min, max), raw, smoothed, validation; the same for accuracy.
     QCPGraph *m_loss_min = nullptr, *m_loss_max = nullptr, *m_loss_raw = nullptr,
              *m_loss_smooth = nullptr, *m_loss_val = nullptr;
@@ -144,6 +156,7 @@ private:
     bool m_show_validation = true;
     bool m_acc_shown = true;
     bool m_auto_range = true;
+    bool m_compact = false;
     // What the store looked like last time (to skip unchanged updates).
     size_t m_seen_loss = 0, m_seen_acc = 0, m_seen_epochs = 0, m_seen_events = 0;
     long m_seen_epoch_step = -1, m_seen_event_step = -1;

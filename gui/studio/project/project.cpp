@@ -1,6 +1,8 @@
 // Projects as JSON: written and read through the bridge, the spec validated.
 #include "project/project.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <climits>
 #include <cmath>
 #include <string>
@@ -16,10 +18,43 @@ namespace gs::studio {
 using nlohmann::json;
 
 bool Project::operator==(const Project& o) const {
+    auto same_run = [](const std::optional<SavedRun>& a, const std::optional<SavedRun>& b) {
+        if (a.has_value() != b.has_value()) return false;
+        return !a || (a->weights == b->weights && a->step == b->step &&
+                      a->history.loss.size() == b->history.loss.size() &&
+                      a->history.epochs.size() == b->history.epochs.size());
+    };
     return spec_to_json(spec) == spec_to_json(o.spec) && backend == o.backend &&
            stop_on_nonfinite == o.stop_on_nonfinite && steps_per_second == o.steps_per_second &&
-           breakpoints == o.breakpoints && view == o.view;
+           breakpoints == o.breakpoints && view == o.view && same_run(run, o.run);
 }
+
+namespace {
+
+json points_json(const std::vector<SeriesPoint>& pts) {
+    json a = json::array();
+    for (const SeriesPoint& p : pts) a.push_back({p.x, p.mean, p.min, p.max, p.count});
+    return a;
+}
+
+json run_json(const SavedRun& r) {
+    json epochs = json::array();
+    for (const EpochRecord& e : r.history.epochs)
+        epochs.push_back({e.epoch, e.step, e.train_loss, e.train_accuracy, e.has_validation, e.val_loss,
+                          e.val_accuracy});
+    json events = json::array();
+    for (const EventRecord& e : r.history.events)
+        events.push_back({{"step", e.step}, {"kind", e.kind}, {"name", e.name}, {"value", e.value}, {"text", e.text}});
+    return {{"weights", r.weights.toStdString()},
+            {"step", r.step},
+            {"curves",
+             {{"loss", points_json(r.history.loss)},
+              {"accuracy", points_json(r.history.accuracy)},
+              {"epochs", epochs},
+              {"events", events}}}};
+}
+
+}  // namespace
 
 std::string project_to_json(const Project& p) {
     json view = {
@@ -41,6 +76,7 @@ std::string project_to_json(const Project& p) {
         {"breakpoints", p.breakpoints},
         {"view", view},
     };
+    if (p.run) j["run"] = run_json(*p.run);
     return j.dump(2) + "\n";
 }
 
@@ -71,9 +107,84 @@ QByteArray base64_field(const json& obj, const char* key) {
     return QByteArray::fromBase64(QByteArray::fromStdString(field<std::string>(obj, key, "")));
 }
 
+// Refuses text whose arrays and objects nest deeper than the limit, before
+// it is parsed (reading and writing nested JSON recurse once per level).
+void check_nesting(const std::string& text) {
+    int depth = 0, line = 1;
+    bool in_string = false, escaped = false;
+    for (const char c : text) {
+        if (c == '\n') ++line;
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '[' || c == '{') {
+            if (++depth > kMaxProjectNesting)
+                throw Error("arrays and objects nest more than " + std::to_string(kMaxProjectNesting) +
+                            " levels deep (at line " + std::to_string(line) +
+                            "); a project needs far fewer — is this a Gradscope project?");
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+}
+
+std::vector<SeriesPoint> points_from(const json& a, const char* what) {
+    std::vector<SeriesPoint> out;
+    if (!a.is_array()) throw Error(std::string("\"run\": \"") + what + "\" must be an array of points");
+    for (const json& p : a) {
+        if (!p.is_array() || p.size() != 5) throw Error(std::string("\"run\": a point of \"") + what + "\" is not [x, mean, min, max, count]");
+        SeriesPoint q;
+        q.x = p[0].get<double>();
+        q.mean = p[1].get<float>();
+        q.min = p[2].get<float>();
+        q.max = p[3].get<float>();
+        q.count = p[4].get<uint32_t>();
+        out.push_back(q);
+    }
+    return out;
+}
+
+SavedRun run_from(const json& r) {
+    if (!r.is_object()) throw Error("\"run\" must be an object");
+    SavedRun out;
+    out.weights = QString::fromStdString(field<std::string>(r, "weights", ""));
+    if (out.weights.isEmpty()) throw Error("\"run\" names no \"weights\" file");
+    out.step = field<long>(r, "step", 0);
+    if (out.step < 0) throw Error("\"run\": \"step\" must be 0 or more");
+    out.history.step = out.step;
+    const json c = r.value("curves", json::object());
+    try {
+        if (c.contains("loss")) out.history.loss = points_from(c["loss"], "loss");
+        if (c.contains("accuracy")) out.history.accuracy = points_from(c["accuracy"], "accuracy");
+        for (const json& e : c.value("epochs", json::array())) {
+            EpochRecord x;
+            x.epoch = e.at(0).get<int>();
+            x.step = e.at(1).get<long>();
+            x.train_loss = e.at(2).get<float>();
+            x.train_accuracy = e.at(3).get<float>();
+            x.has_validation = e.at(4).get<bool>();
+            x.val_loss = e.at(5).get<float>();
+            x.val_accuracy = e.at(6).get<float>();
+            out.history.epochs.push_back(x);
+        }
+        for (const json& e : c.value("events", json::array()))
+            out.history.events.push_back(EventRecord{e.at("step").get<long>(), e.at("kind").get<std::string>(),
+                                                     e.at("name").get<std::string>(), e.at("value").get<double>(),
+                                                     e.at("text").get<std::string>()});
+    } catch (const json::exception&) {
+        throw Error("\"run\": the saved curves are not in the form this version writes");
+    }
+    return out;
+}
+
 }  // namespace
 
 Project project_from_json(const std::string& text) {
+    check_nesting(text);
     json j;
     try {
         j = json::parse(text);
@@ -113,11 +224,23 @@ Project project_from_json(const std::string& text) {
         p.view.presentation = field<bool>(v, "presentation", false);
         p.view.probe = index_field(v, "probe");
     }
+    if (auto it = j.find("run"); it != j.end() && !it->is_null()) p.run = run_from(*it);
     return p;
 }
 
 void save_project(const QString& path, const Project& p) {
     write_file_atomically(path.toStdString(), project_to_json(p));
+}
+
+QString run_weights_path(const QString& project_path, const SavedRun& run) {
+    return QFileInfo(run.weights).isAbsolute() ? run.weights
+                                               : QFileInfo(project_path).dir().filePath(run.weights);
+}
+
+QString weights_name_for(const QString& project_path) {
+    QString base = QFileInfo(project_path).fileName();
+    if (base.endsWith(QLatin1String(".gradscope"))) base.chop(10);
+    return base + QStringLiteral(".weights.safetensors");
 }
 
 Project load_project(const QString& path) {

@@ -1,4 +1,4 @@
-// The main window: its views and docks, the wiring to the bridge, presentation mode.
+// The main window: its views and docks, the wiring to the bridge, the banner.
 #include "window/main_window.h"
 
 #include <QApplication>
@@ -10,22 +10,30 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QVBoxLayout>
+#include <set>
 
 #include "bridge/backends.h"
 #include "bridge/session_bridge.h"
 #include "bridge/spec_service.h"
 #include "canvas/dataset_preview.h"
 #include "canvas/network_canvas.h"
+#include "window/classroom.h"
 #include "data/dataset_panel.h"
+#include "editor/layer_catalog.h"
 #include "editor/network_editor.h"
 #include "gradscope/names.h"
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
+#include "views/learned_views.h"
+#include "window/field_focus.h"
+#include "window/text_fit.h"
+#include "window/time_travel.h"
 #include "window/training_controls.h"
 
 namespace gs::studio {
@@ -50,7 +58,8 @@ QDockWidget* make_dock(QMainWindow* w, const QString& title, const QString& name
         area->setWidget(content);
         area->setWidgetResizable(true);
         area->setFrameShape(QFrame::NoFrame);
-        area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        // A panel wider than its dock scrolls rather than being cut off.
+        area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
         dock->setWidget(area);
     } else {
         dock->setWidget(content);
@@ -60,21 +69,52 @@ QDockWidget* make_dock(QMainWindow* w, const QString& title, const QString& name
     return dock;
 }
 
+// A network in a few words: "2-8-6-1 (Tanh, Sigmoid)" for dense networks,
+// "1x28x28 → Conv2D 32, MaxPool2D, Flatten, Dense 10" otherwise.
+std::string architecture(const ModelSpec& spec) {
+    bool dense = true;
+    std::string sizes = spec.input.str(), rest, acts;
+    std::vector<std::string> activations;
+    for (const LayerSpec& l : spec.layers) {
+        if (l.type == "Dense") {
+            sizes.append("-").append(std::to_string(l.units));
+        } else if (l.type == "Conv2D" || l.type == "MaxPool2D" || l.type == "AvgPool2D" || l.type == "Flatten") {
+            dense = false;
+        } else if (std::find(activations.begin(), activations.end(), l.type) == activations.end()) {
+            activations.push_back(l.type);
+            acts.append(acts.empty() ? "" : ", ").append(l.type);
+        }
+        rest.append(rest.empty() ? "" : ", ").append(l.type);
+        if (l.units > 0) rest.append(" ").append(std::to_string(l.units));
+        else if (l.filters > 0) rest.append(" ").append(std::to_string(l.filters));
+    }
+    if (!dense) return spec.input.str().append(" → ").append(rest);
+    if (!acts.empty()) sizes.append(" (").append(acts).append(")");
+    return sizes;
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_bridge(new SessionBridge(this)) {
     setObjectName(QStringLiteral("gradscope_main_window"));
-    resize(1440, 900);
+    // 1440x900, or less on a smaller screen.
+    const QSize avail = screen() ? screen()->availableGeometry().size() : QSize(1440, 900);
+    resize(std::min(1440, avail.width() * 9 / 10), std::min(900, avail.height() * 9 / 10));
+    m_zoom = std::clamp(QSettings().value(QStringLiteral("view/zoom"), 1.0).toDouble(), 0.6, 2.5);
     m_load_timer.setSingleShot(true);
     m_load_timer.setInterval(150);
     connect(&m_load_timer, &QTimer::timeout, this, &MainWindow::load_current);
     build_views();
+    m_time_travel = new TimeTravel(this);
     build_menus();
+    m_classroom = new Classroom(this);  // step-through, touch, draw, lessons
     connect_bridge();
     m_default_state = saveState();
     restore_layout();
     apply_theme();
     update_title();
+    // Enter in any field gives the keyboard back to the canvas (Space works again).
+    new FieldFocusReturner(this, m_canvas);
     m_canvas->setFocus();
 }
 
@@ -92,6 +132,7 @@ MainWindow::~MainWindow() {
 void MainWindow::build_views() {
     m_controls = new TrainingControls(this);
     addToolBar(Qt::TopToolBarArea, m_controls);
+    addToolBar(Qt::TopToolBarArea, m_controls->settings_bar());
     m_controls->set_backends(list_backends(), m_backend);
 
     // The canvas, with the banner (breakpoints, load errors) and a loading note over it.
@@ -143,6 +184,15 @@ void MainWindow::build_views() {
     addDockWidget(Qt::BottomDockWidgetArea, plot_dock);
     addDockWidget(Qt::BottomDockWidgetArea, flow_dock);
     splitDockWidget(plot_dock, flow_dock, Qt::Horizontal);
+    m_learned = new LearnedViews(m_bridge);
+    auto* learned_dock = make_dock(this, QStringLiteral("What the network learned"), QStringLiteral("dock_learned"), m_learned);
+    tabifyDockWidget(flow_dock, learned_dock);
+    flow_dock->raise();
+    connect(m_learned, &LearnedViews::probeChosen, this, [this](int item) {
+        m_bridge->set_probe(item);
+        m_data->preview()->set_selected_item(item);
+        statusBar()->showMessage(QStringLiteral("Probe: item %1 — the canvas shows it").arg(item), 4000);
+    });
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({network_dock, inspector_dock}, {340, 300}, Qt::Horizontal);
@@ -183,20 +233,24 @@ void MainWindow::build_views() {
         } else {
             m_controls->set_spec(m_spec);  // refused: show what is really used
         }
+        note_work_changed();
     });
     connect(m_controls, &TrainingControls::optimizerChanged, this, [this](const QString& type) {
         OptimizerSpec o = m_spec.optimizer;
         o.type = type.toStdString();
         if (m_bridge->set_optimizer(o)) m_spec.optimizer = o;
         else m_controls->set_spec(m_spec);
+        note_work_changed();
     });
     connect(m_controls, &TrainingControls::seedChanged, this, [this](int seed) {
         m_spec.seed = static_cast<uint64_t>(seed);
+        note_work_changed();
         schedule_load();
     });
     connect(m_controls, &TrainingControls::editingDone, this, [this] { m_canvas->setFocus(); });
     connect(m_controls, &TrainingControls::backendChanged, this, [this](const QString& name) {
         m_backend = name;
+        note_work_changed();
         schedule_load();
     });
 }
@@ -205,7 +259,7 @@ void MainWindow::connect_bridge() {
     connect(m_bridge, &SessionBridge::sessionChanged, this, &MainWindow::session_changed);
     connect(m_bridge, &SessionBridge::telemetryUpdated, this, &MainWindow::telemetry_updated);
     connect(m_bridge, &SessionBridge::snapshotUpdated, this, [this] {
-        if (!m_awaiting_session) m_canvas->update_snapshot(m_bridge->snapshot());
+        if (!m_awaiting_session && !m_time_travel->views_taken()) m_canvas->update_snapshot(m_bridge->snapshot());
     });
     connect(m_bridge, &SessionBridge::stateChanged, this, [this](SessionState s) {
         m_controls->set_state(s);
@@ -219,7 +273,7 @@ void MainWindow::connect_bridge() {
         m_controls->set_backends(list_backends(), name);
     });
     connect(m_bridge, &SessionBridge::message, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+            [this](const QString& text) { statusBar()->showMessage(fit_message(text, 60, 300), 8000); });
     connect(m_bridge, &SessionBridge::loadingChanged, this, [this](bool loading, const QString& what) {
         m_loading->setText(what);
         m_loading->setVisible(loading);
@@ -227,16 +281,20 @@ void MainWindow::connect_bridge() {
         update_can_train();
     });
     connect(m_bridge, &SessionBridge::loadFailed, this, [this](const QString& message) {
-        m_load_error = message;
-        if (!m_bridge->data()) m_data->set_status(message, true);
-        show_banner(QStringLiteral("Cannot train yet: ") + message, true);
+        const QString words = text_for_people(message);
+        m_load_error = fit_message(words, 60, 300);
+        if (!m_bridge->data()) m_data->set_status(fit_message(words, 40, 300), true);
+        else tell_editor_about_data();
+        show_banner(QStringLiteral("Cannot train yet: ") + words, true, BannerKind::LoadError);
         update_can_train();
     });
 }
 
 bool MainWindow::open_preset(const QString& name) {
     try {
-        open_spec(preset_spec(name.toStdString()));
+        ModelSpec spec = preset_spec(name.toStdString());
+        if (!maybe_discard(QStringLiteral("opening the preset %1").arg(name))) return false;
+        open_spec(spec);
         return true;
     } catch (const std::exception& e) {
         show_banner(QString::fromStdString(e.what()), true);
@@ -244,9 +302,13 @@ bool MainWindow::open_preset(const QString& name) {
     }
 }
 
-void MainWindow::open_spec(const ModelSpec& spec) {
+void MainWindow::open_spec(const ModelSpec& spec) { open_spec_as(spec, true); }
+
+void MainWindow::open_spec_as(const ModelSpec& spec, bool default_pace) {
     m_spec = spec;
+    m_opened_spec = spec;
     m_project_path.clear();
+    m_pending_run.reset();
     m_syncing = true;
     m_editor->set_spec(spec);
     m_data->set_data_spec(spec.data);
@@ -255,10 +317,14 @@ void MainWindow::open_spec(const ModelSpec& spec) {
     m_flow->set_model(spec);
     m_inspector->set_model(spec);
     m_syncing = false;
+    // The 2-D sets at a pace a class can watch (a spiral forms in about a
+    // minute); other data at full speed. A project brings its own.
+    if (default_pace) m_controls->set_speed(spec.input.numel() <= 2 ? 1000 : 0);
     hide_banner();
     select_layer(m_editor->selected_layer());
-    update_title();
     load_current();
+    mark_saved();
+    update_title();
 }
 
 void MainWindow::schedule_load() { m_load_timer.start(); }
@@ -282,6 +348,20 @@ void MainWindow::spec_edited() {
     m_spec.input = edited.input;
     m_spec.layers = edited.layers;
     m_spec.loss = edited.loss;
+    // The description names the network: once it is another, it says so.
+    const bool same = spec_to_json(edited) == spec_to_json([&] {
+        ModelSpec o = edited;
+        o.layers = m_opened_spec.layers;
+        o.loss = m_opened_spec.loss;
+        return o;
+    }());
+    m_spec.description = same ? m_opened_spec.description
+                              : std::string("Edited from ")
+                                    .append(m_opened_spec.name.empty() ? "a new network" : m_opened_spec.name)
+                                    .append(": ")
+                                    .append(architecture(m_spec));
+    if (m_banner_kind == BannerKind::LoadError) hide_banner();  // the old network's; the editor says what is wrong now
+    note_work_changed();
     // Until the edited network's session exists, what arrives belongs to
     // the old one: not drawn on the new picture.
     m_awaiting_session = true;
@@ -296,7 +376,19 @@ void MainWindow::spec_edited() {
 void MainWindow::data_edited() {
     if (m_syncing) return;
     m_spec.data = m_data->data_spec();
+    if (m_banner_kind == BannerKind::LoadError) hide_banner();
+    note_work_changed();
     load_current();
+}
+
+void MainWindow::tell_editor_about_data() {
+    // What the data holds, so the editor's advice fits it (3 classes: no
+    // "for two classes use binary cross-entropy").
+    if (auto data = m_bridge->data()) {
+        const QString path = QString::fromStdString(m_spec.data.path);
+        m_editor->set_data_facts(data->classes, data->probe_split ? data->probe_split->target_size() : 1,
+                                path.isEmpty() ? QString::fromStdString(m_spec.data.name) : QFileInfo(path).completeBaseName());
+    }
 }
 
 void MainWindow::session_changed() {
@@ -319,45 +411,57 @@ void MainWindow::session_changed() {
         m_data->set_data(*data);
         m_data->preview()->set_selected_item(m_bridge->probe());
         m_canvas->set_data(*data);
+        tell_editor_about_data();
     }
     m_controls->set_state(m_bridge->state());
     update_can_train();
     telemetry_updated();
+    apply_pending_run();
 }
 
 void MainWindow::telemetry_updated() {
     if (m_awaiting_session) return;  // the old network's numbers
     const TelemetryStore& store = m_bridge->store();
     m_plot->update_from(store);
-    m_flow->update_from(store);
+    m_time_travel->refresh();
     // The inspector's text re-lays out its whole panel: a few times a
-    // second is as often as anyone can read it.
-    if (!m_inspector_clock.isValid() || m_inspector_clock.elapsed() >= 250 ||
-        m_bridge->state() != SessionState::Running) {
-        m_inspector->update_stats(store.layers());
-        m_inspector_clock.restart();
+    // second is as often as anyone can read it. (While a past step or a
+    // fork is shown, time travel feeds these views.)
+    if (!m_time_travel->views_taken()) {
+        m_flow->update_from(store);
+        if (!m_inspector_clock.isValid() || m_inspector_clock.elapsed() >= 250 ||
+            m_bridge->state() != SessionState::Running) {
+            m_inspector->update_stats(store.layers());
+            m_inspector_clock.restart();
+        }
     }
-    const StepRecord& last = store.last_step();
-    m_controls->set_progress(last.step > 0 ? last.epoch + 1 : 0, m_bridge->steps_done(),
-                             last.samples_per_s, m_bridge->elapsed_seconds());
+    // The epoch from the session itself (right after a checkpoint too); the
+    // throughput over wall time, pacing and all.
+    m_controls->set_progress(m_bridge->epoch(), m_bridge->steps_done(), m_bridge->samples_per_second(),
+                             m_bridge->elapsed_seconds());
+    setWindowModified(is_modified());
 }
 
 void MainWindow::refresh_now() {
     m_bridge->tick();
+    m_time_travel->tick();
     telemetry_updated();
-    if (auto s = m_bridge->snapshot(); s && !m_awaiting_session) m_canvas->update_snapshot(s);
+    if (auto s = m_bridge->snapshot(); s && !m_awaiting_session && !m_time_travel->views_taken())
+        m_canvas->update_snapshot(s);
 }
 
 void MainWindow::breakpoint_hit() {
     const BreakInfo& b = m_bridge->last_break();
-    show_banner(QStringLiteral("Paused: ") + QString::fromStdString(b.message), true);
+    show_banner(QStringLiteral("Paused: ") + text_for_people(QString::fromStdString(b.message)), true,
+                BannerKind::Break);
     const int layer = layer_index_in(b.layer);
     if (layer >= 0) select_layer(layer);
+    m_time_travel->breakpoint_hit(m_banner);  // offers: rewind, fork with a lower rate
 }
 
 void MainWindow::update_can_train() {
     QString why;
-    if (!m_editor->is_valid()) why = m_editor->problem();
+    if (!m_editor->is_valid()) why = text_for_people(m_editor->problem());
     else if (m_bridge->is_loading()) why = QStringLiteral("the data is still opening");
     else if (!m_load_error.isEmpty()) why = m_load_error;
     else if (!m_bridge->has_session()) why = QStringLiteral("nothing is loaded");
@@ -372,10 +476,15 @@ void MainWindow::select_layer(int layer) {
     m_inspector->show_layer(layer);
 }
 
-QString MainWindow::banner_text() const { return m_banner->isVisible() || !m_banner->isHidden() ? m_banner_label->text() : QString(); }
+QString MainWindow::banner_text() const { return !m_banner->isHidden() ? m_banner_full : QString(); }
 
-void MainWindow::show_banner(const QString& text, bool error) {
-    m_banner_label->setText(text);
+void MainWindow::show_banner(const QString& text, bool error, BannerKind kind) {
+    // A 100,000-character path must not make the window wider than the
+    // screen: long words are shortened on screen, whole in the tooltip.
+    m_banner_full = text;
+    m_banner_kind = kind;
+    m_banner_label->setText(fit_message(text));
+    m_banner_label->setToolTip(tooltip_text(text));
     const QColor c = error ? m_theme.error : m_theme.warning;
     m_banner->setStyleSheet(QStringLiteral("#banner { background: %1; } QLabel { color: %2; }")
                                 .arg(QColor(c.red(), c.green(), c.blue(), 40).name(QColor::HexArgb),
@@ -385,71 +494,10 @@ void MainWindow::show_banner(const QString& text, bool error) {
 
 void MainWindow::hide_banner() {
     m_banner_label->clear();
+    m_banner_label->setToolTip({});
+    m_banner_full.clear();
+    m_banner_kind = BannerKind::None;
     m_banner->hide();
-}
-
-void MainWindow::set_presentation(bool on, bool full_screen) {
-    if (on == m_theme.presentation) return;
-    m_theme = on ? Theme::presentation_theme() : Theme::standard();
-    if (m_presentation_action && m_presentation_action->isChecked() != on)
-        m_presentation_action->setChecked(on);
-    if (on) {
-        // At the projector: the canvas and the curves, big; the editing
-        // panels come back when presentation mode ends.
-        m_state_before_presentation = saveState();
-        for (const char* name : {"dock_network", "dock_data", "dock_inspector"})
-            if (auto* dock = findChild<QDockWidget*>(QLatin1String(name))) dock->hide();
-        // The curves and the gradient flow share the bottom as tabs, each
-        // at full width: at 1280x720 side by side, neither is readable.
-        auto* plot_dock = findChild<QDockWidget*>(QStringLiteral("dock_plot"));
-        auto* flow_dock = findChild<QDockWidget*>(QStringLiteral("dock_flow"));
-        if (plot_dock && flow_dock) {
-            tabifyDockWidget(plot_dock, flow_dock);
-            plot_dock->raise();
-            resizeDocks({plot_dock}, {height() * 9 / 20}, Qt::Vertical);
-        }
-        if (full_screen) showFullScreen();
-    } else {
-        if (isFullScreen()) showNormal();
-        if (!m_state_before_presentation.isEmpty()) restoreState(m_state_before_presentation);
-    }
-    apply_theme();
-}
-
-void MainWindow::apply_theme() {
-    // Menus, toolbar and dock titles grow with the theme; the views scale
-    // their own text from the application's font, so they keep it as is.
-    QFont f = QApplication::font();
-    f.setPointSizeF(f.pointSizeF() * m_theme.font_scale);
-    setFont(f);
-    for (QWidget* view : std::initializer_list<QWidget*>{m_canvas, m_plot, m_flow, m_editor, m_inspector, m_data})
-        view->setFont(QApplication::font());
-    m_canvas->set_theme(m_theme);
-    m_plot->set_theme(m_theme);
-    m_flow->set_theme(m_theme);
-    m_editor->set_theme(m_theme);
-    m_inspector->set_theme(m_theme);
-    m_data->set_theme(m_theme);
-    if (!m_banner->isHidden()) show_banner(m_banner_label->text(), true);
-}
-
-void MainWindow::update_title() {
-    const QString name = m_project_path.isEmpty() ? QString::fromStdString(m_spec.name.empty() ? "untitled" : m_spec.name)
-                                                  : QFileInfo(m_project_path).fileName();
-    setWindowTitle(name + QStringLiteral(" — Gradscope"));
-}
-
-void MainWindow::restore_layout() {
-    QSettings s;
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
-}
-
-void MainWindow::closeEvent(QCloseEvent* event) {
-    QSettings s;
-    if (!isFullScreen()) s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    s.setValue(QStringLiteral("window/state"), saveState());
-    QMainWindow::closeEvent(event);
 }
 
 }  // namespace gs::studio

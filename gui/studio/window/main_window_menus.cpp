@@ -1,5 +1,6 @@
 // The main window's menus: File (projects, recent files, checkpoints,
-// exports), Presets, Training, View and Help.
+// exports), Presets, Training, View (presentation, zoom) and Help; opening
+// and saving projects; exporting the model (PyTorch, ONNX).
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
@@ -14,15 +15,19 @@
 #include <QStatusBar>
 
 #include "bridge/backends.h"
+#include "bridge/export_service.h"
 #include "bridge/session_bridge.h"
 #include "bridge/spec_service.h"
 #include "canvas/network_canvas.h"
 #include "data/dataset_panel.h"
 #include "editor/network_editor.h"
+#include "gauges/gauges_hook.h"
 #include "gradscope/names.h"
 #include "plots/gradient_flow.h"
 #include "plots/training_plot.h"
 #include "window/main_window.h"
+#include "window/text_fit.h"
+#include "window/time_travel.h"
 #include "window/training_controls.h"
 
 namespace gs::studio {
@@ -75,7 +80,7 @@ void MainWindow::build_menus() {
             a->setToolTip(QString::fromStdString(preset_spec(name).description));
         } catch (const std::exception&) {
         }
-        connect(a, &QAction::triggered, this, [this, name] { open_preset(QString::fromStdString(name)); });
+        connect(a, &QAction::triggered, this, [this, name] { open_preset(QString::fromStdString(name)); });  // asks first
     }
     presets->setToolTipsVisible(true);
 
@@ -111,6 +116,7 @@ void MainWindow::build_menus() {
     };
     condition(BreakpointKind::LossAbove, 10.0);
     condition(BreakpointKind::GradNormAbove, 100.0);
+    install_gauges(this, m_bridge, training, m_theme);  // gauges/gauges_hook.h
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     m_presentation_action = view->addAction(QStringLiteral("Presentation mode"));
@@ -126,13 +132,27 @@ void MainWindow::build_menus() {
     m_gradients_action->setShortcut(Qt::Key_G);
     connect(m_gradients_action, &QAction::toggled, m_canvas, &NetworkCanvas::set_show_gradients);
     view->addSeparator();
+    // Zoom, as in a browser: everything's text, lines and points.
+    QAction* zoom_in = view->addAction(QStringLiteral("Zoom in"));
+    zoom_in->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    connect(zoom_in, &QAction::triggered, this, [this] { set_zoom(m_zoom * 1.1); });
+    QAction* zoom_out = view->addAction(QStringLiteral("Zoom out"));
+    zoom_out->setShortcut(QKeySequence::ZoomOut);
+    connect(zoom_out, &QAction::triggered, this, [this] { set_zoom(m_zoom / 1.1); });
+    QAction* zoom_reset = view->addAction(QStringLiteral("Actual size"));
+    zoom_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(zoom_reset, &QAction::triggered, this, [this] { set_zoom(1.0); });
+    view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
     view->addAction(m_controls->toggleViewAction());
+    view->addAction(m_controls->settings_bar()->toggleViewAction());
     view->addSeparator();
     QAction* reset_layout = view->addAction(QStringLiteral("Reset layout"));
     connect(reset_layout, &QAction::triggered, this, [this] {
         restoreState(m_default_state);
         for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->show();
+        m_docks_sized = false;
+        size_docks();
     });
     auto* leave = new QAction(this);
     leave->setShortcut(Qt::Key_Escape);
@@ -153,6 +173,7 @@ void MainWindow::build_menus() {
                            "<tr><td><b>Shift+Right</b></td><td>train to the end of the epoch</td></tr>"
                            "<tr><td><b>R</b></td><td>reset: new weights from the seed</td></tr>"
                            "<tr><td><b>F11</b></td><td>presentation mode (Esc leaves)</td></tr>"
+                           "<tr><td><b>Ctrl+plus / minus / 0</b></td><td>zoom in / out / actual size</td></tr>"
                            "<tr><td><b>T</b></td><td>show test points</td></tr>"
                            "<tr><td><b>G</b></td><td>draw gradients instead of weights</td></tr>"
                            "<tr><td><b>Ctrl+Up/Down</b></td><td>move the selected layer</td></tr>"
@@ -167,19 +188,31 @@ void MainWindow::build_menus() {
                                           "GPL-3.0. Training on %1.")
                                .arg(m_bridge->backend()));
     });
+    // Every menu's shortcuts work with the menu bar hidden (presentation):
+    // the window holds the actions too.
+    std::function<void(QMenu*)> adopt = [&](QMenu* menu) {
+        for (QAction* a : menu->actions()) {
+            if (a->menu()) adopt(a->menu());
+            else if (!a->isSeparator()) addAction(a);
+        }
+    };
+    for (QAction* top : menuBar()->actions())
+        if (top->menu()) adopt(top->menu());
 }
 
 void MainWindow::build_file_menu() {
     QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
     QAction* fresh = file->addAction(QStringLiteral("&New"));
     fresh->setShortcut(QKeySequence::New);
-    connect(fresh, &QAction::triggered, this, [this] { open_spec(blank_spec()); });
+    connect(fresh, &QAction::triggered, this, [this] {
+        if (maybe_discard(QStringLiteral("starting a new network"))) open_spec(blank_spec());
+    });
     QAction* open = file->addAction(QStringLiteral("&Open…"));
     open->setShortcut(QKeySequence::Open);
     connect(open, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a project"), QString(),
                                                           QString::fromLatin1(kProjectFilter));
-        if (!path.isEmpty()) open_project(path);
+        if (!path.isEmpty()) open_project(path);  // asks first
     });
     m_recent_menu = file->addMenu(QStringLiteral("Open &Recent"));
     rebuild_recent_menu();
@@ -187,19 +220,15 @@ void MainWindow::build_file_menu() {
     save->setShortcut(QKeySequence::Save);
     QAction* save_as = file->addAction(QStringLiteral("Save &As…"));
     save_as->setShortcut(QKeySequence::SaveAs);
-    auto ask_save = [this] {
-        QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save the project"),
-                                                    QString::fromStdString(m_spec.name) + ".gradscope",
-                                                    QString::fromLatin1(kProjectFilter));
-        if (path.isEmpty()) return;
-        if (!path.endsWith(QLatin1String(".gradscope"))) path += QLatin1String(".gradscope");
-        save_project_as(path);
-    };
-    connect(save, &QAction::triggered, this, [this, ask_save] {
-        if (m_project_path.isEmpty()) ask_save();
-        else save_project_as(m_project_path);
+    connect(save, &QAction::triggered, this, [this] {
+        if (m_project_path.isEmpty()) save_interactively(true);
+        else save_project_as(m_project_path, nullptr, m_saved_with_run && m_bridge->steps_done() > 0);
     });
-    connect(save_as, &QAction::triggered, this, ask_save);
+    connect(save_as, &QAction::triggered, this, [this] {
+        const QString kept = m_project_path;
+        m_project_path.clear();  // asks where
+        if (!save_interactively(true)) m_project_path = kept;
+    });
     file->addSeparator();
     QAction* save_ckpt = file->addAction(QStringLiteral("Save &checkpoint…"));
     connect(save_ckpt, &QAction::triggered, this, [this] {
@@ -226,6 +255,24 @@ void MainWindow::build_file_menu() {
             [this] { export_png(m_flow, QStringLiteral("gradient-flow")); });
     connect(png->addAction(QStringLiteral("Whole window…")), &QAction::triggered, this,
             [this] { export_png(this, QStringLiteral("window")); });
+    QMenu* model = file->addMenu(QStringLiteral("E&xport the model"));
+    connect(model->addAction(QStringLiteral("As a PyTorch project (folder)…")), &QAction::triggered, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, QStringLiteral("A folder for the PyTorch project (an empty one, or a new one)"));
+        if (!dir.isEmpty()) export_model(QStringLiteral("pytorch"), dir);
+    });
+    QAction* onnx = model->addAction(QStringLiteral("As ONNX, for inference…"));
+    onnx->setEnabled(can_export_onnx());
+    if (!can_export_onnx()) onnx->setToolTip(QStringLiteral("This build has no ONNX support (GRADSCOPE_ONNX)"));
+    model->setToolTipsVisible(true);
+    connect(onnx, &QAction::triggered, this, [this] {
+        QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export as ONNX"),
+                                                    QString::fromStdString(m_spec.name) + ".onnx",
+                                                    QStringLiteral("ONNX models (*.onnx)"));
+        if (path.isEmpty()) return;
+        if (!path.endsWith(QLatin1String(".onnx"), Qt::CaseInsensitive)) path += QLatin1String(".onnx");
+        export_model(QStringLiteral("onnx"), path);
+    });
     QMenu* csv = file->addMenu(QStringLiteral("Export series as &CSV"));
     connect(csv->addAction(QStringLiteral("Loss and accuracy…")), &QAction::triggered, this,
             [this] { export_csv(false); });
@@ -265,11 +312,13 @@ bool MainWindow::open_project(const QString& path, QString* error) {
         show_banner(QStringLiteral("Cannot open the project: ") + why, true);
         return false;
     }
+    if (!maybe_discard(QStringLiteral("opening %1").arg(QFileInfo(path).fileName()))) {
+        if (error) *error = QStringLiteral("kept the unsaved work");
+        return false;
+    }
     m_backend = p.backend;
     m_controls->set_backends(list_backends(), m_backend);
     m_stop_on_nan_action->setChecked(p.stop_on_nonfinite);
-    m_controls->set_speed(p.steps_per_second);
-    m_bridge->set_hyperparameter(QStringLiteral("steps_per_second"), p.steps_per_second);
     for (const auto& [condition, threshold] : m_bridge->breakpoints())  // the old project's go
         if (!p.breakpoints.count(condition)) m_bridge->set_breakpoint(QString::fromStdString(condition), NAN);
     for (const auto& [condition, threshold] : p.breakpoints)
@@ -280,30 +329,74 @@ bool MainWindow::open_project(const QString& path, QString* error) {
     m_test_points_action->setChecked(p.view.show_test_points);
     m_gradients_action->setChecked(p.view.show_gradients);
     m_bridge->set_probe(p.view.probe);
-    if (!p.view.geometry.isEmpty()) restoreGeometry(p.view.geometry);
-    if (!p.view.state.isEmpty()) restoreState(p.view.state);
-    open_spec(p.spec);
+    if (!p.view.geometry.isEmpty()) {
+        restoreGeometry(p.view.geometry);
+        fit_to_screen();  // saved on another screen, perhaps a larger one
+    }
+    if (!p.view.state.isEmpty() && restoreState(p.view.state)) m_docks_sized = true;
+    open_spec_as(p.spec, false);
+    // The project's own pace (after the spec, which would set the default).
+    m_controls->set_speed(p.steps_per_second);
+    m_bridge->set_hyperparameter(QStringLiteral("steps_per_second"), p.steps_per_second);
     if (p.view.presentation != presentation()) set_presentation(p.view.presentation);
     m_project_path = path;
+    m_saved_with_run = p.run.has_value();
+    if (p.run) {  // its weights and curves, once its session exists
+        m_pending_run = p.run;
+        m_pending_run_path = run_weights_path(path, *p.run);
+    }
+    mark_saved();
     update_title();
     add_recent(path);
-    statusBar()->showMessage(QStringLiteral("Opened %1").arg(path), 5000);
+    statusBar()->showMessage(fit_message(QStringLiteral("Opened %1").arg(path), 60, 300), 5000);
+    apply_pending_run();
     return true;
 }
 
-bool MainWindow::save_project_as(const QString& path, QString* error) {
-    try {
-        save_project(path, current_project());
-    } catch (const std::exception& e) {
-        const QString why = QString::fromStdString(e.what());
+bool MainWindow::save_project_as(const QString& path, QString* error, bool with_run) {
+    auto fail = [&](const QString& why) {
         if (error) *error = why;
         show_banner(QStringLiteral("Cannot save the project: ") + why, true);
         return false;
+    };
+    Project p = current_project();
+    if (with_run && m_bridge->steps_done() > 0) {
+        // The weights first (a checkpoint beside the project, written between
+        // steps), then the project that names them: never a project whose
+        // weights did not arrive.
+        SavedRun run;
+        run.weights = weights_name_for(path);
+        const CommandResult r = m_bridge->save_checkpoint_now(QFileInfo(path).dir().filePath(run.weights));
+        if (!r) return fail(QString::fromStdString(r.reason));
+        run.step = m_bridge->steps_done();
+        run.history = history_of(m_bridge->store(), run.step);
+        run.history.step = run.step;
+        p.run = std::move(run);
     }
+    try {
+        save_project(path, p);
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
+    QString runs_why;  // the family of runs (forks), beside the project
+    if (!m_time_travel->save_runs(path, &runs_why)) return fail(QStringLiteral("the runs: ") + runs_why);
     m_project_path = path;
+    m_saved_with_run = p.run.has_value();
+    mark_saved();
     update_title();
     add_recent(path);
     statusBar()->showMessage(QStringLiteral("Saved %1").arg(path), 5000);
+    return true;
+}
+
+bool MainWindow::export_model(const QString& format, const QString& path, QString* error) {
+    const ExportOutcome out = gs::studio::export_model(*m_bridge, format, path);
+    if (!out.ok) {
+        if (error) *error = out.message;
+        show_banner(QStringLiteral("Cannot export the model: ") + out.message, true);
+        return false;
+    }
+    statusBar()->showMessage(fit_message(out.message, 60, 300), 10000);
     return true;
 }
 
@@ -323,7 +416,7 @@ void MainWindow::rebuild_recent_menu() {
     const QStringList recent = QSettings().value(QStringLiteral("recent")).toStringList();
     for (const QString& path : recent)
         connect(m_recent_menu->addAction(QFileInfo(path).fileName()), &QAction::triggered, this,
-                [this, path] { open_project(path); });
+                [this, path] { open_project(path); });  // asks first
     m_recent_menu->setEnabled(!recent.isEmpty());
 }
 

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QThread>
 #include <QTimer>
 #include <algorithm>
@@ -31,15 +32,21 @@ bool wait_for(const std::function<bool()>& done, int timeout_ms) {
 
 namespace {
 
-// Opens the preset (with `epochs` instead of its own, when given) and
-// waits for its session; an error message or "".
+// Opens the preset (with `epochs` instead of its own, when given), or the
+// project when `preset` names a file, and waits for its session (and a
+// project's saved run); an error message or "".
 QString open_and_wait(MainWindow& window, const QString& preset, int epochs = 0) {
-    try {
-        ModelSpec spec = preset_spec(preset.toStdString());
-        if (epochs > 0) spec.epochs = epochs;
-        window.open_spec(spec);
-    } catch (const std::exception& e) {
-        return QStringLiteral("cannot open preset '%1': %2").arg(preset, QString::fromStdString(e.what()));
+    if (QFileInfo(preset).isFile()) {
+        QString why;
+        if (!window.open_project(preset, &why)) return QStringLiteral("cannot open the project %1: %2").arg(preset, why);
+    } else {
+        try {
+            ModelSpec spec = preset_spec(preset.toStdString());
+            if (epochs > 0) spec.epochs = epochs;
+            window.open_spec(spec);
+        } catch (const std::exception& e) {
+            return QStringLiteral("cannot open preset '%1': %2").arg(preset, QString::fromStdString(e.what()));
+        }
     }
     SessionBridge* b = window.bridge();
     if (!wait_for([&] { return !b->is_loading() && (b->has_session() || !window.banner_text().isEmpty()); }, 120000))
@@ -52,20 +59,26 @@ QString open_and_wait(MainWindow& window, const QString& preset, int epochs = 0)
 
 QString screenshot_run(MainWindow& window, const QString& preset, long steps, const QString& png, QSize size,
                        bool presentation) {
+    window.set_keep_on_screen(false);  // the size asked for, whatever the screen
     window.resize(size);
     window.show();
     if (presentation) window.set_presentation(true, false);  // at this size, not full screen
     if (QString e = open_and_wait(window, preset); !e.isEmpty()) return e;
     SessionBridge* b = window.bridge();
     if (steps > 0) {
+        const long from = b->steps_done();  // a project may resume where it was saved
         if (auto r = b->step(steps); !r) return QString::fromStdString(r.reason);
         const bool settled = wait_for(
             [&] {
                 b->tick();
-                return b->steps_done() >= steps && b->state() != SessionState::Running;
+                return b->state() != SessionState::Running;
             },
             600000);
         if (!settled) return QStringLiteral("training %1 steps did not finish in time").arg(steps);
+        if (b->steps_done() < from + steps && !b->last_break().message.empty())
+            return QStringLiteral("training stopped at step %1: %2")
+                .arg(b->steps_done())
+                .arg(QString::fromStdString(b->last_break().message));
     }
     b->request_snapshot();
     const long want = b->steps_done();

@@ -18,8 +18,9 @@ class MainWindow;
 // Waits (running the event loop) until done() or the timeout; false on timeout.
 bool wait_for(const std::function<bool()>& done, int timeout_ms);
 
-// Opens the preset, trains `steps` steps, waits for a snapshot of the last
-// one, and writes the window to `png`. Returns an error message, or "".
+// Opens the preset (or the project, when `preset` names a .gradscope file),
+// trains `steps` steps more, waits for a snapshot of the last one, and
+// writes the window to `png`. Returns an error message, or "".
 QString screenshot_run(MainWindow& window, const QString& preset, long steps, const QString& png,
                        QSize size = {1600, 1000}, bool presentation = false);
 

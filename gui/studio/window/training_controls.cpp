@@ -1,6 +1,8 @@
+// The training toolbars; see training_controls.h.
 #include "window/training_controls.h"
 
 #include "gradscope/names.h"
+#include "wheel_guard.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -63,52 +65,73 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     m_reset = addAction(style()->standardIcon(QStyle::SP_BrowserReload), QStringLiteral("Reset"));
     m_reset->setShortcut(Qt::Key_R);
     m_reset->setToolTip(QStringLiteral("Start again from freshly drawn weights (R)"));
+    m_play->setObjectName(QStringLiteral("play"));
+    m_step->setObjectName(QStringLiteral("step"));
+    m_step_epoch->setObjectName(QStringLiteral("epoch"));
+    m_reset->setObjectName(QStringLiteral("reset"));
     addSeparator();
 
-    auto label = [this](const QString& text) {
+    m_settings = new QToolBar(QStringLiteral("Run settings"));  // the window adopts it (addToolBar)
+    m_settings->setObjectName(QStringLiteral("settings_toolbar"));
+    auto label = [](QToolBar* bar, const QString& text) {
         auto* l = new QLabel(text);
         l->setContentsMargins(8, 0, 3, 0);
-        addWidget(l);
+        bar->addWidget(l);
     };
-    label(QStringLiteral("Backend"));
-    m_backend = new QComboBox;
-    addWidget(m_backend);
-    label(QStringLiteral("Seed"));
-    m_seed = new QSpinBox;
-    m_seed->setRange(0, 999999);
-    m_seed->setKeyboardTracking(false);
-    m_seed->setToolTip(QStringLiteral("The same seed gives the same run"));
-    addWidget(m_seed);
-    addSeparator();
-    label(QStringLiteral("Learning rate"));
+    label(this, QStringLiteral("Speed"));
+    m_speed = new QComboBox;
+    m_speed->setObjectName(QStringLiteral("speed"));
+    m_speed->addItem(QStringLiteral("full"), 0.0);
+    // Watchable paces: the 2-D sets open at 1,000 steps/s (a spiral forms in about a minute).
+    for (double v : {10000.0, 5000.0, 3000.0, 2000.0, 1000.0, 100.0, 10.0, 1.0})
+        m_speed->addItem(QLocale(QLocale::English).toString(v, 'f', 0) + QStringLiteral(" steps/s"), v);
+    m_speed->setToolTip(QStringLiteral("Slow a run down to watch it learn (Step and Epoch always go at full speed)"));
+    addWidget(m_speed);
+    label(this, QStringLiteral("Learning rate"));
     m_lr = new RateSpinBox;
     m_lr->setObjectName(QStringLiteral("learning_rate"));
     m_lr->setRange(1e-8, 1e6);  // shows what a spec holds, absurd values included
     m_lr->setToolTip(QStringLiteral("Changes take effect at the next step, also while training"));
     addWidget(m_lr);
-    label(QStringLiteral("Batch"));
+    // The epoch count, in the bar while compact (else in the status bar).
+    m_bar_progress = new QLabel;
+    m_bar_progress->setObjectName(QStringLiteral("bar_progress"));
+    m_bar_progress->setContentsMargins(12, 0, 8, 0);
+    m_bar_progress_action = addWidget(m_bar_progress);
+    m_bar_progress_action->setVisible(false);
+
+    label(m_settings, QStringLiteral("Backend"));
+    m_backend = new QComboBox;
+    m_backend->setObjectName(QStringLiteral("backend"));
+    m_settings->addWidget(m_backend);
+    label(m_settings, QStringLiteral("Seed"));
+    m_seed = new QSpinBox;
+    m_seed->setObjectName(QStringLiteral("seed"));
+    m_seed->setRange(0, 999999);
+    m_seed->setKeyboardTracking(false);
+    m_seed->setToolTip(QStringLiteral("The same seed gives the same run"));
+    m_settings->addWidget(m_seed);
+    label(m_settings, QStringLiteral("Batch"));
     m_batch = new QSpinBox;
+    m_batch->setObjectName(QStringLiteral("batch"));
     m_batch->setRange(1, 4096);
     m_batch->setKeyboardTracking(false);
-    addWidget(m_batch);
-    label(QStringLiteral("Optimizer"));
+    m_settings->addWidget(m_batch);
+    label(m_settings, QStringLiteral("Optimizer"));
     m_optimizer = new QComboBox;
+    m_optimizer->setObjectName(QStringLiteral("optimizer"));
     for (const OptimizerName& o : optimizer_table()) m_optimizer->addItem(QString::fromLatin1(o.id));
     m_optimizer->setToolTip(QStringLiteral("Switching starts the new optimizer's state from zero"));
-    addWidget(m_optimizer);
-    label(QStringLiteral("Weight decay"));
+    m_settings->addWidget(m_optimizer);
+    label(m_settings, QStringLiteral("Weight decay"));
     m_decay = new RateSpinBox;
+    m_decay->setObjectName(QStringLiteral("weight_decay"));
     m_decay->setRange(0, 1);
     m_decay->setToolTip(QStringLiteral("L2 regularization (decoupled for AdamW)"));
-    addWidget(m_decay);
-    label(QStringLiteral("Speed"));
-    m_speed = new QComboBox;
-    m_speed->setObjectName(QStringLiteral("speed"));
-    m_speed->addItem(QStringLiteral("full"), 0.0);
-    for (double v : {10000.0, 1000.0, 100.0, 10.0, 1.0})
-        m_speed->addItem(QLocale(QLocale::English).toString(v, 'f', 0) + QStringLiteral(" steps/s"), v);
-    m_speed->setToolTip(QStringLiteral("Slow a run down to watch it learn (Step and Epoch always go at full speed)"));
-    addWidget(m_speed);
+    m_settings->addWidget(m_decay);
+    // Scrolling past a field never edits it (H1).
+    for (QWidget* w : std::initializer_list<QWidget*>{m_backend, m_seed, m_lr, m_batch, m_optimizer, m_decay, m_speed})
+        take_wheel_only_when_focused(w);
     // The progress read-out lives in the window's status bar (see
     // progress_label()): always in view, even when the toolbar overflows.
     m_progress = new QLabel;
@@ -139,6 +162,10 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     connect(m_backend, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_updating) emit backendChanged(backend());
     });
+}
+
+TrainingControls::~TrainingControls() {
+    if (m_settings && !m_settings->parent()) delete m_settings.data();  // never placed in a window
 }
 
 void TrainingControls::set_spec(const ModelSpec& spec) {
@@ -175,8 +202,21 @@ void TrainingControls::set_backends(const std::vector<BackendInfo>& backends, co
 double TrainingControls::speed() const { return m_speed->currentData().toDouble(); }
 
 void TrainingControls::set_speed(double steps_per_second) {
-    const int i = m_speed->findData(steps_per_second);
+    int i = m_speed->findData(steps_per_second);
+    if (i < 0 && steps_per_second > 0) {  // a project's own pace: listed in order
+        i = 1;
+        while (i < m_speed->count() && m_speed->itemData(i).toDouble() > steps_per_second) ++i;
+        m_speed->insertItem(i, QLocale(QLocale::English).toString(steps_per_second, 'f', steps_per_second < 1 ? 2 : 0) +
+                                   QStringLiteral(" steps/s"),
+                            steps_per_second);
+    }
     m_speed->setCurrentIndex(i >= 0 ? i : 0);
+}
+
+void TrainingControls::set_compact(bool compact, bool icons_only) {
+    m_compact = compact;
+    setToolButtonStyle(compact && icons_only ? Qt::ToolButtonIconOnly : Qt::ToolButtonTextBesideIcon);
+    m_bar_progress_action->setVisible(compact);
 }
 
 QString TrainingControls::backend() const { return m_backend->currentData().toString(); }
@@ -218,8 +258,10 @@ void TrainingControls::set_progress(int epoch, long step, double samples_per_s, 
                             .arg(c.toString(qlonglong(step)))
                             .arg(c.toString(qlonglong(std::llround(samples_per_s))))
                             .arg(time));
+    m_bar_progress->setText(QStringLiteral("Epoch %1 · Step %2").arg(epoch).arg(c.toString(qlonglong(step))));
 }
 
 QString TrainingControls::progress_text() const { return m_progress->text(); }
+QString TrainingControls::bar_progress_text() const { return m_bar_progress->text(); }
 
 }  // namespace gs::studio

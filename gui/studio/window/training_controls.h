@@ -1,11 +1,16 @@
-// The training toolbar: Play/Pause (Space), step a batch (Right or S), step
-// an epoch (Shift+Right), reset (R); the backend, the seed; the learning
-// rate, batch size, optimizer and weight decay, which can change while a
-// run goes on; and the epoch, step, samples/s and elapsed time (a label the
-// window keeps in its status bar, always in view).
+// The training controls, in two toolbars. This one: Play/Pause (Space),
+// step a batch (Right or S), step an epoch (Shift+Right), reset (R), the
+// speed and the learning rate: what a class needs, and all that stays in
+// presentation mode (compact), with the epoch count beside them. The other
+// (settings_bar()): the backend, the seed, the batch size, the optimizer
+// and the weight decay. Hyperparameters can change while a run goes on. The
+// epoch, step, samples/s and elapsed time are a label the window keeps in
+// its status bar (progress_label()), and in the bar itself when compact.
+// Spin boxes and combo boxes take the mouse wheel only when focused.
 #pragma once
 
 #include <QDoubleSpinBox>
+#include <QPointer>
 #include <QToolBar>
 
 #include "gradscope/backend_info.h"
@@ -35,11 +40,19 @@ class TrainingControls : public QToolBar {
 
 public:
     explicit TrainingControls(QWidget* parent = nullptr);
+    ~TrainingControls() override;
 
     QAction* play_action() const { return m_play; }
     QAction* step_action() const { return m_step; }
     QAction* step_epoch_action() const { return m_step_epoch; }
     QAction* reset_action() const { return m_reset; }
+    // The second toolbar (backend, seed, batch, optimizer, weight decay),
+    // for the window to place; its widgets stay this object's to manage.
+    QToolBar* settings_bar() const { return m_settings.data(); }
+    // Compact: icon-only buttons when `icons_only`, and the epoch and step
+    // in the bar itself (the window hides the status bar and settings bar).
+    void set_compact(bool compact, bool icons_only = false);
+    bool compact() const { return m_compact; }
 
     // Shows spec's seed and hyperparameters (emits nothing).
     void set_spec(const ModelSpec& spec);
@@ -51,12 +64,14 @@ public:
     // reason it is not becomes its tooltip.
     void set_can_train(bool can, const QString& why_not);
     void set_state(SessionState state);
-    // Steps per second while running (0: full speed).
+    // Steps per second while running (0: full speed). A value not in the
+    // list is added to it.
     double speed() const;
     void set_speed(double steps_per_second);
     // Epoch, step, samples/s and elapsed seconds.
     void set_progress(int epoch, long step, double samples_per_s, double seconds);
     QString progress_text() const;
+    QString bar_progress_text() const;  // the compact bar's shorter read-out
     // The epoch / step / samples/s / elapsed read-out, for the window to place.
     QLabel* progress_label() const { return m_progress; }
 
@@ -81,6 +96,10 @@ private:
     RateSpinBox* m_decay;
     QComboBox* m_speed;
     QLabel* m_progress;
+    QLabel* m_bar_progress;         // in this bar, while compact
+    QAction* m_bar_progress_action;
+    QPointer<QToolBar> m_settings;  // the window's once placed: it may go first
+    bool m_compact = false;
     bool m_updating = false;
     bool m_can_train = true;
     QString m_why_not;

@@ -84,6 +84,24 @@ TEST(Csv, LoadsWithoutHeaderAndIntegerLabels) {
     EXPECT_EQ(gather_all(*d).y, (std::vector<float>{0, 1, 0}));
 }
 
+// String classes are numbered in sorted order, whatever the row order, so a
+// model saved on one file means the same classes on a shuffled copy; numbers
+// sort by value ("size2" before "size10"; "2.5" before "10.5").
+TEST(Csv, StringClassesSortNaturallyWhateverTheRowOrder) {
+    auto d = gs::parse_csv("1,cat\n2,ant\n3,bee\n4,cat\n", "three.csv", {});
+    EXPECT_EQ(d->class_names(), (std::vector<std::string>{"ant", "bee", "cat"}));
+    EXPECT_EQ(gather_all(*d).y, (std::vector<float>{2, 0, 1, 2}));
+    auto shuffled = gs::parse_csv("3,bee\n4,cat\n2,ant\n", "three.csv", {});
+    EXPECT_EQ(shuffled->class_names(), d->class_names());
+    EXPECT_EQ(gather_all(*shuffled).y, (std::vector<float>{1, 2, 0}));
+    d = gs::parse_csv("1,size10\n2,size2\n3,size1\n4,Size3\n", "sizes.csv", {});
+    EXPECT_EQ(d->class_names(), (std::vector<std::string>{"Size3", "size1", "size2", "size10"}));
+    gs::CsvOptions cls;
+    cls.task = "classification";
+    d = gs::parse_csv("1,10.5\n2,2.5\n3,2.25\n4,007\n5,7\n", "n.csv", cls);
+    EXPECT_EQ(d->class_names(), (std::vector<std::string>{"2.25", "2.5", "007", "7", "10.5"}));
+}
+
 TEST(Csv, LoadsRegression) {
     auto d = gs::load_csv(kData + "/csv/regression.csv", {});
     ASSERT_EQ(d->size(), 3u);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "gradscope/presets.h"
@@ -303,6 +304,64 @@ TEST(Session, FinishesAfterItsEpochs) {
     EXPECT_EQ(s->state(), SessionState::Stopped);
     EXPECT_EQ(s->steps_done(), 50);
     EXPECT_EQ(s->last_break().kind, "finished");
+}
+
+TEST(Session, GoesOnPastItsEpochsWhenToldTo) {
+    SessionOptions o;
+    o.stop_at_end = false;  // as the studio runs: until paused
+    ModelSpec spec = load_preset("spiral-tanh");
+    spec.epochs = 1;
+    Session s(spec, prepare_data(spec), cpu_backend(), o);
+    ASSERT_TRUE(s.step_epoch());
+    settle(s);
+    ASSERT_TRUE(s.step_epoch());
+    settle(s);
+    EXPECT_EQ(s.state(), SessionState::Paused);
+    EXPECT_EQ(s.epoch(), 2);
+    EXPECT_EQ(s.steps_done(), 50);
+    ASSERT_TRUE(s.resume());
+    ASSERT_TRUE(wait_until([&] { return s.steps_done() > 100; }));
+    ASSERT_TRUE(s.pause());
+    settle(s);
+    EXPECT_TRUE(s.last_break().kind.empty());
+    TelemetryStore t;
+    s.drain(t);
+    EXPECT_GE(t.epochs().size(), 4u);
+    int reached = 0, stopped = 0;
+    for (const EventRecord& e : t.events()) {
+        reached += e.kind == "reached-end";
+        stopped += e.kind == "state" && e.name == "stopped";
+    }
+    EXPECT_EQ(reached, 1);  // said once, at the spec's last epoch
+    EXPECT_EQ(stopped, 0);
+}
+
+TEST(Session, LayerStatisticsKeepComingAfterOneCostlySample) {
+    // A budget this small makes the schedule what one preempted sample (a
+    // 10 ms stall on a 3 us step) made it: the next statistics ~1e5 steps
+    // later, past the end of a preset's run. They must keep coming anyway.
+    SessionOptions o;
+    o.stats_budget = 1e-6;
+    o.stats_max_interval_ms = 50;
+    ModelSpec spec = load_preset("spiral-tanh");
+    Session s(spec, prepare_data(spec), cpu_backend(), o);
+    TelemetryStore t;
+    std::set<long> seen;
+    ASSERT_TRUE(s.start());
+    for (int i = 0; i < 25; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        s.drain(t);
+        if (!t.layers().empty()) seen.insert(t.layers()[0].step);
+    }
+    ASSERT_TRUE(s.pause());
+    settle(s);
+    s.drain(t);
+    ASSERT_FALSE(t.layers().empty());
+    seen.insert(t.layers()[0].step);
+    EXPECT_GE(seen.size(), 5u);
+    // The newest is recent, not the first step's.
+    EXPECT_GE(static_cast<double>(t.layers()[0].step), 0.6 * static_cast<double>(s.steps_done()))
+        << t.layers()[0].step << " of " << s.steps_done();
 }
 
 TEST(Session, ResumeEqualsTheUninterruptedRunBitForBit) {

@@ -58,9 +58,13 @@ TEST(Session, NonFiniteInTheForwardPassNamesTheLayer) {
     EXPECT_EQ(k.layer, "layer 1 (Dense)");
     EXPECT_EQ(k.step, 1);
     EXPECT_EQ(s.steps_done(), 0);  // no update happened
+    // The cause is the data, not the weights: training on skips the batch.
     EXPECT_EQ(k.message,
               "a non-finite value appeared in the forward pass at layer 1 (Dense), step 1 "
-              "(epoch 1); the weights are as before that batch — lower the learning rate?");
+              "(epoch 1); training item 2 of this batch holds a non-finite input; the weights are "
+              "as before that batch, and training on skips it");
+    EXPECT_LT(k.weights_max_abs, 10.0f);
+    EXPECT_FALSE(k.diverged());
     // The batch is kept: all four items, among them the one with the infinity.
     ASSERT_EQ(k.batch.size(), 4u);
     ASSERT_EQ(k.batch_inputs.size(), 8u);
@@ -136,6 +140,37 @@ TEST(Session, AnAbsurdLearningRateStopsAtTheFirstNonFiniteValue) {
     EXPECT_EQ(b.kind, "nonfinite");
     EXPECT_EQ(b.step, s.steps_done() + 1);  // the step that broke made no update
     EXPECT_FALSE(b.layer.empty());
+}
+
+TEST(Session, DivergedWeightsAtANonFiniteBreakSayResetAndShowTheirStatistics) {
+    // Linear regression at learning rate 50: the loss grows 1e4x a step and
+    // overflows at step 21, when the weight is already about 1e36. No
+    // learning rate brings that back: the message says reset.
+    ModelSpec spec = load_preset("linear-regression");
+    spec.optimizer.lr = 50;
+    SessionOptions o;  // the budget's statistics: step 1's only
+    o.stats_budget = 1e-9;
+    o.stats_max_interval_ms = 0;
+    Session s(spec, prepare_data(spec), cpu_backend(), o);
+    ASSERT_TRUE(s.start());
+    settle(s);
+    ASSERT_EQ(s.state(), SessionState::Paused);
+    const BreakInfo b = s.last_break();
+    ASSERT_EQ(b.kind, "nonfinite");
+    EXPECT_GT(b.weights_max_abs, 1e30f);
+    EXPECT_TRUE(b.diverged());
+    EXPECT_NE(b.message.find("the weights have diverged"), std::string::npos) << b.message;
+    EXPECT_NE(b.message.find("reset the run"), std::string::npos) << b.message;
+    EXPECT_EQ(b.message.find("lower the learning rate?"), std::string::npos) << b.message;
+    // The statistics at the break (not the budget's sample of step 1), with
+    // the diverged weight in them.
+    TelemetryStore store;
+    s.drain(store);
+    ASSERT_FALSE(store.layers().empty());
+    EXPECT_EQ(store.layers()[0].step, s.steps_done());
+    EXPECT_TRUE(!std::isfinite(store.layers()[0].weight_norm) || store.layers()[0].weight_norm > 1e30f);
+    // One batch is one epoch here: the skipped batch closed one, and it has its record.
+    EXPECT_EQ(s.epoch(), static_cast<int>(store.epochs().size()));
 }
 
 TEST(Session, ConditionBreakpointsPauseAfterTheStep) {

@@ -117,5 +117,33 @@ TEST(Session, SnapshotsOnRequest) {
     EXPECT_EQ(s->steps_done(), 208);
 }
 
+// Every item's outcome on request, from the same pass as the matrix: the
+// items of each cell are exactly as many as the cell counts.
+TEST(Session, SnapshotOutcomesMatchTheConfusionMatrix) {
+    auto s = make_session();
+    ASSERT_TRUE(s->step(150));
+    settle(*s);
+    SnapshotRequest q;
+    q.grid = 0;
+    ASSERT_TRUE(s->request_snapshot(q));
+    settle(*s);
+    EXPECT_TRUE(s->latest_snapshot()->outcomes.empty());  // not asked for
+    q.outcomes = true;
+    ASSERT_TRUE(s->request_snapshot(q));
+    settle(*s);
+    auto snap = s->latest_snapshot();
+    ASSERT_EQ(snap->classes, 2);
+    ASSERT_EQ(snap->outcomes.size(), 250u);
+    std::vector<uint32_t> counts(4, 0);
+    for (size_t i = 0; i < snap->outcomes.size(); ++i) {
+        const auto& o = snap->outcomes[i];
+        EXPECT_EQ(o.item, static_cast<int>(i));
+        EXPECT_GE(o.confidence, 0.5f);  // of the predicted class, of two
+        EXPECT_LE(o.confidence, 1.0f);
+        ++counts[static_cast<size_t>(o.label * 2 + o.predicted)];
+    }
+    EXPECT_EQ(counts, snap->confusion);
+}
+
 }  // namespace
 }  // namespace gs

@@ -82,6 +82,31 @@ TEST(Snapshot, DenseWeightsEqualTheModelsAfterTraining) {
     EXPECT_NE(fresh.latest_snapshot()->weights[0], snap->weights[0]);
 }
 
+// A 1-input model's snapshot holds its fitted curve: `grid` points along the
+// input (lo..hi, the training inputs' range with a margin), each the model's
+// output there. For linear regression's Dense 1 that is w * x + b.
+TEST(Snapshot, OneInputModelsGetTheirFittedCurve) {
+    ModelSpec spec = load_preset("linear-regression");
+    Session s(spec, prepare_data(spec), cpu_backend());
+    SnapshotRequest q;
+    q.grid = 256;
+    auto snap = snapshot_after(s, 20, q);
+    ASSERT_NE(snap, nullptr);
+    ASSERT_EQ(snap->grid, 256);
+    EXPECT_LT(snap->lo[0], snap->hi[0]);
+    ASSERT_EQ(snap->grid_units.size(), 1u);
+    ASSERT_EQ(snap->grid_units[0].size(), 1u);
+    const std::vector<float>& curve = snap->grid_units[0][0];
+    ASSERT_EQ(curve.size(), 256u);
+    ASSERT_EQ(snap->weights[0].size(), 1u);
+    ASSERT_EQ(snap->biases[0].size(), 1u);
+    const float w = snap->weights[0][0], b = snap->biases[0][0];
+    for (int c : {0, 100, 255}) {
+        const float x = snap->lo[0] + (c + 0.5f) / 256 * (snap->hi[0] - snap->lo[0]);
+        EXPECT_NEAR(curve[static_cast<size_t>(c)], w * x + b, 1e-4f * (1 + std::abs(w * x + b))) << c;
+    }
+}
+
 TEST(Snapshot, CapLeavesOutLargeLayersButKeepsTheirShape) {
     ModelSpec spec = load_preset("spiral-tanh");
     Session s(spec, prepare_data(spec), cpu_backend());

@@ -1,0 +1,58 @@
+// Classroom: the studio's half of issue 19, hooked into the main window in
+// one place — the step-through dock (one training step walked through
+// phase by phase with the real numbers), hover cards and weight editing on
+// the network canvas, the data drawer with the input-feature toggles, and
+// the Classroom and Lessons menus. It reaches the engine only through
+// ClassroomService (bridge/).
+#pragma once
+
+#include <QObject>
+
+#include "theme.h"
+
+class QDockWidget;
+class QMenu;
+
+namespace gs::studio {
+
+class CanvasTouch;
+class ClassroomService;
+class DataDrawer;
+class LessonPlayer;
+class MainWindow;
+class StepThroughPanel;
+
+class Classroom : public QObject {
+    Q_OBJECT
+public:
+    explicit Classroom(MainWindow* window);
+
+    ClassroomService* service() const { return m_service; }
+    StepThroughPanel* step_through() const { return m_step; }
+    QDockWidget* step_dock() const { return m_step_dock; }
+    CanvasTouch* touch() const { return m_touch; }
+    DataDrawer* drawer() const { return m_drawer; }
+    QDockWidget* draw_dock() const { return m_draw_dock; }
+    LessonPlayer* lessons() const { return m_lessons; }
+    QMenu* menu() const { return m_menu; }
+    QMenu* lessons_menu() const { return m_lessons_menu; }
+    // Shows the step-through dock and takes a traced step.
+    bool start_step_through();
+    void set_theme(const Theme& theme);
+
+private:
+    void session_changed();
+
+    MainWindow* m_window;
+    ClassroomService* m_service;
+    StepThroughPanel* m_step;
+    QDockWidget* m_step_dock;
+    CanvasTouch* m_touch;
+    DataDrawer* m_drawer;
+    QDockWidget* m_draw_dock;
+    LessonPlayer* m_lessons = nullptr;
+    QMenu* m_menu;
+    QMenu* m_lessons_menu;
+};
+
+}  // namespace gs::studio

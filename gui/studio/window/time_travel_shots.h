@@ -1,0 +1,18 @@
+// Screenshots of time travel (gradscope --screenshot ... --scrub-to STEP or
+// --race STEPS): the window after training a preset, then scrubbed back to
+// a step, or with a race of three learning rates forked from the last step
+// and trained STEPS steps each. Used for the README's pictures.
+#pragma once
+
+#include <QSize>
+#include <QString>
+
+namespace gs::studio {
+
+class MainWindow;
+
+// Returns an error message, or "".
+QString time_travel_screenshot(MainWindow& window, const QString& preset, long steps, const QString& png,
+                               QSize size, long scrub_to, long race_steps);
+
+}  // namespace gs::studio
