@@ -11,15 +11,21 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gradscope/data_files.h"
 #include "gradscope/dataset.h"
 #include "gradscope/error.h"
+#include "gradscope/io.h"
+#include "gradscope/run_log_reader.h"
 #include "gradscope/spec.h"
 #include "gradscope/validate.h"
+#include "io/checkpoint_read.h"  // engine/src: the checks every checkpoint reader makes
 
 namespace gs_fuzz {
 
@@ -129,6 +135,57 @@ inline void fuzz_spec(const uint8_t* data, size_t size) {
     const gs::SpecResult again = gs::parse_spec(json);
     check(again.ok(), "a written spec reads back");
     check(gs::spec_to_json(again.spec) == json, "a written spec reads back the same");
+}
+
+// Checkpoints: the whole input is one file, read as --resume, evaluate and
+// the exporters read it: decode_safetensors (what load_safetensors calls on
+// the bytes it read), then the checkpoint's checks (check_checkpoint). An
+// accepted safetensors file holds exactly the floats its shapes say, and is
+// written back to bytes that decode the same.
+inline void fuzz_checkpoint(const uint8_t* data, size_t size) {
+    const std::string bytes(reinterpret_cast<const char*>(data), size);
+    gs::SafetensorsFile f = gs::decode_safetensors(bytes, "fuzz.safetensors");
+    for (const gs::NamedArray& a : f.tensors) {
+        size_t n = 1;
+        for (int d : a.shape) {
+            check(d >= 0, "dimensions not negative");
+            n *= static_cast<size_t>(d);
+        }
+        check(a.values.size() == n, "one value per element");
+        check(a.values.size() * sizeof(float) <= size, "values come from the file");
+    }
+    const gs::SafetensorsFile again = gs::decode_safetensors(gs::encode_safetensors(f), "again");
+    check(again.metadata == f.metadata, "metadata reads back");
+    check(again.tensors.size() == f.tensors.size(), "tensors read back");
+    for (size_t i = 0; i < f.tensors.size(); ++i)
+        check(again.tensors[i].name == f.tensors[i].name &&
+                  again.tensors[i].shape == f.tensors[i].shape &&
+                  std::memcmp(again.tensors[i].values.data(), f.tensors[i].values.data(),
+                              f.tensors[i].values.size() * sizeof(float)) == 0,
+              "a tensor reads back the same");
+    const gs::CheckedCheckpoint c = gs::check_checkpoint(std::move(f), "fuzz.safetensors");
+    check(c.progress.step >= 0 && c.progress.step <= gs::kMaxCheckpointSteps, "step in range");
+    check(c.progress.optimizer_steps >= 0, "optimizer steps in range");
+    check(c.by_name.size() <= c.file.tensors.size(), "one entry per name");
+    check(gs::parse_spec(gs::spec_to_json(c.spec)).ok(), "the stored spec writes and reads back");
+}
+
+// Run-log lines (docs/run-log.md): the input is split at '\n' and each line
+// goes to parse_run_log_line, as the monitor's follower does; it never
+// throws. A line's kind does not depend on what was parsed before it.
+inline void fuzz_run_log(const uint8_t* data, size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string_view line = text.substr(start, end - start);
+        gs::RunLogLine out, fresh;
+        const gs::RunLogLineKind kind = gs::parse_run_log_line(line, out);
+        check(gs::parse_run_log_line(line, fresh) == kind, "same line, same kind");
+        if (kind == gs::RunLogLineKind::Step) check(out.merged >= 1, "a step line stands for 1+ steps");
+        start = end + 1;
+    }
 }
 
 }  // namespace gs_fuzz

@@ -78,6 +78,15 @@ private slots:
                  std::string("\"backend\" has the wrong type"));
         QCOMPARE(message(R"({"format": "gradscope-project-1", "spec": {"input": [2], "layers": [{"type": "Dense", "units": 2}]}, "breakpoints": {"loss_above": "high"}})"),
                  std::string("breakpoint \"loss_above\" needs a number"));
+        // Found by fuzz_project: a number too large for a double escaped as
+        // nlohmann's out_of_range, and a probe of 1e300 converted to int was
+        // undefined behaviour; both are errors in words now.
+        const std::string ok = R"({"format": "gradscope-project-1", "spec": {"input": [2], "layers": [{"type": "Dense", "units": 2}]})";
+        QVERIFY(message(ok + R"(, "steps_per_second": 1e999})").rfind("not valid JSON: ", 0) == 0);
+        for (const char* probe : {"1e300", "-1", "2.5", "2147483648"})
+            QCOMPARE(message(ok + R"(, "view": {"probe": )" + probe + "}}"),
+                     std::string("\"probe\" must be a whole number from 0 to 2147483647"));
+        QCOMPARE(project_from_json(ok + R"(, "view": {"probe": 2147483647}})").view.probe, 2147483647);
         // A missing file names itself.
         try {
             load_project(QStringLiteral("/nonexistent/x.gradscope"));

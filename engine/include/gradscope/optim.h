@@ -9,6 +9,7 @@
 
 #include "gradscope/backend.h"
 #include "gradscope/layer.h"
+#include "gradscope/names.h"
 #include "gradscope/spec.h"
 
 namespace gs {
@@ -50,8 +51,12 @@ private:
 };
 
 // "" for a known optimizer type (sgd, adam, adamw, rmsprop), else why not,
-// in the words every front end shows.
-std::string optimizer_type_problem(const std::string& type);
+// in the words every front end shows. Inline (core's table of names only), so
+// the checkpoint reader's checks need no optimizer code (tests/fuzz).
+inline std::string optimizer_type_problem(const std::string& type) {
+    if (find_optimizer(type)) return {};
+    return "unknown optimizer '" + type + "'; use " + name_list(optimizer_table());
+}
 
 // Learning rate at (0-based) step for a base rate and a schedule.
 float scheduled_lr(const ScheduleSpec& schedule, float base_lr, long step);

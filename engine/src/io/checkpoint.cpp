@@ -6,8 +6,6 @@
 // tensors are matched to the model by name through a hash map (linear in
 // their number), all before the trainer is touched.
 #include <algorithm>
-#include <charconv>
-#include <climits>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,12 +17,12 @@
 #include "gradscope/optim.h"
 #include "gradscope/trainer.h"
 #include "gradscope/validate.h"
+#include "io/checkpoint_read.h"
 
 namespace gs {
 
 namespace {
 
-constexpr const char* kFormat = "gradscope-checkpoint-1";
 
 // Every tensor a checkpoint holds, in a fixed order: the training state's
 // (gradscope/training_state.h), the one list restore points use too.
@@ -40,69 +38,10 @@ std::vector<std::pair<std::string, Tensor*>> checkpoint_tensors(Trainer& t) {
     throw Error(quoted_path(path) + ": metadata " + what);
 }
 
-// A whole number in [0, max], written as decimal digits only (no sign, space
-// or anything after): absent is 0 unless required.
-template <typename T>
-T count_field(const SafetensorsFile& f, const std::string& path, const char* key, T max,
-              const char* unit, bool required) {
-    auto it = f.metadata.find(key);
-    if (it == f.metadata.end()) {
-        if (required) bad_metadata(path, std::string("\"") + key + "\" is missing");
-        return 0;
-    }
-    const std::string& v = it->second;
-    const std::string shown = v.size() > 40 ? v.substr(0, 40) + "…" : v;
-    const std::string field = std::string("\"") + key + "\" is \"" + shown + "\"";
-    if (!v.empty() && v[0] == '-' && v.size() > 1 &&
-        v.find_first_not_of("0123456789", 1) == std::string::npos)
-        bad_metadata(path, field + ": a negative count (it must be 0 or more)");
-    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
-        bad_metadata(path, field + ", not a whole number");
-    unsigned long long n = 0;
-    const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n > static_cast<unsigned long long>(max))
-        bad_metadata(path, field + ": more than the " + std::to_string(max) + " " + unit +
-                               " a checkpoint may record");
-    return static_cast<T>(n);
-}
-
-// A Gradscope checkpoint, its metadata checked: format, spec (read and
-// validated), step, epoch, epoch_position, optimizer and optimizer_steps.
-struct Checked {
-    SafetensorsFile file;
-    ModelSpec spec;
-    CheckpointProgress progress;
-    // Tensors by name: one lookup each, whatever their number.
-    std::unordered_map<std::string, const NamedArray*> by_name;
-};
+using Checked = CheckedCheckpoint;
 
 Checked load_gradscope_file(const std::string& path) {
-    Checked c;
-    c.file = load_safetensors(path);
-    const SafetensorsFile& f = c.file;
-    auto fmt = f.metadata.find("format");
-    if (fmt == f.metadata.end() || fmt->second != kFormat)
-        throw Error(quoted_path(path) + " is not a Gradscope checkpoint (no format \"" + kFormat +
-                    "\" in its metadata)");
-    auto spec = f.metadata.find("spec");
-    if (spec == f.metadata.end())
-        throw Error(quoted_path(path) + " holds no model spec (no \"spec\" in its metadata)");
-    SpecResult r = parse_spec(spec->second);
-    if (!r.ok())
-        throw Error("the spec stored in " + quoted_path(path) + " has problems:\n" + r.message());
-    c.spec = std::move(r.spec);
-    c.progress.step = count_field<long>(f, path, "step", kMaxCheckpointSteps, "steps", true);
-    c.progress.epoch = count_field<int>(f, path, "epoch", INT_MAX - 1, "epochs", true);
-    c.progress.epoch_position =
-        count_field<size_t>(f, path, "epoch_position", kMaxCheckpointSteps, "items", false);
-    c.progress.optimizer_steps =
-        count_field<long>(f, path, "optimizer_steps", kMaxCheckpointSteps, "steps", false);
-    if (auto o = f.metadata.find("optimizer"); o != f.metadata.end() && !o->second.empty())
-        if (std::string why = optimizer_type_problem(o->second); !why.empty())
-            bad_metadata(path, "\"optimizer\": " + why);
-    c.by_name.reserve(f.tensors.size());
-    for (const NamedArray& a : f.tensors) c.by_name.emplace(a.name, &a);
-    return c;
+    return check_checkpoint(load_safetensors(path), path);
 }
 
 // Every tensor want names is in the file with the same shape, and (unless
@@ -134,7 +73,7 @@ void write_checkpoint(const std::string& path, const ModelSpec& spec, Model& mod
     SafetensorsFile f;
     for (auto& [name, t] : checkpoint_tensors(model, &optimizer))
         f.tensors.push_back({name, t->shape().to_vector(), t->to_host()});
-    f.metadata["format"] = kFormat;
+    f.metadata["format"] = kCheckpointFormat;
     f.metadata["spec"] = spec_to_json(spec, -1);
     f.metadata["step"] = std::to_string(progress.step);
     f.metadata["epoch"] = std::to_string(progress.epoch);

@@ -10,11 +10,6 @@
 
 namespace gs {
 
-std::string optimizer_type_problem(const std::string& t) {
-    if (find_optimizer(t)) return {};
-    return "unknown optimizer '" + t + "'; use " + name_list(optimizer_table());
-}
-
 namespace {
 OptimizerKind kind_of(const std::string& t) {
     const OptimizerName* o = find_optimizer(t);

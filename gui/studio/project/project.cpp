@@ -3,6 +3,10 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <climits>
+#include <cmath>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "bridge/files.h"
@@ -87,6 +91,16 @@ T field(const json& obj, const char* key, T fallback) {
     } catch (const json::exception&) {
         throw Error(std::string("\"") + key + "\" has the wrong type");
     }
+}
+
+// A whole number from 0 to INT_MAX (a fraction, a negative number or one too
+// large for an int is refused: converting it would be undefined).
+int index_field(const json& obj, const char* key) {
+    const double v = field<double>(obj, key, 0.0);
+    if (!(v >= 0 && v <= INT_MAX && v == std::floor(v)))
+        throw Error(std::string("\"") + key + "\" must be a whole number from 0 to " +
+                    std::to_string(INT_MAX));
+    return static_cast<int>(v);
 }
 
 QByteArray base64_field(const json& obj, const char* key) {
@@ -174,7 +188,7 @@ Project project_from_json(const std::string& text) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
         throw Error(std::string("not valid JSON: ") + e.what());
     }
     if (!j.is_object()) throw Error("not a Gradscope project (expected a JSON object)");
@@ -208,7 +222,7 @@ Project project_from_json(const std::string& text) {
         p.view.show_test_points = field<bool>(v, "show_test_points", false);
         p.view.show_gradients = field<bool>(v, "show_gradients", false);
         p.view.presentation = field<bool>(v, "presentation", false);
-        p.view.probe = field<int>(v, "probe", 0);
+        p.view.probe = index_field(v, "probe");
     }
     if (auto it = j.find("run"); it != j.end() && !it->is_null()) p.run = run_from(*it);
     return p;

@@ -2,7 +2,9 @@
 // files and every input the fuzzers found interesting) through the same entry
 // points the libFuzzer programs call (tests/fuzz/fuzz_targets.h), with the
 // normal compiler, so CI catches a parser that regresses on any of them. Each
-// input must parse or be refused with a gs::Error; parse_spec must not throw.
+// input must parse or be refused with a gs::Error; parse_spec and
+// parse_run_log_line must not throw. (The studio's project corpus is
+// replayed by tests/studio/test_project_fuzz_corpus.cpp: it needs Qt.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -80,6 +82,18 @@ TEST(FuzzCorpus, Csv) {
 TEST(FuzzCorpus, Spec) {
     const Replay r = replay("spec", gs_fuzz::fuzz_spec, false);
     EXPECT_GE(r.files, 5u);
+}
+
+TEST(FuzzCorpus, Checkpoint) {
+    const Replay r = replay("checkpoint", gs_fuzz::fuzz_checkpoint, true);
+    EXPECT_GE(r.files, 20u);
+    EXPECT_GE(r.accepted, 1u);  // valid_xor, valid_no_tensors
+    EXPECT_GE(r.refused, 15u);
+}
+
+TEST(FuzzCorpus, RunLog) {
+    const Replay r = replay("run_log", gs_fuzz::fuzz_run_log, false);
+    EXPECT_GE(r.files, 10u);
 }
 
 }  // namespace
