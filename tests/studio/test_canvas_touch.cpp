@@ -98,24 +98,27 @@ private slots:
         MainWindow w;
         QVERIFY(trained(w, 5));
         CanvasTouch* touch = w.classroom()->touch();
-        const QRectF a = w.canvas()->neuron_rect(-1, 0), b = w.canvas()->neuron_rect(0, 1);
+        // x1 -> neuron 0: at the midpoint of x1 -> n(k) the curve x2 -> n(k-1)
+        // crosses it wherever the inputs and the neurons are spaced alike,
+        // so the click aims at the one connection that has no such twin.
+        const QRectF a = w.canvas()->neuron_rect(-1, 0), b = w.canvas()->neuron_rect(0, 0);
         const QPointF mid = (QPointF(a.right(), a.center().y()) + QPointF(b.left(), b.center().y())) / 2;
         const int selected = w.selected_layer();
         QTest::mouseClick(w.canvas(), Qt::LeftButton, {}, mid.toPoint());
         QVERIFY(touch->editing());
-        QCOMPARE(touch->edited().unit, 1);
+        QCOMPARE(touch->edited().unit, 0);
         QCOMPARE(touch->edited().input, 0);
         QCOMPARE(w.selected_layer(), selected);  // the click set a weight, not the layer selection
         auto before = w.bridge()->snapshot();
-        const std::vector<float> map_before = before->grid_units[1][1];
+        const std::vector<float> map_before = before->grid_units[1][0];
         QVERIFY(touch->apply(0.75));
-        QVERIFY(snapshot_where(w, [](const gs::Snapshot& s) { return s.weights[0][1 * 2 + 0] == 0.75f; }));
+        QVERIFY(snapshot_where(w, [](const gs::Snapshot& s) { return s.weights[0][0 * 2 + 0] == 0.75f; }));
         auto after = w.bridge()->snapshot();
         QCOMPARE(after->step, before->step);  // no training step: the edit alone
-        QCOMPARE(after->weights[0][1 * 2 + 0], 0.75f);
-        QCOMPARE(after->weights[0][1 * 2 + 1], before->weights[0][1 * 2 + 1]);
-        QVERIFY(after->grid_units[1][1] != map_before);  // that neuron's heatmap changed
-        QCOMPARE(after->grid_units[1][0], before->grid_units[1][0]);  // its neighbour's did not
+        QCOMPARE(after->weights[0][0 * 2 + 0], 0.75f);
+        QCOMPARE(after->weights[0][0 * 2 + 1], before->weights[0][0 * 2 + 1]);
+        QVERIFY(after->grid_units[1][0] != map_before);  // that neuron's heatmap changed
+        QCOMPARE(after->grid_units[1][1], before->grid_units[1][1]);  // its neighbour's did not
 
         // A neuron's click sets its bias.
         QTest::mouseClick(w.canvas(), Qt::LeftButton, {}, w.canvas()->neuron_rect(0, 2).center().toPoint());
@@ -123,7 +126,7 @@ private slots:
         QCOMPARE(touch->edited().input, -1);
         QVERIFY(touch->apply(-0.4));
         QVERIFY(snapshot_where(w, [](const gs::Snapshot& s) { return s.biases[0][2] == -0.4f; }));
-        QCOMPARE(w.bridge()->snapshot()->weights[0][1 * 2 + 0], 0.75f);  // the weight set before stays
+        QCOMPARE(w.bridge()->snapshot()->weights[0][0 * 2 + 0], 0.75f);  // the weight set before stays
     }
 
     void a_value_that_is_not_finite_is_refused_with_the_reason() {

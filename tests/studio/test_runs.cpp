@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QDoubleSpinBox>
 #include <QPushButton>
+#include <QToolButton>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QStandardPaths>

@@ -171,7 +171,7 @@ void TrainingPlot::build_controls() {
     auto* row = new QWidget(this);
     auto* h = new QHBoxLayout(row);
     h->setContentsMargins(6, 2, 6, 0);
-    h->setSpacing(8);
+    h->setSpacing(4);  // the row sets the dock's narrowest width
     auto* smooth = new QLabel(tr("Smoothing"), row);
     m_slider = new QSlider(Qt::Horizontal, row);
     m_slider->setRange(0, 999);
@@ -186,6 +186,7 @@ void TrainingPlot::build_controls() {
     m_val_box->setChecked(true);
     m_val_box->setToolTip(tr("Show the loss and accuracy on held-out data, once per epoch"));
     m_note = new QLabel(row);
+    m_note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // a note never widens the window
     m_hint = new QLabel(row);
     m_hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_hint->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -195,7 +196,7 @@ void TrainingPlot::build_controls() {
     h->addSpacing(6);
     h->addWidget(m_log_box);
     h->addWidget(m_val_box);
-    h->addWidget(m_note);
+    h->addWidget(m_note, 1);
     h->addWidget(m_hint, 1);
     static_cast<QVBoxLayout*>(layout())->addWidget(row);
     // A click on them leaves the keyboard where it was: Space stays Play.

@@ -48,6 +48,7 @@ void TrainingPlot::set_accuracy_shown(bool shown) {
     for (QCPGraph* g : {m_acc_min, m_acc_max, m_acc_raw, m_acc_smooth}) g->setVisible(shown);
     m_acc_val->setVisible(shown && m_show_validation);
     m_note->setText(shown ? QString() : tr("no accuracy for regression"));
+    m_note->setToolTip(m_note->text());
     place_markers();
     if (!shown) m_cursor_acc->setVisible(false);
 }

@@ -11,7 +11,6 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -23,6 +22,7 @@
 #include "canvas/dataset_preview.h"
 #include "canvas/network_canvas.h"
 #include "window/classroom.h"
+#include "window/docks.h"
 #include "data/dataset_panel.h"
 #include "editor/layer_catalog.h"
 #include "editor/network_editor.h"
@@ -49,26 +49,6 @@ int layer_index_in(const std::string& text) {
 
 // Panels of controls scroll rather than force the window to their full
 // height: the studio must fit a 1366x768 laptop as well as a projector.
-QDockWidget* make_dock(QMainWindow* w, const QString& title, const QString& name, QWidget* content,
-                       bool scroll = false) {
-    auto* dock = new QDockWidget(title, w);
-    dock->setObjectName(name);
-    if (scroll) {
-        auto* area = new QScrollArea;
-        area->setWidget(content);
-        area->setWidgetResizable(true);
-        area->setFrameShape(QFrame::NoFrame);
-        // A panel wider than its dock scrolls rather than being cut off.
-        area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-        dock->setWidget(area);
-    } else {
-        dock->setWidget(content);
-    }
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
-                      QDockWidget::DockWidgetClosable);
-    return dock;
-}
-
 // A network in a few words: "2-8-6-1 (Tanh, Sigmoid)" for dense networks,
 // "1x28x28 → Conv2D 32, MaxPool2D, Flatten, Dense 10" otherwise.
 std::string architecture(const ModelSpec& spec) {

@@ -2,10 +2,10 @@
 #include "window/runs_panel.h"
 
 #include <QCheckBox>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QPixmap>
-#include <QPushButton>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -34,20 +34,33 @@ RunsPanel::RunsPanel(RunFamily* family, QWidget* parent) : QWidget(parent), m_fa
     m_list = new QTreeWidget;
     m_list->setHeaderLabels({QStringLiteral("Run"), QStringLiteral("Steps"), QStringLiteral("State")});
     m_list->setRootIsDecorated(false);
+    m_list->header()->setStretchLastSection(false);
     m_list->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
+    m_list->header()->setSectionResizeMode(Steps, QHeaderView::ResizeToContents);
+    m_list->header()->setSectionResizeMode(State, QHeaderView::ResizeToContents);
     m_list->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     col->addWidget(m_list, 1);
-    auto* row = new QHBoxLayout;
-    m_activate = new QPushButton(QStringLiteral("Make active"));
+    // Two by two, tool buttons as wide as their text: four push buttons in
+    // a row made the right-hand column 346 px at its narrowest, wider than a
+    // projector's window allows.
+    auto* grid = new QGridLayout;
+    m_activate = new QToolButton;
+    m_activate->setText(QStringLiteral("Make active"));
     m_activate->setToolTip(QStringLiteral("The canvas, inspector, gradient flow and timeline follow this run"));
-    m_play = new QPushButton(QStringLiteral("Train"));
-    m_pause = new QPushButton(QStringLiteral("Pause"));
-    m_delete = new QPushButton(QStringLiteral("Delete"));
-    for (QPushButton* b : {m_activate, m_play, m_pause, m_delete}) {
+    m_play = new QToolButton;
+    m_play->setText(QStringLiteral("Train"));
+    m_pause = new QToolButton;
+    m_pause->setText(QStringLiteral("Pause"));
+    m_delete = new QToolButton;
+    m_delete->setText(QStringLiteral("Delete"));
+    int i = 0;
+    for (QToolButton* b : {m_activate, m_play, m_pause, m_delete}) {
         b->setFocusPolicy(Qt::NoFocus);
-        row->addWidget(b);
+        b->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        grid->addWidget(b, i / 2, i % 2);
+        ++i;
     }
-    col->addLayout(row);
+    col->addLayout(grid);
     m_save_states = new QCheckBox;
     col->addWidget(m_save_states);
 
@@ -65,10 +78,10 @@ RunsPanel::RunsPanel(RunFamily* family, QWidget* parent) : QWidget(parent), m_fa
         m_editing = false;
         if (!ok) QMetaObject::invokeMethod(this, &RunsPanel::rebuild, Qt::QueuedConnection);  // the old name back
     });
-    connect(m_activate, &QPushButton::clicked, this, [this] { m_family->make_active(selected_run()); });
-    connect(m_play, &QPushButton::clicked, this, [this] { m_family->play(selected_run()); });
-    connect(m_pause, &QPushButton::clicked, this, [this] { m_family->pause(selected_run()); });
-    connect(m_delete, &QPushButton::clicked, this, [this] { m_family->remove(selected_run()); });
+    connect(m_activate, &QToolButton::clicked, this, [this] { m_family->make_active(selected_run()); });
+    connect(m_play, &QToolButton::clicked, this, [this] { m_family->play(selected_run()); });
+    connect(m_pause, &QToolButton::clicked, this, [this] { m_family->pause(selected_run()); });
+    connect(m_delete, &QToolButton::clicked, this, [this] { m_family->remove(selected_run()); });
     connect(m_family, &RunFamily::runsChanged, this, &RunsPanel::rebuild);
     connect(m_family, &RunFamily::activeChanged, this, &RunsPanel::rebuild);
     connect(m_family, &RunFamily::runUpdated, this, &RunsPanel::update_states);
@@ -135,7 +148,7 @@ void RunsPanel::update_size_note() {
         return b < 1e6 ? QStringLiteral("%1 KB").arg(b / 1e3, 0, 'f', 1) : QStringLiteral("%1 MB").arg(b / 1e6, 0, 'f', 1);
     };
     // Short: the panel shares its column with the inspector.
-    m_save_states->setText(QStringLiteral("Save states with the project (%1)").arg(size(bytes)));
+    m_save_states->setText(QStringLiteral("Save states (%1)").arg(size(bytes)));
     m_save_states->setToolTip(
         QStringLiteral("Saving the project always saves the tree of runs (who forked from whom, where, with what); "
                        "this also saves each run's newest state as a checkpoint (about %2 in all). The restore points (%1 in memory "

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 class QCheckBox;
-class QPushButton;
+class QToolButton;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -32,11 +32,11 @@ public:
     QTreeWidgetItem* item_of(uint32_t id) const;
     uint32_t selected_run() const;  // the active run when nothing is selected
     void select_run(uint32_t id);
-    QPushButton* activate_button() const { return m_activate; }
-    QPushButton* delete_button() const { return m_delete; }
-    QPushButton* play_button() const { return m_play; }
-    QPushButton* pause_button() const { return m_pause; }
-    // "Save states with the project (2.1 MB)": each run's newest state, from
+    QToolButton* activate_button() const { return m_activate; }
+    QToolButton* delete_button() const { return m_delete; }
+    QToolButton* play_button() const { return m_play; }
+    QToolButton* pause_button() const { return m_pause; }
+    // "Save states (2.1 MB)": each run's newest state, from
     // the size of one state (the parameters and up to two optimizer moments).
     QCheckBox* save_states_box() const { return m_save_states; }
     void set_state_bytes(double bytes);
@@ -45,7 +45,7 @@ public:
 private:
     RunFamily* m_family;
     QTreeWidget* m_list;
-    QPushButton *m_activate, *m_play, *m_pause, *m_delete;
+    QToolButton *m_activate, *m_play, *m_pause, *m_delete;
     QCheckBox* m_save_states;
     double m_state_bytes = 0;
     bool m_building = false;

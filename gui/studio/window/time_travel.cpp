@@ -26,6 +26,7 @@
 #include "plots/run_overlay.h"
 #include "plots/training_plot.h"
 #include "project/run_tree.h"
+#include "window/docks.h"
 #include "window/fork_dialog.h"
 #include "window/main_window.h"
 #include "window/race_view.h"
@@ -42,15 +43,6 @@ std::vector<LayerStats> by_layer(const std::vector<LayerStats>& stats, size_t la
     for (const LayerStats& s : stats)
         if (s.layer >= 0 && static_cast<size_t>(s.layer) < layers) out[static_cast<size_t>(s.layer)] = s;
     return out;
-}
-
-QDockWidget* add_dock(QMainWindow* w, const QString& title, const QString& name, QWidget* content) {
-    auto* dock = new QDockWidget(title, w);
-    dock->setObjectName(name);
-    dock->setWidget(content);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
-                      QDockWidget::DockWidgetClosable);
-    return dock;
 }
 
 }  // namespace
@@ -72,10 +64,12 @@ TimeTravel::TimeTravel(MainWindow* window)
     m_overlay = new RunOverlay(plot);
 
     m_runs = new RunsPanel(m_family);
-    auto* runs_dock = add_dock(window, QStringLiteral("Runs"), QStringLiteral("dock_runs"), m_runs);
+    auto* runs_dock = make_dock(window, QStringLiteral("Runs"), QStringLiteral("dock_runs"), m_runs, /*scroll=*/true);
     window->addDockWidget(Qt::RightDockWidgetArea, runs_dock);
-    if (auto* inspector_dock = window->findChild<QDockWidget*>(QStringLiteral("dock_inspector")))
+    if (auto* inspector_dock = window->findChild<QDockWidget*>(QStringLiteral("dock_inspector"))) {
         window->splitDockWidget(inspector_dock, runs_dock, Qt::Vertical);
+        window->resizeDocks({inspector_dock, runs_dock}, {420, 240}, Qt::Vertical);  // the inspector keeps the larger part
+    }
     // The race grid takes the canvas's place while a race is shown.
     m_race = new RaceView(m_family);
     if (auto* centre = qobject_cast<QVBoxLayout*>(window->canvas()->parentWidget()->layout()))

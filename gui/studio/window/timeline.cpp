@@ -3,7 +3,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPushButton>
+#include <QToolButton>
 #include <QSlider>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -27,7 +27,11 @@ Timeline::Timeline(QWidget* parent) : QWidget(parent) {
     m_slider->setToolTip(QStringLiteral("Drag to any past step: every view shows the network as it was then"));
     m_label = new QLabel;
     auto button = [this](const QString& text, const QString& tip) {
-        auto* b = new QPushButton(text, this);
+        // Tool buttons take their text's width (push buttons keep 80 px
+        // each), so the dock under the curves stays narrow enough for a
+        // projector's 1024 px.
+        auto* b = new QToolButton(this);
+        b->setText(text);
         b->setToolTip(tip);
         b->setFocusPolicy(Qt::NoFocus);
         return b;
@@ -35,23 +39,24 @@ Timeline::Timeline(QWidget* parent) : QWidget(parent) {
     m_live = button(QStringLiteral("Live"), QStringLiteral("Back to the newest step (L or End)"));
     m_fork = button(QStringLiteral("Fork…"), QStringLiteral("Train on from the step shown with other settings"));
     m_race = button(QStringLiteral("Race…"), QStringLiteral("Two to four forks of the step shown, trained side by side"));
-    m_rewind = button(QStringLiteral("Rewind here"), QStringLiteral("Take the run back to the step shown (the steps after it are gone)"));
-    m_checkpoint = button(QStringLiteral("Save step…"), QStringLiteral("Save this step as checkpoint"));
+    m_rewind = button(QStringLiteral("Rewind"), QStringLiteral("Rewind here: take the run back to the step shown (the steps after it are gone)"));
+    m_checkpoint = button(QStringLiteral("Save…"), QStringLiteral("Save the step shown as a checkpoint file"));
     top->addWidget(new QLabel(QStringLiteral("Time")));
     top->addWidget(m_slider, 1);
-    row->addWidget(m_label, 1);
-    for (QPushButton* b : {m_live, m_fork, m_race, m_rewind, m_checkpoint}) row->addWidget(b);
+    top->addWidget(m_label);
+    row->addStretch(1);
+    for (QToolButton* b : {m_live, m_fork, m_race, m_rewind, m_checkpoint}) row->addWidget(b);
 
     connect(m_slider, &QSlider::sliderMoved, this, [this](int v) { emit scrubbed(v); });
     connect(m_slider, &QSlider::sliderReleased, this, [this] { emit settled(m_slider->value()); });
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) {
         if (!m_setting && !m_slider->isSliderDown()) emit settled(v);
     });
-    connect(m_live, &QPushButton::clicked, this, &Timeline::liveRequested);
-    connect(m_fork, &QPushButton::clicked, this, &Timeline::forkRequested);
-    connect(m_race, &QPushButton::clicked, this, &Timeline::raceRequested);
-    connect(m_rewind, &QPushButton::clicked, this, &Timeline::rewindRequested);
-    connect(m_checkpoint, &QPushButton::clicked, this, &Timeline::checkpointRequested);
+    connect(m_live, &QToolButton::clicked, this, &Timeline::liveRequested);
+    connect(m_fork, &QToolButton::clicked, this, &Timeline::forkRequested);
+    connect(m_race, &QToolButton::clicked, this, &Timeline::raceRequested);
+    connect(m_rewind, &QToolButton::clicked, this, &Timeline::rewindRequested);
+    connect(m_checkpoint, &QToolButton::clicked, this, &Timeline::checkpointRequested);
     update_label();
 }
 

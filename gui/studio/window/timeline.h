@@ -3,13 +3,13 @@
 // newest step while live; dragging it asks for that past step (scrubbed()
 // while dragging, settled() when let go or moved by the keyboard), and the
 // label says which step the views show. Buttons: Live (the key L or End),
-// Fork…, Race…, Rewind here, Save this step as checkpoint…
+// Fork…, Race…, Rewind (here), Save… (this step as a checkpoint)
 #pragma once
 
 #include <QWidget>
 
 class QLabel;
-class QPushButton;
+class QToolButton;
 class QSlider;
 
 namespace gs::studio {
@@ -32,11 +32,11 @@ public:
     QString label_text() const;
 
     QSlider* slider() const { return m_slider; }
-    QPushButton* live_button() const { return m_live; }
-    QPushButton* fork_button() const { return m_fork; }
-    QPushButton* race_button() const { return m_race; }
-    QPushButton* rewind_button() const { return m_rewind; }
-    QPushButton* checkpoint_button() const { return m_checkpoint; }
+    QToolButton* live_button() const { return m_live; }
+    QToolButton* fork_button() const { return m_fork; }
+    QToolButton* race_button() const { return m_race; }
+    QToolButton* rewind_button() const { return m_rewind; }
+    QToolButton* checkpoint_button() const { return m_checkpoint; }
 
 signals:
     void scrubbed(long step);  // while dragging
@@ -51,7 +51,7 @@ private:
     void update_label();
     QSlider* m_slider;
     QLabel* m_label;
-    QPushButton *m_live, *m_fork, *m_race, *m_rewind, *m_checkpoint;
+    QToolButton *m_live, *m_fork, *m_race, *m_rewind, *m_checkpoint;
     long m_first = 0, m_last = 0, m_shown = -1;
     bool m_setting = false;  // the slider moved by code, not by a person
 };
