@@ -114,9 +114,16 @@ struct Run {
         v.set_model(spec);
         v.update_from(store);
         verdict = v.run_verdict();
+        diagnoses = v.diagnoses();
         return v.summary_text() + "\n" + v.problem_texts().join("\n") + "\n" + v.text_box()->toolTip();
     }
     RunVerdict verdict;
+    std::vector<LayerDiagnosis> diagnoses;
+    bool any(LayerHealth h) const {
+        for (const LayerDiagnosis& d : diagnoses)
+            if (d.status == h) return true;
+        return false;
+    }
 };
 
 gs::ModelSpec spiral(float lr) {
@@ -199,6 +206,22 @@ private slots:
         QCOMPARE(status(s, plateau(0.6, "adam"), 2, "adam"), LayerHealth::Healthy);
         QCOMPARE(status(s, plateau(0.6, "rmsprop"), 2, "rmsprop"), LayerHealth::Healthy);
         QCOMPARE(status(healthy(), plateau(), 2), LayerHealth::Healthy);
+    }
+
+    // W1 on a loss that clearly falls is a fast start, not an explosion.
+    void ratioW1NotWhileTheLossFalls() {
+        auto s = healthy();
+        s[2].update_ratio = 0.5f;
+        RunContext falling = plateau(0.3);
+        falling.loss_trend = 0.5;
+        QCOMPARE(status(s, falling, 2), LayerHealth::Healthy);
+        QVERIFY(has(all_text(s, falling), "the loss falls"));
+        RunContext flat = falling;
+        flat.loss_trend = 1.0;
+        QCOMPARE(status(s, flat, 2), LayerHealth::Exploding);
+        RunContext swinging = diverging();
+        swinging.loss_trend = 0.5;  // a swing down within a diverging run
+        QCOMPARE(status(s, swinging, 2), LayerHealth::Exploding);
     }
 
     void deadUnitsA1() {
@@ -296,6 +319,23 @@ private slots:
         QVERIFY2(said.contains("press R", Qt::CaseInsensitive) && said.contains("lower"), qPrintable(said));
         Run good(line(0.1f), 10);
         QVERIFY2(good.verdict.state != RunState::Diverging, qPrintable(good.said()));
+    }
+
+    // Linear regression at lr 0.1 starts with an update ratio near 1 on its
+    // one layer while the loss falls fast: the panel called it "exploding".
+    // At lr 50 the same layer must still be flagged.
+    void linearRegressionFastStartIsNoExplosion() {
+        for (long steps : {10L, 30L, 100L}) {
+            Run good(line(0.1f), steps);
+            const QString said = good.said();
+            QVERIFY2(!good.any(LayerHealth::Exploding), qPrintable(QString::number(steps) + ": " + said));
+            QVERIFY2(!said.contains("exploding"), qPrintable(said));
+        }
+        for (long steps : {2L, 10L}) {
+            Run bad(line(50), steps);
+            const QString said = bad.said();
+            QVERIFY2(bad.any(LayerHealth::Exploding), qPrintable(QString::number(steps) + ": " + said));
+        }
     }
 
     // A circle learned to 100%: tiny gradients are the end of learning, not a

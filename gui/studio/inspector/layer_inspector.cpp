@@ -12,6 +12,7 @@
 #include "bridge/spec_service.h"
 #include "editor/layer_catalog.h"
 #include "inspector/histogram_plot.h"
+#include "plots/gradient_health.h"
 
 namespace gs::studio {
 
@@ -277,8 +278,7 @@ void LayerInspector::show_stats() {
         const bool overflowed = !std::isfinite(st->update_ratio) || !std::isfinite(st->weight_norm) ||
                                 !std::isfinite(st->grad_norm) || !std::isfinite(st->grad_mean_abs) ||
                                 !std::isfinite(st->grad_max_abs);
-        const QString opt = QString::fromStdString(m_spec.optimizer.type).toLower();
-        const bool adaptive = opt == "adam" || opt == "adamw" || opt == "rmsprop";
+        const bool adaptive = adaptive_optimizer(m_spec.optimizer.type);
         if (overflowed)
             ratio += " — not a number: the weights or gradients overflowed";
         else if (adaptive)  // lr x |g| / |w| is not the step an adaptive optimizer takes

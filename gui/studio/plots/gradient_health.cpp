@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "plots/number_format.h"
+#include "gradscope/names.h"
 
 namespace gs::studio {
 
@@ -38,6 +39,7 @@ struct Judgement {
     bool diverging = false, converged = false;
     bool plateau = true;           // the loss far above its end (or nothing known)
     bool higher_lr_ok = false;     // a steady plateau with weights that did not grow
+    bool falling = false;          // the newest losses clearly below the ones just before
 };
 
 Judgement judge(const std::vector<LayerStats>& stats, const ModelSpec& spec, const RunContext& ctx,
@@ -51,6 +53,7 @@ Judgement judge(const std::vector<LayerStats>& stats, const ModelSpec& spec, con
     const bool steady = finite(ctx.recent_max) && ctx.recent_max <= 3 * std::max(l0, l);
     const bool grown = finite(j.run.weight_growth) && j.run.weight_growth > 10;
     j.higher_lr_ok = loss_known && j.plateau && steady && !grown && !j.diverging && !j.converged;
+    j.falling = !j.diverging && finite(ctx.loss_trend) && ctx.loss_trend < 0.9;
     return j;
 }
 
@@ -93,7 +96,11 @@ LayerDiagnosis weighted(const LayerStats& s, const std::string& title, int layer
     const std::string m = "mean |grad| " + format_number(mean);
     // Small gradients are a problem only while the loss is still far from its end.
     const bool small_matters = !j.diverging && !j.converged && j.plateau;
-    if (ratio > t.exploding_ratio && !adaptive) {
+    // A large ratio while the loss falls is a fast start, not an explosion
+    // (linear regression at lr 0.1 starts near 1 on its one layer): W1 needs
+    // a loss that does not fall, or nothing known about it.
+    const bool big_steps = ratio > t.exploding_ratio && !adaptive;
+    if (big_steps && !j.falling) {
         set(d, LayerHealth::Exploding,
             title + ": gradients exploding — update/weight ratio " + format_number(ratio) +
                 ", so one step changes the weights by " + format_percent(ratio) + ".",
@@ -123,6 +130,7 @@ LayerDiagnosis weighted(const LayerStats& s, const std::string& title, int layer
         set(d, LayerHealth::Healthy,
             title + ": healthy — " + m +
                 (adaptive ? "." : ", update/weight ratio " + format_number(ratio) + ".") +
+                (big_steps ? " Large steps, but the loss falls: fine while it does." : "") +
                 (j.converged && mean < t.vanishing_mean_abs ? " Small, as a converged run's are." : ""));
     }
     return d;
@@ -161,6 +169,15 @@ LayerDiagnosis activation(const LayerStats& s, const LayerSpec& spec, const std:
 }
 
 }  // namespace
+
+bool adaptive_optimizer(const std::string& type) {
+    std::string id = type;
+    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const OptimizerName* o = find_optimizer(id);
+    return o && o->kind != OptimizerKind::Sgd;
+}
+
+bool RunContext::adaptive() const { return adaptive_optimizer(optimizer); }
 
 const char* health_name(LayerHealth h) {
     switch (h) {
@@ -202,6 +219,16 @@ RunContext run_context(const TelemetryStore& store, const ModelSpec& spec, std::
     for (size_t i = n - k; i < n; ++i)
         if (finite(loss[i].mean)) sum += loss[i].mean, ++used;
     c.recent_loss = used ? sum / static_cast<double>(used) : NAN;
+    // The trend: the newer half of the last (up to) 100 losses against the older half.
+    const size_t h = std::min<size_t>(n, 100) / 2;
+    double older = 0, newer = 0;
+    size_t n_old = 0, n_new = 0;
+    for (size_t i = n - 2 * h; i < n; ++i) {
+        if (!finite(loss[i].mean)) continue;
+        if (i < n - h) older += loss[i].mean, ++n_old;
+        else newer += loss[i].mean, ++n_new;
+    }
+    if (n_old && n_new && older > 0) c.loss_trend = (newer / static_cast<double>(n_new)) / (older / static_cast<double>(n_old));
     for (size_t i = n - w; i < n; ++i) {
         if (finite(loss[i].min)) c.recent_min = finite(c.recent_min) ? std::min<double>(c.recent_min, loss[i].min) : loss[i].min;
         if (finite(loss[i].max)) c.recent_max = finite(c.recent_max) ? std::max<double>(c.recent_max, loss[i].max) : loss[i].max;

@@ -22,7 +22,10 @@
 // - Exploding (an error): any gradient statistic, weight norm or update
 //   ratio is NaN or infinite (W0); or the update-to-weight ratio (lr * |grad|
 //   / |w|) is above 0.1 (W1, plain SGD only: Adam, AdamW and RMSProp scale
-//   their steps themselves, so the ratio says nothing there); or mean |grad|
+//   their steps themselves, so the ratio says nothing there; and not while
+//   the loss clearly falls, newest losses below 0.9x the ones just before,
+//   as in a fast start: linear regression at lr 0.1 begins with a ratio
+//   near 1 and converges); or mean |grad|
 //   is above 1e3, or an earlier layer's mean |grad| is more than 1000x the
 //   last weighted layer's (W2).
 // - Vanishing (a warning): an earlier layer's mean |grad| is more than 1000x
@@ -86,14 +89,22 @@ struct RunContext {
     double initial_loss = NAN;         // the run's first loss
     double recent_loss = NAN;          // mean of the newest losses
     double recent_min = NAN, recent_max = NAN;  // single losses among the newest
+    // The newer half of the last (up to) 100 losses over the older half's
+    // mean: below 1 while the loss falls (NaN: fewer than two losses).
+    double loss_trend = NAN;
     double train_accuracy = NAN;       // mean of the newest (0..1); NaN: regression
-    std::string optimizer;             // "sgd", "adam", ... ("" unknown)
+    std::string optimizer;             // an optimizer id ("" unknown)
     long stats_step = 0, now_step = 0; // where the statistics come from; the newest step
     // Per spec layer: the weight norm of the layer's first statistics this
     // run (NaN: none), to tell weights that grew from weights that started large.
     std::vector<double> first_weight_norm;
-    bool adaptive() const { return optimizer == "adam" || optimizer == "adamw" || optimizer == "rmsprop"; }
+    bool adaptive() const;
 };
+
+// Whether an optimizer (its id in any case: "adam", "AdamW") scales each
+// weight's step itself (Adam, AdamW, RMSProp), so lr * |grad| / |w| is not
+// the step it takes. False for SGD and for an unknown id.
+bool adaptive_optimizer(const std::string& type);
 
 // Reads the run from the store: its loss and accuracy series, the stats'
 // step; the optimizer from the spec; first_weight_norm as given (the view
