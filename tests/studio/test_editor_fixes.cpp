@@ -4,7 +4,9 @@
 // fits the data, the inspector following an insert, and a narrow dock.
 #include <QApplication>
 #include <QComboBox>
+#include <QContextMenuEvent>
 #include <QListView>
+#include <QMenu>
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -16,6 +18,7 @@
 #include "editor/layer_catalog.h"
 #include "editor/layer_form.h"
 #include "editor/layer_list_model.h"
+#include "editor/layer_list_view.h"
 #include "editor/network_editor.h"
 #include "gradscope/presets.h"
 #include "inspector/layer_inspector.h"
@@ -53,6 +56,7 @@ private slots:
     void theWheelChangesOnlyAFocusedField();
     void removeThenInsertFillsTheGap();
     void aLayersTypeChangesInPlace();
+    void theRowMenuChangesTheType();
     void messagesUseTheScreensWords();
     void adviceFitsTheData();
     void theInspectorFollowsAnInsert();
@@ -151,6 +155,69 @@ void TestEditorFixes::aLayersTypeChangesInPlace() {
     pool.stride = 2;
     QCOMPARE(convert_layer(pool, "AvgPool2D").kernel, 3);
     QCOMPARE(convert_layer(pool, "AvgPool2D").stride, 2);
+}
+
+// A right click on a row: "Change type" offers what the layer can become
+// in place, and a choice is one undoable edit.
+void TestEditorFixes::theRowMenuChangesTheType() {
+    NetworkEditor ed;
+    ed.resize(300, 600);
+    ed.show();
+    ed.set_spec(gs::load_preset("spiral-tanh"));  // Dense, Tanh, Dense, Tanh, Dense, Sigmoid
+    auto* view = qobject_cast<LayerListView*>(ed.layer_view());
+    QVERIFY(view);
+    auto choices = [&](int row) {
+        std::unique_ptr<QMenu> menu(view->row_menu(row));
+        QStringList names;
+        if (!menu) return names;
+        auto* change = menu->findChild<QMenu*>("change_type");
+        if (!change) return names;
+        for (QAction* a : change->actions()) names << a->text();
+        return names;
+    };
+    // An activation becomes another activation, never a Dense layer.
+    const QStringList act = choices(1);
+    QVERIFY2(act.contains("ReLU") && act.contains("Sigmoid") && !act.contains("Tanh") && !act.contains("Dense"),
+             qPrintable(act.join(',')));
+    QVERIFY2(choices(0).contains("Conv2D") && !choices(0).contains("ReLU"), qPrintable(choices(0).join(',')));
+
+    // A right click on row 1 pops the menu up, for that row.
+    const QRect r = view->visualRect(ed.layer_model()->index(1));
+    QContextMenuEvent click(QContextMenuEvent::Mouse, r.center(), view->viewport()->mapToGlobal(r.center()));
+    QApplication::sendEvent(view->viewport(), &click);
+    auto* popup = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+    QVERIFY(popup);
+    QCOMPARE(ed.selected_layer(), 1);
+    auto* change = popup->findChild<QMenu*>("change_type");
+    QVERIFY(change && change->isEnabled());
+    QAction* relu = change->findChild<QAction*>("ReLU");
+    QVERIFY(relu);
+    relu->trigger();
+    popup->close();
+    QCOMPARE(ed.spec().layers[1].type, std::string("ReLU"));
+    QCOMPARE(ed.spec().layers.size(), size_t{6});
+    QCOMPARE(ed.undo_stack()->undoText(), QString("Change Tanh to ReLU"));
+    QVERIFY(ed.is_valid());
+    ed.undo_stack()->undo();
+    QCOMPARE(ed.spec().layers[1].type, std::string("Tanh"));
+
+    // Dense 8 -> Conv2D keeps the width as filters; undo brings Dense 8 back.
+    const int units = ed.spec().layers[0].units;
+    std::unique_ptr<QMenu> menu(view->row_menu(0));
+    QAction* conv = menu->findChild<QMenu*>("change_type")->findChild<QAction*>("Conv2D");
+    QVERIFY(conv);
+    conv->trigger();
+    QCOMPARE(ed.spec().layers[0].type, std::string("Conv2D"));
+    QCOMPARE(ed.spec().layers[0].filters, units);
+    ed.undo_stack()->undo();
+    QCOMPARE(ed.spec().layers[0].type, std::string("Dense"));
+    QCOMPARE(ed.spec().layers[0].units, units);
+
+    // Flatten has nothing to become; while training the menu edits nothing.
+    QVERIFY(type_changes("Flatten").isEmpty());
+    ed.set_read_only(true);
+    std::unique_ptr<QMenu> locked(view->row_menu(1));
+    QVERIFY(!locked->findChild<QMenu*>("change_type")->isEnabled());
 }
 
 // What the engine writes for spec files becomes what the screen shows.

@@ -167,6 +167,21 @@ LayerSpec convert_layer(const LayerSpec& from, const QString& type) {
     return to;
 }
 
+QStringList type_changes(const std::string& raw) {
+    const std::string from = canonical_layer_type(raw);
+    auto spatial = [](const std::string& t) { return t == "Conv2D" || t == "MaxPool2D" || t == "AvgPool2D"; };
+    QStringList out;
+    if (from.empty() || from == "Flatten") return out;
+    const LayerCategory c = layer_category(from);
+    for (const QString& t : layer_types()) {
+        const std::string to = t.toStdString();
+        if (to == from || to == "Flatten") continue;
+        const bool same = layer_category(to) == c && c != LayerCategory::Pooling;
+        if (same || (spatial(from) && spatial(to))) out << t;
+    }
+    return out;
+}
+
 QString text_for_people(const QString& engine_message) {
     QString s = engine_message;
     // Loss ids, as the Loss combo names them.

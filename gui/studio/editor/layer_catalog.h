@@ -52,6 +52,11 @@ std::string resolved_init(const std::vector<LayerSpec>& layers, size_t i);
 // and filters into each other; kernel, stride and padding between Conv2D and
 // the pools; init and bias between Dense and Conv2D).
 LayerSpec convert_layer(const LayerSpec& from, const QString& type);
+// The types a layer can change into in place (the list's "Change type"
+// menu), in palette order, without its own: Dense and Conv2D into each
+// other, Conv2D and the pools into each other, an activation into any other
+// activation, Dropout and BatchNorm into each other; none for Flatten.
+QStringList type_changes(const std::string& type);
 
 // An engine message in the words the screen uses: loss ids as the Loss
 // combo names them ("softmax_cross_entropy" -> "softmax cross-entropy"),

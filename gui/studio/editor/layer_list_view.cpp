@@ -1,7 +1,12 @@
 // The layer list's keys.
 #include "editor/layer_list_view.h"
 
+#include <QContextMenuEvent>
 #include <QKeyEvent>
+#include <QMenu>
+
+#include "editor/layer_catalog.h"
+#include "editor/layer_list_model.h"
 
 namespace gs::studio {
 
@@ -36,6 +41,36 @@ void LayerListView::keyPressEvent(QKeyEvent* e) {
         (mods == Qt::ControlModifier && key == Qt::Key_Y))
         return emit redo_requested();
     QListView::keyPressEvent(e);
+}
+
+QMenu* LayerListView::row_menu(int row, QWidget* parent) {
+    if (!model() || row < 0 || row >= model()->rowCount()) return nullptr;
+    const QString type = model()->index(row, 0).data(LayerListModel::TypeRole).toString();
+    auto* menu = new QMenu(parent ? parent : this);
+    QMenu* change = menu->addMenu(QStringLiteral("Change type"));
+    change->setObjectName(QStringLiteral("change_type"));
+    const QStringList to = type_changes(type.toStdString());
+    for (const QString& t : to) {
+        QAction* a = change->addAction(t, this, [this, row, t] { emit change_type_requested(row, t); });
+        a->setObjectName(t);
+        a->setToolTip(layer_description(t));
+    }
+    change->setEnabled(m_editable && !to.isEmpty());
+    if (to.isEmpty()) change->setToolTip(QStringLiteral("A %1 layer has no other type to become.").arg(type));
+    menu->addSeparator();
+    menu->addAction(QStringLiteral("Edit parameters"), this, [this] { emit edit_requested(); })->setEnabled(m_editable);
+    menu->addAction(QStringLiteral("Remove"), this, [this] { emit remove_requested(); })->setEnabled(m_editable);
+    return menu;
+}
+
+void LayerListView::contextMenuEvent(QContextMenuEvent* e) {
+    const QModelIndex at = indexAt(e->pos());
+    if (!at.isValid()) return QListView::contextMenuEvent(e);
+    setCurrentIndex(at);  // the menu's edits apply to the row under the mouse
+    QMenu* menu = row_menu(at.row());
+    if (!menu) return;
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(e->globalPos());
 }
 
 void LayerListView::resizeEvent(QResizeEvent* e) {

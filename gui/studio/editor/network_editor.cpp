@@ -174,6 +174,15 @@ NetworkEditor::NetworkEditor(QWidget* parent)
     connect(m_view, &LayerListView::edit_requested, this, &NetworkEditor::edit_selected);
     connect(m_view, &LayerListView::undo_requested, m_undo, &QUndoStack::undo);
     connect(m_view, &LayerListView::redo_requested, m_undo, &QUndoStack::redo);
+    connect(m_view, &LayerListView::change_type_requested, this, [this](int row, const QString& type) {
+        const std::vector<LayerSpec>& layers = m_model->layers();
+        if (m_read_only || row < 0 || static_cast<size_t>(row) >= layers.size()) return;
+        const LayerSpec& from = layers[static_cast<size_t>(row)];
+        const std::string was = canonical_layer_type(from.type);
+        if (was == type.toStdString()) return;
+        m_model->set_layer(row, convert_layer(from, type),
+                           QString("Change %1 to %2").arg(QString::fromStdString(was.empty() ? from.type : was), type));
+    });
     connect(m_palette, &LayerPalette::add_requested, this, &NetworkEditor::add_layer);
     connect(m_up, &QToolButton::clicked, this, [this] { move_selected(-1); });
     connect(m_down, &QToolButton::clicked, this, [this] { move_selected(+1); });
@@ -399,6 +408,7 @@ void NetworkEditor::set_read_only(bool read_only, const QString& why) {
     m_model->set_editable(!read_only);
     m_view->setDragDropMode(read_only ? QAbstractItemView::NoDragDrop : QAbstractItemView::DragDrop);
     m_form->set_editable(!read_only);
+    m_view->set_editable(!read_only);
     m_palette->setEnabled(!read_only);
     m_loss->setEnabled(!read_only);
     for (QToolButton* b : {m_up, m_down, m_remove}) b->setEnabled(!read_only);
