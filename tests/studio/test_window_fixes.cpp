@@ -175,6 +175,48 @@ private slots:
         QVERIFY2(!tip.contains(QStringLiteral("softmax_cross_entropy")), qPrintable(tip));
     }
 
+    // A 3-class set under a 1-unit output: Play's tooltip and the canvas's
+    // "Cannot train yet" name the real problem (the data has 3 classes), with
+    // binary cross-entropy and after switching to softmax cross-entropy,
+    // never the engine's "for two classes use binary cross-entropy".
+    void play_and_canvas_name_the_real_problem_for_three_classes() {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("three.csv"));
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("x1,x2,label\n");
+            for (int i = 0; i < 90; ++i)
+                f.write(QStringLiteral("%1,%2,%3\n").arg(0.01 * i).arg(1 - 0.01 * i).arg(QChar('a' + i % 3)).toUtf8());
+        }
+        MainWindow w;
+        w.show();
+        gs::ModelSpec s = gs::load_preset("spiral-tanh");  // Dense 1 + Sigmoid, binary cross-entropy
+        s.data.name = "csv";
+        s.data.path = csv.toStdString();
+        w.open_spec(s);
+        QVERIFY(wait_for([&] { return !w.bridge()->is_loading() && !w.banner_text().isEmpty(); }, 30000));
+        auto check = [&](const char* when) {
+            const QString tip = w.controls()->play_action()->toolTip();
+            const QString canvas = w.canvas()->problem_text();
+            for (const QString& said : {tip, canvas}) {
+                QVERIFY2(said.contains(QStringLiteral("3 classes")), qPrintable(QString(when) + ": " + said));
+                QVERIFY2(!said.contains(QStringLiteral("for two classes")), qPrintable(QString(when) + ": " + said));
+                QVERIFY2(!said.contains(QStringLiteral("_")), qPrintable(QString(when) + ": " + said));
+            }
+        };
+        check("binary cross-entropy");
+        auto* loss = w.editor()->findChild<QComboBox*>(QStringLiteral("loss"));
+        QVERIFY(loss);
+        const int softmax = loss->findText(QStringLiteral("softmax cross-entropy"));
+        QVERIFY(softmax >= 0);
+        loss->setCurrentIndex(softmax);
+        emit loss->activated(softmax);
+        QCoreApplication::processEvents();
+        check("softmax cross-entropy");
+        QVERIFY(w.controls()->play_action()->toolTip().contains(QStringLiteral("3 units")));
+    }
+
     // Bug 7: linear regression at learning rate 50 overflows at step 21 with
     // the weight at ~1e36. Play, Step and Epoch then say reset, and nothing
     // moves: not the epoch in the banner, not the step.

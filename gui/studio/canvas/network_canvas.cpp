@@ -32,6 +32,13 @@ CanvasView* NetworkCanvas::view() const {
     return m_conv_mode ? static_cast<CanvasView*>(m_conv.get()) : static_cast<CanvasView*>(m_dense.get());
 }
 
+void NetworkCanvas::set_cannot_train(const QString& why) {
+    if (why == m_cannot_train) return;
+    m_cannot_train = why;
+    m_dirty = true;
+    update();
+}
+
 void NetworkCanvas::set_model(const gs::ModelSpec& spec) {
     m_state.spec = spec;
     m_state.info.clear();
@@ -196,7 +203,7 @@ void NetworkCanvas::compose(QImage& target, const QSize& size) {
         const QRectF strip = m_state.has_model ? QRectF(r.right() - w, r.top(), w, r.height())
                                                : QRectF(r.center().x() - w / 2, r.top(), w, r.height());
         paint_bad_column(p, strip);
-    } else if (!m_issue_line.isEmpty()) {
+    } else if (!issue_line().isEmpty() && m_state.has_model) {
         // The picture, and a line on top that says why it cannot train.
         const QFont small = small_font(m_state.font);
         const qreal line = QFontMetricsF(small).height() * 2 + 8;
@@ -204,7 +211,7 @@ void NetworkCanvas::compose(QImage& target, const QSize& size) {
         p.setFont(small);
         p.setPen(m_state.theme.error);
         p.drawText(r.adjusted(12, 4, -12, 0).adjusted(0, 0, 0, -(r.height() - line)),
-                   Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, QStringLiteral("Cannot train yet: ") + m_issue_line);
+                   Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, QStringLiteral("Cannot train yet: ") + issue_line());
     } else if (!m_state.has_model) {
         p.setFont(m_state.font);
         p.setPen(m_problem.isEmpty() ? m_state.theme.muted : m_state.theme.error);

@@ -34,6 +34,12 @@ public:
     // in words and the layers after it greyed; a problem of the whole network
     // (the loss) is a red line above the picture.
     void set_model(const gs::ModelSpec& spec);
+    // Why the window cannot train, when the network alone does not show it
+    // (the editor's problem in the light of the data: 3 classes under a
+    // 1-unit output; or the data's load error): the red line above the
+    // picture says this instead of the engine's generic advice. A layer's
+    // own problem keeps its red column. "" clears it.
+    void set_cannot_train(const QString& why);
     // The data: 2-D points for the output panel, class names, the probe split.
     void set_data(const DataView& data);
     // A new snapshot (the same one again is ignored). Null clears the values.
@@ -92,7 +98,7 @@ public:
     QRect layer_rect(int layer) const;
     // The first layer that does not validate, drawn as the red column (-1: none).
     int problem_layer() const { return m_bad_layer; }
-    QString problem_text() const { return m_problem.isEmpty() ? m_issue_line : m_problem; }
+    QString problem_text() const { return m_problem.isEmpty() ? issue_line() : m_problem; }
     double last_render_ms() const { return m_render_ms; }
     int renders() const { return m_renders; }
 
@@ -127,6 +133,8 @@ private:
     QRectF m_bad_rect;          // its red column, as last drawn
     QString m_problem;          // that layer's problem, or why nothing is drawn, in words
     QString m_issue_line;       // a problem of the whole network, above a valid picture
+    QString m_cannot_train;     // the window's word for it (set_cannot_train), if any
+    QString issue_line() const { return m_cannot_train.isEmpty() ? m_issue_line : m_cannot_train; }
     QString m_error;
     FeatureMapDialog* m_maps_dialog = nullptr;  // a child, made on first use
     QImage m_frame;

@@ -447,6 +447,9 @@ void MainWindow::update_can_train() {
     else if (!m_load_error.isEmpty()) why = m_load_error;
     else if (!m_bridge->has_session()) why = QStringLiteral("nothing is loaded");
     m_controls->set_can_train(why.isEmpty(), why);
+    // The canvas's "Cannot train yet" in the same words (the editor's knows
+    // the data: 3 classes, not the engine's "for two classes ...").
+    m_canvas->set_cannot_train(!m_editor->is_valid() ? why : m_bridge->is_loading() ? QString() : m_load_error);
 }
 
 void MainWindow::select_layer(int layer) {
