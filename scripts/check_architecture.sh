@@ -220,6 +220,35 @@ rule_engine_tests_mirror_the_sources() {
     return "$status"
 }
 
+# Rule 10 (DESIGN.md, issue 12): named things are written once, in
+# core/src/names.cpp. Code compares, sets and assigns optimizers, schedules,
+# losses, breakpoints and hyperparameters through names.h (id_of, find_*,
+# the kinds), never through a hand-typed id: a line outside names.cpp and the
+# tests that holds one of their ids as a string literal ("adam",
+# QStringLiteral("lr")) and compares it (== !=), passes it to
+# set_hyperparameter / hyperparameterChanged, or assigns it to a .type, .loss
+# or .kind is an offence. The ids are read from names.cpp; "step" and
+# "constant", which are also ordinary words ("step" is a record type), are
+# left out. A spec file's JSON keys ("lr" in the optimizer object) are
+# fields, not names: a line that compares one says so with the comment
+# "// a field, not a name" and is not matched.
+named_literal_exceptions=(
+    gui/studio/window/time_travel.cpp  # another branch's at the time of writing: b.kind == "nonfinite"
+)
+rule_named_things_are_written_once() {
+    local rule="optimizer, schedule, loss, breakpoint and hyperparameter ids come from names.h (id_of, find_*), not string literals"
+    local ids files found
+    ids=$(grep -oE '(OptimizerKind|ScheduleKind|LossKind|BreakpointKind|H)::[A-Za-z]+, "[a-z_]+"' core/src/names.cpp |
+        sed -E 's/.*"([a-z_]+)"/\1/' | grep -vxE 'step|constant' | sort -u | paste -sd'|' -)
+    [ -n "$ids" ] || { echo "cannot check '$rule': no ids found in core/src/names.cpp"; return 1; }
+    mapfile -t files < <(sources_under core/src engine/src gui cli bench export | grep -vxF core/src/names.cpp |
+        grep -vxF -f <(printf '%s\n' "${named_literal_exceptions[@]}"))
+    local lit="(QStringLiteral\\(|QLatin1String\\(|QString\\()?\"(${ids})\"\\)?"
+    found=$(grep -nHE "(([=!]=[[:space:]]*${lit})|(${lit}[[:space:]]*[=!]=)|((set_hyperparameter|hyperparameterChanged)\\([[:space:]]*${lit})|(\\.(type|loss|kind)[[:space:]]*=[[:space:]]*${lit}))" "${files[@]}")
+    found=$(grep -v '// a field, not a name' <<<"$found")
+    report_hits "$found" "$rule"
+}
+
 # --- driver ------------------------------------------------------------------
 
 RULES=(
@@ -232,6 +261,7 @@ RULES=(
     rule_backends_are_found_in_one_place
     rule_test_files_stay_small
     rule_engine_tests_mirror_the_sources
+    rule_named_things_are_written_once
 )
 
 status=0

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "gradscope/lesson.h"
+#include "gradscope/names.h"
 
 namespace gs {
 
@@ -40,7 +41,7 @@ std::string LessonWait::describe() const {
     if (step > 0) return "step " + std::to_string(step);
     if (!std::isnan(loss_below)) return "loss below " + short_number(loss_below);
     if (!std::isnan(accuracy_above)) return "accuracy above " + short_number(100 * accuracy_above) + "%";
-    if (breakpoint == "nonfinite") return "a non-finite value stops the run";
+    if (breakpoint == id_of(BreakpointKind::Nonfinite)) return "a non-finite value stops the run";
     if (breakpoint == "condition") return "a condition breakpoint pauses the run";
     if (breakpoint == "any") return "a breakpoint stops the run";
     return "";
@@ -55,7 +56,7 @@ void LessonWatch::add_step(long step, float loss, float accuracy) {
 }
 
 void LessonWatch::add_break(const std::string& kind) {
-    if (kind == "nonfinite" || kind == "condition") m_break = kind;
+    if (kind == id_of(BreakpointKind::Nonfinite) || kind == "condition") m_break = kind;
 }
 
 double LessonWatch::recent_loss() const {

@@ -1,6 +1,7 @@
 // RunInfo helpers: comparing two specs' hyperparameters into RunChanges, and
 // the names a run goes by (uids, directory names).
 #include "gradscope/run_info.h"
+#include "gradscope/names.h"
 
 #include <charconv>
 #include <cmath>
@@ -27,12 +28,12 @@ std::string describe_schedule(const ScheduleSpec& s) {
     auto add = [&](const char* name, double v) {
         args += (args.empty() ? "" : ", ") + std::string(name) + "=" + short_number(v);
     };
-    if (s.type == "step") {
+    if (s.type == id_of(ScheduleKind::Step)) {
         add("step_size", static_cast<double>(s.step_size));
         add("gamma", s.gamma);
-    } else if (s.type == "exponential") {
+    } else if (s.type == id_of(ScheduleKind::Exponential)) {
         add("gamma", s.gamma);
-    } else if (s.type == "cosine") {
+    } else if (s.type == id_of(ScheduleKind::Cosine)) {
         add("total_steps", static_cast<double>(s.total_steps));
         if (s.min_lr != d.min_lr) add("min_lr", s.min_lr);
     }

@@ -7,6 +7,7 @@
 
 #include "export_detail.h"
 #include "gradscope/error.h"
+#include "gradscope/names.h"
 
 namespace gs::export_detail {
 
@@ -73,8 +74,8 @@ std::string module_for(const LayerSpec& l, const LayerInfo& info, size_t index) 
 
 std::string pytorch_net_source(const ModelSpec& spec, const std::vector<LayerInfo>& info) {
     const std::string& last = spec.layers.back().type;
-    const bool fused = (spec.loss == "softmax_cross_entropy" && last == "Softmax") ||
-                       (spec.loss == "binary_cross_entropy" && last == "Sigmoid");
+    const bool fused = (spec.loss == id_of(LossKind::SoftmaxCrossEntropy) && last == "Softmax") ||
+                       (spec.loss == id_of(LossKind::BinaryCrossEntropy) && last == "Sigmoid");
     std::string s = "SEED = " + std::to_string(spec.seed) + "  # Dropout masks come from it\n\n\n";
     s += "def f32(x):\n    return float(np.float32(x))\n\n\n";
     s += "class Net(GradscopeNet):\n";

@@ -39,7 +39,7 @@ Json layer_json(const LayerSpec& l) {
         if (f == "alpha") j[f] = jnum(l.alpha);
         if (f == "rate") j[f] = jnum(l.rate);
         if (f == "eps") j[f] = jnum(l.eps);
-        if (f == "momentum") j[f] = jnum(l.momentum);
+        if (f == "momentum") j[f] = jnum(l.momentum);  // a field, not a name
     }
     return j;
 }

@@ -18,6 +18,7 @@
 #include "gradscope/session.h"
 #include "gradscope/validate.h"
 #include "session/step_trace.h"
+#include "gradscope/names.h"
 
 namespace gs {
 
@@ -145,10 +146,16 @@ public:
         const LessonSettings& set = m_step.settings;
         for (const auto& [name, value] : set.hyperparameters) {
             if (CommandResult r = s.set_hyperparameter(name, value); !r) return fail("settings." + name, r.reason);
-            if (name == "lr") optimizer.lr = static_cast<float>(value);
-            if (name == "momentum") optimizer.momentum = static_cast<float>(value);
-            if (name == "weight_decay") optimizer.weight_decay = static_cast<float>(value);
-            if (name == "clip_norm") optimizer.clip_norm = static_cast<float>(value);
+            const HyperparameterName* h = find_hyperparameter(name);
+            if (!h) continue;  // set_hyperparameter refused it above
+            switch (h->kind) {
+                case Hyperparameter::Lr: optimizer.lr = static_cast<float>(value); break;
+                case Hyperparameter::Momentum: optimizer.momentum = static_cast<float>(value); break;
+                case Hyperparameter::WeightDecay: optimizer.weight_decay = static_cast<float>(value); break;
+                case Hyperparameter::ClipNorm: optimizer.clip_norm = static_cast<float>(value); break;
+                case Hyperparameter::BatchSize:
+                case Hyperparameter::StepsPerSecond: break;  // not the optimizer's
+            }
         }
         if (!set.optimizer.empty()) {
             optimizer.type = set.optimizer;

@@ -13,6 +13,7 @@
 #include "spec/spec_detail.h"
 
 #include "gradscope/input_features.h"
+#include "gradscope/names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -132,7 +133,7 @@ void check_loss(const ModelSpec& spec, bool known, const Shape& out, const Where
     if (!known || spec.layers.empty()) return;
     uint64_t n = 1;
     for (int i = 0; i < out.rank; ++i) n *= static_cast<uint64_t>(out[i]);  // within the item limit
-    if (loss == "binary_cross_entropy") {
+    if (loss == id_of(LossKind::BinaryCrossEntropy)) {
         bool sigmoid = canonical_layer_type(spec.layers.back().type) == "Sigmoid";
         if (sigmoid && n == 1) return;
         std::string msg = "binary cross-entropy expects a final Sigmoid layer with 1 output";
@@ -144,7 +145,7 @@ void check_loss(const ModelSpec& spec, bool known, const Shape& out, const Where
             msg += ", got " + dims_str(out) +
                    " — end with a Dense layer of 1 unit and {\"type\": \"Sigmoid\"}";
         w.add("loss", msg);
-    } else if (loss == "softmax_cross_entropy" && (out.rank != 1 || out[0] < 2)) {
+    } else if (loss == id_of(LossKind::SoftmaxCrossEntropy) && (out.rank != 1 || out[0] < 2)) {
         std::string msg =
             "softmax cross-entropy expects a flat output of at least 2 classes, got " +
             dims_str(out);
@@ -226,7 +227,7 @@ void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
     o.check("alpha", p.alpha, kUnitOpen);
     o.check("weight_decay", p.weight_decay, kNonNegative);
     o.check("clip_norm", p.clip_norm, kNonNegative);
-    if (type == "sgd" && p.nesterov && p.momentum == 0.0f)
+    if (type == id_of(OptimizerKind::Sgd) && p.nesterov && p.momentum == 0.0f)
         o.add("nesterov",
               "Nesterov momentum needs a momentum above 0 — set optimizer.momentum, "
               "e.g. 0.9");
@@ -246,7 +247,7 @@ void check_training(const ModelSpec& s, std::vector<SpecIssue>& issues) {
     sc.check("total_steps", int64_t{q.total_steps}, kStepsRange);
     sc.check("min_lr", q.min_lr, kNonNegative);
     sc.check("warmup_steps", int64_t{q.warmup_steps}, kWarmupRange);
-    if (stype == "cosine" && std::isfinite(q.min_lr) && std::isfinite(p.lr) && q.min_lr > p.lr)
+    if (stype == id_of(ScheduleKind::Cosine) && std::isfinite(q.min_lr) && std::isfinite(p.lr) && q.min_lr > p.lr)
         sc.add("min_lr", num(q.min_lr) + " is above the learning rate " + num(p.lr) +
                              " — the cosine schedule goes from optimizer.lr down to min_lr");
 

@@ -11,6 +11,7 @@
 #include "panels.h"
 #include "plot/palette.h"
 #include "run_data.h"
+#include "gradscope/names.h"
 
 namespace gs::imgui {
 
@@ -66,7 +67,7 @@ void controls(Session& s, InspectorState& st) {
     ImGui::SetNextItemWidth(200);
     if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 10.0f, "%.5g", ImGuiSliderFlags_Logarithmic))
         st.lr = lr;
-    if (ImGui::IsItemDeactivatedAfterEdit()) command(st, s.set_hyperparameter("lr", st.lr));
+    if (ImGui::IsItemDeactivatedAfterEdit()) command(st, s.set_hyperparameter(gs::id_of(gs::Hyperparameter::Lr), st.lr));
     const BreakInfo b = s.last_break();
     if (!b.message.empty() && (state == SessionState::Paused || state == SessionState::Stopped)) {
         ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", b.message.c_str());

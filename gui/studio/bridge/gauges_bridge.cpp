@@ -2,6 +2,7 @@
 #include "bridge/gauges_bridge.h"
 
 #include "gradscope/session.h"
+#include "gradscope/names.h"
 
 namespace gs::studio {
 
@@ -41,7 +42,7 @@ void GaugesBridge::poll() {
 }
 
 CommandResult GaugesBridge::apply_lr(double lr) {
-    return m_bridge->set_hyperparameter(QStringLiteral("lr"), lr);
+    return m_bridge->set_hyperparameter(QString::fromLatin1(id_of(Hyperparameter::Lr)), lr);
 }
 
 double GaugesBridge::current_lr() const { return m_bridge->spec().optimizer.lr; }

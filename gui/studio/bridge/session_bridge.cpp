@@ -180,7 +180,7 @@ void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, cons
     m_session = std::move(session);
     clear_run_state();
     m_resetting = false;
-    if (m_pace > 0) m_session->set_hyperparameter("steps_per_second", m_pace);
+    if (m_pace > 0) m_session->set_hyperparameter(id_of(Hyperparameter::StepsPerSecond), m_pace);
     for (const auto& [condition, threshold] : m_conditions) m_session->set_breakpoint(condition, threshold);
     emit sessionChanged();
     emit stateChanged(SessionState::Idle);

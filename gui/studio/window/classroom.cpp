@@ -20,6 +20,7 @@
 #include "window/lesson_player.h"
 #include "window/main_window.h"
 #include "window/training_controls.h"
+#include "gradscope/names.h"
 
 namespace gs::studio {
 
@@ -100,13 +101,13 @@ void MainWindow::apply_classroom_data(const DataSpec& data) {
     int last_dense = -1;
     for (size_t i = 0; i < s.layers.size(); ++i)
         if (s.layers[i].type == "Dense") last_dense = static_cast<int>(i);
-    if (last_dense >= 0 && (classes > 2 || s.loss == "softmax_cross_entropy")) {
+    if (last_dense >= 0 && (classes > 2 || s.loss == id_of(LossKind::SoftmaxCrossEntropy))) {
         s.layers[static_cast<size_t>(last_dense)].units = classes;
         s.layers.resize(static_cast<size_t>(last_dense) + 1);
         LayerSpec softmax;
         softmax.type = "Softmax";
         s.layers.push_back(softmax);
-        s.loss = "softmax_cross_entropy";
+        s.loss = id_of(LossKind::SoftmaxCrossEntropy);
     }
     m_spec = s;
     m_syncing = true;

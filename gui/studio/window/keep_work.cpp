@@ -21,6 +21,7 @@
 #include "editor/network_editor.h"
 #include "window/main_window.h"
 #include "window/training_controls.h"
+#include "gradscope/names.h"
 
 namespace gs::studio {
 
@@ -30,8 +31,13 @@ const char* kProjectFilter = "Gradscope projects (*.gradscope);;All files (*)";
 
 // Optimizer state tensors per parameter tensor, as checkpoints hold them.
 int optimizer_slots(const OptimizerSpec& o) {
-    if (o.type == "adam" || o.type == "adamw") return 2;
-    if (o.type == "rmsprop") return o.momentum > 0 ? 2 : 1;
+    const OptimizerName* name = find_optimizer(o.type);
+    switch (name ? name->kind : OptimizerKind::Sgd) {
+        case OptimizerKind::Adam:
+        case OptimizerKind::AdamW: return 2;
+        case OptimizerKind::RmsProp: return o.momentum > 0 ? 2 : 1;
+        case OptimizerKind::Sgd: break;
+    }
     return o.momentum > 0 ? 1 : 0;
 }
 

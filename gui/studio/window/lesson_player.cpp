@@ -25,6 +25,7 @@
 #include "window/classroom.h"
 #include "window/main_window.h"
 #include "window/training_controls.h"
+#include "gradscope/names.h"
 
 namespace gs::studio {
 
@@ -289,17 +290,17 @@ void LessonPlayer::apply_and_run() {
         if (!r) refused << what + QStringLiteral(": ") + q(r.reason);
     };
     for (const auto& [id, value] : st.settings.hyperparameters) {
-        const bool pace = id == "steps_per_second";
+        const bool pace = id == id_of(Hyperparameter::StepsPerSecond);
         check(b->set_hyperparameter(q(id), pace && m_full_speed ? 0.0 : value), q(id));
     }
-    if (m_full_speed) b->set_hyperparameter(QStringLiteral("steps_per_second"), 0.0);
+    if (m_full_speed) b->set_hyperparameter(QString::fromLatin1(id_of(Hyperparameter::StepsPerSecond)), 0.0);
     if (!st.settings.optimizer.empty()) {
         OptimizerSpec o = b->spec().optimizer;
         o.type = st.settings.optimizer;
         check(b->set_optimizer(o), QStringLiteral("optimizer"));
     }
     for (const auto& [id, value] : st.settings.breakpoints) {
-        if (id == "nonfinite") check(b->set_stop_on_nonfinite(value != 0), q(id));
+        if (id == id_of(BreakpointKind::Nonfinite)) check(b->set_stop_on_nonfinite(value != 0), q(id));
         else check(b->set_breakpoint(q(id), value), q(id));
     }
     for (const ParameterEdit& e : st.set) check(m_classroom->service()->set_parameter(e), q(e.param));

@@ -50,7 +50,7 @@ ModelSpec blank_spec() {
     d2.type = "Dense";
     d2.units = 2;
     s.layers = {d1, t, d2};
-    s.optimizer.type = "adam";
+    s.optimizer.type = id_of(OptimizerKind::Adam);
     s.optimizer.lr = 0.01f;
     s.batch_size = 16;
     s.epochs = 1000;
@@ -337,7 +337,7 @@ bool MainWindow::open_project(const QString& path, QString* error) {
     open_spec_as(p.spec, false);
     // The project's own pace (after the spec, which would set the default).
     m_controls->set_speed(p.steps_per_second);
-    m_bridge->set_hyperparameter(QStringLiteral("steps_per_second"), p.steps_per_second);
+    m_bridge->set_hyperparameter(QString::fromLatin1(id_of(Hyperparameter::StepsPerSecond)), p.steps_per_second);
     if (p.view.presentation != presentation()) set_presentation(p.view.presentation);
     m_project_path = path;
     m_saved_with_run = p.run.has_value();

@@ -15,6 +15,13 @@
 
 namespace gs::studio {
 
+namespace {
+
+// What hyperparameterChanged names: the session's id ("lr").
+QString hyperparameter_id(Hyperparameter h) { return QString::fromLatin1(id_of(h)); }
+
+}  // namespace
+
 RateSpinBox::RateSpinBox(QWidget* parent) : QDoubleSpinBox(parent) {
     setDecimals(8);
     setKeyboardTracking(false);
@@ -142,16 +149,16 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     for (QAbstractSpinBox* box : std::initializer_list<QAbstractSpinBox*>{m_lr, m_decay, m_batch, m_seed})
         connect(box, &QAbstractSpinBox::editingFinished, this, &TrainingControls::editingDone);
     connect(m_lr, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-        if (!m_updating) emit hyperparameterChanged(QStringLiteral("lr"), v);
+        if (!m_updating) emit hyperparameterChanged(hyperparameter_id(Hyperparameter::Lr), v);
     });
     connect(m_decay, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-        if (!m_updating) emit hyperparameterChanged(QStringLiteral("weight_decay"), v);
+        if (!m_updating) emit hyperparameterChanged(hyperparameter_id(Hyperparameter::WeightDecay), v);
     });
     connect(m_batch, &QSpinBox::valueChanged, this, [this](int v) {
-        if (!m_updating) emit hyperparameterChanged(QStringLiteral("batch_size"), v);
+        if (!m_updating) emit hyperparameterChanged(hyperparameter_id(Hyperparameter::BatchSize), v);
     });
     connect(m_speed, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_updating) emit hyperparameterChanged(QStringLiteral("steps_per_second"), speed());
+        if (!m_updating) emit hyperparameterChanged(hyperparameter_id(Hyperparameter::StepsPerSecond), speed());
     });
     connect(m_seed, &QSpinBox::valueChanged, this, [this](int v) {
         if (!m_updating) emit seedChanged(v);
