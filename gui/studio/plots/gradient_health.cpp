@@ -98,9 +98,13 @@ LayerDiagnosis weighted(const LayerStats& s, const std::string& title, int layer
     const bool small_matters = !j.diverging && !j.converged && j.plateau;
     // A large ratio while the loss falls is a fast start, not an explosion
     // (linear regression at lr 0.1 starts near 1 on its one layer): W1 needs
-    // a loss that does not fall, or nothing known about it.
+    // a loss that does not fall; before there is a trend (one loss so far),
+    // a ratio 100x the threshold; with nothing known of the run, the ratio.
     const bool big_steps = ratio > t.exploding_ratio && !adaptive;
-    if (big_steps && !j.falling) {
+    const bool trend_known = std::isfinite(j.ctx->loss_trend);
+    const bool w1 = big_steps && (!j.ctx->known || j.diverging ||
+                                  (trend_known ? !j.falling : ratio > t.exploding_ratio_alone));
+    if (w1) {
         set(d, LayerHealth::Exploding,
             title + ": gradients exploding — update/weight ratio " + format_number(ratio) +
                 ", so one step changes the weights by " + format_percent(ratio) + ".",
@@ -130,7 +134,7 @@ LayerDiagnosis weighted(const LayerStats& s, const std::string& title, int layer
         set(d, LayerHealth::Healthy,
             title + ": healthy — " + m +
                 (adaptive ? "." : ", update/weight ratio " + format_number(ratio) + ".") +
-                (big_steps ? " Large steps, but the loss falls: fine while it does." : "") +
+                (big_steps && j.falling ? " Large steps, but the loss falls: fine while it does." : "") +
                 (j.converged && mean < t.vanishing_mean_abs ? " Small, as a converged run's are." : ""));
     }
     return d;

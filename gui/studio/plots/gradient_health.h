@@ -25,7 +25,8 @@
 //   their steps themselves, so the ratio says nothing there; and not while
 //   the loss clearly falls, newest losses below 0.9x the ones just before,
 //   as in a fast start: linear regression at lr 0.1 begins with a ratio
-//   near 1 and converges); or mean |grad|
+//   near 1 and converges; after the first step alone, with no trend yet,
+//   only above 10); or mean |grad|
 //   is above 1e3, or an earlier layer's mean |grad| is more than 1000x the
 //   last weighted layer's (W2).
 // - Vanishing (a warning): an earlier layer's mean |grad| is more than 1000x
@@ -72,6 +73,7 @@ struct GradientThresholds {
     double exploding_mean_abs = 1e3;   // mean |grad| above: exploding
     double vanishing_ratio = 1e-6;     // update ratio below (and > 0): vanishing
     double exploding_ratio = 1e-1;     // update ratio above: exploding
+    double exploding_ratio_alone = 10; // ... before the loss has a trend (its first step)
     double relative = 1e3;             // vs the last weighted layer's mean |grad|
     double dead_fraction = 0.5;        // ReLU: at least this dead: dead units
     double saturated_fraction = 0.5;   // Sigmoid / Tanh: at least this saturated
