@@ -192,6 +192,14 @@ void TestEditorFixes::theRowMenuChangesTheType() {
     QVERIFY(change && change->isEnabled());
     QAction* relu = change->findChild<QAction*>("ReLU");
     QVERIFY(relu);
+    if (const QByteArray dir = qgetenv("GS_EDITOR_SHOTS"); !dir.isEmpty()) {
+        popup->setActiveAction(popup->actions().front());
+        change->popup(popup->mapToGlobal(QPoint(popup->width(), 0)));
+        QCoreApplication::processEvents();
+        ed.grab().save(QString::fromLocal8Bit(dir) + "/row-menu-editor.png");
+        popup->grab().save(QString::fromLocal8Bit(dir) + "/row-menu.png");
+        change->grab().save(QString::fromLocal8Bit(dir) + "/row-menu-change-type.png");
+    }
     relu->trigger();
     popup->close();
     QCOMPARE(ed.spec().layers[1].type, std::string("ReLU"));

@@ -214,6 +214,8 @@ private slots:
         emit loss->activated(softmax);
         QCoreApplication::processEvents();
         check("softmax cross-entropy");
+        if (const QByteArray dir = qgetenv("GS_WINDOW_SHOTS"); !dir.isEmpty())
+            w.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/three-classes-softmax.png"));
         QVERIFY(w.controls()->play_action()->toolTip().contains(QStringLiteral("3 units")));
     }
 

@@ -30,6 +30,43 @@ QRectF CanvasView::layer_rect(int layer) const {
     return {};
 }
 
+QString CanvasView::tooltip_at(const QPointF& pos) const {
+    for (const Hit& h : m_hits)
+        if (h.rect.contains(pos)) return h.tip;
+    return {};
+}
+
+QString fit_parts(const QString& line, const QFontMetricsF& fm, qreal w) {
+    static const QString sep = QStringLiteral(" · ");
+    if (fm.horizontalAdvance(line) <= w) return line;
+    QStringList parts = line.split(sep);
+    while (parts.size() > 1) {
+        const QString last = parts.takeLast();
+        const QString head = parts.join(sep);
+        // The last part shortened, if a few of its letters still show.
+        const qreal room = w - fm.horizontalAdvance(head + sep);
+        const QString cut = fm.elidedText(last, Qt::ElideRight, room);
+        if (cut.size() >= 4 && cut != QStringLiteral("…")) return head + sep + cut;
+        if (fm.horizontalAdvance(head) <= w) return head;
+    }
+    // A name with its numbers ("Conv 32 3×3"): the numbers go first, word by
+    // word ("Conv 32", "Conv"); the name is cut only when it alone does not fit.
+    QStringList words = parts.front().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (!words.isEmpty() && words.front().front().isLetter())
+        while (words.size() > 1) {
+            words.removeLast();
+            if (fm.horizontalAdvance(words.join(QLatin1Char(' '))) <= w) return words.join(QLatin1Char(' '));
+        }
+    return fm.elidedText(parts.front(), Qt::ElideRight, w);
+}
+
+QString head_tip(std::initializer_list<QString> lines) {
+    QStringList out;
+    for (const QString& l : lines)
+        if (!l.isEmpty()) out << l;
+    return out.join(QLatin1Char('\n'));
+}
+
 QFont bold_font(const QFont& f) {
     QFont b = f;
     b.setBold(true);
@@ -47,7 +84,7 @@ void draw_centered(QPainter& p, const QString& text, qreal cx, qreal top, qreal 
     const QFontMetricsF fm(font);
     p.setFont(font);
     p.setPen(color);
-    const QString shown = fm.elidedText(text, Qt::ElideRight, w);
+    const QString shown = fit_parts(text, fm, w);
     p.drawText(QRectF(cx - w / 2, top, w, fm.height()), Qt::AlignHCenter | Qt::AlignTop, shown);
 }
 

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <QFont>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QRectF>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -50,11 +52,16 @@ public:
     int layer_at(const QPointF& pos) const;
     // Where the column of spec layer i was drawn (empty if it was not).
     QRectF layer_rect(int layer) const;
+    // The full head of the column at pos (title, subtitle, detail, one a
+    // line), as its tooltip shows it however much the picture shortened it;
+    // "" where there is no column.
+    QString tooltip_at(const QPointF& pos) const;
 
 protected:
     struct Hit {
         QRectF rect;
         int first = 0, last = 0, main = 0;
+        QString tip;  // the head in full
     };
     std::vector<Hit> m_hits;  // filled by paint()
 };
@@ -62,7 +69,17 @@ protected:
 // Helpers shared by the views.
 QFont bold_font(const QFont& f);
 QFont small_font(const QFont& f);  // 85% of f
-// Draws text centred in a box of width w around (cx, top), elided to fit.
+// A line of parts joined by " · " ("Dense 1 · output", "26×26 ×32 ·
+// max 3.1") in width w: whole when it fits; otherwise the last part is
+// shortened ("Dense 1 · out…") while a few letters of it still show, then
+// dropped, and so on; then a name's numbers go word by word ("Conv 32 3×3",
+// "Conv 32", "Conv"), so the layer's name is cut only when it alone does not
+// fit.
+QString fit_parts(const QString& line, const QFontMetricsF& fm, qreal w);
+// The lines of a column's head that are not empty, one a line (its tooltip).
+QString head_tip(std::initializer_list<QString> lines);
+// Draws text centred in a box of width w around (cx, top), shortened to fit
+// with fit_parts.
 void draw_centered(QPainter& p, const QString& text, qreal cx, qreal top, qreal w, const QColor& color,
                    const QFont& font);
 // The canvas with no network to draw: a hint in the middle.

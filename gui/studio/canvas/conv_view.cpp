@@ -217,7 +217,8 @@ void ConvView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
     for (const Column& c : m_cols) {
         const qreal w = c.weight * unit;
         const QRectF col(x, head_top, w, body.bottom() - head_top);
-        m_hits.push_back({col.adjusted(-gap / 3, -margin / 2, gap / 3, 0), c.first, c.last, c.main});
+        m_hits.push_back({col.adjusted(-gap / 3, -margin / 2, gap / 3, 0), c.first, c.last, c.main,
+                          head_tip({c.title, c.subtitle, c.detail})});
         if (s.selected_layer >= c.first && s.selected_layer <= c.last)
             draw_selection(p, m_hits.back().rect, th, k);
         // A small arrow from the column before.

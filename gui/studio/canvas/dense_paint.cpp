@@ -145,7 +145,7 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
         const Column& c = m_cols[static_cast<size_t>(i)];
         const QRectF r(cx[static_cast<size_t>(i)] - spacing / 2 + 2, rect.top() + margin / 2, spacing - 4,
                        nodes.bottom() - rect.top() - margin / 2);
-        m_hits.push_back({r, c.first, c.last, c.main});
+        m_hits.push_back({r, c.first, c.last, c.main, head_tip({c.title, c.subtitle})});
     }
     if (m_panel) {
         const Column& c = m_cols.back();
@@ -153,7 +153,9 @@ void DenseView::paint(QPainter& p, const QRectF& rect, const CanvasState& s) {
         const QRectF r(panel_rect.left() - 8 * k - curve_ticks, rect.top() + margin / 2,
                        panel_rect.width() + 16 * k + curve_ticks,
                        panel_rect.bottom() + 6 * k - rect.top() - margin / 2);
-        m_hits.push_back({r, c.first, c.last, c.main});
+        m_hits.push_back({r, c.first, c.last, c.main,
+                          !m_curve.empty() ? head_tip({c.title + QStringLiteral(" · fitted line"), QStringLiteral("data and prediction")})
+                                           : head_tip({c.title + QStringLiteral(" · output"), c.subtitle})});
     }
     const QRectF sel = layer_rect(s.selected_layer);
     if (!sel.isEmpty()) draw_selection(p, sel, th, k);

@@ -8,6 +8,7 @@
 #include <QImageWriter>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 #include <algorithm>
 
 #include "bridge/spec_service.h"
@@ -133,6 +134,22 @@ void NetworkCanvas::update_font() {
     QFont f = font();
     f.setPointSizeF(std::max(6.0, f.pointSizeF()) * m_state.theme.font_scale);
     m_state.font = f;
+}
+
+QString NetworkCanvas::tooltip_at(const QPoint& pos) const {
+    if (!m_state.has_model) return {};
+    return view()->tooltip_at(pos);
+}
+
+bool NetworkCanvas::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString tip = tooltip_at(help->pos());
+        if (tip.isEmpty()) QToolTip::hideText();
+        else QToolTip::showText(help->globalPos(), tip, this);
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 void NetworkCanvas::changeEvent(QEvent* event) {

@@ -98,6 +98,8 @@ public:
     QRect layer_rect(int layer) const;
     // The first layer that does not validate, drawn as the red column (-1: none).
     int problem_layer() const { return m_bad_layer; }
+    // The tooltip at pos: the full head of the column there ("" for none).
+    QString tooltip_at(const QPoint& pos) const;
     QString problem_text() const { return m_problem.isEmpty() ? issue_line() : m_problem; }
     double last_render_ms() const { return m_render_ms; }
     int renders() const { return m_renders; }
@@ -112,6 +114,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void changeEvent(QEvent* event) override;
+    bool event(QEvent* event) override;  // a column's full head as its tooltip
 
 private:
     CanvasView* view() const;
