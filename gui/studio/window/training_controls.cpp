@@ -132,7 +132,7 @@ TrainingControls::TrainingControls(QWidget* parent) : QToolBar(QStringLiteral("T
     m_settings->addWidget(m_optimizer);
     label(m_settings, QStringLiteral("Weight decay"));
     m_decay = new RateSpinBox;
-    m_decay->setObjectName(QStringLiteral("weight_decay"));
+    m_decay->setObjectName(hyperparameter_id(Hyperparameter::WeightDecay));
     m_decay->setRange(0, 1);
     m_decay->setToolTip(QStringLiteral("L2 regularization (decoupled for AdamW)"));
     m_settings->addWidget(m_decay);
