@@ -17,6 +17,7 @@
 #include <set>
 
 #include "bridge/backends.h"
+#include "bridge/data_map_service.h"
 #include "bridge/session_bridge.h"
 #include "bridge/spec_service.h"
 #include "canvas/dataset_preview.h"
@@ -169,6 +170,9 @@ void MainWindow::build_views() {
                                    /*scroll=*/true);  // a narrow window scrolls it, never grows for it
     tabifyDockWidget(flow_dock, learned_dock);
     flow_dock->raise();
+    // The data map colours the Data panel's scatter too, when asked (issue 17).
+    connect(m_learned->data_map_service(), &DataMapService::mapUpdated, this,
+            [this] { m_data->preview()->set_data_map(m_learned->data_map_service()->map()); });
     connect(m_learned, &LearnedViews::probeChosen, this, [this](int item) {
         m_bridge->set_probe(item);
         m_data->preview()->set_selected_item(item);

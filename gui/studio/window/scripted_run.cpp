@@ -16,6 +16,7 @@
 #include "bridge/session_bridge.h"
 #include "bridge/spec_service.h"
 #include "window/main_window.h"
+#include "window/training_controls.h"
 
 namespace gs::studio {
 
@@ -120,6 +121,8 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
         return {};
     }
     SessionBridge* b = window.bridge();
+    // Flat out: the 2-D sets open at a pace a class can watch.
+    window.controls()->set_speed(0);
     wait_for([] { return false; }, 300);  // the first snapshot, layout
     if (auto r = b->play(); !r) {
         if (error) *error = QString::fromStdString(r.reason);
