@@ -114,7 +114,11 @@ void MainWindow::build_views() {
     m_controls = new TrainingControls(this);
     addToolBar(Qt::TopToolBarArea, m_controls);
     addToolBar(Qt::TopToolBarArea, m_controls->settings_bar());
-    m_controls->set_backends(list_backends(), m_backend);
+    // The CPU at once; CUDA once probed off the GUI thread (bridge/backends.h).
+    m_backends = new BackendProbe(this);
+    m_controls->set_backends(m_backends->backends(), m_backend);
+    connect(m_backends, &BackendProbe::probed, this,
+            [this] { m_controls->set_backends(m_backends->backends(), m_backend); });
 
     // The canvas, with the banner (breakpoints, load errors) and a loading note over it.
     auto* centre = new QWidget;
@@ -255,7 +259,7 @@ void MainWindow::connect_bridge() {
     connect(m_bridge, &SessionBridge::breakpointHit, this, &MainWindow::breakpoint_hit);
     connect(m_bridge, &SessionBridge::backendChanged, this, [this](const QString& name) {
         m_backend = name;
-        m_controls->set_backends(list_backends(), name);
+        m_controls->set_backends(m_backends->backends(), name);
     });
     connect(m_bridge, &SessionBridge::message, this,
             [this](const QString& text) { statusBar()->showMessage(fit_message(text, 60, 300), 8000); });
