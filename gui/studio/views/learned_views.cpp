@@ -54,7 +54,7 @@ void LearnedViews::session_changed() {
     m_histograms->set_spec(m_bridge->spec());
 }
 
-void LearnedViews::show(std::shared_ptr<const Snapshot> snapshot) {
+void LearnedViews::show_snapshot(std::shared_ptr<const Snapshot> snapshot) {
     m_follow = false;
     m_confusion->set_snapshot(snapshot);
     m_mistakes->set_snapshot(snapshot);

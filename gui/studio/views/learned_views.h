@@ -39,11 +39,11 @@ public:
     bool show_tab(const QString& name);
 
     // Time travel: while another snapshot than the bridge's is shown (a past
-    // step, the active fork), the bridge's newer ones wait; show() gives the
+    // step, the active fork), the bridge's newer ones wait; show_snapshot() gives the
     // confusion matrix and the mistakes that snapshot (one without a
     // confusion matrix leaves them as they are). follow_bridge() shows the
     // bridge's newest again and follows it.
-    void show(std::shared_ptr<const Snapshot> snapshot);
+    void show_snapshot(std::shared_ptr<const Snapshot> snapshot);
     void follow_bridge();
     bool following_bridge() const { return m_follow; }
 

@@ -162,7 +162,7 @@ void TimeTravel::show_past() {
     m_window->gradient_flow()->update_from(m_past_store);
     // The confusion matrix and the mistakes: that step's, once the drag
     // stops (while dragging, the snapshot has none and they stay as they were).
-    m_window->learned_views()->show(m_shown_snapshot);
+    m_window->learned_views()->show_snapshot(m_shown_snapshot);
     m_timeline->set_shown(past->step);
     m_overlay->set_marker(past->step);
 }
@@ -180,7 +180,7 @@ void TimeTravel::show_active_live() {
     if (snap) m_window->canvas()->update_snapshot(snap);
     if (id != 0) m_shown_snapshot = snap;
     if (id == 0) m_window->learned_views()->follow_bridge();
-    else m_window->learned_views()->show(snap);
+    else m_window->learned_views()->show_snapshot(snap);
 }
 
 void TimeTravel::run_updated(uint32_t id) {
@@ -193,7 +193,7 @@ void TimeTravel::run_updated(uint32_t id) {
         if (auto snap = m_family->snapshot(id); snap && snap != m_shown_snapshot) {
             m_shown_snapshot = snap;
             m_window->canvas()->update_snapshot(snap);
-            m_window->learned_views()->show(snap);
+            m_window->learned_views()->show_snapshot(snap);
         }
     }
     if (id == m_family->active()) {
