@@ -7,6 +7,7 @@
 // (Space), Step and Epoch drive the active run; a fork of a fork starts at
 // the fork's settings; opening a saved project rebuilds its tree of runs.
 #include <QCheckBox>
+#include <QDir>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -185,8 +186,9 @@ private slots:
         QTest::keyClick(&w, Qt::Key_Space);
         QVERIFY(wait_for([&] {
             w.refresh_now();
-            return f->state(id) == gs::SessionState::Running;
+            return f->state(id) == gs::SessionState::Running && f->steps_done(id) > 25;
         }, 30000));
+        w.refresh_now();  // the toolbar hears of the fork's state on the family's tick
         QCOMPARE(w.controls()->play_action()->text(), QStringLiteral("Pause"));
         QCOMPARE(w.bridge()->state(), gs::SessionState::Paused);
         QTest::keyClick(&w, Qt::Key_Space);
@@ -194,12 +196,14 @@ private slots:
             w.refresh_now();
             return f->state(id) == gs::SessionState::Paused;
         }, 30000));
+        w.refresh_now();
         QCOMPARE(w.controls()->play_action()->text(), QStringLiteral("Play"));
         QVERIFY(f->steps_done(id) > 25);
         QCOMPARE(f->steps_done(0), 20L);
         // The first run active again: Step is its own.
         panel->select_run(0);
         QTest::mouseClick(panel->activate_button(), Qt::LeftButton);
+        QVERIFY(f->wait_until_settled(id, 30));  // its step in flight, if any, done
         const long fork_steps = f->steps_done(id);
         w.controls()->step_action()->trigger();
         QVERIFY(settled(w, 0, 21));
@@ -263,7 +267,8 @@ private slots:
         QVERIFY(f->pause(racers[2]));
         long lo = LONG_MAX, hi = 0;
         for (uint32_t id : racers) {
-            QVERIFY(wait_for([&] { return f->state(id) == gs::SessionState::Paused; }, 30000));
+            QVERIFY(f->wait_until_settled(id, 30));
+            QCOMPARE(f->state(id), gs::SessionState::Paused);
             lo = std::min(lo, f->steps_done(id));
             hi = std::max(hi, f->steps_done(id));
         }
@@ -430,6 +435,10 @@ private slots:
             QCOMPARE(g->steps_done(listed[i]), steps[i]);
         }
         QCOMPARE(g->info(listed[2]).parent, listed[1]);
+        RunsPanel* panel = v.time_travel()->runs_panel();
+        QCOMPARE(panel->item_of(listed[1])->text(2), QStringLiteral("no state"));
+        if (qEnvironmentVariableIsSet("GS_SCREENSHOT_DIR"))  // to look at
+            panel->grab().save(QDir(qEnvironmentVariable("GS_SCREENSHOT_DIR")).filePath(QStringLiteral("runs-listed.png")));
         QVERIFY(!g->make_active(listed[1]));
         QVERIFY(!g->step(listed[1], 1));
         QCOMPARE(g->active(), 0u);

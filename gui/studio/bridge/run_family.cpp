@@ -278,6 +278,11 @@ CommandResult RunFamily::step(uint32_t id, long n) {
     return report(s->step(n));
 }
 
+bool RunFamily::wait_until_settled(uint32_t id, double seconds) const {
+    Session* s = session_of(id);
+    return s && s->wait_until_settled(seconds);
+}
+
 CommandResult RunFamily::step_epoch(uint32_t id) {
     if (id == 0) return m_bridge->step_epoch();
     Session* s = session_of(id);

@@ -81,6 +81,10 @@ public:
     CommandResult pause(uint32_t id);
     CommandResult step(uint32_t id, long n);
     CommandResult step_epoch(uint32_t id);  // to the end of its epoch, then pause
+    // Blocks until run id is not running and its worker is between steps
+    // (a pause takes effect after the step in flight): for tests and
+    // screenshots. False on timeout or for no such run.
+    bool wait_until_settled(uint32_t id, double seconds) const;
 
     // Scrubbing the active run: shows `step` (first_step..steps_done). With
     // settled (the drag ended) the snapshot also has a fresh confusion matrix.

@@ -326,6 +326,7 @@ void MainWindow::load_current() {
 
 void MainWindow::spec_edited() {
     if (m_syncing) return;
+    m_pending_tree.clear();  // a project's forks belong to its network as opened
     // The editor owns the model part of the spec; the rest stays ours.
     const ModelSpec edited = m_editor->spec();
     m_spec.input = edited.input;
@@ -358,6 +359,7 @@ void MainWindow::spec_edited() {
 
 void MainWindow::data_edited() {
     if (m_syncing) return;
+    m_pending_tree.clear();
     m_spec.data = m_data->data_spec();
     if (m_banner_kind == BannerKind::LoadError) hide_banner();
     note_work_changed();
