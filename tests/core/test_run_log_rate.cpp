@@ -73,8 +73,9 @@ struct TinyEpochs {
 TEST(RunLogRate, TinyEpochsDoNotFloodTheLog) {
     const std::string dir = fresh_dir("tiny");
     {
+        TinyEpochs clock;  // outlives the log, whose last flush still reads it
         RunLog log(dir, tiny_spec(), "cpu");
-        TinyEpochs().run(log, 40000);
+        clock.run(log, 40000);
     }
     const std::vector<Json> lines = lines_of(dir + "/run.jsonl");
     size_t epochs = 0, steps = 0;
@@ -131,10 +132,11 @@ TEST(RunLogRate, NoLimitWhenEveryStepIsAskedFor) {
     // --log-every-step sets both intervals to 0: every line is written.
     const std::string dir = fresh_dir("every");
     {
+        TinyEpochs clock;
         RunLog log(dir, tiny_spec(), "cpu");
         log.min_step_interval = std::chrono::milliseconds(0);
         log.min_epoch_interval = std::chrono::milliseconds(0);
-        TinyEpochs().run(log, 1000);
+        clock.run(log, 1000);
     }
     EXPECT_EQ(csv_rows(dir + "/epochs.csv"), 1000u);
 }

@@ -183,6 +183,11 @@ Backend& cpu_backend();
 // Every backend this build knows, probed: the CPU first, then each CUDA
 // device, or a single "cuda" entry that says why none is usable.
 std::vector<BackendInfo> probe_backends();
+// The same list without the probes that may load a driver and libraries
+// (CUDA): those entries are listed as not usable yet ("still looking for a
+// driver"). For a window's first frame; probe_backends() on another thread
+// fills them in.
+std::vector<BackendInfo> probe_backends_quickly();
 
 // Names of the backends usable here, the CPU first.
 std::vector<std::string> available_backends();

@@ -56,13 +56,14 @@ struct BackendEntry {
     const char* family;  // for messages: "CUDA is unavailable: ..."
     bool indexed;        // takes "name:N" (device N) as well as "name"
     std::vector<BackendInfo> (*probe)();  // what a chooser lists, usable or with the reason
+    bool probe_is_slow;  // the probe may load a driver and libraries (seconds with a GPU)
     Backend& (*create)(const std::string& name);  // created once; throws gs::Error with the reason
 };
 
 // The CPU first: it is always there and is what the others fall back to.
 constexpr BackendEntry kBackends[] = {
-    {"cpu", "CPU", false, probe_cpu, create_cpu},
-    {"cuda", "CUDA", true, probe_cuda, create_cuda},
+    {"cpu", "CPU", false, probe_cpu, false, create_cpu},
+    {"cuda", "CUDA", true, probe_cuda, true, create_cuda},
 };
 
 bool matches(const BackendEntry& e, const std::string& name) {
@@ -87,6 +88,18 @@ std::vector<BackendInfo> probe_backends() {
     std::vector<BackendInfo> out;
     for (const auto& e : kBackends)
         for (auto& info : e.probe()) out.push_back(std::move(info));
+    return out;
+}
+
+std::vector<BackendInfo> probe_backends_quickly() {
+    std::vector<BackendInfo> out;
+    for (const auto& e : kBackends) {
+        if (e.probe_is_slow) {
+            out.push_back(BackendInfo{e.name, e.family, false, "still looking for a driver"});
+            continue;
+        }
+        for (auto& info : e.probe()) out.push_back(std::move(info));
+    }
     return out;
 }
 

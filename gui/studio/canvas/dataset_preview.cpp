@@ -1,5 +1,6 @@
 // The dataset preview: an image grid with click-to-probe, or a scatter plot.
 #include "dataset_preview.h"
+#include "views/data_map_plots.h"
 
 #include <QFileInfo>
 #include <QFontMetricsF>
@@ -291,7 +292,8 @@ void DatasetPreview::paint_scatter(QPainter& p, const QSizeF& size) const {
     p.setFont(f);
     p.setPen(m_theme.muted);
     p.drawText(QRectF(margin, margin, size.width() - 2 * margin, fm.height()), Qt::AlignLeft | Qt::AlignTop,
-               QStringLiteral("%1 training · %2 test points (hollow)").arg(train).arg(test));
+               map_colours() ? QStringLiteral("%1 training by the data map · %2 test (hollow)").arg(train).arg(test)
+                             : QStringLiteral("%1 training · %2 test points (hollow)").arg(train).arg(test));
     const qreal legend_h = fm.height() * (m_data.classes > 5 ? 2.4 : 1.4);
     const qreal top = margin + fm.height() * 1.3;
     const qreal avail_h = size.height() - top - margin - legend_h - fm.height();
@@ -319,12 +321,12 @@ void DatasetPreview::paint_scatter(QPainter& p, const QSizeF& size) const {
     p.save();
     p.setClipRect(plot);
     for (int pass = 0; pass < 2; ++pass)
-        for (const DataPoint& d : m_data.points) {
+        for (size_t i = 0; i < m_data.points.size(); ++i) {
+            const DataPoint& d = m_data.points[i];
             if (d.test != (pass == 1)) continue;
             const QPointF at(plot.left() + (d.x - lo[0]) / (hi[0] - lo[0]) * plot.width(),
                              plot.bottom() - (d.y - lo[1]) / (hi[1] - lo[1]) * plot.height());
-            const QColor col = m_data.classes > 0 ? class_color(m_theme, m_data.classes, static_cast<int>(d.target))
-                                                  : QColor(div.at(tmax > 0 ? d.target / tmax : 0.0));
+            const QColor col = point_colour(i);
             if (d.test) {
                 p.setBrush(Qt::NoBrush);
                 p.setPen(QPen(col, 1.4 * k));
@@ -339,11 +341,61 @@ void DatasetPreview::paint_scatter(QPainter& p, const QSizeF& size) const {
     p.setBrush(Qt::NoBrush);
     p.drawRect(plot);
     const QRectF legend(plot.left() - tick_w, plot.bottom() + fm.height() + 4 * k, size.width() - plot.left() + tick_w - margin, legend_h);
-    if (m_data.classes > 0)
+    if (map_colours())
+        paint_map_legend(p, legend);
+    else if (m_data.classes > 0)
         paint_class_legend(p, legend, true);
     else
         draw_color_legend(p, QRectF(legend.left(), legend.top(), legend.width(), fm.height()),
                           {div, short_number(-tmax), short_number(tmax), QStringLiteral("target")}, m_theme, f, 80 * k);
+}
+
+void DatasetPreview::set_data_map(std::shared_ptr<const DataMap> map) {
+    m_map = std::move(map);
+    if (m_by_map) update();
+}
+
+void DatasetPreview::set_colour_by_map(bool on) {
+    m_by_map = on;
+    update();
+}
+
+bool DatasetPreview::map_colours() const {
+    return m_by_map && m_map && m_data.two_d && m_data.classes > 0;
+}
+
+QColor DatasetPreview::point_colour(size_t i) const {
+    if (i >= m_data.points.size()) return {};
+    const DataPoint& d = m_data.points[i];
+    // The training points come first, in the order of the training split:
+    // point i is item i of the map.
+    if (map_colours() && !d.test) {
+        if (i >= m_map->items() || m_map->presentations[i] == 0) return QColor(160, 160, 160);
+        return correctness_color(m_map->correctness[i]);
+    }
+    if (m_data.classes > 0) return class_color(m_theme, m_data.classes, static_cast<int>(d.target));
+    const float tmax = std::max(std::abs(m_data.target_lo), std::abs(m_data.target_hi));
+    return QColor(ColorRamp::diverging(m_theme).at(tmax > 0 ? d.target / tmax : 0.0));
+}
+
+void DatasetPreview::paint_map_legend(QPainter& p, const QRectF& area) const {
+    const QFont f = scaled_font(0.85);
+    const QFontMetricsF fm(f);
+    const qreal k = m_theme.font_scale, sw = 9 * k;
+    p.setFont(f);
+    qreal x = area.left();
+    const std::pair<float, QString> keys[] = {{0.0f, QStringLiteral("never right")},
+                                              {0.5f, QStringLiteral("sometimes")},
+                                              {1.0f, QStringLiteral("always right")}};
+    for (const auto& [c, name] : keys) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(correctness_color(c));
+        p.drawEllipse(QRectF(x, area.top() + (fm.height() - sw) / 2, sw, sw));
+        p.setPen(m_theme.foreground);
+        const qreal w = fm.horizontalAdvance(name);
+        p.drawText(QRectF(x + sw + 4 * k, area.top(), w + 2, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
+        x += sw + 4 * k + w + 12 * k;
+    }
 }
 
 QImage DatasetPreview::render_image(const QSize& size) const {

@@ -6,16 +6,19 @@
 // moves to the page that holds it.
 // 2-D data shows a scatter plot of the points by class (or by target value
 // for regression), test points hollow, with a legend; 1-D data the feature
-// against the target.
+// against the target. With a data map and colour_by_map, the 2-D training
+// points take the data map's colours (issue 17).
 #pragma once
 
 #include <QImage>
 #include <QStringList>
 #include <QWidget>
+#include <memory>
 #include <vector>
 
 #include "bridge/data_view.h"
 #include "canvas_data.h"
+#include "gradscope/data_map.h"
 #include "theme.h"
 
 namespace gs::studio {
@@ -41,6 +44,15 @@ public:
     bool save_png(const QString& path);
     QString error() const { return m_error; }
     QImage render_image(const QSize& size) const;
+    // The data map of the run (issue 17): with colour_by_map on, the 2-D
+    // scatter colours each training point by how often the network got it
+    // right (red: never, yellow: sometimes, teal: always; grey: not yet
+    // seen), as the data map's own plane does. Test points keep their class.
+    void set_data_map(std::shared_ptr<const DataMap> map);
+    void set_colour_by_map(bool on);
+    bool colour_by_map() const { return m_by_map; }
+    // The fill of point `i` of the scatter as it is drawn now.
+    QColor point_colour(size_t i) const;
 
     // For tests.
     bool shows_images() const { return !m_images.empty(); }
@@ -77,6 +89,7 @@ private:
     void paint_grid(QPainter& p, const QSizeF& size) const;
     void paint_scatter(QPainter& p, const QSizeF& size) const;
     qreal paint_class_legend(QPainter& p, const QRectF& area, bool points) const;
+    void paint_map_legend(QPainter& p, const QRectF& area) const;
     qreal class_legend_height(qreal width) const;  // the legend's wrapped height
     QFont scaled_font(qreal factor = 1.0) const;
 
@@ -89,6 +102,9 @@ private:
     int m_selected = -1;
     int m_first = 0;  // the first item of the page shown
     QString m_error;
+    std::shared_ptr<const DataMap> m_map;
+    bool m_by_map = false;
+    bool map_colours() const;  // colour_by_map on and a map of these points
 };
 
 }  // namespace gs::studio

@@ -1,6 +1,7 @@
 // The dataset panel: the source combo and its fields, the status line and the preview.
 #include "data/dataset_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -138,11 +139,19 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_status);
+    m_by_map = new QCheckBox(QStringLiteral("Colour by the data map"));
+    m_by_map->setObjectName(QStringLiteral("colour_by_map"));
+    m_by_map->setToolTip(QStringLiteral("Colour each training point by how often the network got it right "
+                                        "(red: never, yellow: sometimes, teal: always), as the data map does"));
+    m_by_map->setFocusPolicy(Qt::TabFocus);
+    m_by_map->hide();  // until 2-D classification data opens
+    layout->addWidget(m_by_map);
     m_preview = new DatasetPreview;
     m_preview->setMinimumHeight(160);
     layout->addWidget(m_preview, 1);
 
     connect(m_source, &QComboBox::currentIndexChanged, this, &DatasetPanel::source_changed);
+    connect(m_by_map, &QCheckBox::toggled, m_preview, &DatasetPreview::set_colour_by_map);
     // A value takes effect when it is left (Enter, focus out) or shortly
     // after the arrows stop; leaving a field unchanged changes nothing.
     m_settle.setSingleShot(true);
@@ -300,6 +309,7 @@ void DatasetPanel::set_data(const DataView& data) {
     const bool images = m_preview->shows_images();
     m_probe_row->setVisible(images);
     m_probe_label->setVisible(images);
+    m_by_map->setVisible(data.two_d && data.classes > 0);
     m_prev_page->setEnabled(n > DatasetPreview::kMaxImages);
     m_next_page->setEnabled(n > DatasetPreview::kMaxImages);
 }

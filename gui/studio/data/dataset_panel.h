@@ -14,6 +14,7 @@
 #include "gradscope/spec.h"
 #include "theme.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -76,6 +77,7 @@ private:
     QLabel* m_status;
     QLabel* m_probe_label;
     QWidget* m_probe_row;
+    QCheckBox* m_by_map;
     QSpinBox* m_probe;
     QPushButton* m_prev_page;
     QPushButton* m_next_page;

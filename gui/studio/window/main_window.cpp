@@ -17,6 +17,7 @@
 #include <set>
 
 #include "bridge/backends.h"
+#include "bridge/data_map_service.h"
 #include "bridge/session_bridge.h"
 #include "bridge/spec_service.h"
 #include "canvas/dataset_preview.h"
@@ -113,7 +114,11 @@ void MainWindow::build_views() {
     m_controls = new TrainingControls(this);
     addToolBar(Qt::TopToolBarArea, m_controls);
     addToolBar(Qt::TopToolBarArea, m_controls->settings_bar());
-    m_controls->set_backends(list_backends(), m_backend);
+    // The CPU at once; CUDA once probed off the GUI thread (bridge/backends.h).
+    m_backends = new BackendProbe(this);
+    m_controls->set_backends(m_backends->backends(), m_backend);
+    connect(m_backends, &BackendProbe::probed, this,
+            [this] { m_controls->set_backends(m_backends->backends(), m_backend); });
 
     // The canvas, with the banner (breakpoints, load errors) and a loading note over it.
     auto* centre = new QWidget;
@@ -169,6 +174,9 @@ void MainWindow::build_views() {
                                    /*scroll=*/true);  // a narrow window scrolls it, never grows for it
     tabifyDockWidget(flow_dock, learned_dock);
     flow_dock->raise();
+    // The data map colours the Data panel's scatter too, when asked (issue 17).
+    connect(m_learned->data_map_service(), &DataMapService::mapUpdated, this,
+            [this] { m_data->preview()->set_data_map(m_learned->data_map_service()->map()); });
     connect(m_learned, &LearnedViews::probeChosen, this, [this](int item) {
         m_bridge->set_probe(item);
         m_data->preview()->set_selected_item(item);
@@ -252,7 +260,7 @@ void MainWindow::connect_bridge() {
     connect(m_bridge, &SessionBridge::breakpointHit, this, &MainWindow::breakpoint_hit);
     connect(m_bridge, &SessionBridge::backendChanged, this, [this](const QString& name) {
         m_backend = name;
-        m_controls->set_backends(list_backends(), name);
+        m_controls->set_backends(m_backends->backends(), name);
     });
     connect(m_bridge, &SessionBridge::message, this,
             [this](const QString& text) { statusBar()->showMessage(fit_message(text, 60, 300), 8000); });

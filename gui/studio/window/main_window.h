@@ -29,6 +29,7 @@ class QPushButton;
 
 namespace gs::studio {
 
+class BackendProbe;
 class Classroom;
 class DatasetPanel;
 class GradientFlowView;
@@ -107,6 +108,7 @@ public:
     TrainingControls* controls() const { return m_controls; }
     // Confusion, mistakes, histograms over time, data map (views/learned_views.h).
     LearnedViews* learned_views() const { return m_learned; }
+    BackendProbe* backend_probe() const { return m_backends; }  // bridge/backends.h
     TimeTravel* time_travel() const { return m_time_travel; }  // the timeline, runs, races
     Classroom* classroom() const { return m_classroom; }  // issue 19: window/classroom.h
     // Trains on other data (a drawn set, input features) in the same project:
@@ -161,6 +163,7 @@ private:
     double m_zoom = 1.0;
     ModelSpec m_spec;
     QString m_backend = QStringLiteral("cpu");
+    BackendProbe* m_backends = nullptr;
     QString m_project_path;
     QString m_load_error;
     BannerKind m_banner_kind = BannerKind::None;

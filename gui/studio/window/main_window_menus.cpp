@@ -317,7 +317,7 @@ bool MainWindow::open_project(const QString& path, QString* error) {
         return false;
     }
     m_backend = p.backend;
-    m_controls->set_backends(list_backends(), m_backend);
+    m_controls->set_backends(m_backends->backends(), m_backend);
     m_stop_on_nan_action->setChecked(p.stop_on_nonfinite);
     for (const auto& [condition, threshold] : m_bridge->breakpoints())  // the old project's go
         if (!p.breakpoints.count(condition)) m_bridge->set_breakpoint(QString::fromStdString(condition), NAN);

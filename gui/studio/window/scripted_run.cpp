@@ -2,6 +2,7 @@
 #include "window/scripted_run.h"
 
 #include <QCoreApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -15,7 +16,9 @@
 
 #include "bridge/session_bridge.h"
 #include "bridge/spec_service.h"
+#include "views/learned_views.h"
 #include "window/main_window.h"
+#include "window/training_controls.h"
 
 namespace gs::studio {
 
@@ -112,14 +115,39 @@ FrameTimes summarize_frames(std::vector<double> ms) {
     return f;
 }
 
+namespace {
+
+// Every view of the window on screen at once (issue 21's frame budget): the
+// docks that share a tab with the gradient flow (what the network learned,
+// the gauges) get a place of their own beside it, the learned views on
+// their data map (their busiest view: a dot per training item).
+void open_every_view(MainWindow& window) {
+    auto* flow = window.findChild<QDockWidget*>(QStringLiteral("dock_flow"));
+    for (const char* name : {"dock_learned", "dock_gauges"}) {
+        auto* dock = window.findChild<QDockWidget*>(QLatin1String(name));
+        if (!flow || !dock) continue;
+        dock->show();
+        window.splitDockWidget(flow, dock, Qt::Horizontal);
+    }
+    window.learned_views()->show_tab(QStringLiteral("datamap"));
+    for (auto* dock : window.findChildren<QDockWidget*>())
+        if (dock->objectName() != QLatin1String("dock_step_through") && dock->objectName() != QLatin1String("dock_draw_data"))
+            dock->show();
+}
+
+}  // namespace
+
 FrameTimes measure_frames(MainWindow& window, const QString& preset, double seconds, QString* error) {
     if (!window.isVisible()) window.show();
+    open_every_view(window);
     // Enough epochs that the run is still going when the measurement ends.
     if (QString e = open_and_wait(window, preset, 1000000); !e.isEmpty()) {
         if (error) *error = e;
         return {};
     }
     SessionBridge* b = window.bridge();
+    // Flat out: the 2-D sets open at a pace a class can watch.
+    window.controls()->set_speed(0);
     wait_for([] { return false; }, 300);  // the first snapshot, layout
     if (auto r = b->play(); !r) {
         if (error) *error = QString::fromStdString(r.reason);

@@ -34,8 +34,9 @@ FrameTimes summarize_frames(std::vector<double> ms);
 
 // Trains the preset for `seconds`, and every 30 ms times one frame:
 // draining telemetry, updating every view, and processing the events that
-// causes until the queue is empty (replots, repaints). Returns the times,
-// or sets *error.
+// causes until the queue is empty (replots, repaints), with every view on
+// screen (the docks that share a tab get a place of their own; the learned
+// views show their data map). Returns the times, or sets *error.
 FrameTimes measure_frames(MainWindow& window, const QString& preset, double seconds, QString* error);
 
 // Milliseconds since this process started (from /proc, 10 ms resolution).
