@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
                                  QStringLiteral("what"));
     QCommandLineOption learned(QStringLiteral("view"),
                                QStringLiteral("with --screenshot: write one view of what the network learned instead "
-                                              "of the window (confusion, mistakes, histograms, histograms-stacked, datamap)"),
+                                              "of the window (confusion, mistakes, histograms, histograms-stacked, datamap); "
+                                              "with --scrub-to, the window with that view's tab in front"),
                                QStringLiteral("name"));
     cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, scrub, race, classroom, learned});
     cli.process(app);
@@ -128,10 +129,10 @@ int main(int argc, char** argv) {
         const bool travel = cli.value(scrub).toLong() >= 0 || cli.value(race).toLong() > 0;
         const QString error =
             cli.isSet(classroom) ? classroom_screenshot(w, cli.value(classroom), cli.value(shot), s)
-            : cli.isSet(learned)
+            : cli.isSet(learned) && !travel
                 ? screenshot_learned_view(w, name, cli.value(steps).toLong(), cli.value(learned), cli.value(shot), s)
             : travel ? time_travel_screenshot(w, name, cli.value(steps).toLong(), cli.value(shot), s,
-                                              cli.value(scrub).toLong(), cli.value(race).toLong())
+                                              cli.value(scrub).toLong(), cli.value(race).toLong(), cli.value(learned))
                      : screenshot_run(w, name, cli.value(steps).toLong(), cli.value(shot), s, cli.isSet(presentation));
         if (!error.isEmpty()) {
             std::fprintf(stderr, "gradscope: %s\n", qPrintable(error));

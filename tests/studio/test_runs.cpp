@@ -3,8 +3,11 @@
 // from a scrubbed step starts there and trains on; the runs panel shows,
 // hides, renames, deletes and activates runs, the curves overlay the
 // visible ones and the views follow the active one; a race of three forks
-// takes matched step counts and gets a canvas per run.
+// takes matched step counts and gets a canvas per run; the toolbar's Play
+// (Space), Step and Epoch drive the active run; a fork of a fork starts at
+// the fork's settings; opening a saved project rebuilds its tree of runs.
 #include <QCheckBox>
+#include <QDir>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -16,6 +19,7 @@
 #include <QStandardPaths>
 #include <QTreeWidget>
 #include <QtTest>
+#include <climits>
 
 #include "bridge/run_family.h"
 #include "bridge/session_bridge.h"
@@ -32,6 +36,7 @@
 #include "window/scripted_run.h"
 #include "window/time_travel.h"
 #include "window/timeline.h"
+#include "window/training_controls.h"
 
 using namespace gs::studio;
 
@@ -152,6 +157,60 @@ private slots:
         QCOMPARE(f->ids().size(), size_t{1});
     }
 
+    void play_and_step_drive_the_active_run() {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
+        QVERIFY(ready(w));
+        QVERIFY(w.bridge()->step(20));
+        TimeTravel* tt = w.time_travel();
+        RunFamily* f = tt->family();
+        QVERIFY(settled(w, 0, 20));
+        uint32_t id = 0;
+        QVERIFY(tt->fork_here(gs::ForkSpec{}, &id));
+        RunsPanel* panel = tt->runs_panel();
+        panel->select_run(id);
+        QTest::mouseClick(panel->activate_button(), Qt::LeftButton);
+        QCOMPARE(f->active(), id);
+        // Step: the fork takes it, the first run stays where it was.
+        w.controls()->step_action()->trigger();
+        QVERIFY(settled(w, id, 21));
+        QCOMPARE(f->steps_done(id), 21L);
+        QCOMPARE(f->steps_done(0), 20L);
+        w.controls()->step_epoch_action()->trigger();
+        QVERIFY(settled(w, id, 25));  // 25 steps an epoch: to its end
+        QCOMPARE(f->steps_done(id), 25L);
+        QCOMPARE(f->steps_done(0), 20L);
+        // Space: the fork plays and Play says Pause; Space again pauses it.
+        QTest::keyClick(&w, Qt::Key_Space);
+        QVERIFY(wait_for([&] {
+            w.refresh_now();
+            return f->state(id) == gs::SessionState::Running && f->steps_done(id) > 25;
+        }, 30000));
+        w.refresh_now();  // the toolbar hears of the fork's state on the family's tick
+        QCOMPARE(w.controls()->play_action()->text(), QStringLiteral("Pause"));
+        QCOMPARE(w.bridge()->state(), gs::SessionState::Paused);
+        QTest::keyClick(&w, Qt::Key_Space);
+        QVERIFY(wait_for([&] {
+            w.refresh_now();
+            return f->state(id) == gs::SessionState::Paused;
+        }, 30000));
+        w.refresh_now();
+        QCOMPARE(w.controls()->play_action()->text(), QStringLiteral("Play"));
+        QVERIFY(f->steps_done(id) > 25);
+        QCOMPARE(f->steps_done(0), 20L);
+        // The first run active again: Step is its own.
+        panel->select_run(0);
+        QTest::mouseClick(panel->activate_button(), Qt::LeftButton);
+        QVERIFY(f->wait_until_settled(id, 30));  // its step in flight, if any, done
+        const long fork_steps = f->steps_done(id);
+        w.controls()->step_action()->trigger();
+        QVERIFY(settled(w, 0, 21));
+        QCOMPARE(f->steps_done(0), 21L);
+        QCOMPARE(f->steps_done(id), fork_steps);
+    }
+
     void a_race_runs_three_forks_at_matched_steps_with_a_canvas_each() {
         MainWindow w;
         w.resize(1400, 900);
@@ -195,12 +254,197 @@ private slots:
             QVERIFY(race->canvas(i)->decision_boundary_drawn());
             QVERIFY(race->title(i).contains(QString::fromStdString(f->info(racers[static_cast<size_t>(i)]).name)));
         }
+        // Train one on: the race goes on, all three on the same rounds; pause
+        // one: all three pause, at most a step apart (each takes one a round).
+        QVERIFY(f->play(racers[0]));
+        for (uint32_t id : racers) QCOMPARE(f->state(id), gs::SessionState::Running);
+        QVERIFY(wait_for([&] {
+            w.refresh_now();
+            for (uint32_t id : racers)
+                if (f->steps_done(id) < 80) return false;
+            return true;
+        }, 60000));
+        QVERIFY(f->pause(racers[2]));
+        long lo = LONG_MAX, hi = 0;
+        for (uint32_t id : racers) {
+            QVERIFY(f->wait_until_settled(id, 30));
+            QCOMPARE(f->state(id), gs::SessionState::Paused);
+            lo = std::min(lo, f->steps_done(id));
+            hi = std::max(hi, f->steps_done(id));
+        }
+        QVERIFY2(hi - lo <= 1, qPrintable(QStringLiteral("%1 to %2 steps").arg(lo).arg(hi)));
+        for (uint32_t id : racers) QVERIFY(settled(w, id, f->steps_done(id)));
         // The curves overlay all three.
         QCOMPARE(tt->overlay()->run_count(), 3);
         emit race->closeRequested();  // "Back to one network"
         QVERIFY(w.canvas()->isVisible());
         // Four at most.
         QVERIFY(!tt->race_here(std::vector<gs::ForkSpec>(5), 10));
+    }
+
+    void a_fork_of_a_fork_starts_at_the_fork_s_settings() {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
+        QVERIFY(ready(w));
+        QVERIFY(w.bridge()->step(20));
+        TimeTravel* tt = w.time_travel();
+        RunFamily* f = tt->family();
+        QVERIFY(settled(w, 0, 20));
+        const float lr = w.bridge()->spec().optimizer.lr;
+        const int batch = w.bridge()->spec().batch_size;
+        gs::ForkSpec change;
+        change.lr = lr * 3;
+        change.batch_size = batch * 2;
+        change.optimizer = w.bridge()->spec().optimizer;
+        change.optimizer->type = "adam";
+        uint32_t a = 0;
+        QVERIFY(tt->fork_here(change, &a));
+        QVERIFY(f->make_active(a));
+        QVERIFY(f->step(a, 5));
+        QVERIFY(settled(w, a, 25));
+        // The dialog starts at the fork's settings, not the first run's.
+        std::unique_ptr<ForkDialog> d = tt->make_fork_dialog();
+        QCOMPARE(static_cast<float>(d->lr()->value()), lr * 3);
+        QCOMPARE(d->batch_size()->value(), batch * 2);
+        QCOMPARE(d->optimizer()->currentData().toString(), QStringLiteral("adam"));
+        const gs::ForkSpec none = d->changes();
+        QVERIFY(!none.lr && !none.optimizer && !none.batch_size);
+        // Forked as it stands, the fork of the fork changes nothing of its parent.
+        uint32_t b = 0;
+        QVERIFY(tt->fork_here(none, &b));
+        QCOMPARE(f->info(b).parent, a);
+        QCOMPARE(f->info(b).fork_step, 25L);
+        QVERIFY(f->step(b, 1));
+        QVERIFY(settled(w, b, 26));
+        QVERIFY2(f->info(b).changes.empty(), gs::describe_changes(f->info(b).changes).c_str());
+        // The first run's dialog shows its own settings again.
+        QVERIFY(f->make_active(0));
+        d = tt->make_fork_dialog();
+        QCOMPARE(static_cast<float>(d->lr()->value()), lr);
+        QCOMPARE(d->batch_size()->value(), batch);
+    }
+
+    void opening_a_project_rebuilds_its_tree_of_runs() {
+        QTemporaryDir dir;
+        const QString with_states = dir.filePath(QStringLiteral("states.gradscope"));
+        const QString tree_only = dir.filePath(QStringLiteral("tree.gradscope"));
+        std::vector<gs::RunInfo> infos;
+        std::vector<long> steps;
+        std::vector<bool> shown;
+        std::vector<float> weights_a;  // fork a's first weights at its newest step
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
+            QVERIFY(ready(w));
+            QVERIFY(w.bridge()->step(30));
+            TimeTravel* tt = w.time_travel();
+            RunFamily* f = tt->family();
+            QVERIFY(settled(w, 0, 30));
+            tt->scrub_to(10);
+            gs::ForkSpec faster;
+            faster.lr = w.bridge()->spec().optimizer.lr * 3;
+            uint32_t a = 0;
+            QVERIFY(tt->fork_here(faster, &a));
+            tt->go_live();
+            QVERIFY(f->step(a, 15));
+            QVERIFY(settled(w, a, 25));
+            QVERIFY(f->make_active(a));  // a fork of the fork, at its step 25
+            gs::ForkSpec larger;
+            larger.batch_size = 20;
+            uint32_t b = 0;
+            QVERIFY(tt->fork_here(larger, &b));
+            QVERIFY(f->step(b, 5));
+            QVERIFY(settled(w, b, 30));
+            QVERIFY(f->make_active(0));
+            QVERIFY(f->rename(a, QStringLiteral("three times the rate")));
+            f->set_visible(b, false);
+            QVERIFY(wait_for([&] {
+                w.refresh_now();
+                return f->snapshot(a) && f->snapshot(a)->step == 25 && !f->info(b).changes.empty();
+            }, 30000));
+            QVERIFY(!f->snapshot(a)->weights.empty());
+            weights_a = f->snapshot(a)->weights[0];
+            for (uint32_t id : f->ids()) {
+                infos.push_back(f->info(id));
+                steps.push_back(f->steps_done(id));
+                shown.push_back(f->visible(id));
+            }
+            QString why;
+            tt->runs_panel()->save_states_box()->setChecked(true);
+            QVERIFY2(w.save_project_as(with_states, &why, true), qPrintable(why));
+            for (const RunTreeEntry& e : load_run_tree(run_tree_path(with_states))) {  // written between steps
+                const QString file = dir.filePath(QString::fromStdString(e.checkpoint));
+                QVERIFY(wait_for([&] { w.refresh_now(); return QFileInfo(file).size() > 0; }, 30000));
+            }
+            tt->runs_panel()->save_states_box()->setChecked(false);
+            QVERIFY2(w.save_project_as(tree_only, &why, true), qPrintable(why));
+        }
+        QCOMPARE(infos.size(), size_t{3});
+        // Opened again: the same tree, each fork from its saved state.
+        MainWindow w;
+        w.show();
+        QString why;
+        QVERIFY2(w.open_project(with_states, &why), qPrintable(why));
+        RunFamily* f = w.time_travel()->family();
+        QVERIFY(wait_for([&] {
+            w.refresh_now();
+            return !w.bridge()->is_loading() && f->ids().size() == 3 && f->steps_done(0) == 30;
+        }, 60000));
+        QVERIFY2(w.banner_text().isEmpty(), qPrintable(w.banner_text()));
+        const std::vector<uint32_t> ids = f->ids();
+        QCOMPARE(w.time_travel()->runs_panel()->list()->topLevelItemCount(), 3);
+        for (size_t i = 0; i < 3; ++i) {
+            const gs::RunInfo now = f->info(ids[i]);
+            QCOMPARE(now.name, infos[i].name);
+            QCOMPARE(now.fork_step, infos[i].fork_step);
+            QCOMPARE(now.changes, infos[i].changes);
+            QCOMPARE(now.colour, infos[i].colour);
+            QCOMPARE(f->steps_done(ids[i]), steps[i]);
+            QCOMPARE(f->visible(ids[i]), shown[i]);
+            QVERIFY(f->has(ids[i]));
+        }
+        QCOMPARE(f->info(ids[1]).parent, 0u);
+        QCOMPARE(f->info(ids[2]).parent, ids[1]);  // b is a's fork
+        QVERIFY(w.time_travel()->runs_panel()->save_states_box()->isChecked());
+        // Fork a's state is the one it had: its weights, and it trains on.
+        QVERIFY(wait_for([&] {
+            w.refresh_now();
+            return f->snapshot(ids[1]) && f->snapshot(ids[1])->step == 25;
+        }, 30000));
+        QCOMPARE(f->snapshot(ids[1])->weights[0], weights_a);
+        QVERIFY(f->step(ids[1], 5));
+        QVERIFY(settled(w, ids[1], 30));
+
+        // Saved without states: the tree is listed, the forks cannot train.
+        MainWindow v;
+        v.show();
+        QVERIFY2(v.open_project(tree_only, &why), qPrintable(why));
+        RunFamily* g = v.time_travel()->family();
+        QVERIFY(wait_for([&] {
+            v.refresh_now();
+            return !v.bridge()->is_loading() && g->ids().size() == 3 && g->steps_done(0) == 30;
+        }, 60000));
+        const std::vector<uint32_t> listed = g->ids();
+        for (size_t i = 1; i < 3; ++i) {
+            QVERIFY(g->listed_only(listed[i]));
+            QCOMPARE(g->info(listed[i]).name, infos[i].name);
+            QCOMPARE(g->info(listed[i]).fork_step, infos[i].fork_step);
+            QCOMPARE(g->info(listed[i]).changes, infos[i].changes);
+            QCOMPARE(g->steps_done(listed[i]), steps[i]);
+        }
+        QCOMPARE(g->info(listed[2]).parent, listed[1]);
+        RunsPanel* panel = v.time_travel()->runs_panel();
+        QCOMPARE(panel->item_of(listed[1])->text(2), QStringLiteral("no state"));
+        if (qEnvironmentVariableIsSet("GS_SCREENSHOT_DIR"))  // to look at
+            panel->grab().save(QDir(qEnvironmentVariable("GS_SCREENSHOT_DIR")).filePath(QStringLiteral("runs-listed.png")));
+        QVERIFY(!g->make_active(listed[1]));
+        QVERIFY(!g->step(listed[1], 1));
+        QCOMPARE(g->active(), 0u);
+        // Saved again, the tree stays whole.
+        QVERIFY2(v.save_project_as(tree_only, &why), qPrintable(why));
+        QCOMPARE(load_run_tree(run_tree_path(tree_only)).size(), size_t{3});
     }
 
     void a_project_saves_the_run_tree_and_a_past_step_saves_as_a_checkpoint() {

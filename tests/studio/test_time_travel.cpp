@@ -2,7 +2,9 @@
 // timeline to a past step makes the canvas, the inspector and the gradient
 // flow show that step (the canvas draws exactly the Snapshot the session
 // produced when the run was there), a marker stands on the curves, and L
-// goes live again; after a non-finite value the banner offers a rewind to
+// goes live again; the confusion matrix and the mistakes ("What the network
+// learned") show the past step too, as the session made them at that step,
+// and follow the live run again with End; after a non-finite value the banner offers a rewind to
 // the last healthy step and a fork with a lower learning rate, and both do
 // what they say.
 #include <QPushButton>
@@ -15,9 +17,14 @@
 #include "bridge/session_bridge.h"
 #include "canvas/network_canvas.h"
 #include "gradscope/presets.h"
+#include "gradscope/session.h"
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
 #include "plots/run_overlay.h"
+#include "views/confusion_view.h"
+#include "views/item_gallery.h"
+#include "views/learned_views.h"
+#include "views/mistakes_view.h"
 #include "window/main_window.h"
 #include "window/scripted_run.h"
 #include "window/time_travel.h"
@@ -123,6 +130,70 @@ private slots:
         QVERIFY(std::isnan(tt->overlay()->marker_x()));
         QCOMPARE(timeline->slider()->value(), 100);
         QVERIFY(w.inspector()->shown_step() != 40L);
+    }
+
+    void the_confusion_matrix_and_mistakes_follow_the_scrubbed_step() {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
+        QVERIFY(ready(w));
+        QVERIFY(w.bridge()->step(40));
+        QVERIFY(trained(w, 40));
+        // What the session produces at step 40 when asked for a fresh
+        // confusion matrix (a pass over the validation split then).
+        gs::Session* session = w.bridge()->session();
+        gs::SnapshotRequest q = w.bridge()->snapshot_request();
+        q.fresh_confusion = true;
+        QVERIFY(session->request_snapshot(q));
+        std::shared_ptr<const gs::Snapshot> at40;
+        QVERIFY(wait_for([&] {
+            at40 = session->latest_snapshot();
+            return at40 && at40->step == 40 && at40->confusion_step == 40;
+        }, 30000));
+        QVERIFY(at40->classes >= 2);
+        QVERIFY(!at40->mistakes.empty());
+        QVERIFY(w.bridge()->step(60));
+        QVERIFY(trained(w, 100));
+        QVERIFY(snapshot_at(w, 100));
+        ConfusionView* confusion = w.learned_views()->confusion();
+        MistakesView* mistakes = w.learned_views()->mistakes();
+        const long live_step = w.bridge()->snapshot()->confusion_step;
+        QVERIFY(live_step > 40);
+        QCOMPARE(confusion->record().step, live_step);
+        const std::vector<uint32_t> live_counts = confusion->record().counts;
+        QVERIFY(live_counts != at40->confusion);  // the run really moved on
+
+        TimeTravel* tt = w.time_travel();
+        tt->timeline()->slider()->setValue(40);  // dragged there and let go
+        QVERIFY(wait_for([&] {
+            w.refresh_now();
+            return confusion->record().step == 40;
+        }, 30000));
+        QCOMPARE(confusion->record().counts, at40->confusion);
+        QVERIFY(confusion->summary().contains(QStringLiteral("step 40")));
+        const std::vector<GalleryItem>& shown = mistakes->gallery()->items();
+        QCOMPARE(shown.size(), at40->mistakes.size());
+        for (size_t i = 0; i < shown.size(); ++i) {
+            QCOMPARE(shown[i].item, at40->mistakes[i].item);
+            QCOMPARE(shown[i].predicted, at40->mistakes[i].predicted);
+        }
+        QVERIFY(mistakes->gallery()->caption().contains(QStringLiteral("step 40")));
+        // A new snapshot of the live run does not take them back.
+        w.bridge()->request_snapshot();
+        QVERIFY(wait_for([&] {
+            w.refresh_now();
+            return w.bridge()->snapshot() && w.bridge()->snapshot().get() != at40.get() &&
+                   w.bridge()->snapshot()->step == 100;
+        }, 30000));
+        w.refresh_now();
+        QCOMPARE(confusion->record().step, 40L);
+        // End: live again, the live run's matrix and mistakes.
+        QTest::keyClick(&w, Qt::Key_End);
+        QVERIFY(!tt->family()->showing_past());
+        QCOMPARE(confusion->record().step, live_step);
+        QCOMPARE(confusion->record().counts, live_counts);
+        QVERIFY(mistakes->gallery()->caption().contains(QStringLiteral("step %1").arg(live_step)));
     }
 
     void after_a_nan_the_banner_offers_a_rewind_and_a_fork_with_a_lower_rate() {

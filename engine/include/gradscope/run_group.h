@@ -75,6 +75,12 @@ public:
                              long steps = 0, std::vector<uint32_t>* ids = nullptr);
     // Pauses every running run of these at once.
     CommandResult pause(const std::vector<uint32_t>& ids);
+    // race() and pause() for sessions kept elsewhere (a front end that keeps
+    // its own family, as the studio's bridge does): the runs must share one
+    // worker (a run and the runs forked from it, and theirs), else they are
+    // refused as a whole, with the reason.
+    static CommandResult race_sessions(const std::vector<Session*>& runs, long steps = 0);
+    static CommandResult pause_sessions(const std::vector<Session*>& runs);
     CommandResult rename(uint32_t id, const std::string& name);
     // Closes a run (not the root: reset or remake the group instead). Its
     // forks go on; their RunInfo still names it as their parent.

@@ -93,12 +93,23 @@ CommandResult RunGroup::fork(uint32_t parent, long step, const ForkSpec& changes
 
 CommandResult RunGroup::race(const std::vector<uint32_t>& ids, long steps) {
     if (ids.empty()) return {false, "cannot race: no runs given"};
-    if (steps < 0) return {false, "cannot race " + std::to_string(steps) + " steps"};
     std::vector<Session*> racers;
     for (uint32_t id : ids) {
         Session* s = run(id);
         if (!s) return {false, "cannot race: there is no run " + std::to_string(id)};
         racers.push_back(s);
+    }
+    return race_sessions(racers, steps);
+}
+
+CommandResult RunGroup::race_sessions(const std::vector<Session*>& racers, long steps) {
+    if (racers.empty()) return {false, "cannot race: no runs given"};
+    if (steps < 0) return {false, "cannot race " + std::to_string(steps) + " steps"};
+    for (Session* s : racers) {
+        if (!s) return {false, "cannot race: a run is missing"};
+        if (s->m_core != racers.front()->m_core)
+            return {false, "cannot race: '" + s->info().name + "' trains on another worker than '" +
+                               racers.front()->info().name + "' (race forks of one run)"};
     }
     // One lock for all (they share the worker's): they start on the same round.
     std::lock_guard<std::mutex> lock(racers.front()->m_mutex);
@@ -135,6 +146,14 @@ CommandResult RunGroup::pause(const std::vector<uint32_t>& ids) {
     for (uint32_t id : ids)
         if (Session* s = run(id)) runs.push_back(s);
     if (runs.empty()) return {false, "cannot pause: none of those runs exists"};
+    return pause_sessions(runs);
+}
+
+CommandResult RunGroup::pause_sessions(const std::vector<Session*>& runs) {
+    if (runs.empty()) return {false, "cannot pause: no runs given"};
+    for (Session* s : runs)
+        if (!s || s->m_core != runs.front()->m_core)
+            return {false, "cannot pause them at once: they train on different workers"};
     std::lock_guard<std::mutex> lock(runs.front()->m_mutex);
     for (Session* s : runs)
         if (s->m_state == SessionState::Running) {

@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "bridge/session_bridge.h"
+#include "gradscope/io.h"
 #include "gradscope/names.h"
+#include "gradscope/run_group.h"
 #include "gradscope/session.h"
 
 namespace gs::studio {
@@ -15,11 +17,25 @@ constexpr int kSnapshotEveryMs = 100;
 
 CommandResult refused(const std::string& why) { return CommandResult{false, why}; }
 
+// A parent's settings with a fork's changes, as the engine applies them.
+ModelSpec forked_spec(ModelSpec s, const ForkSpec& ch) {
+    if (ch.optimizer) s.optimizer = *ch.optimizer;
+    if (ch.lr) s.optimizer.lr = *ch.lr;
+    if (ch.weight_decay) s.optimizer.weight_decay = *ch.weight_decay;
+    if (ch.batch_size) s.batch_size = *ch.batch_size;
+    if (ch.schedule) s.schedule = *ch.schedule;
+    if (ch.noise) s.data.noise = *ch.noise;
+    return s;
+}
+
 }  // namespace
 
 struct RunFamily::Run {
     uint32_t id = 0;
-    std::unique_ptr<Session> session;
+    std::unique_ptr<Session> session;  // null: a saved run listed only
+    ModelSpec spec;                     // the settings it trains with
+    RunInfo saved;                      // a run listed only: who it was
+    long saved_steps = 0;
     TelemetryStore store;
     bool visible = true;
     std::shared_ptr<const Snapshot> snapshot;
@@ -92,7 +108,30 @@ std::vector<uint32_t> RunFamily::ids() const {
 
 bool RunFamily::has(uint32_t id) const { return session_of(id) != nullptr; }
 
+bool RunFamily::listed_only(uint32_t id) const {
+    const Run* r = find(id);
+    return r && !r->session;
+}
+
+CommandResult RunFamily::no_run(uint32_t id) {
+    if (const Run* r = find(id); r && !r->session)
+        return report(refused("the state of '" + r->saved.name +
+                              "' was not saved with the project: its place in the tree is kept, but it cannot "
+                              "train or be shown (tick \"Save states\" before saving to keep it)"));
+    return report(refused("there is no run " + std::to_string(id)));
+}
+
+ModelSpec RunFamily::spec(uint32_t id) const {
+    const Run* r = find(id);
+    return r && r->session ? r->spec : m_bridge->spec();
+}
+
 RunInfo RunFamily::info(uint32_t id) const {
+    if (const Run* r = find(id); r && !r->session) {
+        RunInfo i = r->saved;
+        i.id = id;
+        return i;
+    }
     Session* s = session_of(id);
     if (!s) return {};
     RunInfo i = s->info();
@@ -107,11 +146,13 @@ SessionState RunFamily::state(uint32_t id) const {
 }
 
 long RunFamily::steps_done(uint32_t id) const {
+    if (const Run* r = find(id); r && !r->session) return r->saved_steps;
     Session* s = session_of(id);
     return s ? s->steps_done() : 0;
 }
 
 long RunFamily::first_step(uint32_t id) const {
+    if (const Run* r = find(id); r && !r->session) return std::max(0L, r->saved.fork_step);
     Session* s = session_of(id);
     return s ? s->first_step() : 0;
 }
@@ -162,7 +203,7 @@ void RunFamily::set_visible(uint32_t id, bool on) {
 }
 
 CommandResult RunFamily::make_active(uint32_t id) {
-    if (!has(id)) return report(refused("there is no run " + std::to_string(id)));
+    if (!has(id)) return no_run(id);
     if (id == m_active) return {};
     go_live();
     m_active = id;
@@ -173,10 +214,13 @@ CommandResult RunFamily::make_active(uint32_t id) {
 
 CommandResult RunFamily::rename(uint32_t id, const QString& name) {
     Session* s = session_of(id);
-    if (!s) return report(refused("there is no run " + std::to_string(id)));
+    Run* listed = find(id);
+    if (listed && listed->session) listed = nullptr;
+    if (!s && !listed) return no_run(id);
     const std::string n = name.trimmed().toStdString();
     if (n.empty()) return report(refused("a run needs a name"));
-    s->set_name(n);
+    if (s) s->set_name(n);
+    else listed->saved.name = n;
     emit runsChanged();
     return {};
 }
@@ -196,36 +240,64 @@ CommandResult RunFamily::remove(uint32_t id) {
     return {};
 }
 
+std::vector<Session*> RunFamily::race_of(uint32_t id) const {
+    std::vector<Session*> out;
+    if (std::find(m_racers.begin(), m_racers.end(), id) == m_racers.end()) return out;
+    for (uint32_t r : m_racers)
+        if (const Run* run = find(r); run && run->session) out.push_back(run->session.get());
+    if (out.size() < 2) out.clear();
+    return out;
+}
+
 CommandResult RunFamily::play(uint32_t id) {
     if (id == 0) return m_bridge->play();
     Session* s = session_of(id);
-    if (!s) return report(refused("there is no run " + std::to_string(id)));
+    if (!s) return no_run(id);
     if (s->state() == SessionState::Running) return {};
+    // A racer goes on with its race, on the same round as the others.
+    if (const auto race = race_of(id); !race.empty() && std::all_of(race.begin(), race.end(), [](Session* r) {
+            return r->state() == SessionState::Paused || r->state() == SessionState::Idle;
+        }))
+        return report(RunGroup::race_sessions(race));
     return report(s->state() == SessionState::Paused ? s->resume() : s->start());
 }
 
 CommandResult RunFamily::pause(uint32_t id) {
     if (id == 0) return m_bridge->pause();
     Session* s = session_of(id);
-    if (!s) return report(refused("there is no run " + std::to_string(id)));
+    if (!s) return no_run(id);
+    if (const auto race = race_of(id); !race.empty()) return report(RunGroup::pause_sessions(race));  // together
     return report(s->pause());
 }
 
 CommandResult RunFamily::step(uint32_t id, long n) {
     if (id == 0) return m_bridge->step(n);
     Session* s = session_of(id);
-    if (!s) return report(refused("there is no run " + std::to_string(id)));
+    if (!s) return no_run(id);
     if (s->state() == SessionState::Running) s->pause();
     return report(s->step(n));
+}
+
+bool RunFamily::wait_until_settled(uint32_t id, double seconds) const {
+    Session* s = session_of(id);
+    return s && s->wait_until_settled(seconds);
+}
+
+CommandResult RunFamily::step_epoch(uint32_t id) {
+    if (id == 0) return m_bridge->step_epoch();
+    Session* s = session_of(id);
+    if (!s) return no_run(id);
+    if (s->state() == SessionState::Running) s->pause();
+    return report(s->step_epoch());
 }
 
 CommandResult RunFamily::show_step(long step, bool settled) {
     Session* s = session_of(m_active);
     if (!s) return report(refused("nothing to scrub: no run is loaded"));
-    SnapshotRequest q;
-    q.probe = m_bridge->probe();
-    q.grid = m_bridge->spec().input.numel() == 2 ? 64 : 0;
-    q.confusion = settled;  // a pass over the validation split: only when the drag stops
+    SnapshotRequest q = m_bridge->snapshot_request();
+    // A past step's confusion matrix and mistakes take a pass over the
+    // validation split: only when the drag stops.
+    q.confusion = settled;
     CommandResult r = s->show_step(step, q);
     if (!r) return report(r);
     m_past_step = step;
@@ -256,6 +328,7 @@ CommandResult RunFamily::fork(long step, const ForkSpec& changes, uint32_t* id) 
     auto run = std::make_unique<Run>();
     run->id = m_next_id++;
     run->session = std::move(s);
+    run->spec = forked_spec(spec(m_active), changes);
     run->since_snapshot.start();
     if (id) *id = run->id;
     m_runs.push_back(std::move(run));
@@ -280,15 +353,13 @@ CommandResult RunFamily::race(long step, const std::vector<ForkSpec>& forks, lon
         }
         made.push_back(id);
     }
-    // Started one after another within microseconds; the worker gives each
-    // a round of one step in turn, so their counts stay matched.
-    for (uint32_t id : made) {
-        Run* r = find(id);
-        CommandResult c = steps > 0 ? r->session->step(steps) : r->session->start();
-        if (!c) {
-            for (uint32_t m : made) remove(m);
-            return report(c);
-        }
+    // Started at once, on the same round of the worker, which gives each a
+    // step in turn: their counts stay matched.
+    std::vector<Session*> sessions;
+    for (uint32_t id : made) sessions.push_back(find(id)->session.get());
+    if (CommandResult c = RunGroup::race_sessions(sessions, steps); !c) {
+        for (uint32_t m : made) remove(m);
+        return report(c);
     }
     m_racers = made;
     if (ids) *ids = made;
@@ -308,16 +379,53 @@ CommandResult RunFamily::rewind(long step) {
 
 CommandResult RunFamily::save_checkpoint(uint32_t id, const QString& path, long step) {
     Session* s = session_of(id);
-    if (!s) return report(refused("nothing to save: there is no run " + std::to_string(id)));
+    if (!s) return no_run(id);
     if (s->state() == SessionState::Running) pause(id);
     return report(s->save_checkpoint(path.toStdString(), step));
 }
 
+CommandResult RunFamily::add_saved_run(RunInfo run, long steps, bool visible, const QString& checkpoint,
+                                       uint32_t* id) {
+    if (run.id == 0) {  // the first run: the bridge's
+        if (!m_bridge->session()) return report(refused("no first run is loaded"));
+        if (!run.name.empty()) m_bridge->session()->set_name(run.name);
+        m_root_visible = visible;
+        if (id) *id = 0;
+        emit runsChanged();
+        return {};
+    }
+    if (run.parent != kNoRun && !find(run.parent) && run.parent != 0)
+        return report(refused("run '" + run.name + "' names a parent that is not in the tree"));
+    auto r = std::make_unique<Run>();
+    r->id = m_next_id++;
+    run.id = r->id;
+    r->visible = visible;
+    if (checkpoint.isEmpty()) {
+        r->saved = std::move(run);
+        r->saved_steps = steps;
+    } else {
+        QString why;
+        try {
+            r->spec = checkpoint_spec(checkpoint.toStdString());
+        } catch (const std::exception& e) {
+            why = QString::fromStdString(e.what());
+        }
+        if (why.isEmpty()) r->session = m_bridge->make_run(r->spec, checkpoint, run, &why);
+        if (!r->session) {
+            --m_next_id;
+            return report(refused("run '" + run.name + "': " + why.toStdString()));
+        }
+        r->since_snapshot.start();
+        request_snapshot(*r);
+    }
+    if (id) *id = r->id;
+    m_runs.push_back(std::move(r));
+    emit runsChanged();
+    return {};
+}
+
 void RunFamily::request_snapshot(Run& r) {
-    SnapshotRequest q;
-    q.probe = m_bridge->probe();
-    q.grid = m_bridge->spec().input.numel() == 2 ? 64 : 0;
-    r.session->request_snapshot(q);
+    r.session->request_snapshot(m_bridge->snapshot_request());
     r.snapshot_asked_step = r.session->steps_done();
     r.since_snapshot.restart();
 }
@@ -325,6 +433,7 @@ void RunFamily::request_snapshot(Run& r) {
 void RunFamily::tick() {
     if (m_bridge->session() != m_root) sync_root();
     for (auto& r : m_runs) {
+        if (!r->session) continue;  // listed only
         bool changed = r->session->drain(r->store) > 0;
         const SessionState st = r->session->state();
         if (st != r->last_state) {

@@ -48,8 +48,15 @@ public:
 
     // Every run, the root (0) first, in the order made.
     std::vector<uint32_t> ids() const;
-    bool has(uint32_t id) const;
+    bool has(uint32_t id) const;  // a run with a state (one that can train and be shown)
+    // A run of a saved tree whose state was not saved: listed (its RunInfo,
+    // steps, visibility), but it cannot train, be shown or be forked.
+    bool listed_only(uint32_t id) const;
     RunInfo info(uint32_t id) const;
+    // The settings run id trains with: the first run's spec, and for a fork
+    // its parent's settings with the fork's changes (what a fork of it
+    // starts from).
+    ModelSpec spec(uint32_t id) const;
     SessionState state(uint32_t id) const;
     long steps_done(uint32_t id) const;
     long first_step(uint32_t id) const;
@@ -67,10 +74,17 @@ public:
     // active if this one was.
     CommandResult remove(uint32_t id);
 
-    // Commands to one run (the root's go through the bridge).
+    // Commands to one run (the root's go through the bridge). A racer's
+    // play and pause are its race's: the racers pause and go on together,
+    // so their step counts stay matched.
     CommandResult play(uint32_t id);
     CommandResult pause(uint32_t id);
     CommandResult step(uint32_t id, long n);
+    CommandResult step_epoch(uint32_t id);  // to the end of its epoch, then pause
+    // Blocks until run id is not running and its worker is between steps
+    // (a pause takes effect after the step in flight): for tests and
+    // screenshots. False on timeout or for no such run.
+    bool wait_until_settled(uint32_t id, double seconds) const;
 
     // Scrubbing the active run: shows `step` (first_step..steps_done). With
     // settled (the drag ended) the snapshot also has a fresh confusion matrix.
@@ -94,6 +108,13 @@ public:
     // the worker writes it between steps.
     CommandResult save_checkpoint(uint32_t id, const QString& path, long step);
 
+    // A run of a saved tree (a project's): `run` as saved (its parent is an
+    // id of this family), resumed from its checkpoint, or listed only when
+    // checkpoint is "" (steps: as saved). The first run (run.id 0) takes
+    // the saved name and visibility. Its new id goes to *id.
+    CommandResult add_saved_run(RunInfo run, long steps, bool visible, const QString& checkpoint,
+                                uint32_t* id = nullptr);
+
     // Drains every fork and polls the past step (a timer does it every 30 ms).
     void tick();
 
@@ -111,6 +132,8 @@ private:
     Run* find(uint32_t id);
     const Run* find(uint32_t id) const;
     CommandResult report(CommandResult r);
+    CommandResult no_run(uint32_t id);  // the refusal for an id without a session
+    std::vector<Session*> race_of(uint32_t id) const;  // id's race, if it is in one (else empty)
     void sync_root();  // a new bridge session: the family starts over
     void request_snapshot(Run& r);
 

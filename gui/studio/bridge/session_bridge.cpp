@@ -187,6 +187,28 @@ void SessionBridge::build_session(std::shared_ptr<const PreparedData> data, cons
     request_snapshot();
 }
 
+std::unique_ptr<Session> SessionBridge::make_run(const ModelSpec& spec, const QString& checkpoint, const RunInfo& run,
+                                                 QString* why) {
+    try {
+        std::shared_ptr<const PreparedData> data = m_data;
+        if (!data || data_key(spec) != m_data_key) data = std::make_shared<const PreparedData>(prepare_data(spec));
+        OpenedBackend opened = open_backend(m_backend.toStdString());
+        SessionOptions options;
+        options.break_on_nonfinite = m_stop_on_nonfinite;
+        options.background_priority = true;
+        options.stop_at_end = false;
+        options.resume_from = checkpoint.toStdString();
+        options.run = run;
+        auto session = std::make_unique<Session>(spec, *data, *opened.backend, options);
+        if (m_pace > 0) session->set_hyperparameter("steps_per_second", m_pace);
+        for (const auto& [condition, threshold] : m_conditions) session->set_breakpoint(condition, threshold);
+        return session;
+    } catch (const std::exception& e) {
+        if (why) *why = QString::fromStdString(e.what());
+        return nullptr;
+    }
+}
+
 SessionState SessionBridge::state() const {
     return m_session ? m_session->state() : SessionState::Idle;
 }
@@ -380,8 +402,7 @@ void SessionBridge::set_probe(int item) {
     request_snapshot();
 }
 
-void SessionBridge::request_snapshot() {
-    if (!m_session) return;
+SnapshotRequest SessionBridge::snapshot_request() const {
     SnapshotRequest q;
     q.probe = m_probe;
     // A plane for 2-D data (two inputs, or input features computed from a
@@ -390,7 +411,12 @@ void SessionBridge::request_snapshot() {
     q.grid = (inputs == 2 || (m_data_view && m_data_view->two_d)) ? 64 : inputs == 1 ? 256 : 0;
     q.misclassified = 64;  // all the session keeps between passes: the mistakes gallery
     q.outcomes = true;  // every item's outcome, for the confusion view's cells (a copy, no pass)
-    m_session->request_snapshot(q);
+    return q;
+}
+
+void SessionBridge::request_snapshot() {
+    if (!m_session) return;
+    m_session->request_snapshot(snapshot_request());
     m_snapshot_asked_step = m_session->steps_done();
     m_since_snapshot.restart();
 }

@@ -21,6 +21,7 @@
 
 #include "bridge/data_view.h"
 #include "bridge/run_history.h"
+#include "gradscope/run_info.h"
 #include "gradscope/session_types.h"
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
@@ -99,6 +100,18 @@ public:
     int probe() const { return m_probe; }
     // Asks for a fresh snapshot now (they also come on their own while training).
     void request_snapshot();
+    // What the views ask a snapshot for (the probe, a decision grid or curve,
+    // the mistakes gallery, every item's outcome): forks and past steps ask
+    // for the same, so every run and step is shown alike.
+    SnapshotRequest snapshot_request() const;
+
+    // Another run of the family beside this session (run_family.h: a fork
+    // saved with a project): a session of spec on this backend, with this
+    // session's options, breakpoints and pace, resumed from checkpoint, who
+    // `run` says. The open data when spec's is the same (else spec's own,
+    // prepared now). Null, with the reason in *why.
+    std::unique_ptr<Session> make_run(const ModelSpec& spec, const QString& checkpoint, const RunInfo& run,
+                                      QString* why = nullptr);
 
     // For the bridge's other services (DataMapService): the session, or null.
     gs::Session* engine_session() const { return m_session.get(); }

@@ -26,6 +26,7 @@ LearnedViews::LearnedViews(SessionBridge* bridge, QWidget* parent)
     connect(m_mistakes, &MistakesView::itemChosen, this, &LearnedViews::probeChosen);
     connect(bridge, &SessionBridge::sessionChanged, this, &LearnedViews::session_changed);
     connect(bridge, &SessionBridge::snapshotUpdated, this, [this] {
+        if (!m_follow) return;
         m_confusion->set_snapshot(m_bridge->snapshot());
         m_mistakes->set_snapshot(m_bridge->snapshot());
     });
@@ -35,6 +36,7 @@ LearnedViews::LearnedViews(SessionBridge* bridge, QWidget* parent)
 }
 
 void LearnedViews::session_changed() {
+    m_follow = true;  // a new run: the bridge's (time travel takes the views again if it must)
     // New data: the galleries read items from its splits; the same data
     // (a reset, an edit of the network): the views only start over.
     const auto data = m_bridge->data();
@@ -50,6 +52,19 @@ void LearnedViews::session_changed() {
         m_data_map->clear();
     }
     m_histograms->set_spec(m_bridge->spec());
+}
+
+void LearnedViews::show_snapshot(std::shared_ptr<const Snapshot> snapshot) {
+    m_follow = false;
+    m_confusion->set_snapshot(snapshot);
+    m_mistakes->set_snapshot(snapshot);
+}
+
+void LearnedViews::follow_bridge() {
+    if (m_follow) return;
+    m_follow = true;
+    m_confusion->set_snapshot(m_bridge->snapshot());
+    m_mistakes->set_snapshot(m_bridge->snapshot());
 }
 
 void LearnedViews::set_theme(const Theme& theme) {

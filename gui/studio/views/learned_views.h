@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "bridge/data_view.h"
+#include "gradscope/telemetry.h"
 
 #include "theme.h"
 
@@ -37,6 +38,15 @@ public:
     // Shows the tab "confusion", "mistakes", "histograms" or "datamap"; false for another name.
     bool show_tab(const QString& name);
 
+    // Time travel: while another snapshot than the bridge's is shown (a past
+    // step, the active fork), the bridge's newer ones wait; show_snapshot() gives the
+    // confusion matrix and the mistakes that snapshot (one without a
+    // confusion matrix leaves them as they are). follow_bridge() shows the
+    // bridge's newest again and follows it.
+    void show_snapshot(std::shared_ptr<const Snapshot> snapshot);
+    void follow_bridge();
+    bool following_bridge() const { return m_follow; }
+
 signals:
     // An item of the validation split (a confusion cell's or a mistake) to probe.
     void probeChosen(int item);
@@ -51,6 +61,7 @@ private:
     HistogramsView* m_histograms;
     DataMapView* m_data_map;
     std::shared_ptr<const DataView> m_data_seen;  // the data the views were given
+    bool m_follow = true;  // the bridge's snapshots go to the views
 };
 
 }  // namespace gs::studio

@@ -21,7 +21,12 @@ bool builtin_data(const DataSpec& d) {
     return d.path.empty() && d.name != "points" && d.name != "fashion-mnist";
 }
 
-bool differs(double a, double b) { return std::abs(a - b) > 1e-9 * std::max(1.0, std::abs(b)); }
+// Changed by the person: the box holds another value than it was given (the
+// parent's value as the box shows it, rounded to its decimals and range, so
+// a float such as 0.09f that the box cannot hold exactly is no change).
+bool changed(const QDoubleSpinBox* box) { return box->value() != box->property("shown").toDouble(); }
+
+void remember_shown(QDoubleSpinBox* box) { box->setProperty("shown", box->value()); }
 
 }  // namespace
 
@@ -74,6 +79,7 @@ ForkDialog::ForkDialog(const ModelSpec& spec, const QString& parent_name, long s
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     form->addRow(buttons);
+    for (QDoubleSpinBox* box : {m_lr, m_decay, m_noise}) remember_shown(box);
 }
 
 ForkSpec ForkDialog::changes() const {
@@ -85,8 +91,8 @@ ForkSpec ForkDialog::changes() const {
         o.type = type;
         f.optimizer = o;
     }
-    if (differs(m_lr->value(), m_spec.optimizer.lr)) f.lr = static_cast<float>(m_lr->value());
-    if (differs(m_decay->value(), m_spec.optimizer.weight_decay)) f.weight_decay = static_cast<float>(m_decay->value());
+    if (changed(m_lr)) f.lr = static_cast<float>(m_lr->value());
+    if (changed(m_decay)) f.weight_decay = static_cast<float>(m_decay->value());
     if (m_batch->value() != m_spec.batch_size) f.batch_size = m_batch->value();
     const std::string schedule = m_schedule->currentData().toString().toStdString();
     if (schedule != m_spec.schedule.type) {
@@ -94,7 +100,7 @@ ForkSpec ForkDialog::changes() const {
         s.type = schedule;
         f.schedule = s;
     }
-    if (m_noise->isEnabled() && differs(m_noise->value(), m_spec.data.noise)) f.noise = static_cast<float>(m_noise->value());
+    if (m_noise->isEnabled() && changed(m_noise)) f.noise = static_cast<float>(m_noise->value());
     return f;
 }
 

@@ -20,6 +20,7 @@
 #include "editor/layer_catalog.h"
 #include "editor/network_editor.h"
 #include "window/main_window.h"
+#include "window/time_travel.h"
 #include "window/training_controls.h"
 #include "gradscope/names.h"
 
@@ -158,6 +159,15 @@ void MainWindow::apply_pending_run() {
     m_saved_steps = m_bridge->steps_done();
     setWindowModified(is_modified());
     statusBar()->showMessage(QStringLiteral("Resumed at step %1").arg(m_bridge->steps_done()), 5000);
+}
+
+void MainWindow::apply_pending_tree() {
+    if (m_pending_tree.isEmpty() || m_pending_run || !m_bridge->has_session() || m_bridge->is_loading()) return;
+    const QString project = m_pending_tree;
+    m_pending_tree.clear();
+    QString why;
+    if (!m_time_travel->open_runs(project, &why))
+        show_banner(QStringLiteral("Some of the project's runs could not be opened: ") + why, false);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -202,9 +202,10 @@ void MainWindow::build_views() {
     });
 
     // Training controls.
-    connect(m_controls->play_action(), &QAction::triggered, m_bridge, [this] { m_bridge->toggle(); });
-    connect(m_controls->step_action(), &QAction::triggered, m_bridge, [this] { m_bridge->step(1); });
-    connect(m_controls->step_epoch_action(), &QAction::triggered, m_bridge, [this] { m_bridge->step_epoch(); });
+    // Play, Step and Epoch drive the active run (the runs panel's "Make active").
+    connect(m_controls->play_action(), &QAction::triggered, this, [this] { m_time_travel->toggle_active(); });
+    connect(m_controls->step_action(), &QAction::triggered, this, [this] { m_time_travel->step_active(1); });
+    connect(m_controls->step_epoch_action(), &QAction::triggered, this, [this] { m_time_travel->step_active_epoch(); });
     connect(m_controls->reset_action(), &QAction::triggered, this, [this] {
         hide_banner();
         if (!m_bridge->has_session()) load_current();
@@ -251,7 +252,7 @@ void MainWindow::connect_bridge() {
         if (!m_awaiting_session && !m_time_travel->views_taken()) m_canvas->update_snapshot(m_bridge->snapshot());
     });
     connect(m_bridge, &SessionBridge::stateChanged, this, [this](SessionState s) {
-        m_controls->set_state(s);
+        if (!m_time_travel->fork_active()) m_controls->set_state(s);  // else the fork's (TimeTravel)
         m_editor->set_read_only(s == SessionState::Running,
                                 QStringLiteral("Pause to change the network's structure"));
         telemetry_updated();
@@ -298,6 +299,7 @@ void MainWindow::open_spec_as(const ModelSpec& spec, bool default_pace) {
     m_opened_spec = spec;
     m_project_path.clear();
     m_pending_run.reset();
+    m_pending_tree.clear();
     m_syncing = true;
     m_editor->set_spec(spec);
     m_data->set_data_spec(spec.data);
@@ -332,6 +334,7 @@ void MainWindow::load_current() {
 
 void MainWindow::spec_edited() {
     if (m_syncing) return;
+    m_pending_tree.clear();  // a project's forks belong to its network as opened
     // The editor owns the model part of the spec; the rest stays ours.
     const ModelSpec edited = m_editor->spec();
     m_spec.input = edited.input;
@@ -364,6 +367,7 @@ void MainWindow::spec_edited() {
 
 void MainWindow::data_edited() {
     if (m_syncing) return;
+    m_pending_tree.clear();
     m_spec.data = m_data->data_spec();
     if (m_banner_kind == BannerKind::LoadError) hide_banner();
     note_work_changed();
@@ -406,6 +410,7 @@ void MainWindow::session_changed() {
     update_can_train();
     telemetry_updated();
     apply_pending_run();
+    apply_pending_tree();
 }
 
 void MainWindow::telemetry_updated() {

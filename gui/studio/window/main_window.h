@@ -151,6 +151,7 @@ private:
     bool save_interactively(bool ask_about_run = true);
     void open_spec_as(const ModelSpec& spec, bool default_pace);
     void apply_pending_run();   // a project's weights and curves, once its session is there
+    void apply_pending_tree();  // then its tree of runs (forks), beside it
     void tell_editor_about_data();  // H3: the open data's classes, for the editor's advice
     void add_recent(const QString& path);
     void rebuild_recent_menu();
@@ -176,6 +177,7 @@ private:
     // A project opened with a run: loaded into the session once it exists.
     std::optional<SavedRun> m_pending_run;
     QString m_pending_run_path;
+    QString m_pending_tree;  // a project whose run tree is still to be opened
     ModelSpec m_opened_spec;  // as opened: an edit makes the description say so
     int m_selected = -1;
     bool m_syncing = false;

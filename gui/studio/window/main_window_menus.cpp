@@ -345,11 +345,13 @@ bool MainWindow::open_project(const QString& path, QString* error) {
         m_pending_run = p.run;
         m_pending_run_path = run_weights_path(path, *p.run);
     }
+    m_pending_tree = path;  // its forks, once the first run is there (with its weights)
     mark_saved();
     update_title();
     add_recent(path);
     statusBar()->showMessage(fit_message(QStringLiteral("Opened %1").arg(path), 60, 300), 5000);
     apply_pending_run();
+    apply_pending_tree();
     return true;
 }
 

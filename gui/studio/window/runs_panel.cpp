@@ -122,6 +122,8 @@ void RunsPanel::rebuild() {
                                            .arg(info.fork_step)
                                            .arg(QString::fromStdString(describe_changes(info.changes)))
                                      : QStringLiteral("The first run");
+        if (m_family->listed_only(id))
+            tip += QStringLiteral(" — its state was not saved with the project (tick \"Save states\" to keep it)");
         item->setToolTip(Name, tip);
         if (id == m_family->active()) {
             QFont f = item->font(Name);
@@ -162,7 +164,9 @@ void RunsPanel::update_states() {
         QTreeWidgetItem* item = m_list->topLevelItem(i);
         const auto id = item->data(Name, Qt::UserRole).toUInt();
         item->setText(Steps, QStringLiteral("%L1").arg(m_family->steps_done(id)));
-        QString state = QString::fromLatin1(state_name(m_family->state(id)));
+        // A run of a project saved without its state: in the tree, not trainable.
+        QString state = m_family->listed_only(id) ? QStringLiteral("no state")
+                                                   : QString::fromLatin1(state_name(m_family->state(id)));
         if (id == m_family->active()) state += QStringLiteral(" · active");
         item->setText(State, state);
     }

@@ -11,10 +11,12 @@
 #include <QInputDialog>
 #include <QPushButton>
 #include <QShortcut>
+#include <QStringList>
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <tuple>
 
 #include "bridge/run_family.h"
@@ -26,12 +28,14 @@
 #include "plots/run_overlay.h"
 #include "plots/training_plot.h"
 #include "project/run_tree.h"
+#include "views/learned_views.h"
 #include "window/docks.h"
 #include "window/fork_dialog.h"
 #include "window/main_window.h"
 #include "window/race_view.h"
 #include "window/runs_panel.h"
 #include "window/timeline.h"
+#include "window/training_controls.h"
 
 namespace gs::studio {
 
@@ -103,9 +107,10 @@ TimeTravel::TimeTravel(MainWindow* window)
         m_overlay->set_marker(-1);
         show_active_live();
     });
-    connect(m_family, &RunFamily::activeChanged, this, [this](uint32_t) {
+    connect(m_family, &RunFamily::activeChanged, this, [this](uint32_t id) {
         show_active_live();
         refresh();
+        m_window->controls()->set_state(m_family->state(id));  // Play or Pause: the active run's
     });
     connect(m_family, &RunFamily::runsChanged, this, &TimeTravel::update_overlay);
     connect(window->bridge(), &SessionBridge::sessionChanged, this, [this] {
@@ -155,6 +160,9 @@ void TimeTravel::show_past() {
     for (const LayerStats& s : past->layers) m_past_store.add(s);
     m_window->gradient_flow()->clear();
     m_window->gradient_flow()->update_from(m_past_store);
+    // The confusion matrix and the mistakes: that step's, once the drag
+    // stops (while dragging, the snapshot has none and they stay as they were).
+    m_window->learned_views()->show_snapshot(m_shown_snapshot);
     m_timeline->set_shown(past->step);
     m_overlay->set_marker(past->step);
 }
@@ -171,6 +179,8 @@ void TimeTravel::show_active_live() {
     auto snap = m_family->snapshot(id);
     if (snap) m_window->canvas()->update_snapshot(snap);
     if (id != 0) m_shown_snapshot = snap;
+    if (id == 0) m_window->learned_views()->follow_bridge();
+    else m_window->learned_views()->show_snapshot(snap);
 }
 
 void TimeTravel::run_updated(uint32_t id) {
@@ -183,9 +193,13 @@ void TimeTravel::run_updated(uint32_t id) {
         if (auto snap = m_family->snapshot(id); snap && snap != m_shown_snapshot) {
             m_shown_snapshot = snap;
             m_window->canvas()->update_snapshot(snap);
+            m_window->learned_views()->show_snapshot(snap);
         }
     }
-    if (id == m_family->active()) m_timeline->set_range(m_family->first_step(id), m_family->steps_done(id));
+    if (id == m_family->active()) {
+        m_timeline->set_range(m_family->first_step(id), m_family->steps_done(id));
+        m_window->controls()->set_state(m_family->state(id));
+    }
     update_overlay();
 }
 
@@ -198,6 +212,24 @@ void TimeTravel::update_overlay() {
         curves.push_back({id, QString::fromStdString(info.name), theme.category(info.colour), m_family->store(id)});
     }
     m_overlay->set_runs(curves);
+}
+
+bool TimeTravel::fork_active() const { return m_family->active() != 0; }
+
+CommandResult TimeTravel::toggle_active() {
+    const uint32_t id = m_family->active();
+    if (id == 0) return m_window->bridge()->toggle();
+    return m_family->state(id) == SessionState::Running ? m_family->pause(id) : m_family->play(id);
+}
+
+CommandResult TimeTravel::step_active(long n) {
+    const uint32_t id = m_family->active();
+    return id == 0 ? m_window->bridge()->step(n) : m_family->step(id, n);
+}
+
+CommandResult TimeTravel::step_active_epoch() {
+    const uint32_t id = m_family->active();
+    return id == 0 ? m_window->bridge()->step_epoch() : m_family->step_epoch(id);
 }
 
 void TimeTravel::refresh() {
@@ -251,7 +283,7 @@ bool TimeTravel::save_runs(const QString& project_path, QString* error) {
         e.info = m_family->info(id);
         e.visible = m_family->visible(id);
         e.steps = m_family->steps_done(id);
-        if (states) {
+        if (states && m_family->has(id)) {  // (a run listed only has no state to save)
             const QString name = QStringLiteral("%1-%2.safetensors").arg(QString::fromStdString(run_dir_name(e.info.name))).arg(id);
             if (CommandResult r = m_family->save_checkpoint(id, QDir(dir).filePath(name), e.steps); !r) {
                 if (error) *error = QString::fromStdString(r.reason);
@@ -270,14 +302,80 @@ bool TimeTravel::save_runs(const QString& project_path, QString* error) {
     return true;
 }
 
+bool TimeTravel::open_runs(const QString& project_path, QString* error) {
+    const QString tree_path = run_tree_path(project_path);
+    if (!QFileInfo::exists(tree_path)) return true;  // a lone run: nothing beside it
+    std::vector<RunTreeEntry> tree;
+    try {
+        tree = load_run_tree(tree_path);
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+    const QDir dir = QFileInfo(project_path).dir();
+    std::map<uint32_t, uint32_t> now;  // the saved ids, as this family numbers them
+    QStringList problems;
+    bool states = false;
+    for (const RunTreeEntry& e : tree) {
+        RunInfo info = e.info;
+        const QString name = QString::fromStdString(info.name);
+        if (info.id == 0) {  // the first run: its name and whether it is shown
+            if (CommandResult r = m_family->add_saved_run(info, e.steps, e.visible, {}); !r)
+                problems << QString::fromStdString(r.reason);
+            now[0] = 0;
+            continue;
+        }
+        if (info.parent != kNoRun) {
+            auto it = now.find(info.parent);
+            if (it == now.end()) {
+                problems << QStringLiteral("'%1' names a parent that is not in the tree").arg(name);
+                continue;
+            }
+            info.parent = it->second;
+        }
+        QString checkpoint;
+        if (!e.checkpoint.empty()) {
+            checkpoint = dir.filePath(QString::fromStdString(e.checkpoint));
+            if (!QFileInfo(checkpoint).isFile()) {
+                problems << QStringLiteral("the state of '%1' (%2) is missing").arg(name, checkpoint);
+                checkpoint.clear();
+            }
+        }
+        uint32_t id = 0;
+        CommandResult r = m_family->add_saved_run(info, e.steps, e.visible, checkpoint, &id);
+        if (!r && !checkpoint.isEmpty()) {  // a state that does not load: the run is listed still
+            problems << QString::fromStdString(r.reason);
+            checkpoint.clear();
+            r = m_family->add_saved_run(info, e.steps, e.visible, checkpoint, &id);
+        }
+        if (!r) {
+            problems << QString::fromStdString(r.reason);
+            continue;
+        }
+        now[e.info.id] = id;
+        states = states || !checkpoint.isEmpty();
+    }
+    if (states) m_runs->save_states_box()->setChecked(true);  // saved with states: saved so again
+    update_overlay();
+    if (problems.isEmpty()) return true;
+    if (error) *error = problems.join(QStringLiteral("; "));
+    return false;
+}
+
+std::unique_ptr<ForkDialog> TimeTravel::make_fork_dialog() {
+    // The settings of the run forked (a fork of a fork starts from the fork's).
+    const uint32_t id = m_family->active();
+    return std::make_unique<ForkDialog>(m_family->spec(id), QString::fromStdString(m_family->info(id).name),
+                                        step_here(), m_window);
+}
+
 void TimeTravel::open_fork_dialog() {
-    ForkDialog d(m_window->bridge()->spec(), QString::fromStdString(m_family->info(m_family->active()).name),
-                 step_here(), m_window);
-    if (d.exec() == QDialog::Accepted) fork_here(d.changes());
+    std::unique_ptr<ForkDialog> d = make_fork_dialog();
+    if (d->exec() == QDialog::Accepted) fork_here(d->changes());
 }
 
 void TimeTravel::open_race_dialog() {
-    const OptimizerSpec base = m_window->bridge()->spec().optimizer;
+    const OptimizerSpec base = m_family->spec(m_family->active()).optimizer;  // the active run's
     const QStringList kinds = {QStringLiteral("Optimizers: SGD, SGD with momentum, Adam"),
                                QStringLiteral("Learning rates: ×0.3, ×1, ×3")};
     bool ok = false;

@@ -24,6 +24,7 @@ class QWidget;
 
 namespace gs::studio {
 
+class ForkDialog;
 class MainWindow;
 class RaceView;
 class RunFamily;
@@ -54,6 +55,13 @@ public:
     // The store the gradient flow was last given for a past step.
     const TelemetryStore& past_store() const { return m_past_store; }
 
+    // The toolbar's Play (Space), Step and Epoch: the active run's (the
+    // first run's through the bridge, a fork's through the family).
+    CommandResult toggle_active();
+    CommandResult step_active(long n);
+    CommandResult step_active_epoch();
+    bool fork_active() const;  // the active run is a fork, not the first run
+
     // The window's telemetry arrived (the timeline's range, the overlay).
     void refresh();
     // Drains the forks and polls the past step now (tests, screenshots).
@@ -67,6 +75,8 @@ public:
     void rewind_to_last_healthy();
     void fork_with_lower_rate();
 
+    // The Fork dialog for the step shown, at the settings of the active run.
+    std::unique_ptr<ForkDialog> make_fork_dialog();
     // Dialog-free entry points (the dialogs call them; tests too).
     CommandResult fork_here(const ForkSpec& changes, uint32_t* id = nullptr);
     CommandResult race_here(const std::vector<ForkSpec>& forks, long steps = 0);
@@ -75,6 +85,11 @@ public:
     // (run_tree.h), and each run's newest state when the runs panel's box
     // is ticked. Nothing is written for a lone run (and an old tree goes).
     bool save_runs(const QString& project_path, QString* error = nullptr);
+    // Opening that project (its first run loaded): the tree beside it, each
+    // fork with its name, parent, fork step and changes, from its saved
+    // state when there is one (else listed only). Nothing to open is fine;
+    // false with the reasons for what could not be opened (the rest is).
+    bool open_runs(const QString& project_path, QString* error = nullptr);
 
 private:
     void show_past();        // the family's past step into the views

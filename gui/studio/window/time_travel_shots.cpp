@@ -10,12 +10,13 @@
 #include "window/race_view.h"
 #include "canvas/network_canvas.h"
 #include "window/scripted_run.h"
+#include "views/learned_views.h"
 #include "window/time_travel.h"
 
 namespace gs::studio {
 
 QString time_travel_screenshot(MainWindow& window, const QString& preset, long steps, const QString& png,
-                               QSize size, long scrub_to, long race_steps) {
+                               QSize size, long scrub_to, long race_steps, const QString& view) {
     if (QString e = screenshot_run(window, preset, steps, png, size); !e.isEmpty()) return e;
     TimeTravel* tt = window.time_travel();
     RunFamily* f = tt->family();
@@ -45,6 +46,11 @@ QString time_travel_screenshot(MainWindow& window, const QString& preset, long s
                 return true;
             }, 600000))
             return QStringLiteral("the race did not reach step %1 in time").arg(want);
+    }
+    if (!view.isEmpty()) {
+        if (!window.learned_views()->show_tab(view))
+            return QStringLiteral("--view wants confusion, mistakes, histograms or datamap, not %1").arg(view);
+        if (auto* dock = window.findChild<QDockWidget*>(QStringLiteral("dock_learned"))) dock->raise();
     }
     window.refresh_now();
     wait_for([] { return false; }, 300);

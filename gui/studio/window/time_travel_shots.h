@@ -1,7 +1,9 @@
 // Screenshots of time travel (gradscope --screenshot ... --scrub-to STEP or
 // --race STEPS): the window after training a preset, then scrubbed back to
 // a step, or with a race of three learning rates forked from the last step
-// and trained STEPS steps each. Used for the README's pictures.
+// and trained STEPS steps each. Used for the README's pictures. With a view
+// of what the network learned (--view confusion|mistakes|...), its tab is
+// in front in the window's picture.
 #pragma once
 
 #include <QSize>
@@ -13,6 +15,6 @@ class MainWindow;
 
 // Returns an error message, or "".
 QString time_travel_screenshot(MainWindow& window, const QString& preset, long steps, const QString& png,
-                               QSize size, long scrub_to, long race_steps);
+                               QSize size, long scrub_to, long race_steps, const QString& view = {});
 
 }  // namespace gs::studio

@@ -54,6 +54,37 @@ TEST(RunGroup, AForkThatChangesNothingReproducesItsParent) {
     EXPECT_TRUE(same_state(live_state(root, "root"), live_state(*g->run(id2), "fork"), &why)) << why;
 }
 
+TEST(RunGroup, SessionsKeptElsewhereRaceOnlyOnOneWorker) {
+    // A front end's own family (the studio's): forks of one run race and
+    // pause together; a run on another worker is refused, and nothing starts.
+    const ModelSpec spec = load_preset("spiral-tanh");
+    Session root(spec, prepare_data(spec), cpu_backend());
+    ASSERT_TRUE(root.step(50));
+    settle(root);
+    std::vector<std::unique_ptr<Session>> forks;
+    for (float lr : {0.01f, 0.1f}) {
+        ForkSpec f;
+        f.lr = lr;
+        forks.push_back(root.fork(50, f, SessionOptions{}));
+        ASSERT_TRUE(forks.back());
+    }
+    Session other(spec, prepare_data(spec), cpu_backend());
+    const CommandResult refused = RunGroup::race_sessions({forks[0].get(), &other}, 10);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_NE(refused.reason.find("another worker"), std::string::npos) << refused.reason;
+    EXPECT_EQ(forks[0]->state(), SessionState::Idle);
+    EXPECT_EQ(other.state(), SessionState::Idle);
+    ASSERT_TRUE(RunGroup::race_sessions({forks[0].get(), forks[1].get()}, 30));
+    for (auto& f : forks) settle(*f);
+    for (auto& f : forks) EXPECT_EQ(f->steps_done(), 80);
+    ASSERT_TRUE(RunGroup::race_sessions({forks[0].get(), forks[1].get()}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_TRUE(RunGroup::pause_sessions({forks[0].get(), forks[1].get()}));
+    for (auto& f : forks) settle(*f);
+    EXPECT_LE(std::abs(forks[0]->steps_done() - forks[1]->steps_done()), 1);
+    EXPECT_FALSE(RunGroup::pause_sessions({forks[0].get(), &other}).ok);
+}
+
 TEST(RunGroup, AForkWithAnotherRatePartsFromItsParentAtTheForkStepAndNotBefore) {
     SessionOptions o;
     o.log_every_step = true;
