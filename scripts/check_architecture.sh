@@ -232,9 +232,7 @@ rule_engine_tests_mirror_the_sources() {
 # left out. A spec file's JSON keys ("lr" in the optimizer object) are
 # fields, not names: a line that compares one says so with the comment
 # "// a field, not a name" and is not matched.
-named_literal_exceptions=(
-    gui/studio/window/time_travel.cpp  # another branch's at the time of writing: b.kind == "nonfinite"
-)
+named_literal_exceptions=()
 rule_named_things_are_written_once() {
     local rule="optimizer, schedule, loss, breakpoint and hyperparameter ids come from names.h (id_of, find_*), not string literals"
     local ids files found

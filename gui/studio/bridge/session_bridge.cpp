@@ -200,7 +200,7 @@ std::unique_ptr<Session> SessionBridge::make_run(const ModelSpec& spec, const QS
         options.resume_from = checkpoint.toStdString();
         options.run = run;
         auto session = std::make_unique<Session>(spec, *data, *opened.backend, options);
-        if (m_pace > 0) session->set_hyperparameter("steps_per_second", m_pace);
+        if (m_pace > 0) session->set_hyperparameter(id_of(Hyperparameter::StepsPerSecond), m_pace);
         for (const auto& [condition, threshold] : m_conditions) session->set_breakpoint(condition, threshold);
         return session;
     } catch (const std::exception& e) {

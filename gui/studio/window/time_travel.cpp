@@ -20,6 +20,7 @@
 #include <tuple>
 
 #include "bridge/run_family.h"
+#include "gradscope/names.h"
 #include "bridge/session_bridge.h"
 #include "bridge/spec_service.h"
 #include "canvas/network_canvas.h"
@@ -385,8 +386,9 @@ void TimeTravel::open_race_dialog() {
     if (!ok) return;
     std::vector<ForkSpec> forks;
     if (pick == kinds[0]) {
-        for (auto [type, momentum, lr] : {std::tuple{"sgd", 0.0f, base.lr}, std::tuple{"sgd", 0.9f, base.lr},
-                                          std::tuple{"adam", 0.0f, std::min(base.lr, 0.01f)}}) {
+        const char* sgd = id_of(OptimizerKind::Sgd);
+        for (auto [type, momentum, lr] : {std::tuple{sgd, 0.0f, base.lr}, std::tuple{sgd, 0.9f, base.lr},
+                                          std::tuple{id_of(OptimizerKind::Adam), 0.0f, std::min(base.lr, 0.01f)}}) {
             ForkSpec f;
             OptimizerSpec o = base;
             o.type = type;
@@ -438,7 +440,7 @@ void TimeTravel::breakpoint_hit(QWidget* banner) {
     }
     if (!m_rewind_offer) return;
     const BreakInfo& b = m_window->bridge()->last_break();
-    const bool offer = b.kind == "nonfinite" && b.last_healthy_step >= 0;
+    const bool offer = b.kind == id_of(BreakpointKind::Nonfinite) && b.last_healthy_step >= 0;
     m_rewind_offer->setVisible(offer);
     m_fork_offer->setVisible(offer);
     if (offer) {
