@@ -187,6 +187,7 @@ void TrainingPlot::build_controls() {
     m_val_box->setToolTip(tr("Show the loss and accuracy on held-out data, once per epoch"));
     m_note = new QLabel(row);
     m_note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // a note never widens the window
+    m_note->hide();  // until there is one: an empty note would take half the hint's room
     m_hint = new QLabel(row);
     m_hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_hint->setAlignment(Qt::AlignRight | Qt::AlignVCenter);

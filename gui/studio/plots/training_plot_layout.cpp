@@ -49,6 +49,7 @@ void TrainingPlot::set_accuracy_shown(bool shown) {
     m_acc_val->setVisible(shown && m_show_validation);
     m_note->setText(shown ? QString() : tr("no accuracy for regression"));
     m_note->setToolTip(m_note->text());
+    m_note->setVisible(!shown);  // an empty note takes no share of the row from the hint
     place_markers();
     if (!shown) m_cursor_acc->setVisible(false);
 }
