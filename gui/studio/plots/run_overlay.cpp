@@ -6,6 +6,7 @@
 
 #include <qcustomplot.h>
 
+#include "plots/plot_style.h"
 #include "plots/smoothing.h"
 #include "plots/training_plot.h"
 
@@ -13,15 +14,9 @@ namespace gs::studio {
 
 namespace {
 
+// The step marker: plot_style's vertical line, hidden until a step is shown.
 QCPItemLine* marker_line(QCustomPlot* plot, QCPAxisRect* rect) {
-    auto* l = new QCPItemLine(plot);
-    l->setClipAxisRect(rect);
-    for (QCPItemPosition* p : {l->start, l->end}) {
-        p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-        p->setAxisRect(rect);
-        p->setTypeX(QCPItemPosition::ptPlotCoords);
-        p->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    }
+    QCPItemLine* l = vertical_line(plot, rect);
     l->setVisible(false);
     return l;
 }
