@@ -58,6 +58,13 @@ bool settled(MainWindow& w, uint32_t id, long steps) {
         120000);
 }
 
+// spiral-tanh in a shown window, trained `steps` steps on its first run.
+bool trained(MainWindow& w, long steps) {
+    w.show();
+    return w.open_preset(QStringLiteral("spiral-tanh")) && ready(w) && w.bridge()->step(steps) &&
+           settled(w, 0, steps);
+}
+
 }  // namespace
 
 class TestRuns : public QObject {
@@ -89,13 +96,9 @@ private slots:
     void a_fork_from_a_scrubbed_step_trains_on_and_the_runs_panel_manages_it() {
         MainWindow w;
         w.resize(1400, 900);
-        w.show();
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(ready(w));
-        QVERIFY(w.bridge()->step(60));
+        QVERIFY(trained(w, 60));
         TimeTravel* tt = w.time_travel();
         RunFamily* f = tt->family();
-        QVERIFY(settled(w, 0, 60));
         QCOMPARE(tt->runs_panel()->list()->topLevelItemCount(), 1);  // the first run, as soon as it loads
         tt->scrub_to(30);
         gs::ForkSpec change;
@@ -160,13 +163,9 @@ private slots:
     void play_and_step_drive_the_active_run() {
         MainWindow w;
         w.resize(1400, 900);
-        w.show();
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(ready(w));
-        QVERIFY(w.bridge()->step(20));
+        QVERIFY(trained(w, 20));
         TimeTravel* tt = w.time_travel();
         RunFamily* f = tt->family();
-        QVERIFY(settled(w, 0, 20));
         uint32_t id = 0;
         QVERIFY(tt->fork_here(gs::ForkSpec{}, &id));
         RunsPanel* panel = tt->runs_panel();
@@ -214,13 +213,9 @@ private slots:
     void a_race_runs_three_forks_at_matched_steps_with_a_canvas_each() {
         MainWindow w;
         w.resize(1400, 900);
-        w.show();
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(ready(w));
-        QVERIFY(w.bridge()->step(25));
+        QVERIFY(trained(w, 25));
         TimeTravel* tt = w.time_travel();
         RunFamily* f = tt->family();
-        QVERIFY(settled(w, 0, 25));
         std::vector<gs::ForkSpec> forks(3);
         const float lr = w.bridge()->spec().optimizer.lr;
         forks[0].lr = lr * 0.3f;
@@ -284,13 +279,9 @@ private slots:
 
     void a_fork_of_a_fork_starts_at_the_fork_s_settings() {
         MainWindow w;
-        w.show();
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(ready(w));
-        QVERIFY(w.bridge()->step(20));
+        QVERIFY(trained(w, 20));
         TimeTravel* tt = w.time_travel();
         RunFamily* f = tt->family();
-        QVERIFY(settled(w, 0, 20));
         const float lr = w.bridge()->spec().optimizer.lr;
         const int batch = w.bridge()->spec().batch_size;
         gs::ForkSpec change;
@@ -450,13 +441,9 @@ private slots:
     void a_project_saves_the_run_tree_and_a_past_step_saves_as_a_checkpoint() {
         QTemporaryDir dir;
         MainWindow w;
-        w.show();
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(ready(w));
-        QVERIFY(w.bridge()->step(30));
+        QVERIFY(trained(w, 30));
         TimeTravel* tt = w.time_travel();
         RunFamily* f = tt->family();
-        QVERIFY(settled(w, 0, 30));
         // Save this step as checkpoint: step 12, scrubbed to.
         tt->scrub_to(12);
         const QString ckpt = dir.filePath(QStringLiteral("step12.safetensors"));
