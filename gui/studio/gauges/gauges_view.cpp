@@ -14,6 +14,7 @@
 
 #include "bridge/gauges_bridge.h"
 #include "plots/plot_style.h"
+#include "plots/replot_throttle.h"
 
 namespace gs::studio {
 
@@ -96,6 +97,8 @@ GaugesView::GaugesView(GaugesBridge& gauges, const Theme& theme, QWidget* parent
 
     top->addWidget(wrapped(QString::fromUtf8(noise_scale_about())));
     m_noise_plot = make_plot(m_theme, tr("batch size"), tr("noise scale B_simple"), tr("batch size"));
+    m_sharp_replots = new ReplotThrottle(m_sharp_plot, kSlowReplotMs);
+    m_noise_replots = new ReplotThrottle(m_noise_plot, kSlowReplotMs);
     top->addWidget(m_noise_plot, 1);
     m_noise_verdict = wrapped(tr("The noise scale is off: turn it on above (a few extra gradient "
                                  "passes per estimate)."),
@@ -140,7 +143,7 @@ void GaugesView::refresh() {
     fill(*m_sharp_plot, 0, s.sharpness());
     fill(*m_sharp_plot, 1, s.sharpness_edge());
     fit(*m_sharp_plot);
-    m_sharp_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_sharp_replots->request();
     fill(*m_noise_plot, 0, s.noise_scale());
     const NoiseScaleRecord& n = s.last_noise_scale();
     QVector<double> bx, by;
@@ -151,7 +154,7 @@ void GaugesView::refresh() {
     }
     m_noise_plot->graph(1)->setData(bx, by, true);
     fit(*m_noise_plot);
-    m_noise_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_noise_replots->request();
     const SharpnessRecord& h = s.last_sharpness();
     if (h.iterations > 0)
         m_sharp_verdict->setText(QString::fromStdString(sharpness_verdict(h.sharpness, h.lr)) +

@@ -17,6 +17,8 @@ class QSpinBox;
 
 namespace gs::studio {
 
+class ReplotThrottle;
+
 class GaugesBridge;
 
 class GaugesView : public QWidget {
@@ -44,6 +46,7 @@ private:
     QCheckBox *m_sharp_on = nullptr, *m_noise_on = nullptr;
     QSpinBox *m_sharp_every = nullptr, *m_noise_every = nullptr;
     QCustomPlot *m_sharp_plot = nullptr, *m_noise_plot = nullptr;
+    ReplotThrottle *m_sharp_replots = nullptr, *m_noise_replots = nullptr;  // slow: a few a second
     QLabel *m_sharp_verdict = nullptr, *m_noise_verdict = nullptr;
     bool m_syncing = false;
 };

@@ -41,6 +41,7 @@ HistogramPlot::HistogramPlot(const QString& what, QWidget* parent) : QWidget(par
     m_note->setWordWrap(true);
     m_note->hide();
     m_plot = new QCustomPlot(this);
+    m_throttle = new ReplotThrottle(m_plot, kSlowReplotMs);
     m_plot->setMinimumHeight(110);
     m_plot->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_plot->setInteractions({});
@@ -139,7 +140,7 @@ void HistogramPlot::set_histogram(const gs::LayerStats::Histogram& h) {
     m_title->setToolTip(m_title->text());
     m_note->hide();
     m_plot->show();
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_throttle->request();
 }
 
 void HistogramPlot::clear(const QString& why) {

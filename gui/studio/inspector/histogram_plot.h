@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gradscope/telemetry.h"
+#include "plots/replot_throttle.h"
 #include "theme.h"
 
 class QCustomPlot;
@@ -43,6 +44,7 @@ private:
     QLabel* m_title;
     QLabel* m_note;
     QCustomPlot* m_plot;
+    ReplotThrottle* m_throttle;  // new statistics redraw it a few times a second
     QCPBars* m_bars;
 };
 

@@ -47,6 +47,7 @@ QString short_label(const LayerDiagnosis& d, const LayerStats* s, const ModelSpe
 
 GradientFlowView::GradientFlowView(QWidget* parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
+    m_throttle = new ReplotThrottle(m_plot, kSlowReplotMs);
     m_bars_rect = m_plot->axisRect();
     m_ratio_rect = add_lower_axis_rect(*m_plot);
     QCPLayoutGrid* grid = m_plot->plotLayout();
@@ -274,7 +275,7 @@ void GradientFlowView::update_from(const TelemetryStore& store) {
     m_seen_layers = layers.size();
     m_seen_step = step;
     m_seen_ratio = ratios;
-    request_replot();
+    m_throttle->request();
 }
 
 constexpr int kMaxRatioDots = 40;

@@ -21,6 +21,7 @@
 #include "gradscope/spec.h"
 #include "gradscope/telemetry.h"
 #include "plots/gradient_health.h"
+#include "plots/replot_throttle.h"
 #include "theme.h"
 
 class QCustomPlot;
@@ -108,6 +109,7 @@ private:
     void apply_styles();
     void place_selection();
     void request_replot();
+    ReplotThrottle* m_throttle = nullptr;  // the statistics' replots, a few a second
     void on_mouse_press(QMouseEvent* e);
 
     QCustomPlot* m_plot = nullptr;

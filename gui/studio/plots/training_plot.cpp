@@ -67,6 +67,7 @@ void finite_range(double v, double& lo, double& hi, bool positive_only) {
 
 TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
+    m_throttle = new ReplotThrottle(m_plot, kCurvesReplotMs);
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setMouseTracking(true);  // the hover read-out needs moves without a button
     m_loss_rect = m_plot->axisRect();
@@ -234,7 +235,7 @@ void TrainingPlot::update_from(const TelemetryStore& store) {
     if (epochs || events) rebuild_validation(store);
     if (events) rebuild_markers(store);
     if (m_auto_range) autorange();
-    request_replot();
+    m_throttle->request();
 }
 
 void TrainingPlot::clear() {

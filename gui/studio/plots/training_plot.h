@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gradscope/telemetry.h"
+#include "plots/replot_throttle.h"
 #include "theme.h"
 
 class QCustomPlot;
@@ -120,6 +121,7 @@ private:
     void apply_graph_styles();
     void autorange();
     void request_replot();
+    ReplotThrottle* m_throttle = nullptr;  // the data's replots, about 10 Hz
     void on_mouse_move(QMouseEvent* e);
     void on_user_range();
     void on_double_click();
