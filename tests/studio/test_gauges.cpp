@@ -105,6 +105,46 @@ private slots:
         ui->dock()->resize(1100, 800);
         save_shot(*ui->dock(), "gauges_view.png");
     }
+
+    // Issue 21: the Gauges dock starts tabbed behind the gradient flow, and
+    // its view is made when the dock is first shown, with the run so far.
+    void gauges_view_is_made_on_first_show_with_the_run_so_far() {
+        MainWindow w;
+        w.resize(1500, 1000);
+        w.show();
+        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
+        QVERIFY(wait_for([&] { return !w.bridge()->is_loading() && w.bridge()->has_session(); }, 30000));
+        GaugesUi* ui = gauges_ui(&w);
+        QVERIFY(ui);
+        QVERIFY(!ui->has_view());
+        QVERIFY(!w.findChild<GaugesView*>());
+        QVERIFY(ui->bridge()->set_gauges(40, 10));
+        QVERIFY(w.bridge()->step(1000));
+        QVERIFY(wait_for([&] { return w.bridge()->store().last_step().step == 1000 &&
+                                      w.bridge()->state() == gs::SessionState::Paused; }, 120000));
+        w.bridge()->tick();
+        QVERIFY(!ui->has_view());  // telemetry came; nothing was built for it
+        const gs::TelemetryStore& store = w.bridge()->store();
+        QVERIFY(store.noise_scale().points().size() >= 20);
+        QVERIFY(store.sharpness().points().size() >= 3);
+        ui->dock()->show();
+        ui->dock()->raise();
+        QVERIFY(wait_for([&] { return ui->has_view() && w.findChild<GaugesView*>() &&
+                                      w.findChild<GaugesView*>()->isVisible(); }, 10000));
+        GaugesView* v = w.findChild<GaugesView*>();
+        QCOMPARE(v, ui->view());
+        // Every measured value a log axis can show (positive, finite).
+        auto drawable = [](const gs::Series& s) {
+            int n = 0;
+            for (const gs::SeriesPoint& p : s.points()) n += p.mean > 0 && std::isfinite(p.mean);
+            return n;
+        };
+        QVERIFY(drawable(store.noise_scale()) >= 3);
+        QCOMPARE(v->noise_plot()->graph(0)->dataCount(), drawable(store.noise_scale()));
+        QCOMPARE(v->sharpness_plot()->graph(0)->dataCount(), drawable(store.sharpness()));
+        QVERIFY(v->sharpness_text().contains(QStringLiteral("2/lr")));
+        QVERIFY(v->noise_text().contains(QStringLiteral("batch size")));
+    }
 };
 
 QTEST_MAIN(TestGauges)

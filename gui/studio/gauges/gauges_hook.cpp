@@ -17,21 +17,30 @@ GaugesUi::GaugesUi(QMainWindow* window, SessionBridge* bridge, const Theme& them
     : QObject(window), m_window(window), m_theme(theme) {
     setObjectName(QStringLiteral("gaugesUi"));
     m_gauges = new GaugesBridge(bridge, this);
-    m_view = new GaugesView(*m_gauges, m_theme);
     m_dock = new QDockWidget(QStringLiteral("Gauges"), window);
     m_dock->setObjectName(QStringLiteral("dock_gauges"));
     auto* area = new QScrollArea;
-    area->setWidget(m_view);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
     m_dock->setWidget(area);
+    connect(m_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible) view();
+    });
     m_dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
                         QDockWidget::DockWidgetClosable);
     m_find = new QAction(QStringLiteral("Find learning rate…"), this);
     m_find->setToolTip(QStringLiteral("Learning-rate range test: the loss against a rising rate, a suggestion "
                                       "to apply; the run's state is put back afterwards"));
     connect(m_find, &QAction::triggered, this, [this] { open_finder(); });
+}
+
+GaugesView* GaugesUi::view() {
+    if (m_view) return m_view;
+    m_view = new GaugesView(*m_gauges, m_theme);
     connect(m_view, &GaugesView::findLearningRate, this, [this] { open_finder(); });
+    static_cast<QScrollArea*>(m_dock->widget())->setWidget(m_view);
+    m_view->refresh();  // what the run has measured so far
+    return m_view;
 }
 
 LrFinderDialog* GaugesUi::open_finder() {

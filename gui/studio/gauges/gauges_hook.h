@@ -27,7 +27,11 @@ class GaugesUi : public QObject {
 public:
     GaugesUi(QMainWindow* window, SessionBridge* bridge, const Theme& theme);
     GaugesBridge* bridge() const { return m_gauges; }
-    GaugesView* view() const { return m_view; }
+    // The view, made when the dock is first shown (it starts tabbed behind
+    // the gradient flow: nothing of it is built before the first frame), or
+    // here on first ask. It reads everything it shows from the store.
+    GaugesView* view();
+    bool has_view() const { return m_view != nullptr; }
     QDockWidget* dock() const { return m_dock; }
     QAction* find_action() const { return m_find; }
     // The finder dialog, made on first use and shown.
@@ -37,7 +41,7 @@ private:
     QMainWindow* m_window;
     Theme m_theme;
     GaugesBridge* m_gauges;
-    GaugesView* m_view;
+    GaugesView* m_view = nullptr;
     QDockWidget* m_dock;
     QAction* m_find;
     LrFinderDialog* m_dialog = nullptr;

@@ -137,6 +137,11 @@ void GaugesView::sync_controls() {
 QString GaugesView::sharpness_text() const { return m_sharp_verdict->text(); }
 QString GaugesView::noise_text() const { return m_noise_verdict->text(); }
 
+void GaugesView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    refresh();
+}
+
 void GaugesView::refresh() {
     if (!isVisible() && !testAttribute(Qt::WA_DontShowOnScreen)) return;  // cheap while hidden
     const TelemetryStore& s = m_gauges.bridge()->store();

@@ -38,6 +38,10 @@ public:
 signals:
     void findLearningRate();
 
+protected:
+    // Shown (its tab raised, its dock opened): what arrived while hidden.
+    void showEvent(QShowEvent* event) override;
+
 private:
     void send();
     void sync_controls();
