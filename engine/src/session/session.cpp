@@ -398,14 +398,26 @@ void Session::apply(const Command& c) {
         case Command::SetParameter: apply_parameter_edit(c.edit, e); break;
         case Command::LrFind: case Command::Gauges: apply_gauges(c); return;  // gauges.cpp
         case Command::Snapshot: {
+            const auto t0 = Clock::now();
             std::shared_ptr<const Snapshot> snap = make_snapshot(*m_trainer, m_confusion, c.snapshot);
-            std::lock_guard<std::mutex> lock(m_snap_mutex);
-            m_snapshot = std::move(snap);
+            {
+                std::lock_guard<std::mutex> lock(m_snap_mutex);
+                m_snapshot = std::move(snap);
+            }
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            std::lock_guard<std::mutex> lock(m_time_mutex);
+            m_time.snapshots_ms += ms;
+            m_time.snapshot_min_ms = m_time.snapshots++ ? std::min(m_time.snapshot_min_ms, ms) : ms;
             return;
         }
-        case Command::DataMap:
+        case Command::DataMap: {
+            const auto t0 = Clock::now();
             publish_data_map();
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            std::lock_guard<std::mutex> lock(m_time_mutex);
+            m_time.data_map_ms += ms;
             return;
+        }
         case Command::Checkpoint:
             // A path that cannot be written is the user's mistake, not the
             // run's: it is reported and the session stays as it was.
@@ -447,7 +459,8 @@ void Session::train_one() {
                              (m_opt.check_budget * std::max(m_step_ms_avg, 1e-6));
         m_next_check_step = this_step + std::max(1L, static_cast<long>(std::ceil(every)));
     }
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    const auto t1 = Clock::now();
+    const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     if (r.nonfinite) {
         pause_on_nonfinite(r, epoch_before);
         return;
@@ -458,11 +471,14 @@ void Session::train_one() {
     s.run_id = m_info.id;
     m_steps.push(s);
     if (m_log) m_log->write(s);
+    const auto t2 = Clock::now();
     if (m_data_map) observe_data_map();
+    const auto t3 = Clock::now();
     m_steps_done.store(r.step, std::memory_order_relaxed);
     note_progress();
     m_step_ms_avg = m_step_ms_avg > 0 ? 0.95 * m_step_ms_avg + 0.05 * ms : ms;
-    maybe_publish_layer_stats(r.step, r.lr);
+    const bool sampled = maybe_publish_layer_stats(r.step, r.lr);
+    const auto t4 = Clock::now();
     run_gauges(r.step, r.lr, ms);  // sharpness, noise scale when on and due (gauges.cpp)
     std::string hit;
     if (!m_dead_hit.empty()) {
@@ -498,7 +514,30 @@ void Session::train_one() {
         }
     }
     if (m_trainer->epoch() != epoch_before) end_epoch();
-    after_step();  // a restore point when one is due
+    const auto t5 = Clock::now();
+    const bool point = after_step();  // a restore point when one is due
+    const auto t6 = Clock::now();
+    const double check_ms = check ? m_trainer->last_gradient_check_ms() : 0;
+    auto span = [](Clock::time_point a, Clock::time_point b) {
+        return std::chrono::duration<double, std::milli>(b - a).count();
+    };
+    std::lock_guard<std::mutex> lock(m_time_mutex);
+    ++m_time.steps;
+    m_time.steps_ms += ms - check_ms;
+    m_time.checks_ms += check_ms;
+    m_time.records_ms += span(t1, t2);
+    if (m_data_map) m_time.data_map_ms += span(t2, t3);
+    if (sampled) {
+        m_time.stats_ms += span(t3, t4);
+        m_time.stats_min_ms = m_time.stats_samples++ ? std::min(m_time.stats_min_ms, span(t3, t4)) : span(t3, t4);
+    }
+    m_time.step_min_ms = m_time.steps > 1 ? std::min(m_time.step_min_ms, ms - check_ms) : ms - check_ms;
+    if (point) m_time.restore_ms += span(t5, t6);
+}
+
+Session::WorkerTime Session::worker_time() const {
+    std::lock_guard<std::mutex> lock(m_time_mutex);
+    return m_time;
 }
 
 void Session::note_progress() {
