@@ -378,8 +378,9 @@ private:
     // statistics at the break, and pauses (session_breaks.cpp).
     void pause_on_nonfinite(const StepResult& r, int epoch_before);
     float weights_max_abs();
-    // Per-layer statistics when the budget or the wall-time bound says so.
-    bool maybe_publish_layer_stats(long step, float lr);
+    // Per-layer statistics when the budget or the wall-time bound says so
+    // (their ms; -1: none due).
+    double maybe_publish_layer_stats(long step, float lr);
     void publish_layer_stats(long step, float lr);
     void publish(EventRecord e);
     void set_state(SessionState s);  // with m_mutex held
@@ -392,7 +393,7 @@ private:
     SpscRing<NoiseScaleRecord> m_noise_ring{1024};
     // Time travel, worker side (time_travel.cpp).
     void start_time_travel();    // the restore points, sized; the first point
-    bool after_step();           // a restore point when one is due (true: taken)
+    double after_step();         // a restore point when one is due (its ms; -1: none due)
     void reset_time_travel(EventRecord& e);  // Reset: points from the start again
     void note_settings(const Command& c);  // a change a replay must repeat
     void note_skip();            // a batch a non-finite value used without an update
@@ -469,8 +470,10 @@ private:
     bool m_reached_end = false;  // the run passed its epochs (stop_at_end false)
     long m_next_check_step = 1;  // the next step whose gradients are checked
     double m_step_ms_avg = 0;  // moving average of a step's time
-    mutable std::mutex m_time_mutex;  // guards m_time (written by the worker)
+    WorkerTime m_time_own;            // the worker's own count ...
+    mutable std::mutex m_time_mutex;  // ... and its copy for worker_time(), under this
     WorkerTime m_time;
+    void publish_worker_time();       // every 256 steps, after commands, when it stops
     double m_pace = 0;         // steps per second while running (0: unpaced)
     std::chrono::steady_clock::time_point m_next_due{};
 };
