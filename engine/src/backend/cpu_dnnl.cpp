@@ -122,6 +122,19 @@ dnnl::primitive_attr user_scratchpad() {
 
 int out_size(int in, int k, int s, int p) { return (in + 2 * p - k) / s + 1; }
 
+// db(M) = the column sums of dy (N, M), each over n in order (the result does
+// not depend on the vector width). Vectorized across columns: without the
+// restrict and simd, GCC at -O2 left this loop scalar (it may not prove that
+// db and dy do not overlap), 2% of an mlp-fashion step on one thread.
+void bias_gradient(const float* __restrict dy, int N, int M, float* __restrict db) {
+    for (int m = 0; m < M; ++m) db[m] = 0.0f;
+    for (int n = 0; n < N; ++n) {
+        const float* __restrict row = dy + static_cast<size_t>(n) * M;
+#pragma omp simd
+        for (int m = 0; m < M; ++m) db[m] += row[m];
+    }
+}
+
 }  // namespace
 
 class DnnlOps {
@@ -207,12 +220,7 @@ void CpuBackend::dense_backward(const Tensor& x, const Tensor& w, const Tensor& 
     const float* wp = w.data();
     const float* gp = dy.data();
     float* dwp = dw.data();
-    if (db) {
-        float* dbp = db->data();
-        std::memset(dbp, 0, sizeof(float) * static_cast<size_t>(M));
-        for (int n = 0; n < N; ++n)
-            for (int m = 0; m < M; ++m) dbp[m] += gp[static_cast<size_t>(n) * M + m];
-    }
+    if (db) bias_gradient(gp, N, M, db->data());
     if (static_cast<size_t>(N) * M * K <= kSmallGemmMacs) {
         std::memset(dwp, 0, sizeof(float) * static_cast<size_t>(M) * K);
         for (int n = 0; n < N; ++n) {
