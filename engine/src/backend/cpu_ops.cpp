@@ -463,56 +463,6 @@ double CpuBackend::sum_squares(const Tensor& t) {
     return s;
 }
 
-TensorSummary CpuBackend::summarize(const Tensor& t, float sat_lo, float sat_hi) {
-    TensorSummary r;
-    const float* p = t.data();
-    const size_t n = t.numel();
-    r.count = n;
-    if (!n) return r;
-    r.min = r.max = p[0];
-    double s = 0, s2 = 0, sa = 0;
-    size_t np = 0, sat = 0;
-    for (size_t i = 0; i < n; ++i) {
-        const float v = p[i];
-        s += v;
-        s2 += static_cast<double>(v) * v;
-        sa += std::fabs(v);
-        r.min = std::min(r.min, v);
-        r.max = std::max(r.max, v);
-        np += v <= 0.0f;
-        sat += (v <= sat_lo) | (v >= sat_hi);
-    }
-    r.sum = s;
-    r.sum_sq = s2;
-    r.sum_abs = sa;
-    r.nonpositive = np;
-    r.saturated = sat;
-    // Dead features: positions <= 0 in every item of the batch.
-    const size_t items = t.shape().rank >= 2 ? static_cast<size_t>(t.dim(0)) : 1;
-    const size_t per = n / items;
-    r.features = per;
-    for (size_t f = 0; f < per; ++f) {
-        bool dead = true;
-        for (size_t i = 0; i < items && dead; ++i) dead = p[i * per + f] <= 0.0f;
-        r.dead_features += dead;
-    }
-    return r;
-}
-
-void CpuBackend::histogram(const Tensor& t, float lo, float hi, int bins, uint32_t* counts) {
-    for (int b = 0; b < bins; ++b) counts[b] = 0;
-    if (bins <= 0) return;
-    const float* p = t.data();
-    const size_t n = t.numel();
-    const float w = hi > lo ? static_cast<float>(bins) / (hi - lo) : 0.0f;
-    for (size_t i = 0; i < n; ++i) {
-        // The same binning as every other backend's (NaN counts nowhere; an
-        // infinite value or range lands in an end bin, never out of bounds).
-        const int b = kernels::histogram_bin(p[i], lo, w, bins);
-        if (b >= 0) ++counts[b];
-    }
-}
-
 void CpuBackend::scale(Tensor& t, float factor) {
     const long n = static_cast<long>(t.numel());
     float* p = t.data();

@@ -138,10 +138,14 @@ GS_HD float batchnorm_input_grad(float dy, float x, float mean, float invstd, fl
 GS_HD bool is_saturated(float v, float lo, float hi) { return (v <= lo) | (v >= hi); }
 // The histogram bin of v for bins over [lo, hi] (w = bins / (hi - lo), or 0
 // when hi <= lo); values outside go to the end bins, NaN to none (-1).
+// (Selects, no branch and no fminf/fmaxf: those stayed calls into libm, 4-8
+// ns a value, and kept the CPU's histogram loop from vectorizing.)
 GS_HD int histogram_bin(float v, float lo, float w, int bins) {
-    if (!(v == v)) return -1;
-    const float f = fminf(fmaxf((v - lo) * w, 0.0f), static_cast<float>(bins - 1));
-    return static_cast<int>(f);
+    float f = (v - lo) * w;
+    f = f > 0.0f ? f : 0.0f;  // NaN (an infinite value in an infinite range) too: the first bin
+    const float top = static_cast<float>(bins - 1);
+    const int b = static_cast<int>(f < top ? f : top);
+    return v == v ? b : -1;
 }
 
 // SGD as PyTorch does it: g += wd p; v = mu v + g; p -= lr (nesterov ? g + mu v : v).
