@@ -23,7 +23,7 @@ rounds=6
 if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then rounds=$1; shift; fi
 if [[ $rounds -lt 1 ]]; then echo "ab_bench.sh: ROUNDS must be at least 1" >&2; exit 2; fi
 args=("$@")
-[[ ${#args[@]} -eq 0 ]] && args=(--cases mlp-fashion/b64,mlp-fashion/b256 --windows 9 --seconds 0.5)
+[[ ${#args[@]} -eq 0 ]] && args=(--cases "mlp-fashion/b64,mlp-fashion/b256" --windows 9 --seconds 0.5)
 for b in "$before" "$after"; do
     if [[ ! -x $b ]]; then echo "ab_bench.sh: '$b' is not an executable file" >&2; exit 2; fi
 done
