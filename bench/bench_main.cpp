@@ -16,7 +16,10 @@
 // on the real dataset (in %), when Fashion-MNIST is installed;
 // "<case>/telemetry-overhead": the cost of training in a Session with all of
 // its telemetry on (the data map too, unless --data-map off), against a bare
-// training loop (in %); and, only when named in --cases,
+// training loop (in %), in 20 pairs of 0.25 s windows unless --windows or
+// --seconds say otherwise; "<case>/telemetry-streams" (only when named): the
+// same with each stream alone, and the worker's own time in each; and, only
+// when named in --cases,
 // "<case>/data-map-overhead" (only when named): the data map's own cost,
 // a watched Session on Fashion-MNIST keeping one against one that does not;
 // "<case>/data-map-step-cost": its cost per step, trainers stepped in turns;
@@ -51,6 +54,7 @@ struct Options {
     bool cpu_time = false;  // rates per second of process CPU time, not of wall time
     int windows = 5;
     double seconds = 1.0;
+    bool windows_given = false, seconds_given = false;
     std::string backend = "cpu";
     bool data_map = true;  // the watched session keeps a data map
     gs::bench::MislabelOptions mislabel;
@@ -173,9 +177,17 @@ double real_data_cost(const Case& c, const Options& o) {
 // and for the data map (where it keeps one) once a second.
 class WatchedSession {
 public:
-    WatchedSession(const gs::ModelSpec& spec, gs::PreparedData data, const Options& o, bool data_map) {
+    WatchedSession(const gs::ModelSpec& spec, gs::PreparedData data, const Options& o, bool data_map,
+                   bool consumer = true)
+        : m_consumer(consumer) {
         gs::SessionOptions so;
         so.data_map = data_map;
+        m_session = std::make_unique<gs::Session>(spec, std::move(data), gs::backend_by_name(o.backend), so);
+        m_batch = spec.batch_size;
+    }
+    WatchedSession(const gs::ModelSpec& spec, gs::PreparedData data, const Options& o,
+                   const gs::SessionOptions& so, bool consumer)
+        : m_consumer(consumer) {
         m_session = std::make_unique<gs::Session>(spec, std::move(data), gs::backend_by_name(o.backend), so);
         m_batch = spec.batch_size;
     }
@@ -186,8 +198,16 @@ public:
         const Stopwatch watch(g_cpu_time);
         const auto end = Clock::now() + std::chrono::duration<double>(seconds);
         session.state() == gs::SessionState::Idle ? session.start() : session.resume();
-        while (Clock::now() < end) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        // A consumer's tick every 100 ms of training time; a window that
+        // ends first carries the rest of the wait over to the next window.
+        for (auto now = Clock::now(); now < end; now = Clock::now()) {
+            const Clock::duration wait =
+                std::min(m_until_tick, std::chrono::duration_cast<Clock::duration>(end - now));
+            std::this_thread::sleep_for(wait);
+            m_until_tick -= wait;
+            if (m_until_tick > Clock::duration::zero()) continue;
+            m_until_tick = std::chrono::milliseconds(100);
+            if (!m_consumer) continue;
             session.drain(m_store);
             session.request_snapshot();  // ten a second, with every part
             auto snap = session.latest_snapshot();
@@ -201,14 +221,26 @@ public:
         return static_cast<double>(session.steps_done() - before) * m_batch / watch.seconds();
     }
 
+    const gs::Session& session() const { return *m_session; }
+
 private:
     std::unique_ptr<gs::Session> m_session;
     gs::TelemetryStore m_store;
     long m_ticks = 0;
+    Clock::duration m_until_tick = std::chrono::milliseconds(100);
     int m_batch = 1;
+    bool m_consumer = true;
 };
 
+// What the overhead cases train on: the preset's own data for the 2-D sets
+// (spiral-tanh: its decision grid is part of every snapshot), synthetic
+// tensors of the real shapes for the others; no validation or test split.
 gs::PreparedData synthetic_data(const Case& c, const gs::ModelSpec& spec) {
+    if (c.real_data) {
+        gs::PreparedData data = gs::prepare_data(spec);
+        data.validation = data.test = nullptr;
+        return data;
+    }
     gs::DataSpec d;
     d.name = "synthetic";
     d.samples = c.batch * 16;
@@ -219,25 +251,100 @@ gs::PreparedData synthetic_data(const Case& c, const gs::ModelSpec& spec) {
     return data;
 }
 
+// The watched session's cost against the bare loop, one figure per pair of
+// windows, sorted. The pairs alternate their order (bare first, then watched
+// first): a machine that speeds up or slows down within a pair tilts every
+// other pair the other way, and the median keeps neither.
+std::vector<double> alternating_costs(gs::Trainer& bare, WatchedSession& watched, const Options& o) {
+    std::vector<double> costs;
+    for (int w = 0; w < o.windows; ++w) {
+        double b = 0, s = 0;
+        if (w % 2 == 0) {
+            b = window(bare, true, o.seconds);
+            s = watched.run(o.seconds);
+        } else {
+            s = watched.run(o.seconds);
+            b = window(bare, true, o.seconds);
+        }
+        costs.push_back(100.0 * (b - s) / b);
+    }
+    std::sort(costs.begin(), costs.end());
+    return costs;
+}
+
 // The same training in a WatchedSession with every telemetry stream on at
 // its default rate (per-step records, per-layer statistics on their budget,
 // the data map unless --data-map off) against a bare Trainer loop, in
 // alternating windows: what watching costs, in percent.
-double telemetry_overhead(const Case& c, const Options& o) {
-    auto bare = make_trainer(c, o, false);
+double telemetry_overhead(const Case& c, const Options& o, double* worker_share,
+                          std::pair<double, double>* quartiles) {
+    auto bare = make_trainer(c, o, c.real_data);
     gs::ModelSpec spec = gs::load_preset(c.preset);
     spec.batch_size = c.batch;
     spec.epochs = 1 << 30;
     WatchedSession watched(spec, synthetic_data(c, spec), o, o.data_map);
-    warm_up(*bare, std::min(0.5, o.seconds));
-    watched.run(std::min(0.5, o.seconds));  // warm-up
-    std::vector<double> costs;
-    for (int w = 0; w < o.windows; ++w) {
-        const double b = window(*bare, true, o.seconds);
-        const double s = watched.run(o.seconds);
-        costs.push_back(100.0 * (b - s) / b);
-    }
+    // Unless told otherwise: 20 pairs of 0.25 s, not the 5 of 1 s of a
+    // throughput case (the figure's spread over runs went from 5-13% for
+    // mlp-fashion to ... on a quiet machine; README).
+    Options pairs = o;
+    if (!o.windows_given) pairs.windows = 20;
+    if (!o.seconds_given) pairs.seconds = 0.25;
+    warm_up(*bare, 0.5);
+    watched.run(0.5);  // warm-up
+    const std::vector<double> costs = alternating_costs(*bare, watched, pairs);
+    const gs::Session::WorkerTime t = watched.session().worker_time();
+    const double own = t.checks_ms + t.stats_ms + t.restore_ms + t.data_map_ms + t.records_ms + t.snapshots_ms;
+    *worker_share = t.steps_ms > 0 ? 100.0 * own / t.steps_ms : 0.0;
+    *quartiles = {costs[costs.size() / 4], costs[(3 * costs.size()) / 4]};
     return median(costs);
+}
+
+// Which stream costs: a Session with every stream off, then with one stream
+// on at a time (each against the bare loop, in alternating windows), then all.
+void telemetry_streams(const Case& c, const Options& o) {
+    auto bare = make_trainer(c, o, c.real_data);
+    gs::ModelSpec spec = gs::load_preset(c.preset);
+    spec.batch_size = c.batch;
+    spec.epochs = 1 << 30;
+    gs::SessionOptions none;
+    none.layer_stats = false;
+    none.break_on_nonfinite = false;
+    none.restore_budget = 0;
+    none.data_map = false;
+    struct Variant {
+        const char* name;
+        gs::SessionOptions so;
+        bool consumer;
+    };
+    std::vector<Variant> variants{{"nothing on", none, false}};
+    variants.push_back({"consumer (drain, snapshots 10/s)", none, true});
+    variants.push_back({"layer statistics", none, false});
+    variants.back().so.layer_stats = true;
+    variants.push_back({"non-finite checks", none, false});
+    variants.back().so.break_on_nonfinite = true;
+    variants.push_back({"restore points", none, false});
+    variants.back().so.restore_budget = gs::SessionOptions{}.restore_budget;
+    variants.push_back({"data map", none, false});
+    variants.back().so.data_map = true;
+    variants.push_back({"all", gs::SessionOptions{}, true});
+    warm_up(*bare, std::min(0.5, o.seconds));
+    for (const Variant& v : variants) {
+        WatchedSession watched(spec, synthetic_data(c, spec), o, v.so, v.consumer);
+        watched.run(std::min(0.5, o.seconds));  // warm-up
+        const std::vector<double> costs = alternating_costs(*bare, watched, o);
+        const gs::Session::WorkerTime t = watched.session().worker_time();
+        auto share = [&](double ms) { return t.steps_ms > 0 ? 100.0 * ms / t.steps_ms : 0.0; };
+        std::printf("bench %s/telemetry-streams %-34s %5.1f %% (windows %.1f .. %.1f); worker's own time "
+                    "on top of %ld steps: checks %.2f %%, statistics %.2f %%, restore points %.2f %%, "
+                    "data map %.2f %%, records %.2f %%, snapshots %.2f %%; a step %.3f ms (least %.3f), "
+                    "a statistics sample %.3f ms (least %.3f), a snapshot %.3f ms (least %.3f)\n",
+                    c.name.c_str(), v.name, median(costs), costs.front(), costs.back(), t.steps,
+                    share(t.checks_ms), share(t.stats_ms), share(t.restore_ms), share(t.data_map_ms),
+                    share(t.records_ms), share(t.snapshots_ms), t.steps ? t.steps_ms / t.steps : 0.0,
+                    t.step_min_ms, t.stats_samples ? t.stats_ms / t.stats_samples : 0.0, t.stats_min_ms,
+                    t.snapshots ? t.snapshots_ms / t.snapshots : 0.0, t.snapshot_min_ms);
+        std::fflush(stdout);
+    }
 }
 
 // The data map's own cost: two watched Sessions on the real Fashion-MNIST
@@ -300,6 +407,7 @@ int gs_bench_main(int argc, char** argv) {
             if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n < 1 || n > 1000)
                 bad(v, "a whole number from 1 to 1000");
             o.windows = n;
+            o.windows_given = true;
         } else if (a == "--seconds") {
             const std::string v = next();
             char* end = nullptr;
@@ -307,6 +415,7 @@ int gs_bench_main(int argc, char** argv) {
             if (v.empty() || *end != '\0' || !(x >= 0.05) || !(x <= 3600))
                 bad(v, "a number of seconds from 0.05 to 3600");
             o.seconds = x;
+            o.seconds_given = true;
         }
         else if (a == "--backend") o.backend = next();
         else if (a == "--data-map") o.data_map = next() != "off";
@@ -353,9 +462,18 @@ int gs_bench_main(int argc, char** argv) {
             if (c.name != "mlp-fashion/b64" && c.name != "cnn-fashion/b64") continue;
             if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), name) == o.cases.end())
                 continue;
-            std::printf("bench %s %.1f %% (data map %s%s)\n", name.c_str(), telemetry_overhead(c, o),
-                        o.data_map ? "on" : "off", o.cpu_time ? ", CPU time" : "");
+            double share = 0;
+            std::pair<double, double> q;
+            const double v = telemetry_overhead(c, o, &share, &q);
+            std::printf("bench %s %.1f %% (data map %s%s; pairs of windows: quartiles %.1f .. %.1f %%; the "
+                        "worker's own telemetry work %.2f %% of its steps' time)\n",
+                        name.c_str(), v, o.data_map ? "on" : "off", o.cpu_time ? ", CPU time" : "", q.first,
+                        q.second, share);
             std::fflush(stdout);
+        }
+        for (const auto& c : kCases) {
+            const std::string name = c.name + "/telemetry-streams";
+            if (std::find(o.cases.begin(), o.cases.end(), name) != o.cases.end()) telemetry_streams(c, o);
         }
         if (std::find(o.cases.begin(), o.cases.end(), "data-map/60k") != o.cases.end()) {
             const auto c = gs::bench::measure_data_map_costs(60000, 10, 5);

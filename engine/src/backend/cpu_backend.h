@@ -82,5 +82,9 @@ private:
 // Below this many multiply-adds a dense product runs as plain loops: oneDNN's
 // per-call overhead (a few microseconds) dominates classroom-sized layers.
 constexpr size_t kSmallGemmMacs = 32 * 1024;
+// Up to this many, oneDNN runs a dense product on one thread: a parallel
+// region (waking the other threads) costs more than it saves for products
+// of tens of microseconds, such as mlp-fashion's 128 -> 10 layer.
+constexpr size_t kOneThreadGemmMacs = 1024 * 1024;
 
 }  // namespace gs

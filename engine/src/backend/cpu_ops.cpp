@@ -21,6 +21,15 @@ namespace gs {
 namespace {
 // Below this many elements a loop stays on one thread (a fork costs ~1 us).
 constexpr long kParallelMin = 1 << 15;
+// The same for parallel_for's one-pass elementwise loops (activations,
+// optimizer updates, scale): 128K floats take ~10-20 us on one core, and on a
+// busy 2-core machine waking the second thread for each (a futex wake when it
+// already slept) costs more than it saves. Measured on mlp-fashion (ReLU
+// passes of 16K-64K floats, a 32K-weight update): 1 << 15 -> 1 << 17 took
+// gradscope-bench b256 from 41.8K-74.0K (median 46.0K) to 52.6K-95.3K (60.9K)
+// samples/s, b64 from 22.5K-36.3K (24.4K) to 22.4K-39.3K (27.8K), six
+// alternating runs each on the shared machine (load 5).
+constexpr long kParallelMinElementwise = 1 << 17;
 constexpr long kBlock = 4096;  // reduction block
 
 // Runs f(i) for i in [0, n): vectorized, and split across the threads only
@@ -28,7 +37,7 @@ constexpr long kBlock = 4096;  // reduction block
 // have tens of elements).
 template <typename F>
 inline void parallel_for(long n, F&& f) {
-    if (n < kParallelMin) {
+    if (n < kParallelMinElementwise) {
 #pragma omp simd
         for (long i = 0; i < n; ++i) f(i);
     } else {

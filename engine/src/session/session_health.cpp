@@ -34,13 +34,13 @@ std::string two_digits(double v) {  // "1.9e+36"
 
 }  // namespace
 
-void Session::maybe_publish_layer_stats(long step, float lr) {
-    if (!m_opt.layer_stats) return;
+double Session::maybe_publish_layer_stats(long step, float lr) {
+    if (!m_opt.layer_stats) return -1;
     const auto now = Clock::now();
     const bool stale = m_opt.stats_max_interval_ms > 0 && m_last_stats != Clock::time_point{} &&
                        std::chrono::duration<double, std::milli>(now - m_last_stats).count() >=
                            m_opt.stats_max_interval_ms;
-    if (step < m_next_stats_step && !stale) return;
+    if (step < m_next_stats_step && !stale) return -1;
     publish_layer_stats(step, lr);
     m_last_stats = Clock::now();
     const double cost = std::chrono::duration<double, std::milli>(m_last_stats - now).count();
@@ -52,6 +52,7 @@ void Session::maybe_publish_layer_stats(long step, float lr) {
     // Next time after enough steps that the statistics stay within budget.
     const double every = m_stats_cost_avg / (m_opt.stats_budget * std::max(m_step_ms_avg, 1e-6));
     m_next_stats_step = step + std::clamp(static_cast<long>(std::ceil(std::min(every, 1e12))), 1L, kMaxStatsEvery);
+    return cost;
 }
 
 float Session::weights_max_abs() {

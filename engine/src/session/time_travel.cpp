@@ -225,12 +225,14 @@ void Session::update_point_info() {
     m_point_info = i;
 }
 
-void Session::after_step() {
+double Session::after_step() {
     RestorePoints& p = m_tt->points;
-    if (!p.due(m_trainer->global_step())) return;
+    if (!p.due(m_trainer->global_step())) return -1;
+    const auto t0 = std::chrono::steady_clock::now();
     p.take(*m_trainer, m_tt->layout, counters(), m_opt.break_on_nonfinite, false, m_step_ms_avg);
     // The read-out for views, now and then (it takes a lock).
     if (p.size() < 64 || p.newest() % (64 * p.spacing()) == 0) update_point_info();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void Session::note_settings(const Command& c) {

@@ -130,6 +130,7 @@ void Session::work(std::unique_lock<std::mutex>& lock) {
     // Someone may wait for this session to settle, or to leave its round
     // (its destructor); a running session's rounds wake no one.
     if (m_state != SessionState::Running || m_quit) {
+        publish_worker_time();
         if (m_queue.empty() && m_log) m_log->flush();
         m_settled.notify_all();
     }

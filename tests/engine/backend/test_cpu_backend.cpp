@@ -6,6 +6,7 @@
 // Activations, softmax, dropout, batch norm, losses, reductions and
 // statistics are in test_cpu_elementwise.cpp.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 #include <cstdint>
@@ -26,7 +27,8 @@ using gs::Shape;
 using gs::Tensor;
 using namespace gs::test;  // be(), tensor_of(), garbage(), expect_close(), ...
 
-constexpr size_t kSmallGemmMacs = 32 * 1024;  // mirrors backend/cpu_backend.h
+constexpr size_t kSmallGemmMacs = 32 * 1024;         // mirror backend/cpu_backend.h
+constexpr size_t kOneThreadGemmMacs = 1024 * 1024;
 
 // ------------------------------------------------------------ registry ---
 
@@ -146,6 +148,28 @@ TEST(Dense, LargeShapesUseOneDnn) {
         ASSERT_GT(static_cast<size_t>(c.N) * c.K * c.M, kSmallGemmMacs);
         check_dense_all_variants(c);
     }
+}
+
+TEST(Dense, SmallOneDnnProductsRunOnOneThreadAndLeaveTheThreadCountAlone) {
+    // Products up to kOneThreadGemmMacs are made and run with OpenMP held to
+    // one thread (mlp-fashion's 128 -> 10 layer at batch 64 and 256); the
+    // caller's thread count must be what it was, before and after the
+    // primitive is cached, and larger products still get every thread.
+    const int initial = omp_get_max_threads();
+    const int threads = 2;  // whatever the machine has; what the caller asked for
+    omp_set_num_threads(threads);
+    const std::vector<DenseCase> cases{{64, 128, 10}, {256, 128, 10}, {7, 129, 301},
+                                       {64, 256, 128}};
+    for (int pass = 0; pass < 2; ++pass)
+        for (const auto& c : cases) {
+            const size_t macs = static_cast<size_t>(c.N) * c.K * c.M;
+            ASSERT_GT(macs, kSmallGemmMacs);
+            check_dense_all_variants(c);
+            ASSERT_EQ(omp_get_max_threads(), threads)
+                << "after a product of " << macs << " multiply-adds (one thread up to "
+                << kOneThreadGemmMacs << ")";
+        }
+    omp_set_num_threads(initial);
 }
 
 TEST(Dense, ImageInputIsFlattenedPerItem) {

@@ -534,7 +534,7 @@ TEST(Reduction, SumSquaresOfAMillionElementsIsExactAndRepeatable) {
 }
 
 TEST(Reduction, ScaleMultipliesEveryElement) {
-    const int n = 100003;  // over the parallel threshold
+    const int n = 300007;  // over the elementwise parallel threshold (1 << 17)
     const auto v = random_values(n, 82);
     Tensor t = tensor_of(Shape{n}, v);
     be().scale(t, 0.37f);

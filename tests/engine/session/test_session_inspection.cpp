@@ -57,6 +57,43 @@ TEST(Session, LayerStatisticsOnABudget) {
     EXPECT_LT(taken, 2000u / 4);
 }
 
+// Where the worker's time went: every step counted, each stream's work
+// apart from the steps', and nothing for a stream that is off.
+TEST(Session, WorkerTimeCountsEachStreamApart) {
+    SessionOptions o;
+    o.stats_budget = 1e9;  // statistics after every step
+    o.data_map = false;
+    auto s = make_session("spiral-tanh", o);
+    ASSERT_TRUE(s->step(50));
+    settle(*s);
+    ASSERT_TRUE(s->request_snapshot());
+    settle(*s);
+    ASSERT_TRUE(s->request_snapshot());
+    settle(*s);
+    const Session::WorkerTime t = s->worker_time();
+    EXPECT_EQ(t.steps, 50);
+    EXPECT_EQ(t.stats_samples, 50);
+    EXPECT_EQ(t.snapshots, 2);
+    EXPECT_GT(t.steps_ms, 0.0);
+    EXPECT_GT(t.stats_ms, 0.0);
+    EXPECT_GT(t.snapshots_ms, 0.0);
+    EXPECT_GE(t.stats_ms, 50 * t.stats_min_ms);
+    EXPECT_GE(t.snapshots_ms, 2 * t.snapshot_min_ms);
+    EXPECT_GT(t.step_min_ms, 0.0);
+    EXPECT_EQ(t.data_map_ms, 0.0);  // off
+    o.restore_budget = 0;
+    // Statistics off: none taken, no time for them.
+    o.layer_stats = false;
+    auto quiet = make_session("spiral-tanh", o);
+    ASSERT_TRUE(quiet->step(20));
+    settle(*quiet);
+    EXPECT_EQ(quiet->worker_time().steps, 20);
+    EXPECT_EQ(quiet->worker_time().stats_samples, 0);
+    EXPECT_EQ(quiet->worker_time().stats_ms, 0.0);
+    EXPECT_EQ(quiet->worker_time().restore_ms, 0.0);  // no restore points either
+    EXPECT_GT(t.restore_ms, 0.0);                     // the first run took some
+}
+
 TEST(Session, SnapshotsOnRequest) {
     auto s = make_session();  // spiral-tanh: 2 inputs, two classes, a 250-item test split
     EXPECT_EQ(s->latest_snapshot(), nullptr);
