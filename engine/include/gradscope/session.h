@@ -96,6 +96,10 @@ struct SessionOptions {
     bool log_every_step = false;
     // OpenMP threads the worker trains with (0: the OpenMP default).
     int threads = 0;
+    // The confusion matrix (and most confident mistakes) of the snapshots is
+    // made at an epoch's end, at most this often in wall time (always with a
+    // run log, whose "confusion" record it is, and at the run's last epoch).
+    double confusion_every_ms = 100;
     // Restore points (show_step, rewind, fork, save_checkpoint of a past
     // step): the memory they may hold, in bytes (0: none; then only the live
     // step can be shown or forked from). How they are spaced and thinned
@@ -273,6 +277,7 @@ public:
         double records_ms = 0;    // step records: ring, run log
         double snapshots_ms = 0;  // snapshots asked for
         long stats_samples = 0, snapshots = 0;
+        long confusion_passes = 0;  // the confusion matrix made (epoch ends, paused snapshots)
         // The cheapest of each (a sample's own cost, whatever preempted the others).
         double stats_min_ms = 0, snapshot_min_ms = 0, step_min_ms = 0;
     };
@@ -465,6 +470,8 @@ private:
     int m_bad_epochs = 0;
     std::chrono::steady_clock::time_point m_started;
     long m_next_stats_step = 1;
+    std::chrono::steady_clock::time_point m_confusion_at{};  // the last epoch-end confusion pass
+    bool m_confusion_behind = false;  // an epoch ended without one since
     double m_stats_cost_avg = 0;  // moving average of publish_layer_stats's time (ms)
     std::chrono::steady_clock::time_point m_last_stats{};
     bool m_reached_end = false;  // the run passed its epochs (stop_at_end false)

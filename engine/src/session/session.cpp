@@ -399,6 +399,13 @@ void Session::apply(const Command& c) {
         case Command::LrFind: case Command::Gauges: apply_gauges(c); return;  // gauges.cpp
         case Command::Snapshot: {
             const auto t0 = Clock::now();
+            // Paused (or stopped) after epochs whose confusion pass was
+            // skipped: the view gets the matrix of the step it stands at.
+            if (m_confusion_behind && m_state != SessionState::Running) {
+                compute_confusion(*m_trainer, m_confusion, 64);
+                ++m_time_own.confusion_passes;
+                m_confusion_behind = false;
+            }
             std::shared_ptr<const Snapshot> snap = make_snapshot(*m_trainer, m_confusion, c.snapshot);
             {
                 std::lock_guard<std::mutex> lock(m_snap_mutex);
@@ -558,7 +565,21 @@ EpochRecord Session::close_epoch() {
     Dataset* v = m_trainer->validation_data() ? m_trainer->validation_data() : m_trainer->test_data();
     if (v && v->size()) {
         EvalResult ev = m_trainer->evaluate(*v);
-        if (v->num_classes() >= 2) compute_confusion(*m_trainer, m_confusion, 64);  // for the snapshots of this epoch
+        // The confusion matrix for the snapshots of this epoch: a second pass
+        // over the split, so at most every confusion_every_ms unless a run
+        // log records it or the run ends here (spiral-tanh's epochs are 25
+        // steps and its test split 250 items: a pass each epoch cost the
+        // studio's run a fifth of its speed). A snapshot names its step.
+        const auto now = Clock::now();
+        const bool due = m_log || m_confusion.confusion_step < 0 || m_trainer->epoch() >= m_epochs ||
+                         std::chrono::duration<double, std::milli>(now - m_confusion_at).count() >=
+                             m_opt.confusion_every_ms;
+        if (v->num_classes() >= 2 && due) {
+            compute_confusion(*m_trainer, m_confusion, 64);
+            m_confusion_at = now;
+            ++m_time_own.confusion_passes;
+        }
+        m_confusion_behind = v->num_classes() >= 2 && !due;
         e.has_validation = true;
         e.val_loss = static_cast<float>(ev.loss);
         e.val_accuracy = static_cast<float>(ev.accuracy);

@@ -94,6 +94,31 @@ TEST(Session, WorkerTimeCountsEachStreamApart) {
     EXPECT_GT(t.restore_ms, 0.0);                     // the first run took some
 }
 
+// The epoch-end confusion pass comes at most every confusion_every_ms: with
+// a bound no run reaches, only the first epoch's end makes one (spiral-tanh:
+// 250 training items in batches of 10, so 25 steps), and a snapshot of the
+// paused run one more, at its step; with none, every epoch's end.
+TEST(Session, ConfusionAtEpochEndsAtMostAsOftenAsAsked) {
+    for (const double every : {1e9, 0.0}) {
+        SessionOptions o;
+        o.confusion_every_ms = every;
+        auto s = make_session("spiral-tanh", o);
+        ASSERT_TRUE(s->step(250));
+        settle(*s);
+        ASSERT_EQ(s->epoch(), 10);
+        EXPECT_EQ(s->worker_time().confusion_passes, every > 0 ? 1 : 10) << "every " << every << " ms";
+        SnapshotRequest q;
+        q.grid = 0;
+        ASSERT_TRUE(s->request_snapshot(q));
+        settle(*s);
+        auto snap = s->latest_snapshot();
+        ASSERT_NE(snap, nullptr);
+        EXPECT_EQ(snap->confusion_step, 250);
+        EXPECT_EQ(snap->step, 250);
+        EXPECT_EQ(s->worker_time().confusion_passes, every > 0 ? 2 : 10);
+    }
+}
+
 TEST(Session, SnapshotsOnRequest) {
     auto s = make_session();  // spiral-tanh: 2 inputs, two classes, a 250-item test split
     EXPECT_EQ(s->latest_snapshot(), nullptr);
