@@ -41,14 +41,7 @@ done
 
 echo "| case | before: median (range) | after: median (range) | after faster |"
 echo "|---|---:|---:|---:|"
-awk '
-    function median(list,   n, a, i, j, t) {
-        n = split(list, a, " ")
-        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
-    function lo(list,   n, a, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 < m + 0) m = a[i]; return m }
-    function hi(list,   n, a, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 > m + 0) m = a[i]; return m }
+awk "$(<"$(dirname "${BASH_SOURCE[0]}")/ranges.awk")"'
     {
         if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3; unit[$3] = $5 }
         list[$2 " " $3] = list[$2 " " $3] " " $4

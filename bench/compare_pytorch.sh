@@ -68,14 +68,7 @@ echo
 for ((r = 1; r <= rounds; r++)); do
     awk -v r="$r" '$1 == "bench" && NF >= 4 { print r, (FILENAME ~ /gs\./ ? "gs" : "pt"), $2, $3, $4 }' \
         "$tmp/gs.$r" "$tmp/pt.$r"
-done | awk '
-    function median(list,   n, a, i, j, t) {
-        n = split(list, a, " ")
-        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
-    function lo(list,   n, a, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 < m + 0) m = a[i]; return m }
-    function hi(list,   n, a, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 > m + 0) m = a[i]; return m }
+done | awk "$(<bench/ranges.awk)"'
     {
         key = $1 " " $3
         if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3; unit[$3] = $5 }

@@ -39,6 +39,21 @@ QAction* find_action(QMainWindow& w) {
     return nullptr;
 }
 
+// The window at 1500x1000 on spiral-tanh, its session made.
+bool open_spiral(MainWindow& w) {
+    w.resize(1500, 1000);
+    w.show();
+    return w.open_preset(QStringLiteral("spiral-tanh")) &&
+           wait_for([&] { return !w.bridge()->is_loading() && w.bridge()->has_session(); }, 30000);
+}
+
+// n steps trained, the run paused after them.
+bool train_and_pause(MainWindow& w, long n) {
+    return w.bridge()->step(n) && wait_for([&] { return w.bridge()->store().last_step().step == n &&
+                                                       w.bridge()->state() == gs::SessionState::Paused; },
+                                             120000);
+}
+
 }  // namespace
 
 class TestGauges : public QObject {
@@ -80,18 +95,13 @@ private slots:
 
     void gauges_view_shows_sharpness_against_two_over_lr_and_the_noise_scale() {
         MainWindow w;
-        w.resize(1500, 1000);
-        w.show();
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(wait_for([&] { return !w.bridge()->is_loading() && w.bridge()->has_session(); }, 30000));
+        QVERIFY(open_spiral(w));
         GaugesUi* ui = gauges_ui(&w);
         QVERIFY(ui);
         ui->dock()->show();
         ui->dock()->raise();
         ui->view()->set_intervals(40, 10);
-        QVERIFY(w.bridge()->step(3000));
-        QVERIFY(wait_for([&] { return w.bridge()->store().last_step().step == 3000 &&
-                                      w.bridge()->state() == gs::SessionState::Paused; }, 120000));
+        QVERIFY(train_and_pause(w, 3000));
         w.bridge()->tick();
         ui->view()->refresh();
         QVERIFY(ui->view()->sharpness_plot()->graph(0)->dataCount() >= 3);
@@ -110,18 +120,13 @@ private slots:
     // its view is made when the dock is first shown, with the run so far.
     void gauges_view_is_made_on_first_show_with_the_run_so_far() {
         MainWindow w;
-        w.resize(1500, 1000);
-        w.show();
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(wait_for([&] { return !w.bridge()->is_loading() && w.bridge()->has_session(); }, 30000));
+        QVERIFY(open_spiral(w));
         GaugesUi* ui = gauges_ui(&w);
         QVERIFY(ui);
         QVERIFY(!ui->has_view());
         QVERIFY(!w.findChild<GaugesView*>());
         QVERIFY(ui->bridge()->set_gauges(40, 10));
-        QVERIFY(w.bridge()->step(1000));
-        QVERIFY(wait_for([&] { return w.bridge()->store().last_step().step == 1000 &&
-                                      w.bridge()->state() == gs::SessionState::Paused; }, 120000));
+        QVERIFY(train_and_pause(w, 1000));
         w.bridge()->tick();
         QVERIFY(!ui->has_view());  // telemetry came; nothing was built for it
         const gs::TelemetryStore& store = w.bridge()->store();
