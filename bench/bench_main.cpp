@@ -177,14 +177,8 @@ double real_data_cost(const Case& c, const Options& o) {
 // and for the data map (where it keeps one) once a second.
 class WatchedSession {
 public:
-    WatchedSession(const gs::ModelSpec& spec, gs::PreparedData data, const Options& o, bool data_map,
-                   bool consumer = true)
-        : m_consumer(consumer) {
-        gs::SessionOptions so;
-        so.data_map = data_map;
-        m_session = std::make_unique<gs::Session>(spec, std::move(data), gs::backend_by_name(o.backend), so);
-        m_batch = spec.batch_size;
-    }
+    WatchedSession(const gs::ModelSpec& spec, gs::PreparedData data, const Options& o, bool data_map)
+        : WatchedSession(spec, std::move(data), o, with_data_map(data_map), true) {}
     WatchedSession(const gs::ModelSpec& spec, gs::PreparedData data, const Options& o,
                    const gs::SessionOptions& so, bool consumer)
         : m_consumer(consumer) {
@@ -224,6 +218,11 @@ public:
     const gs::Session& session() const { return *m_session; }
 
 private:
+    static gs::SessionOptions with_data_map(bool on) {
+        gs::SessionOptions so;
+        so.data_map = on;
+        return so;
+    }
     std::unique_ptr<gs::Session> m_session;
     gs::TelemetryStore m_store;
     long m_ticks = 0;

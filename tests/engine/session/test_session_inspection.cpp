@@ -21,6 +21,13 @@ std::unique_ptr<Session> make_session(const std::string& preset = "spiral-tanh",
 
 void settle(Session& s) { ASSERT_TRUE(s.wait_until_settled(30)) << state_name(s.state()); }
 
+// Asks for a snapshot between steps and returns it once the worker made it.
+std::shared_ptr<const Snapshot> snapshot_of(Session& s, const SnapshotRequest& q) {
+    EXPECT_TRUE(s.request_snapshot(q));
+    settle(s);
+    return s.latest_snapshot();
+}
+
 TEST(Session, LayerStatisticsOnABudget) {
     auto s = make_session();  // spiral-tanh: Dense Tanh Dense Tanh Dense (+ fused Sigmoid)
     ASSERT_TRUE(s->step(2000));
@@ -66,10 +73,8 @@ TEST(Session, WorkerTimeCountsEachStreamApart) {
     auto s = make_session("spiral-tanh", o);
     ASSERT_TRUE(s->step(50));
     settle(*s);
-    ASSERT_TRUE(s->request_snapshot());
-    settle(*s);
-    ASSERT_TRUE(s->request_snapshot());
-    settle(*s);
+    ASSERT_NE(snapshot_of(*s, {}), nullptr);
+    ASSERT_NE(snapshot_of(*s, {}), nullptr);
     const Session::WorkerTime t = s->worker_time();
     EXPECT_EQ(t.steps, 50);
     EXPECT_EQ(t.stats_samples, 50);
@@ -109,9 +114,7 @@ TEST(Session, ConfusionAtEpochEndsAtMostAsOftenAsAsked) {
         EXPECT_EQ(s->worker_time().confusion_passes, every > 0 ? 1 : 10) << "every " << every << " ms";
         SnapshotRequest q;
         q.grid = 0;
-        ASSERT_TRUE(s->request_snapshot(q));
-        settle(*s);
-        auto snap = s->latest_snapshot();
+        auto snap = snapshot_of(*s, q);
         ASSERT_NE(snap, nullptr);
         EXPECT_EQ(snap->confusion_step, 250);
         EXPECT_EQ(snap->step, 250);
@@ -128,9 +131,7 @@ TEST(Session, SnapshotsOnRequest) {
     q.probe = 3;
     q.grid = 16;
     q.misclassified = 5;
-    ASSERT_TRUE(s->request_snapshot(q));
-    settle(*s);
-    auto snap = s->latest_snapshot();
+    auto snap = snapshot_of(*s, q);
     ASSERT_NE(snap, nullptr);
     EXPECT_EQ(snap->step, 200);
     // Probe: all six layers (the final Sigmoid too), with their shapes.
