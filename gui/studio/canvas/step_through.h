@@ -33,6 +33,7 @@ public:
     int item() const { return m_item; }
     // Names of the network's inputs ("x₁", "sin x₁") for labels and cards.
     void set_input_names(const QStringList& names);
+    const QStringList& input_names() const { return m_input_names; }
     void set_theme(const Theme& theme);
 
     int phase_count() const { return static_cast<int>(m_phases.size()); }

@@ -151,7 +151,7 @@ void HistogramsPlot::paint_stacked(QPainter& p, const QRectF& a) const {
                QStringLiteral("step %1").arg(s.back()->step));
 }
 
-HistogramsView::HistogramsView(QWidget* parent) : QWidget(parent), m_history(256) {
+HistogramsView::HistogramsView(QWidget* parent) : QWidget(parent), m_history(kHistoryCapacity) {
     auto* col = new QVBoxLayout(this);
     auto* row = new QHBoxLayout;
     m_layer = new QComboBox;
@@ -192,6 +192,11 @@ void HistogramsView::clear() {
 
 void HistogramsView::add(const std::vector<LayerStats>& layers) {
     m_history.add(layers);
+    changed();
+}
+
+void HistogramsView::set_history(HistogramHistory history) {
+    m_history = std::move(history);  // the plot keeps its pointer to the member
     changed();
 }
 

@@ -51,11 +51,15 @@ class HistogramsView : public QWidget {
     Q_OBJECT
 
 public:
+    static constexpr size_t kHistoryCapacity = 256;  // samples a layer and kind
+
     explicit HistogramsView(QWidget* parent = nullptr);
     // The layers to offer (their names); the history starts over.
     void set_spec(const ModelSpec& spec);
     // New statistics (the store's layers() after a drain).
     void add(const std::vector<LayerStats>& layers);
+    // The history kept so far elsewhere (a view built late shows the run so far).
+    void set_history(HistogramHistory history);
     void clear();
     void set_theme(const Theme& theme);
 

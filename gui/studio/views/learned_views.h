@@ -4,13 +4,21 @@
 // to the SessionBridge (snapshots, telemetry, a new session) and owns the
 // bridge's DataMapService; the main window docks it and turns an item a
 // person picks into the probe (probeChosen).
+//
+// The four views are built when the panel is first shown (its dock starts
+// tabbed behind the gradient flow: nothing of them is built before the
+// window's first frame), or on first ask (the accessors). Until then the
+// panel keeps what they would show: the histograms' history, the snapshot
+// they would hold, the data; built late, they show the run so far.
 #pragma once
 
 #include <QTabWidget>
 #include <memory>
+#include <optional>
 
 #include "bridge/data_view.h"
 #include "gradscope/telemetry.h"
+#include "views/histogram_history.h"
 
 #include "theme.h"
 
@@ -30,10 +38,12 @@ public:
     explicit LearnedViews(SessionBridge* bridge, QWidget* parent = nullptr);
     void set_theme(const Theme& theme);
 
-    ConfusionView* confusion() const { return m_confusion; }
-    MistakesView* mistakes() const { return m_mistakes; }
-    HistogramsView* histograms() const { return m_histograms; }
-    DataMapView* data_map() const { return m_data_map; }
+    // The views, built now if they are not yet.
+    ConfusionView* confusion();
+    MistakesView* mistakes();
+    HistogramsView* histograms();
+    DataMapView* data_map();
+    bool views_built() const { return m_confusion != nullptr; }
     DataMapService* data_map_service() const { return m_service; }
     // Shows the tab "confusion", "mistakes", "histograms" or "datamap"; false for another name.
     bool show_tab(const QString& name);
@@ -51,17 +61,26 @@ signals:
     // An item of the validation split (a confusion cell's or a mistake) to probe.
     void probeChosen(int item);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void session_changed();
+    void build_views();  // once: the four views, given what was kept for them
+    void feed_snapshot(std::shared_ptr<const Snapshot> snapshot);
 
     SessionBridge* m_bridge;
     DataMapService* m_service;
-    ConfusionView* m_confusion;
-    MistakesView* m_mistakes;
-    HistogramsView* m_histograms;
-    DataMapView* m_data_map;
+    ConfusionView* m_confusion = nullptr;
+    MistakesView* m_mistakes = nullptr;
+    HistogramsView* m_histograms = nullptr;
+    DataMapView* m_data_map = nullptr;
     std::shared_ptr<const DataView> m_data_seen;  // the data the views were given
     bool m_follow = true;  // the bridge's snapshots go to the views
+    // Until the views are built: what they would hold.
+    HistogramHistory m_history;
+    std::shared_ptr<const Snapshot> m_fed;  // the last snapshot with a confusion matrix given to them
+    std::optional<Theme> m_theme;  // the last set_theme (none: the views' own)
 };
 
 }  // namespace gs::studio

@@ -18,6 +18,7 @@
 #include "inspector/layer_inspector.h"
 #include "plots/gradient_flow.h"
 #include "window/lesson_player.h"
+#include "window/docks.h"
 #include "window/main_window.h"
 #include "window/training_controls.h"
 #include "gradscope/names.h"
@@ -27,22 +28,19 @@ namespace gs::studio {
 Classroom::Classroom(MainWindow* window)
     : QObject(window), m_window(window), m_service(new ClassroomService(window->bridge(), this)) {
     setObjectName(QStringLiteral("classroom"));
-    m_step = new StepThroughPanel(m_service);
     m_step_dock = new QDockWidget(QStringLiteral("Step through"), window);
     m_step_dock->setObjectName(QStringLiteral("dock_step_through"));
-    m_step_dock->setWidget(m_step);
     window->addDockWidget(Qt::BottomDockWidgetArea, m_step_dock);
     m_step_dock->hide();
+    build_on_first_show(m_step_dock, [this] { step_through(); });
 
     m_touch = new CanvasTouch(window->canvas(), m_service, this);
 
-    m_drawer = new DataDrawer;
     m_draw_dock = new QDockWidget(QStringLiteral("Draw data"), window);
     m_draw_dock->setObjectName(QStringLiteral("dock_draw_data"));
-    m_draw_dock->setWidget(m_drawer);
     window->addDockWidget(Qt::LeftDockWidgetArea, m_draw_dock);
     m_draw_dock->hide();
-    connect(m_drawer, &DataDrawer::applyRequested, window, &MainWindow::apply_classroom_data);
+    build_on_first_show(m_draw_dock, [this] { drawer(); });
 
     m_menu = window->menuBar()->addMenu(QStringLiteral("&Classroom"));
     QAction* step = m_menu->addAction(QStringLiteral("Step through one training step"));
@@ -53,7 +51,7 @@ Classroom::Classroom(MainWindow* window)
     draw->setText(QStringLiteral("Draw data"));
     m_menu->addAction(draw);
     connect(draw, &QAction::toggled, this, [this](bool on) {
-        if (on) m_drawer->set_data_spec(m_window->current_project().spec.data);
+        if (on) drawer()->set_data_spec(m_window->current_project().spec.data);
     });
 
     m_lessons = new LessonPlayer(window, this);
@@ -67,10 +65,29 @@ Classroom::Classroom(MainWindow* window)
     });
 }
 
+StepThroughPanel* Classroom::step_through() {
+    if (m_step) return m_step;
+    m_step = new StepThroughPanel(m_service);
+    if (m_theme) m_step->set_theme(*m_theme);
+    const ModelSpec& spec = m_window->bridge()->spec();  // the session's, as session_changed gives it
+    m_step->set_input_names(input_labels(spec.data, static_cast<int>(spec.input.numel())));
+    m_step_dock->setWidget(m_step);
+    return m_step;
+}
+
+DataDrawer* Classroom::drawer() {
+    if (m_drawer) return m_drawer;
+    m_drawer = new DataDrawer;
+    if (m_theme) m_drawer->set_theme(*m_theme);
+    connect(m_drawer, &DataDrawer::applyRequested, m_window, &MainWindow::apply_classroom_data);
+    m_draw_dock->setWidget(m_drawer);
+    return m_drawer;
+}
+
 bool Classroom::start_step_through() {
     m_step_dock->show();
     m_step_dock->raise();
-    m_step->view()->setFocus();
+    step_through()->view()->setFocus();
     return m_step->trace_step();
 }
 
@@ -78,13 +95,14 @@ void Classroom::session_changed() {
     const ModelSpec& spec = m_window->bridge()->spec();
     m_touch->set_model(spec);
     m_touch->set_snapshot(m_window->bridge()->snapshot());
-    m_step->set_input_names(input_labels(spec.data, static_cast<int>(spec.input.numel())));
+    if (m_step) m_step->set_input_names(input_labels(spec.data, static_cast<int>(spec.input.numel())));
 }
 
 void Classroom::set_theme(const Theme& theme) {
-    m_step->set_theme(theme);
+    m_theme = theme;
+    if (m_step) m_step->set_theme(theme);
     m_touch->set_theme(theme);
-    m_drawer->set_theme(theme);
+    if (m_drawer) m_drawer->set_theme(theme);
     m_lessons->set_theme(theme);
 }
 

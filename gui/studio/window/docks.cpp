@@ -25,4 +25,13 @@ QDockWidget* make_dock(QMainWindow* window, const QString& title, const QString&
     return dock;
 }
 
+void build_on_first_show(QDockWidget* dock, std::function<void()> build) {
+    auto* once = new QObject(dock);  // deleted after the first show: one build only
+    QObject::connect(dock, &QDockWidget::visibilityChanged, once, [once, build = std::move(build)](bool visible) {
+        if (!visible) return;
+        build();
+        once->deleteLater();
+    });
+}
+
 }  // namespace gs::studio
