@@ -1,5 +1,5 @@
-// What the network learned: the four views, wired to the bridge, built on
-// first show (see learned_views.h).
+// What the network learned: the four views, wired to the bridge, built when
+// first wanted (see learned_views.h).
 #include "views/learned_views.h"
 
 #include "bridge/data_map_service.h"
@@ -36,11 +36,6 @@ LearnedViews::LearnedViews(SessionBridge* bridge, QWidget* parent)
         else m_history.add(m_bridge->store().layers());
     });
     session_changed();
-}
-
-void LearnedViews::showEvent(QShowEvent* event) {
-    build_views();  // first shown: the views, with the run so far
-    QTabWidget::showEvent(event);
 }
 
 void LearnedViews::build_views() {

@@ -5,9 +5,10 @@
 // bridge's DataMapService; the main window docks it and turns an item a
 // person picks into the probe (probeChosen).
 //
-// The four views are built when the panel is first shown (its dock starts
-// tabbed behind the gradient flow: nothing of them is built before the
-// window's first frame), or on first ask (the accessors). Until then the
+// The four views are built by build_views(): the window calls it when their
+// dock is first shown (it starts tabbed behind the gradient flow: nothing of
+// them is built before the window's first frame); the accessors and
+// show_tab() call it too. Until then the
 // panel keeps what they would show: the histograms' history, the snapshot
 // they would hold, the data; built late, they show the run so far.
 #pragma once
@@ -44,6 +45,7 @@ public:
     HistogramsView* histograms();
     DataMapView* data_map();
     bool views_built() const { return m_confusion != nullptr; }
+    void build_views();  // once: the four views, given what was kept for them
     DataMapService* data_map_service() const { return m_service; }
     // Shows the tab "confusion", "mistakes", "histograms" or "datamap"; false for another name.
     bool show_tab(const QString& name);
@@ -61,12 +63,8 @@ signals:
     // An item of the validation split (a confusion cell's or a mistake) to probe.
     void probeChosen(int item);
 
-protected:
-    void showEvent(QShowEvent* event) override;
-
 private:
     void session_changed();
-    void build_views();  // once: the four views, given what was kept for them
     void feed_snapshot(std::shared_ptr<const Snapshot> snapshot);
 
     SessionBridge* m_bridge;

@@ -174,6 +174,7 @@ void MainWindow::build_views() {
                                    /*scroll=*/true);  // a narrow window scrolls it, never grows for it
     tabifyDockWidget(flow_dock, learned_dock);
     flow_dock->raise();
+    build_on_first_show(learned_dock, [this] { m_learned->build_views(); });  // not in the first frame
     // The data map colours the Data panel's scatter too, when asked (issue 17).
     connect(m_learned->data_map_service(), &DataMapService::mapUpdated, this,
             [this] { m_data->preview()->set_data_map(m_learned->data_map_service()->map()); });
