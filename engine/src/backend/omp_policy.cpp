@@ -18,10 +18,13 @@
 // own initialization. So the program starts itself again, once, with the
 // setting in its environment. This runs from .preinit_array, before any
 // library is initialized; it only exists in executables, and the engine is a
-// static library linked into them.
+// static library linked into them. (The studio's launcher sets it before the
+// studio starts, so the studio starts once: gui/studio/launcher.cpp.)
 #include <unistd.h>
 
 #include <cstring>
+
+#include "gradscope/omp_wait.h"
 
 namespace gs::detail {
 
@@ -30,12 +33,14 @@ void set_omp_wait_policy(int, char** argv, char** envp) {
     if (!envp || !argv) return;
     size_t n = 0;
     for (; envp[n]; ++n)
-        if (!std::strncmp(envp[n], "OMP_WAIT_POLICY=", 16) ||
-            !std::strncmp(envp[n], "GOMP_SPINCOUNT=", 15))
-            return;
+        for (const char* name : omp_wait::kUserChoices) {
+            const size_t len = std::strlen(name);
+            if (!std::strncmp(envp[n], name, len) && envp[n][len] == '=') return;
+        }
     constexpr size_t kMax = 4096;
     if (n + 2 > kMax) return;
-    static char policy[] = "GOMP_SPINCOUNT=3000";
+    static char policy[sizeof omp_wait::kSetting];
+    std::memcpy(policy, omp_wait::kSetting, sizeof policy);
     static char* env[kMax];
     for (size_t i = 0; i < n; ++i) env[i] = envp[i];
     env[n] = policy;
