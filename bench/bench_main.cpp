@@ -381,11 +381,18 @@ void telemetry_streams(const Case& c, const Options& o) {
     variants.back().so.data_map = true;
     variants.push_back({"all", gs::SessionOptions{}, true});
     warm_up(*bare, std::min(0.5, o.seconds));
+    // The bare loop's step, for the sessions' own: its median over every
+    // window of every variant.
+    std::vector<double> bare_rates;
+    const WindowFn bare_loop = [&](double secs) {
+        bare_rates.push_back(window(*bare, true, secs));
+        return bare_rates.back();
+    };
     {
         ThreadedLoop other(make_trainer(c, o, c.real_data));
         other.run(std::min(0.5, o.seconds));  // warm-up
         const std::vector<double> costs =
-            alternating_costs(loop_of(*bare), [&](double secs) { return other.run(secs); }, o);
+            alternating_costs(bare_loop, [&](double secs) { return other.run(secs); }, o);
         std::printf("bench %s/telemetry-streams %-34s %5.1f %% (windows %.1f .. %.1f)\n", c.name.c_str(),
                     "bare loop on its own thread", median(costs), costs.front(), costs.back());
         std::fflush(stdout);
@@ -394,7 +401,7 @@ void telemetry_streams(const Case& c, const Options& o) {
         WatchedSession watched(spec, synthetic_data(c, spec), o, v.so, v.consumer);
         watched.run(std::min(0.5, o.seconds));  // warm-up
         const std::vector<double> costs =
-            alternating_costs(loop_of(*bare), [&](double secs) { return watched.run(secs); }, o);
+            alternating_costs(bare_loop, [&](double secs) { return watched.run(secs); }, o);
         const gs::Session::WorkerTime t = watched.session().worker_time();
         auto share = [&](double ms) { return t.steps_ms > 0 ? 100.0 * ms / t.steps_ms : 0.0; };
         std::printf("bench %s/telemetry-streams %-34s %5.1f %% (windows %.1f .. %.1f); worker's own time "
@@ -408,6 +415,11 @@ void telemetry_streams(const Case& c, const Options& o) {
                     t.snapshots ? t.snapshots_ms / t.snapshots : 0.0, t.snapshot_min_ms);
         std::fflush(stdout);
     }
+    if (!bare_rates.empty())
+        std::printf("bench %s/telemetry-streams bare loop: a step %.3f ms (median over %zu windows; the "
+                    "fastest window's %.3f ms)\n",
+                    c.name.c_str(), c.batch * 1000.0 / median(bare_rates), bare_rates.size(),
+                    c.batch * 1000.0 / *std::max_element(bare_rates.begin(), bare_rates.end()));
 }
 
 // The data map's own cost: two watched Sessions on the real Fashion-MNIST
