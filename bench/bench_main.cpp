@@ -13,12 +13,14 @@
 // Cases: training throughput on inputs of the presets' real shapes (the
 // Fashion-MNIST ones on synthetic tensors, as the PyTorch script does), and
 // for those, "<case>/real-data-cost": how much slower the same training is
-// on the real dataset (in %), when Fashion-MNIST is installed;
+// on the real dataset (in %, 20 pairs of 0.25 s windows in alternating order
+// unless --windows or --seconds say otherwise), when Fashion-MNIST is installed;
 // "<case>/telemetry-overhead": the cost of training in a Session with all of
 // its telemetry on (the data map too, unless --data-map off), against a bare
 // training loop (in %), in 20 pairs of 0.25 s windows unless --windows or
 // --seconds say otherwise; "<case>/telemetry-streams" (only when named): the
-// same with each stream alone, and the worker's own time in each; and, only
+// same with each stream alone, and the worker's own time in each (and a
+// second bare loop stepped on a thread of its own); and, only
 // when named in --cases,
 // "<case>/data-map-overhead" (only when named): the data map's own cost,
 // a watched Session on Fashion-MNIST keeping one against one that does not;
@@ -33,7 +35,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <string>
 #include <vector>
@@ -155,23 +159,6 @@ double run_case(const Case& c, const Options& o) {
     return median(rates);
 }
 
-// Real Fashion-MNIST (uint8, normalized, batches assembled on the loader
-// thread) against synthetic float tensors of the same shape, in alternating
-// windows so the machine's drift cancels: the cost of real data, in percent.
-double real_data_cost(const Case& c, const Options& o) {
-    auto synthetic = make_trainer(c, o, false);
-    auto real = make_trainer(c, o, true);
-    warm_up(*synthetic, std::min(0.5, o.seconds));
-    warm_up(*real, std::min(0.5, o.seconds));
-    std::vector<double> costs;
-    for (int w = 0; w < o.windows; ++w) {
-        const double s = window(*synthetic, true, o.seconds);
-        const double r = window(*real, true, o.seconds);
-        costs.push_back(100.0 * (s - r) / s);
-    }
-    return median(costs);
-}
-
 // A Session trained in windows while a consumer watches it as a front end
 // does: draining 10 times a second and asking for a full snapshot each time,
 // and for the data map (where it keeps one) once a second.
@@ -250,25 +237,53 @@ gs::PreparedData synthetic_data(const Case& c, const gs::ModelSpec& spec) {
     return data;
 }
 
-// The watched session's cost against the bare loop, one figure per pair of
-// windows, sorted. The pairs alternate their order (bare first, then watched
-// first): a machine that speeds up or slows down within a pair tilts every
-// other pair the other way, and the median keeps neither.
-std::vector<double> alternating_costs(gs::Trainer& bare, WatchedSession& watched, const Options& o) {
+// The cost of one way of training against another (a bare loop), one figure
+// per pair of windows, in percent, sorted. The pairs alternate their order
+// (base first, then the other first): a machine that speeds up or slows
+// down within a pair tilts every other pair the other way, and the median
+// keeps neither.
+using WindowFn = std::function<double(double)>;  // seconds -> items per second
+std::vector<double> alternating_costs(const WindowFn& base, const WindowFn& other, const Options& o) {
     std::vector<double> costs;
     for (int w = 0; w < o.windows; ++w) {
         double b = 0, s = 0;
         if (w % 2 == 0) {
-            b = window(bare, true, o.seconds);
-            s = watched.run(o.seconds);
+            b = base(o.seconds);
+            s = other(o.seconds);
         } else {
-            s = watched.run(o.seconds);
-            b = window(bare, true, o.seconds);
+            s = other(o.seconds);
+            b = base(o.seconds);
         }
         costs.push_back(100.0 * (b - s) / b);
     }
     std::sort(costs.begin(), costs.end());
     return costs;
+}
+WindowFn loop_of(gs::Trainer& t) {
+    return [&t](double seconds) { return window(t, true, seconds); };
+}
+
+// Unless told otherwise, the cost cases alternate 20 pairs of 0.25 s rather
+// than a throughput case's 5 windows of 1 s: the spread of the figure over
+// runs fell by half (README).
+Options as_pairs(const Options& o) {
+    Options pairs = o;
+    if (!o.windows_given) pairs.windows = 20;
+    if (!o.seconds_given) pairs.seconds = 0.25;
+    return pairs;
+}
+
+// Real Fashion-MNIST (uint8, normalized, batches assembled on the loader
+// thread) against synthetic float tensors of the same shape, in alternating
+// pairs of windows: the cost of real data, in percent (median; quartiles).
+double real_data_cost(const Case& c, const Options& o, std::pair<double, double>* quartiles) {
+    auto synthetic = make_trainer(c, o, false);
+    auto real = make_trainer(c, o, true);
+    warm_up(*synthetic, 0.5);
+    warm_up(*real, 0.5);
+    const std::vector<double> costs = alternating_costs(loop_of(*synthetic), loop_of(*real), as_pairs(o));
+    *quartiles = {costs[costs.size() / 4], costs[(3 * costs.size()) / 4]};
+    return median(costs);
 }
 
 // The same training in a WatchedSession with every telemetry stream on at
@@ -282,21 +297,60 @@ double telemetry_overhead(const Case& c, const Options& o, double* worker_share,
     spec.batch_size = c.batch;
     spec.epochs = 1 << 30;
     WatchedSession watched(spec, synthetic_data(c, spec), o, o.data_map);
-    // Unless told otherwise: 20 pairs of 0.25 s, not the 5 of 1 s of a
-    // throughput case (the figure's spread over runs went from 5-13% for
-    // mlp-fashion to ... on a quiet machine; README).
-    Options pairs = o;
-    if (!o.windows_given) pairs.windows = 20;
-    if (!o.seconds_given) pairs.seconds = 0.25;
+    const Options pairs = as_pairs(o);
     warm_up(*bare, 0.5);
     watched.run(0.5);  // warm-up
-    const std::vector<double> costs = alternating_costs(*bare, watched, pairs);
+    const std::vector<double> costs =
+        alternating_costs(loop_of(*bare), [&](double secs) { return watched.run(secs); }, pairs);
     const gs::Session::WorkerTime t = watched.session().worker_time();
     const double own = t.checks_ms + t.stats_ms + t.restore_ms + t.data_map_ms + t.records_ms + t.snapshots_ms;
     *worker_share = t.steps_ms > 0 ? 100.0 * own / t.steps_ms : 0.0;
     *quartiles = {costs[costs.size() / 4], costs[(3 * costs.size()) / 4]};
     return median(costs);
 }
+
+// A second bare Trainer stepped on a thread of its own that waits between
+// windows, as a session's worker does: what the thread alone costs.
+class ThreadedLoop {
+public:
+    ThreadedLoop(std::unique_ptr<gs::Trainer> t) : m_trainer(std::move(t)), m_thread([this] { loop(); }) {}
+    ~ThreadedLoop() {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_quit = true;
+        }
+        m_cv.notify_all();
+        m_thread.join();
+    }
+    double run(double seconds) {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_seconds = seconds;
+        m_cv.notify_all();
+        m_cv.wait(lock, [this] { return m_seconds == 0; });
+        return m_result;
+    }
+
+private:
+    void loop() {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        for (;;) {
+            m_cv.wait(lock, [this] { return m_quit || m_seconds > 0; });
+            if (m_quit) return;
+            lock.unlock();
+            const double r = window(*m_trainer, true, m_seconds);
+            lock.lock();
+            m_result = r;
+            m_seconds = 0;
+            m_cv.notify_all();
+        }
+    }
+    std::unique_ptr<gs::Trainer> m_trainer;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    double m_seconds = 0, m_result = 0;
+    bool m_quit = false;
+    std::thread m_thread;
+};
 
 // Which stream costs: a Session with every stream off, then with one stream
 // on at a time (each against the bare loop, in alternating windows), then all.
@@ -327,10 +381,27 @@ void telemetry_streams(const Case& c, const Options& o) {
     variants.back().so.data_map = true;
     variants.push_back({"all", gs::SessionOptions{}, true});
     warm_up(*bare, std::min(0.5, o.seconds));
+    // The bare loop's step, for the sessions' own: its median over every
+    // window of every variant.
+    std::vector<double> bare_rates;
+    const WindowFn bare_loop = [&](double secs) {
+        bare_rates.push_back(window(*bare, true, secs));
+        return bare_rates.back();
+    };
+    {
+        ThreadedLoop other(make_trainer(c, o, c.real_data));
+        other.run(std::min(0.5, o.seconds));  // warm-up
+        const std::vector<double> costs =
+            alternating_costs(bare_loop, [&](double secs) { return other.run(secs); }, o);
+        std::printf("bench %s/telemetry-streams %-34s %5.1f %% (windows %.1f .. %.1f)\n", c.name.c_str(),
+                    "bare loop on its own thread", median(costs), costs.front(), costs.back());
+        std::fflush(stdout);
+    }
     for (const Variant& v : variants) {
         WatchedSession watched(spec, synthetic_data(c, spec), o, v.so, v.consumer);
         watched.run(std::min(0.5, o.seconds));  // warm-up
-        const std::vector<double> costs = alternating_costs(*bare, watched, o);
+        const std::vector<double> costs =
+            alternating_costs(bare_loop, [&](double secs) { return watched.run(secs); }, o);
         const gs::Session::WorkerTime t = watched.session().worker_time();
         auto share = [&](double ms) { return t.steps_ms > 0 ? 100.0 * ms / t.steps_ms : 0.0; };
         std::printf("bench %s/telemetry-streams %-34s %5.1f %% (windows %.1f .. %.1f); worker's own time "
@@ -344,6 +415,11 @@ void telemetry_streams(const Case& c, const Options& o) {
                     t.snapshots ? t.snapshots_ms / t.snapshots : 0.0, t.snapshot_min_ms);
         std::fflush(stdout);
     }
+    if (!bare_rates.empty())
+        std::printf("bench %s/telemetry-streams bare loop: a step %.3f ms (median over %zu windows; the "
+                    "fastest window's %.3f ms)\n",
+                    c.name.c_str(), c.batch * 1000.0 / median(bare_rates), bare_rates.size(),
+                    c.batch * 1000.0 / *std::max_element(bare_rates.begin(), bare_rates.end()));
 }
 
 // The data map's own cost: two watched Sessions on the real Fashion-MNIST
@@ -526,8 +602,10 @@ int gs_bench_main(int argc, char** argv) {
                                                               name) == o.cases.end()))
                 continue;
             try {
-                const double v = real_data_cost(c, o);
-                std::printf("bench %s %.1f %%\n", name.c_str(), v);
+                std::pair<double, double> q;
+                const double v = real_data_cost(c, o, &q);
+                std::printf("bench %s %.1f %% (pairs of windows: quartiles %.1f .. %.1f %%)\n", name.c_str(), v,
+                            q.first, q.second);
             } catch (const gs::Error& e) {
                 std::fprintf(stderr, "skipping %s: %s\n", name.c_str(), e.what());
             }

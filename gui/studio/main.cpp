@@ -56,6 +56,10 @@ int bench_ui(MainWindow& w, double seconds, double first_frame_process_ms, doubl
         std::printf("bench ui/%s/frame-max %.2f ms\n", preset, f.max_ms);
         std::printf("bench ui/%s/frames %zu\n", preset, f.frames);
         std::printf("bench ui/%s/training %.0f steps/s\n", preset, f.steps_per_s);
+        std::printf("bench ui/%s/training-hidden %.0f steps/s (the same run, the window hidden)\n", preset,
+                    f.hidden_steps_per_s);
+        std::printf("bench ui/%s/training-share %.0f %% (with frames / hidden)\n", preset,
+                    f.hidden_steps_per_s > 0 ? 100.0 * f.steps_per_s / f.hidden_steps_per_s : 0.0);
         std::fflush(stdout);
     }
     return 0;

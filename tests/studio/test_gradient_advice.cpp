@@ -104,6 +104,7 @@ struct Run {
     explicit Run(gs::ModelSpec s, long steps) : spec(std::move(s)) {
         gs::SessionOptions o;
         o.stats_budget = 1e9;
+        o.stats_min_interval_ms = 0;
         o.break_on_nonfinite = true;
         gs::Session session(spec, gs::prepare_data(spec), gs::cpu_backend(), o);
         session.step(steps);
@@ -353,6 +354,7 @@ private slots:
         gs::ModelSpec spec = circle();
         gs::SessionOptions o;
         o.stats_budget = 1e9;
+        o.stats_min_interval_ms = 0;
         gs::Session session(spec, gs::prepare_data(spec), gs::cpu_backend(), o);
         gs::TelemetryStore store;
         RunVerdict verdict;

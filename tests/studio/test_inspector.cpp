@@ -24,6 +24,7 @@ std::vector<gs::LayerStats> train(gs::ModelSpec spec, long steps) {
     // Statistics after every step, whatever the timing (the budget is a
     // fraction of the measured step time): the test wants them at the last one.
     o.stats_budget = 1e9;
+    o.stats_min_interval_ms = 0;
     gs::Session s(spec, gs::prepare_data(spec), gs::cpu_backend(), o);
     if (!s.step(steps) || !s.wait_until_settled(120)) return {};
     gs::TelemetryStore store;

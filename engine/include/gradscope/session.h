@@ -76,6 +76,11 @@ struct SessionOptions {
     // mlp-fashion at batch 64, 4 ms for cnn-fashion, about 1-5 steps.)
     bool layer_stats = true;
     double stats_budget = 0.01;
+    // ... but not more often than this in training time (0: no bound): the
+    // studio draws them 4 times a second, and a run log that keeps every
+    // sample grows with them. (mlp-fashion's budget alone allowed ~20 a
+    // second, 1.0-1.6% of its training time.)
+    double stats_min_interval_ms = 250;
     // ... and at least this often in wall time whatever one slow sample made
     // the budget say (0: no bound), so a view of them never goes stale.
     double stats_max_interval_ms = 1000;

@@ -49,8 +49,11 @@ double Session::maybe_publish_layer_stats(long step, float lr) {
     // keeps one such sample from setting the schedule for the whole run.
     m_stats_cost_avg = m_stats_cost_avg > 0 ? 0.8 * m_stats_cost_avg + 0.2 * std::min(cost, 4 * m_stats_cost_avg)
                                             : cost;
-    // Next time after enough steps that the statistics stay within budget.
-    const double every = m_stats_cost_avg / (m_opt.stats_budget * std::max(m_step_ms_avg, 1e-6));
+    // Next time after enough steps that the statistics stay within budget,
+    // and that their least interval has passed.
+    const double step_ms = std::max(m_step_ms_avg, 1e-6);
+    const double every = std::max(m_stats_cost_avg / (m_opt.stats_budget * step_ms),
+                                  std::max(m_opt.stats_min_interval_ms, 0.0) / step_ms);
     m_next_stats_step = step + std::clamp(static_cast<long>(std::ceil(std::min(every, 1e12))), 1L, kMaxStatsEvery);
     return cost;
 }

@@ -121,6 +121,9 @@ public:
     // Drains the session at once (the timer does this every 30 ms); public
     // so that tests and the screenshot mode need not wait for the timer.
     void tick();
+    // The 30 ms timer that calls tick() (off: whoever calls tick() drives
+    // the window alone, as --bench-ui's frames do, one update per frame).
+    void set_polling(bool on) { on ? m_timer.start() : m_timer.stop(); }
 
 signals:
     void loadingChanged(bool loading, const QString& what);

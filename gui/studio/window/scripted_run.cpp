@@ -157,6 +157,9 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
     QElapsedTimer total;
     total.start();
     const long steps0 = b->steps_done();
+    // The frames below are the window's only updates, as the bridge's own
+    // 30 ms timer's would be (with both, every view updated twice as often).
+    b->set_polling(false);
     QTimer timer;
     timer.setInterval(30);
     QObject::connect(&timer, &QTimer::timeout, &window, [&] {
@@ -172,11 +175,22 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
     timer.start();
     wait_for([&] { return total.elapsed() >= seconds * 1000; }, static_cast<int>(seconds * 1000) + 10000);
     timer.stop();
+    b->set_polling(true);
     const double run_s = total.elapsed() / 1000.0;
     const long steps = b->steps_done() - steps0;
-    b->pause();
     FrameTimes f = summarize_frames(std::move(frames));
     f.steps_per_s = steps / run_s;
+    // The same run as long again with the window hidden: no frame drawn,
+    // the bridge still draining the session as it does (what training gets
+    // without the window, on the same machine a moment later).
+    window.hide();
+    QElapsedTimer hidden;
+    hidden.start();
+    const long steps1 = b->steps_done();
+    wait_for([&] { return hidden.elapsed() >= seconds * 1000; }, static_cast<int>(seconds * 1000) + 10000);
+    f.hidden_steps_per_s = (b->steps_done() - steps1) / (hidden.elapsed() / 1000.0);
+    b->pause();
+    window.show();
     return f;
 }
 

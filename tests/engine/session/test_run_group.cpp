@@ -192,6 +192,7 @@ TEST(RunGroup, ForksWithAnotherOptimizerBatchSizeScheduleOrNoise) {
 TEST(RunGroup, RacingRunsEachTakeExactlyTheirShareInTurn) {
     SessionOptions o;
     o.stats_budget = 1e9;
+    o.stats_min_interval_ms = 0;
     auto g = spiral_group(o);
     ASSERT_TRUE(g->root().step(200));
     settle(g->root());

@@ -69,6 +69,7 @@ TEST(Session, LayerStatisticsOnABudget) {
 TEST(Session, WorkerTimeCountsEachStreamApart) {
     SessionOptions o;
     o.stats_budget = 1e9;  // statistics after every step
+    o.stats_min_interval_ms = 0;
     o.data_map = false;
     auto s = make_session("spiral-tanh", o);
     ASSERT_TRUE(s->step(50));
@@ -97,6 +98,23 @@ TEST(Session, WorkerTimeCountsEachStreamApart) {
     EXPECT_EQ(quiet->worker_time().stats_ms, 0.0);
     EXPECT_EQ(quiet->worker_time().restore_ms, 0.0);  // no restore points either
     EXPECT_GT(t.restore_ms, 0.0);                     // the first run took some
+}
+
+// Statistics no more often than stats_min_interval_ms of training time,
+// whatever the budget allows: with a bound no run reaches, only the first
+// step's sample (and a rewind's or a reset's, which ask for one at once).
+TEST(Session, LayerStatisticsNoMoreOftenThanTheirLeastInterval) {
+    for (const double least : {1e9, 0.0}) {
+        SessionOptions o;
+        o.stats_budget = 1e9;  // the budget alone: after every step
+        o.stats_max_interval_ms = 0;
+        o.stats_min_interval_ms = least;
+        o.data_map = false;
+        auto s = make_session("spiral-tanh", o);
+        ASSERT_TRUE(s->step(40));
+        settle(*s);
+        EXPECT_EQ(s->worker_time().stats_samples, least > 0 ? 1 : 40) << "least " << least << " ms";
+    }
 }
 
 // The epoch-end confusion pass comes at most every confusion_every_ms: with

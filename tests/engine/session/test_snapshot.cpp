@@ -32,6 +32,7 @@ TEST(Snapshot, DenseWeightsEqualTheModelsAfterTraining) {
     ModelSpec spec = load_preset("spiral-tanh");
     SessionOptions o;
     o.stats_budget = 1e9;  // statistics after every step: the last one is comparable
+    o.stats_min_interval_ms = 0;
     Session s(spec, prepare_data(spec), cpu_backend(), o);
     SnapshotRequest q;
     q.grid = 0;

@@ -187,6 +187,7 @@ TEST(TimeTravel, ShowingAPastStepLeavesTheRunAsItWas) {
     const ModelSpec spec = load_preset("spiral-tanh");
     SessionOptions o;
     o.stats_budget = 1e9;  // statistics after every step, to compare with
+    o.stats_min_interval_ms = 0;
     Session watched(spec, prepare_data(spec), cpu_backend(), o);
     Session plain(spec, prepare_data(spec), cpu_backend(), o);
     TelemetryStore store;
