@@ -114,7 +114,8 @@ void ByteDataset::assign(std::vector<uint8_t> pixels, std::vector<uint8_t> label
             throw Error("dataset '" + m_name + "': label " + std::to_string(labels[i]) +
                         " of item " + std::to_string(i) + " is not below " +
                         std::to_string(m_classes));
-    m_pixels = std::move(pixels);
+    // Into large pages (a copy, once), no bigger than the items need.
+    m_pixels = decltype(m_pixels)(pixels.begin(), pixels.end());
     m_labels = std::move(labels);
 }
 
