@@ -34,6 +34,19 @@ QDockWidget* dock(MainWindow& w, const char* name) {
     return w.findChild<QDockWidget*>(QString::fromLatin1(name));
 }
 
+// The window on screen with spiral-tanh's data given three input features
+// (x1, x2, x1^2), loaded: what the step-through and the drawer must show.
+bool open_with_three_inputs(MainWindow& w) {
+    w.resize(1280, 720);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w) || !w.open_preset(QStringLiteral("spiral-tanh")) || !loaded(*w.bridge()))
+        return false;
+    gs::DataSpec data = w.current_project().spec.data;
+    data.features = {"x1", "x2", "x1^2"};
+    w.apply_classroom_data(data);
+    return loaded(*w.bridge());
+}
+
 }  // namespace
 
 class TestLazyViews : public QObject {
@@ -108,15 +121,7 @@ private slots:
 
     void the_step_through_is_built_on_first_show_for_the_data_of_the_run() {
         MainWindow w;
-        w.resize(1280, 720);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(loaded(*w.bridge()));
-        gs::DataSpec data = w.current_project().spec.data;
-        data.features = {"x1", "x2", "x1^2"};
-        w.apply_classroom_data(data);  // three inputs: the names it must show
-        QVERIFY(loaded(*w.bridge()));
+        QVERIFY(open_with_three_inputs(w));  // the names it must show
         QCOMPARE(int(w.bridge()->spec().input.numel()), 3);
         QVERIFY(!w.classroom()->step_through_built());
         QVERIFY(w.findChildren<StepThroughPanel*>().isEmpty());
@@ -136,15 +141,7 @@ private slots:
 
     void the_data_drawer_is_built_on_first_show_with_the_projects_features() {
         MainWindow w;
-        w.resize(1280, 720);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.open_preset(QStringLiteral("spiral-tanh")));
-        QVERIFY(loaded(*w.bridge()));
-        gs::DataSpec data = w.current_project().spec.data;
-        data.features = {"x1", "x2", "x1^2"};
-        w.apply_classroom_data(data);  // the features the drawer must show checked
-        QVERIFY(loaded(*w.bridge()));
+        QVERIFY(open_with_three_inputs(w));  // the features the drawer must show checked
         QVERIFY(!w.classroom()->drawer_built());
         QVERIFY(w.findChildren<DataDrawer*>().isEmpty());
 
