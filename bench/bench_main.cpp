@@ -13,8 +13,9 @@
 // Cases: training throughput on inputs of the presets' real shapes (the
 // Fashion-MNIST ones on synthetic tensors, as the PyTorch script does), and
 // for those, "<case>/real-data-cost": how much slower the same training is
-// on the real dataset (in %, 20 pairs of 0.25 s windows in alternating order
-// unless --windows or --seconds say otherwise), when Fashion-MNIST is installed;
+// on the real dataset (in %, 12 pairs of 0.5 s windows in alternating order,
+// each in a process of its own, unless --windows or --seconds say
+// otherwise), when Fashion-MNIST is installed;
 // "<case>/telemetry-overhead": the cost of training in a Session with all of
 // its telemetry on (the data map too, unless --data-map off), against a bare
 // training loop (in %), in 12 pairs of 0.5 s windows, each window in a
@@ -264,31 +265,14 @@ std::vector<double> alternating_costs(const WindowFn& base, const WindowFn& othe
     std::sort(costs.begin(), costs.end());
     return costs;
 }
-WindowFn loop_of(gs::Trainer& t) {
-    return [&t](double seconds) { return window(t, true, seconds); };
-}
-
-// Unless told otherwise, the cost cases alternate 20 pairs of 0.25 s rather
-// than a throughput case's 5 windows of 1 s: the spread of the figure over
-// runs fell by half (README).
+// Unless told otherwise, the cost cases alternate 12 pairs of 0.5 s, each
+// window in a process of its own (about 1.1 s with its start and warm-up),
+// rather than a throughput case's 5 windows of 1 s in one process.
 Options as_pairs(const Options& o) {
     Options pairs = o;
-    if (!o.windows_given) pairs.windows = 20;
-    if (!o.seconds_given) pairs.seconds = 0.25;
+    if (!o.windows_given) pairs.windows = 12;
+    if (!o.seconds_given) pairs.seconds = 0.5;
     return pairs;
-}
-
-// Real Fashion-MNIST (uint8, normalized, batches assembled on the loader
-// thread) against synthetic float tensors of the same shape, in alternating
-// pairs of windows: the cost of real data, in percent (median; quartiles).
-double real_data_cost(const Case& c, const Options& o, std::pair<double, double>* quartiles) {
-    auto synthetic = make_trainer(c, o, false);
-    auto real = make_trainer(c, o, true);
-    warm_up(*synthetic, 0.5);
-    warm_up(*real, 0.5);
-    const std::vector<double> costs = alternating_costs(loop_of(*synthetic), loop_of(*real), as_pairs(o));
-    *quartiles = {costs[costs.size() / 4], costs[(3 * costs.size()) / 4]};
-    return median(costs);
 }
 
 // The same training in a WatchedSession with every telemetry stream on at
@@ -311,12 +295,13 @@ struct ChildWindow {
     double own_ms = 0, steps_ms = 0;  // a session's worker: its telemetry work, its steps
 };
 
-// One window in a fresh process: "bare" or "watched".
-ChildWindow window_in_child(const Case& c, const Options& o, bool watched, double seconds) {
+// One window in a fresh process: "bare" (synthetic data), "real" (the
+// preset's real dataset) or "watched" (synthetic, in a WatchedSession).
+ChildWindow window_in_child(const Case& c, const Options& o, const char* kind, double seconds) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.3f", seconds);
     std::vector<std::string> args = g_self;
-    for (const char* a : {"--one-window", watched ? "watched" : "bare"}) args.push_back(a);
+    for (const char* a : {"--one-window", kind}) args.push_back(a);
     for (const std::string& a : {std::string("--cases"), c.name, std::string("--seconds"), std::string(secs),
                                  std::string("--backend"), o.backend, std::string("--data-map"),
                                  std::string(o.data_map ? "on" : "off")})
@@ -355,7 +340,7 @@ ChildWindow window_in_child(const Case& c, const Options& o, bool watched, doubl
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || at == std::string::npos ||
         std::sscanf(out.c_str() + at, "window %lf %lf %lf", &w.rate, &w.own_ms, &w.steps_ms) != 3 ||
         !(w.rate > 0))
-        throw gs::Error("a measuring process (" + std::string(watched ? "watched" : "bare") + " " + c.name +
+        throw gs::Error("a measuring process (" + std::string(kind) + " " + c.name +
                         ") failed" +
                         (WIFEXITED(status) ? " with exit status " + std::to_string(WEXITSTATUS(status))
                                            : std::string(" on a signal")) +
@@ -364,10 +349,10 @@ ChildWindow window_in_child(const Case& c, const Options& o, bool watched, doubl
 }
 
 // The child's side: one trainer or session, warmed up, one window.
-void one_window(const Case& c, const Options& o, bool watched) {
+void one_window(const Case& c, const Options& o, const std::string& kind) {
     ChildWindow w;
-    if (!watched) {
-        auto bare = make_trainer(c, o, c.real_data);
+    if (kind != "watched") {
+        auto bare = make_trainer(c, o, c.real_data || kind == "real");
         warm_up(*bare, 0.5);
         w.rate = window(*bare, true, o.seconds);
     } else {
@@ -393,16 +378,13 @@ struct OverheadResult {
     std::pair<double, double> quartiles;
     double worker_share = 0;  // the worker's own telemetry work, % of its steps
 };
-// 12 pairs of 0.5 s windows unless --windows or --seconds say otherwise.
 OverheadResult telemetry_overhead(const Case& c, const Options& o) {
-    Options pairs = o;
-    if (!o.windows_given) pairs.windows = 12;
-    if (!o.seconds_given) pairs.seconds = 0.5;
+    const Options pairs = as_pairs(o);
     double own = 0, steps = 0;
     const std::vector<double> costs = alternating_costs(
-        [&](double secs) { return window_in_child(c, o, false, secs).rate; },
+        [&](double secs) { return window_in_child(c, o, "bare", secs).rate; },
         [&](double secs) {
-            const ChildWindow w = window_in_child(c, o, true, secs);
+            const ChildWindow w = window_in_child(c, o, "watched", secs);
             own += w.own_ms;
             steps += w.steps_ms;
             return w.rate;
@@ -413,6 +395,22 @@ OverheadResult telemetry_overhead(const Case& c, const Options& o) {
     r.quartiles = {costs[costs.size() / 4], costs[(3 * costs.size()) / 4]};
     r.worker_share = steps > 0 ? 100.0 * own / steps : 0.0;
     return r;
+}
+
+// Real Fashion-MNIST (uint8, normalized, batches assembled on the loader
+// thread) against synthetic float tensors of the same shape, in alternating
+// pairs of windows, each in a process of its own (as telemetry-overhead's,
+// and for the same reason): the cost of real data, in percent (median;
+// quartiles).
+double real_data_cost(const Case& c, const Options& o, std::pair<double, double>* quartiles) {
+    gs::ModelSpec spec = gs::load_preset(c.preset);
+    gs::prepare_data(spec);  // a dataset that is not installed: say so here, once
+    const Options pairs = as_pairs(o);
+    const std::vector<double> costs =
+        alternating_costs([&](double secs) { return window_in_child(c, o, "bare", secs).rate; },
+                          [&](double secs) { return window_in_child(c, o, "real", secs).rate; }, pairs);
+    *quartiles = {costs[costs.size() / 4], costs[(3 * costs.size()) / 4]};
+    return median(costs);
 }
 
 // A second bare Trainer stepped on a thread of its own that waits between
@@ -611,7 +609,8 @@ int gs_bench_main(int argc, char** argv) {
         else if (a == "--verbose") o.mislabel.verbose = true;
         else if (a == "--one-window") {  // internal: telemetry-overhead's measuring process
             one_window_kind = next();
-            if (one_window_kind != "bare" && one_window_kind != "watched") bad(one_window_kind, "bare or watched");
+            if (one_window_kind != "bare" && one_window_kind != "real" && one_window_kind != "watched")
+                bad(one_window_kind, "bare, real or watched");
         }
         else if (a == "--list") {
             for (const auto& c : kCases)
@@ -642,7 +641,7 @@ int gs_bench_main(int argc, char** argv) {
         if (!one_window_kind.empty()) {
             for (const auto& c : kCases)
                 if (o.cases.size() == 1 && c.name == o.cases[0]) {
-                    one_window(c, o, one_window_kind == "watched");
+                    one_window(c, o, one_window_kind);
                     return 0;
                 }
             std::fprintf(stderr, "error: --one-window needs --cases with one case\n");
@@ -725,7 +724,9 @@ int gs_bench_main(int argc, char** argv) {
             try {
                 std::pair<double, double> q;
                 const double v = real_data_cost(c, o, &q);
-                std::printf("bench %s %.1f %% (pairs of windows: quartiles %.1f .. %.1f %%)\n", name.c_str(), v,
+                std::printf("bench %s %.1f %% (pairs of windows, each in a process of its own: quartiles "
+                            "%.1f .. %.1f %%)\n",
+                            name.c_str(), v,
                             q.first, q.second);
             } catch (const gs::Error& e) {
                 std::fprintf(stderr, "skipping %s: %s\n", name.c_str(), e.what());
