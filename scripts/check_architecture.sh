@@ -196,6 +196,24 @@ rule_test_files_stay_small() {
     return "$status"
 }
 
+# A QtTest slot named X_data() is X's data function: QtTest never runs it as
+# a test, and without a slot X() nothing runs it at all (a test named
+# the_input_follows_the_data() went unrun this way).
+rule_qt_test_slots_all_run() {
+    local rule="a QtTest slot ending in _data() is a data function: rename the test"
+    local status=0 f line name
+    while IFS= read -r f; do
+        while IFS= read -r line; do
+            name=$(sed -E 's/.*void[[:space:]]+([A-Za-z0-9_]+)_data\(\).*/\1/' <<<"${line#*:}")
+            if ! grep -qE "void[[:space:]]+${name}\(\)" "$f"; then
+                echo "$f:${line%%:*}: ${name}_data() has no test ${name}() (rule: $rule)"
+                status=1
+            fi
+        done < <(grep -nE 'void[[:space:]]+[A-Za-z0-9_]+_data\(\)' "$f")
+    done < <(grep -rlE 'QTEST_(MAIN|GUILESS_MAIN|APPLESS_MAIN)|QtTest' tests | sort)
+    return "$status"
+}
+
 # Rule 9 (issue 12): the engine's tests mirror the engine's sources: a test of
 # engine/src/<part>/ lives in tests/engine/<part>/, every folder under
 # tests/engine/ is a folder of engine/src/, and only tests of a file at the
@@ -258,6 +276,7 @@ RULES=(
     rule_monitor_reads_core_only
     rule_backends_are_found_in_one_place
     rule_test_files_stay_small
+    rule_qt_test_slots_all_run
     rule_engine_tests_mirror_the_sources
     rule_named_things_are_written_once
 )

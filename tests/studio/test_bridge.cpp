@@ -171,7 +171,7 @@ private slots:
         QVERIFY(!b.play());  // refused with a reason, not a crash
     }
 
-    void the_input_follows_the_data() {
+    void the_input_follows_what_the_data_has() {
         SessionBridge b;
         gs::ModelSpec s = spiral();
         s.input = gs::Shape{5};
