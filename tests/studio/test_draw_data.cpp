@@ -12,6 +12,7 @@
 #include "canvas/feature_inputs.h"
 #include "canvas/network_canvas.h"
 #include "window/classroom.h"
+#include "window/classroom_shots.h"
 #include "window/main_window.h"
 #include "window/scripted_run.h"
 
@@ -148,6 +149,21 @@ private slots:
         const auto maps = input_heatmaps(w.bridge()->spec().data, 5, snap->grid, snap->lo, snap->hi, w.theme());
         QCOMPARE(int(maps.size()), 5);
         QVERIFY(maps[2] != maps[3]);  // x₁² and x₂² differ
+    }
+
+    // `--classroom-shot draw --size 1280x720` wrote 886x720: showing the
+    // drawer's dock had shrunk the window.
+    void the_drawn_set_picture_has_the_size_asked_for() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString png = dir.filePath(QStringLiteral("draw.png"));
+        MainWindow w;
+        const QString error = classroom_screenshot(w, QStringLiteral("draw"), png, QSize(1280, 720));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QImage picture(png);
+        QCOMPARE(picture.size(), QSize(1280, 720));
+        QVERIFY(w.bridge()->steps_done() >= 400);  // trained on the drawn set
+        QCOMPARE(w.bridge()->data()->classes, 4);
     }
 };
 

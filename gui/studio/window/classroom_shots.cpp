@@ -85,6 +85,9 @@ QString draw_shot(MainWindow& w, const QString& png, QSize size) {
     if (!wait_for([&] { w.refresh_now(); return !w.bridge()->is_loading() && w.bridge()->has_session(); }, 60000))
         return QStringLiteral("the drawn set did not load");
     if (QString e = trained(w, 400); !e.isEmpty()) return e;
+    // Showing the drawer's dock shrinks the window (to 886 pixels wide for
+    // 1280x720): the picture is of the size asked for.
+    w.resize(size);
     wait_for([] { return false; }, 300);
     w.refresh_now();
     return save(w, png);
