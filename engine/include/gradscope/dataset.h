@@ -90,6 +90,7 @@ public:
     size_t memory_bytes() const { return m_pixels.capacity() + m_labels.capacity(); }
 
 private:
+    void prefetch_next(const uint32_t* indices, int i, int n) const;  // item indices[i + 1]'s lines
     std::string m_name;
     Shape m_item;
     int m_classes;

@@ -46,6 +46,17 @@ ByteDataset::ByteDataset(std::string name, Shape item, int num_classes,
                     " class names given for " + std::to_string(m_classes) + " classes");
 }
 
+// The next item of a batch is somewhere else in the set (47 MB for
+// Fashion-MNIST, read at random): its lines are asked for while this one
+// converts. mlp-fashion/b256's real-data cost went from 3.4-6.4% to 2.6-4.5%
+// (five alternated runs, 2026-12-07; README).
+void ByteDataset::prefetch_next(const uint32_t* indices, int i, int n) const {
+    if (i + 1 >= n || indices[i + 1] >= size()) return;
+    const size_t item = m_item.numel();
+    const uint8_t* next = m_pixels.data() + static_cast<size_t>(indices[i + 1]) * item;
+    for (size_t b = 0; b < item; b += 64) __builtin_prefetch(next + b);
+}
+
 void ByteDataset::gather(const uint32_t* indices, int n, float* x, float* y) const {
     const size_t item = m_item.numel();
     const size_t count = size();
@@ -57,6 +68,7 @@ void ByteDataset::gather(const uint32_t* indices, int n, float* x, float* y) con
                         " asked for, but it holds " + std::to_string(count));
         const uint8_t* src = m_pixels.data() + k * item;
         float* dst = x + static_cast<size_t>(i) * item;
+        prefetch_next(indices, i, n);
         for (size_t j = 0; j < item; ++j) dst[j] = static_cast<float>(src[j]) * kScale;
         y[i] = static_cast<float>(m_labels[k]);
     }
@@ -75,6 +87,7 @@ void ByteDataset::gather_affine(const uint32_t* indices, int n, float* x, float*
                         " asked for, but it holds " + std::to_string(count));
         const uint8_t* src = m_pixels.data() + k * item;
         float* dst = x + static_cast<size_t>(i) * item;
+        prefetch_next(indices, i, n);
         for (int c = 0; c < channels; ++c) {
             // byte / 255 * scale + shift, in one pass.
             const float a = scale[c] / 255.0f, b = shift[c];
