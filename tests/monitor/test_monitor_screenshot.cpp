@@ -164,8 +164,9 @@ TEST(MonitorScreenshot, ConfusionDistributionsAndDataMapTabsAreDrawn) {
         const Picture p = look_at(png);
         EXPECT_EQ(p.w, 1280) << tab;
         EXPECT_GT(p.colors, 50u) << tab << ": the frame looks blank";
-        if (std::string(tab) == "data-map")
+        if (std::string(tab) == "data-map") {
             EXPECT_GT(p.dots, 500u) << "the data map's dots are missing";
+        }
     }
     const int rc = run_under_xvfb(std::string(GS_MONITOR_EXE) + " " + (dir / "a").string() + " --tab nowhere", dir / "o");
     EXPECT_EQ(rc, 2);
