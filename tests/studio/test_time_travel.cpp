@@ -13,6 +13,7 @@
 #include <QtTest>
 #include <cmath>
 
+#include "bridge/data_map_service.h"
 #include "bridge/run_family.h"
 #include "bridge/session_bridge.h"
 #include "canvas/network_canvas.h"
@@ -22,6 +23,7 @@
 #include "plots/gradient_flow.h"
 #include "plots/run_overlay.h"
 #include "views/confusion_view.h"
+#include "views/data_map_view.h"
 #include "views/item_gallery.h"
 #include "views/learned_views.h"
 #include "views/mistakes_view.h"
@@ -163,6 +165,12 @@ private slots:
         QCOMPARE(confusion->record().step, live_step);
         const std::vector<uint32_t> live_counts = confusion->record().counts;
         QVERIFY(live_counts != at40->confusion);  // the run really moved on
+        // The data map is the run's as it stands; scrubbed, it says so.
+        DataMapView* map_view = w.learned_views()->data_map();
+        DataMapService* service = w.learned_views()->data_map_service();
+        QVERIFY(wait_for([&] { service->poll(); w.refresh_now(); return map_view->map() != nullptr; }, 20000));
+        const QString not_back = QStringLiteral("does not follow the timeline");
+        QVERIFY(!map_view->summary().contains(not_back));
 
         TimeTravel* tt = w.time_travel();
         tt->timeline()->slider()->setValue(40);  // dragged there and let go
@@ -179,6 +187,7 @@ private slots:
             QCOMPARE(shown[i].predicted, at40->mistakes[i].predicted);
         }
         QVERIFY(mistakes->gallery()->caption().contains(QStringLiteral("step 40")));
+        QVERIFY2(map_view->summary().contains(not_back), qPrintable(map_view->summary()));
         // A new snapshot of the live run does not take them back.
         w.bridge()->request_snapshot();
         QVERIFY(wait_for([&] {
@@ -194,6 +203,7 @@ private slots:
         QCOMPARE(confusion->record().step, live_step);
         QCOMPARE(confusion->record().counts, live_counts);
         QVERIFY(mistakes->gallery()->caption().contains(QStringLiteral("step %1").arg(live_step)));
+        QVERIFY(!map_view->summary().contains(not_back));
     }
 
     void after_a_nan_the_banner_offers_a_rewind_and_a_fork_with_a_lower_rate() {

@@ -143,16 +143,32 @@ void DataMapView::set_map(std::shared_ptr<const DataMap> map) {
     m_map = std::move(map);
     m_scatter->set_map(m_map);
     m_plane->set_map(m_map);
+    show_summary();
+    m_export->setEnabled(true);
+    fill_lists();
+    show_details();
+}
+
+void DataMapView::set_live(bool live) {
+    if (live == m_live) return;
+    m_live = live;
+    if (m_map) show_summary();
+}
+
+void DataMapView::show_summary() {
     const DataMapSummary s = summarize_data_map(*m_map, 0);
-    m_summary->setText(QStringLiteral("Epoch %1, step %2 · %3 of %4 items seen. %5")
+    // The map keeps every epoch's outcome of every item but not the map as
+    // it stood at each step: it does not go back with the timeline.
+    const QString whose = m_live ? QString()
+                                 : QStringLiteral("The first run's map, live: it does not follow the "
+                                                  "timeline or a fork. ");
+    m_summary->setText(QStringLiteral("%1Epoch %2, step %3 · %4 of %5 items seen. %6")
+                           .arg(whose)
                            .arg(m_map->epoch)
                            .arg(m_map->step)
                            .arg(s.seen)
                            .arg(s.items)
                            .arg(QString::fromStdString(describe_data_map(s))));
-    m_export->setEnabled(true);
-    fill_lists();
-    show_details();
 }
 
 QString DataMapView::class_name(int c) const {

@@ -40,6 +40,9 @@ public:
     void set_map(std::shared_ptr<const DataMap> map);
     void set_theme(const Theme& theme);
     void clear();
+    // False while the window shows a past step or a fork: the map stays the
+    // first run's, live, and its summary says so.
+    void set_live(bool live);
 
     // Shows item i of the training split (as a click on its dot does).
     void select_item(int item);
@@ -63,12 +66,14 @@ private:
     void export_clicked();
     void fill_lists();
     void show_details();
+    void show_summary();
     QString class_name(int c) const;
 
     DataMapService* m_service = nullptr;
     DataView m_data;
     std::shared_ptr<const DataMap> m_map;
     int m_selected = -1;
+    bool m_live = true;
     DataMapScatter* m_scatter;
     DataMapPlane* m_plane;
     QLabel* m_summary;

@@ -63,6 +63,7 @@ void LearnedViews::build_views() {
     m_histograms->set_spec(m_bridge->spec());
     m_histograms->set_history(std::move(m_history));
     m_history = HistogramHistory(HistogramsView::kHistoryCapacity);
+    m_data_map->set_live(m_follow);
     if (auto map = m_service->map()) m_data_map->set_map(std::move(map));
     addTab(m_confusion, QStringLiteral("Confusion"));
     addTab(m_mistakes, QStringLiteral("Mistakes"));
@@ -101,6 +102,7 @@ void LearnedViews::feed_snapshot(std::shared_ptr<const Snapshot> snapshot) {
 
 void LearnedViews::session_changed() {
     m_follow = true;  // a new run: the bridge's (time travel takes the views again if it must)
+    if (m_data_map) m_data_map->set_live(true);
     m_fed.reset();
     // New data: the galleries read items from its splits; the same data
     // (a reset, an edit of the network): the views only start over.
@@ -126,12 +128,14 @@ void LearnedViews::session_changed() {
 
 void LearnedViews::show_snapshot(std::shared_ptr<const Snapshot> snapshot) {
     m_follow = false;
+    if (m_data_map) m_data_map->set_live(false);
     feed_snapshot(std::move(snapshot));
 }
 
 void LearnedViews::follow_bridge() {
     if (m_follow) return;
     m_follow = true;
+    if (m_data_map) m_data_map->set_live(true);
     feed_snapshot(m_bridge->snapshot());
 }
 
