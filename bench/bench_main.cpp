@@ -29,7 +29,12 @@
 // "<case>/data-map-step-cost": its cost per step, trainers stepped in turns;
 // "<preset>/mislabeled": the data map's likely-mislabeled list against labels
 // flipped on purpose (--subset, --flip, --epochs; data_map_bench.cpp).
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <ctime>
@@ -40,10 +45,6 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <cerrno>
 #include <thread>
 #include <string>
 #include <vector>
@@ -265,6 +266,11 @@ std::vector<double> alternating_costs(const WindowFn& base, const WindowFn& othe
     std::sort(costs.begin(), costs.end());
     return costs;
 }
+// The first and third quartiles of sorted costs.
+std::pair<double, double> quartiles_of(const std::vector<double>& sorted) {
+    return {sorted[sorted.size() / 4], sorted[(3 * sorted.size()) / 4]};
+}
+
 // Unless told otherwise, the cost cases alternate 12 pairs of 0.5 s, each
 // window in a process of its own (about 1.1 s with its start and warm-up),
 // rather than a throughput case's 5 windows of 1 s in one process.
@@ -392,7 +398,7 @@ OverheadResult telemetry_overhead(const Case& c, const Options& o) {
         pairs);
     OverheadResult r;
     r.median = median(costs);
-    r.quartiles = {costs[costs.size() / 4], costs[(3 * costs.size()) / 4]};
+    r.quartiles = quartiles_of(costs);
     r.worker_share = steps > 0 ? 100.0 * own / steps : 0.0;
     return r;
 }
@@ -409,7 +415,7 @@ double real_data_cost(const Case& c, const Options& o, std::pair<double, double>
     const std::vector<double> costs =
         alternating_costs([&](double secs) { return window_in_child(c, o, "bare", secs).rate; },
                           [&](double secs) { return window_in_child(c, o, "real", secs).rate; }, pairs);
-    *quartiles = {costs[costs.size() / 4], costs[(3 * costs.size()) / 4]};
+    *quartiles = quartiles_of(costs);
     return median(costs);
 }
 
@@ -607,7 +613,7 @@ int gs_bench_main(int argc, char** argv) {
         else if (a == "--flip") o.mislabel.flip = static_cast<size_t>(std::max(0L, std::atol(next().c_str())));
         else if (a == "--epochs") o.mislabel.epochs = std::max(1, std::atoi(next().c_str()));
         else if (a == "--verbose") o.mislabel.verbose = true;
-        else if (a == "--one-window") {  // internal: telemetry-overhead's measuring process
+        else if (a == "--one-window") {  // internal: the cost cases' measuring process
             one_window_kind = next();
             if (one_window_kind != "bare" && one_window_kind != "real" && one_window_kind != "watched")
                 bad(one_window_kind, "bare, real or watched");
