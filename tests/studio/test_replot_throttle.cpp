@@ -34,6 +34,58 @@ void set_line(QCustomPlot& p, int n) {
 // What the widget shows now (its paint buffer, as the last replot left it).
 QImage on_screen(QWidget& w) { return w.grab().toImage(); }
 
+// The plot's graphs of this name, in the order added (the loss's first).
+std::vector<QCPGraph*> graphs_named(const TrainingPlot& view, const char* name) {
+    std::vector<QCPGraph*> out;
+    for (int g = 0; g < view.plot()->graphCount(); ++g)
+        if (view.plot()->graph(g)->name() == QLatin1String(name)) out.push_back(view.plot()->graph(g));
+    return out;
+}
+
+// Every point of a graph, as text (a mismatch shows where).
+QStringList points_of(const QCPGraph* g) {
+    QStringList out;
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+        out << QStringLiteral("%1:%2").arg(it->key, 0, 'g', 17).arg(it->value, 0, 'g', 9);
+    return out;
+}
+
+// Epochs first..last of 5 steps each, validated but for every seventh; the
+// loss of each step too (so the series move with them); in the session's
+// run `run` (rewinds before it), whose validation losses are `shift` higher.
+void add_epochs(gs::TelemetryStore& store, int first, int last, uint32_t run = 0, float shift = 0) {
+    for (int e = first; e <= last; ++e) {
+        gs::StepRecord s;
+        s.run = run;
+        s.step = 5L * e;
+        s.loss = 1.0f / static_cast<float>(e);
+        s.accuracy = 0.5f;
+        store.add(s);
+        gs::EpochRecord r;
+        r.epoch = e;
+        r.step = 5L * e;
+        r.has_validation = e % 7 != 0;
+        r.run = run;
+        r.val_loss = 2.0f / static_cast<float>(e) + static_cast<float>(e % 3) + shift;
+        r.val_accuracy = static_cast<float>(e % 10) / 10.0f;
+        store.add(r);
+    }
+}
+
+// The validation loss and accuracy graphs of a plot that took the store
+// piece by piece are those of a plot that took it at once.
+void same_validation(const TrainingPlot& pieces, const gs::TelemetryStore& store) {
+    TrainingPlot whole;
+    whole.update_from(store);
+    const auto a = graphs_named(pieces, "validation"), b = graphs_named(whole, "validation");
+    QCOMPARE(a.size(), size_t{2});
+    QCOMPARE(b.size(), size_t{2});
+    for (size_t i = 0; i < 2; ++i) {
+        QVERIFY(b[i]->dataCount() > 0);
+        QCOMPARE(points_of(a[i]), points_of(b[i]));
+    }
+}
+
 }  // namespace
 
 class TestReplotThrottle : public QObject {
@@ -134,6 +186,74 @@ private slots:
         p->replot(QCustomPlot::rpImmediateRefresh);
         QCOMPARE(shown, on_screen(*p));
         QVERIFY(replots >= 1);
+    }
+
+    // A plot that follows a store takes what is new when it replots, not at
+    // every refresh(): a burst of refreshes within the interval takes the
+    // store fewer times than it is refreshed, and once the throttle is done
+    // the plot holds the store's latest (as a plot that took it at once).
+    void aFollowingPlotTakesTheStoreAtItsOwnPace() {
+        gs::TelemetryStore store;
+        TrainingPlot view;
+        view.resize(700, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.follow(&store);
+        auto* throttle = view.plot()->findChild<ReplotThrottle*>();
+        QVERIFY(throttle);
+        QTRY_VERIFY(!throttle->pending());
+        const long takes0 = view.takes();
+        int refreshes = 0;
+        for (int chunk = 0; chunk < 20; ++chunk) {  // 20 refreshes with news, well within one 100 ms interval
+            add_epochs(store, chunk * 10 + 1, chunk * 10 + 10);
+            view.refresh();
+            ++refreshes;
+        }
+        QVERIFY2(view.takes() - takes0 < refreshes, qPrintable(QString::number(view.takes() - takes0)));
+        view.refresh();  // nothing new: no take is owed for it
+        QTRY_VERIFY(!throttle->pending());
+        QCOMPARE(graphs_named(view, "train (raw)").front()->data()->at(graphs_named(view, "train (raw)").front()->dataCount() - 1)->key,
+                 200.0 * 5);
+        same_validation(view, store);
+        const long settled = view.takes();
+        view.refresh();  // nothing new
+        QTest::qWait(150);
+        QCOMPARE(view.takes(), settled);
+        view.follow(nullptr);
+    }
+
+    // Validation points appended epoch by epoch are those of a rebuild, also
+    // after the store went back (a rewind), after it went back and on past
+    // the epochs taken, and after it forgot its oldest half.
+    void validationTakenPieceByPieceIsTheSameAsAtOnce() {
+        gs::TelemetryStore store;
+        TrainingPlot view;
+        for (int chunk = 0; chunk < 6; ++chunk) {
+            add_epochs(store, chunk * 4 + 1, chunk * 4 + 4);
+            view.update_from(store);
+        }
+        same_validation(view, store);
+        store.truncate_after(5L * 10);  // back to epoch 10 (a rewind: run 1)
+        view.update_from(store);
+        same_validation(view, store);
+        add_epochs(store, 11, 30, 1, 0.25f);  // on past the 24 epochs taken before
+        view.update_from(store);
+        same_validation(view, store);
+        // Back to epoch 20 and on to 40 before the plot looks again (as a
+        // following plot may): epochs 21..30 are the new run's, not those taken.
+        store.truncate_after(5L * 20);
+        add_epochs(store, 21, 40, 2, 0.5f);
+        view.update_from(store);
+        same_validation(view, store);
+        // Past kMaxEpochs: the store forgets its oldest half.
+        add_epochs(store, 41, static_cast<int>(gs::TelemetryStore::kMaxEpochs) + 40, 2, 0.5f);
+        QVERIFY(store.epochs().front().epoch > 1);
+        view.update_from(store);
+        same_validation(view, store);
+        add_epochs(store, static_cast<int>(gs::TelemetryStore::kMaxEpochs) + 41,
+                   static_cast<int>(gs::TelemetryStore::kMaxEpochs) + 50, 2, 0.5f);
+        view.update_from(store);
+        same_validation(view, store);
     }
 };
 

@@ -38,6 +38,7 @@ void ReplotThrottle::fire() {
     if (hidden()) return;  // still pending: replotted when shown
     m_pending = false;
     m_last.restart();
+    if (m_prepare) m_prepare();
     ++m_replots;
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

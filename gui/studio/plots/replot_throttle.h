@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
+#include <functional>
 
 class QCustomPlot;
 
@@ -28,6 +29,10 @@ public:
     void request();
     // Any replot still owed, now (a screenshot, an export).
     void flush();
+    // Called right before each replot this throttle makes: a view whose data
+    // is costly to take can take it there, at the plot's pace, instead of on
+    // every request (TrainingPlot::refresh).
+    void set_prepare(std::function<void()> prepare) { m_prepare = std::move(prepare); }
     bool pending() const { return m_pending; }
     int interval_ms() const { return m_interval_ms; }
     // Replots this throttle has asked for (tests: fewer than requests).
@@ -44,6 +49,7 @@ private:
     int m_interval_ms;
     QTimer m_timer;
     QElapsedTimer m_last;
+    std::function<void()> m_prepare;
     bool m_pending = false;
     long m_replots = 0;
 };

@@ -68,6 +68,7 @@ void finite_range(double v, double& lo, double& hi, bool positive_only) {
 TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent) {
     m_plot = new QCustomPlot(this);
     m_throttle = new ReplotThrottle(m_plot, kCurvesReplotMs);
+    m_throttle->set_prepare([this] { take_followed(); });
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setMouseTracking(true);  // the hover read-out needs moves without a button
     m_loss_rect = m_plot->axisRect();
@@ -211,6 +212,40 @@ void TrainingPlot::build_controls() {
 }
 
 void TrainingPlot::update_from(const TelemetryStore& store) {
+    if (take(store)) m_throttle->request();
+}
+
+void TrainingPlot::follow(const TelemetryStore* store) {
+    m_followed = store;
+    m_follow_pending = store != nullptr;
+    if (store) m_throttle->request();
+}
+
+void TrainingPlot::refresh() {
+    if (!m_followed || !changed(*m_followed)) return;
+    m_follow_pending = true;
+    m_throttle->request();  // takes it now, or at the next replot
+}
+
+void TrainingPlot::take_followed() {
+    if (!m_follow_pending || !m_followed) return;
+    m_follow_pending = false;
+    take(*m_followed);
+}
+
+const TrainingPlot& TrainingPlot::current() const {
+    const_cast<TrainingPlot*>(this)->take_followed();
+    return *this;
+}
+
+bool TrainingPlot::changed(const TelemetryStore& store) const {
+    const size_t ne = store.epochs().size(), nv = store.events().size();
+    const long es = ne ? store.epochs().back().step : -1, vs = nv ? store.events().back().step : -1;
+    return store.loss().total_added() != m_seen_loss || store.accuracy().total_added() != m_seen_acc ||
+           ne != m_seen_epochs || es != m_seen_epoch_step || nv != m_seen_events || vs != m_seen_event_step;
+}
+
+bool TrainingPlot::take(const TelemetryStore& store) {
     const size_t nl = store.loss().total_added(), na = store.accuracy().total_added();
     const size_t ne = store.epochs().size(), nv = store.events().size();
     const long es = ne ? store.epochs().back().step : -1, vs = nv ? store.events().back().step : -1;
@@ -218,7 +253,8 @@ void TrainingPlot::update_from(const TelemetryStore& store) {
     const bool train = nl != m_seen_loss || na != m_seen_acc;
     const bool epochs = ne != m_seen_epochs || es != m_seen_epoch_step;
     const bool events = nv != m_seen_events || vs != m_seen_event_step;
-    if (!train && !epochs && !events) return;
+    if (!train && !epochs && !events) return false;
+    ++m_takes;
     m_seen_loss = nl;
     m_seen_acc = na;
     m_seen_epochs = ne;
@@ -232,18 +268,23 @@ void TrainingPlot::update_from(const TelemetryStore& store) {
         // Regression has no accuracy: once steps arrive without one, hide it.
         set_accuracy_shown(na > 0 || nl == 0);
     }
-    if (epochs || events) rebuild_validation(store);
+    if (events) rebuild_validation(store);
+    else if (epochs) append_validation(store);
     if (events) rebuild_markers(store);
     if (m_auto_range) autorange();
-    m_throttle->request();
+    return true;
 }
 
 void TrainingPlot::clear() {
+    m_follow_pending = false;  // the next refresh() finds the store anew
     m_seen_loss = m_seen_acc = m_seen_epochs = m_seen_events = 0;
     m_seen_epoch_step = m_seen_event_step = -1;
     m_loss_pts.clear();
     m_acc_pts.clear();
     m_val.clear();
+    m_val_epochs = 0;
+    m_val_front_step = m_val_last_epoch_step = -1;
+    m_val_run = 0;
     m_marker_data.clear();
     rebuild_train();
     for (QCPGraph* g : {m_loss_val, m_acc_val}) g->data()->clear();
@@ -272,6 +313,13 @@ void TrainingPlot::rebuild_train() {
     m_acc_max->data()->set(hi, true);
 }
 
+namespace {
+
+// Markers on at most about 30 points; the line shows the rest.
+void skip_scatters(QCPGraph* g) { g->setScatterSkip(g->dataCount() / 30); }
+
+}  // namespace
+
 void TrainingPlot::rebuild_validation(const TelemetryStore& store) {
     m_val.clear();
     for (const EpochRecord& e : store.epochs())
@@ -279,13 +327,18 @@ void TrainingPlot::rebuild_validation(const TelemetryStore& store) {
             m_val.push_back({static_cast<double>(e.step), e.epoch, e.val_loss,
                              e.val_accuracy < 0 ? -1.0 : static_cast<double>(e.val_accuracy)});
     // Validation between epochs (SessionOptions::validate_every): loss only.
+    bool between = false;
     for (const EventRecord& e : store.events())
         if (e.kind == "validation" && e.name == "loss") {
             const double s = static_cast<double>(e.step);
             const bool dup = std::any_of(m_val.begin(), m_val.end(), [&](const ValPoint& v) { return v.step == s; });
-            if (!dup) m_val.push_back({s, 0, e.value, -1});
+            if (!dup) m_val.push_back({s, 0, e.value, -1}), between = true;
         }
     std::stable_sort(m_val.begin(), m_val.end(), [](const ValPoint& a, const ValPoint& b) { return a.step < b.step; });
+    m_val_epochs = between ? -1 : static_cast<long>(store.epochs().size());
+    m_val_front_step = store.epochs().empty() ? -1 : store.epochs().front().step;
+    m_val_last_epoch_step = store.epochs().empty() ? -1 : store.epochs().back().step;
+    m_val_run = store.last_step().run;
     QVector<QCPGraphData> loss, acc;
     for (const ValPoint& v : m_val) {
         loss.append(QCPGraphData(v.step, v.loss));
@@ -293,9 +346,36 @@ void TrainingPlot::rebuild_validation(const TelemetryStore& store) {
     }
     m_loss_val->data()->set(loss, true);
     m_acc_val->data()->set(acc, true);
-    // Markers on at most about 30 points; the line shows the rest.
-    m_loss_val->setScatterSkip(loss.size() / 30);
-    m_acc_val->setScatterSkip(acc.size() / 30);
+    skip_scatters(m_loss_val);
+    skip_scatters(m_acc_val);
+}
+
+void TrainingPlot::append_validation(const TelemetryStore& store) {
+    const std::vector<EpochRecord>& epochs = store.epochs();
+    // Only epochs appended after those taken, in step order, can be appended;
+    // anything else (the store forgot its oldest, rewound, validated between
+    // epochs) is rebuilt.
+    const long front = epochs.empty() ? -1 : epochs.front().step;
+    if (m_val_epochs < 0 || front != m_val_front_step || static_cast<size_t>(m_val_epochs) > epochs.size() ||
+        (m_val_epochs > 0 && epochs[static_cast<size_t>(m_val_epochs) - 1].step != m_val_last_epoch_step) ||
+        store.last_step().run != m_val_run)  // rewound since (and maybe trained past the epochs taken)
+        return rebuild_validation(store);
+    const double last = m_val.empty() ? -std::numeric_limits<double>::infinity() : m_val.back().step;
+    for (size_t i = static_cast<size_t>(m_val_epochs); i < epochs.size(); ++i) {
+        const EpochRecord& e = epochs[i];
+        if (!e.has_validation) continue;
+        if (static_cast<double>(e.step) < last) return rebuild_validation(store);
+        const ValPoint v{static_cast<double>(e.step), e.epoch, e.val_loss,
+                         e.val_accuracy < 0 ? -1.0 : static_cast<double>(e.val_accuracy)};
+        m_val.push_back(v);
+        m_loss_val->addData(v.step, v.loss);
+        if (v.accuracy >= 0) m_acc_val->addData(v.step, v.accuracy * 100);
+    }
+    m_val_epochs = static_cast<long>(epochs.size());
+    m_val_last_epoch_step = epochs.empty() ? -1 : epochs.back().step;
+    m_val_run = store.last_step().run;
+    skip_scatters(m_loss_val);
+    skip_scatters(m_acc_val);
 }
 
 void TrainingPlot::set_smoothing(double w) {
@@ -348,17 +428,19 @@ bool TrainingPlot::loss_axis_is_log() const {
     return m_loss_rect->axis(QCPAxis::atLeft)->scaleType() == QCPAxis::stLogarithmic;
 }
 
-int TrainingPlot::train_point_count() const { return m_loss_raw->dataCount(); }
-int TrainingPlot::smoothed_point_count() const { return m_loss_smooth->dataCount(); }
-int TrainingPlot::validation_point_count() const { return m_loss_val->dataCount(); }
-int TrainingPlot::accuracy_point_count() const { return m_acc_raw->dataCount(); }
-int TrainingPlot::validation_accuracy_point_count() const { return m_acc_val->dataCount(); }
+int TrainingPlot::train_point_count() const { return current(), m_loss_raw->dataCount(); }
+int TrainingPlot::smoothed_point_count() const { return current(), m_loss_smooth->dataCount(); }
+int TrainingPlot::validation_point_count() const { return current(), m_loss_val->dataCount(); }
+int TrainingPlot::accuracy_point_count() const { return current(), m_acc_raw->dataCount(); }
+int TrainingPlot::validation_accuracy_point_count() const { return current(), m_acc_val->dataCount(); }
 
 double TrainingPlot::last_smoothed_loss() const {
+    current();
     return m_loss_smoothed.empty() ? kNaN : m_loss_smoothed.back();
 }
 
 double TrainingPlot::last_smoothed_accuracy() const {
+    current();
     return m_acc_smoothed.empty() ? kNaN : m_acc_smoothed.back();
 }
 

@@ -48,6 +48,13 @@ public:
     // same as last time). A store whose series shrank (cleared, reset) is
     // taken from scratch.
     void update_from(const gs::TelemetryStore& store);
+    // The store this plot follows (the session bridge's): it must outlive
+    // the plot, or be unfollowed (nullptr) first. refresh() notes what is
+    // new there and takes it when the plot next replots (at most every
+    // kCurvesReplotMs, and not while hidden), so a tick that brings data
+    // between two replots costs a few comparisons, not a rebuild.
+    void follow(const gs::TelemetryStore* store);
+    void refresh();
     void clear();
 
     // Smoothing weight in [0, 0.999] (clamped), TensorBoard style; 0 = none.
@@ -83,10 +90,11 @@ public:
     int validation_point_count() const;      // validation loss points
     int accuracy_point_count() const;        // train accuracy points
     int validation_accuracy_point_count() const;
-    int marker_count() const { return static_cast<int>(m_marker_data.size()); }
+    int marker_count() const { return current(), static_cast<int>(m_marker_data.size()); }
+    long takes() const { return m_takes; }  // times new data was taken (tests: fewer than refresh() calls)
     QStringList marker_labels() const;  // on the plot: "learning rate 0.05"
     QStringList marker_texts() const;   // in the read-out: "learning rate changed to 0.05"
-    bool accuracy_visible() const { return m_acc_shown; }
+    bool accuracy_visible() const { return current(), m_acc_shown; }
     bool loss_axis_is_log() const;           // what the axis really is
     double last_smoothed_loss() const;       // NaN when empty
     double last_smoothed_accuracy() const;   // fraction; NaN when none
@@ -113,7 +121,19 @@ private:
     void build_controls();
     void arrange();  // the layout for m_compact and m_acc_shown
     void rebuild_train();     // graphs from m_loss_pts / m_acc_pts and the smoothing
+    // What changed in the store since it was last taken; take() takes it
+    // (true when anything was new). take_followed(): the followed store's,
+    // if refresh() noted news.
+    bool changed(const gs::TelemetryStore& store) const;
+    bool take(const gs::TelemetryStore& store);
+    void take_followed();
+    // What the accessors answer from: the followed store's latest, taken now
+    // if refresh() noted news that the next replot would take.
+    const TrainingPlot& current() const;
     void rebuild_validation(const gs::TelemetryStore& store);
+    // The epochs' validation points after the first m_val_epochs already in
+    // m_val, appended (the common case: training went on).
+    void append_validation(const gs::TelemetryStore& store);
     void rebuild_markers(const gs::TelemetryStore& store);
     void place_markers();     // items for m_marker_data
     void position_marker_labels();
@@ -170,6 +190,17 @@ private:
         double loss, accuracy;  // accuracy < 0: none
     };
     std::vector<ValPoint> m_val;
+    // How many of the store's epochs m_val has taken (from its front, whose
+    // step is m_val_front_step, to the one at m_val_last_epoch_step, in the
+    // store's run m_val_run: a rewind starts another), when it holds nothing
+    // else; -1: validations between epochs too, so the next change rebuilds
+    // it all.
+    long m_val_epochs = 0;
+    long m_val_front_step = -1, m_val_last_epoch_step = -1;
+    uint32_t m_val_run = 0;
+    const gs::TelemetryStore* m_followed = nullptr;
+    bool m_follow_pending = false;  // refresh() saw news not yet taken
+    long m_takes = 0;
 };
 
 }  // namespace gs::studio

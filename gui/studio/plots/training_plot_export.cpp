@@ -22,6 +22,7 @@ bool TrainingPlot::save_png(const QString& path, int w, int h) {
     if (w <= 0) w = m_plot->width();
     if (h <= 0) h = m_plot->height();
     if (w <= 0 || h <= 0) return false;
+    take_followed();
     hide_readout();
     const QPixmap pm = m_plot->toPixmap(w, h);
     if (pm.isNull()) return false;
@@ -31,6 +32,7 @@ bool TrainingPlot::save_png(const QString& path, int w, int h) {
 }
 
 bool TrainingPlot::save_csv(const QString& path) const {
+    const_cast<TrainingPlot*>(this)->take_followed();  // what refresh() noted: the file has the latest
     struct Row {
         const SeriesPoint* loss = nullptr;
         double smoothed = NAN;

@@ -40,6 +40,7 @@ QString value_text(const SeriesPoint& p, bool percent, bool detail = true) {
 }  // namespace
 
 void TrainingPlot::show_readout_at(double step, int y) {
+    take_followed();
     double at = step;
     QCPAxis* x = m_loss_rect->axis(QCPAxis::atBottom);
     // The lines, with or without the decimated points' ranges.

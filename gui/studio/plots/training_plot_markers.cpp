@@ -116,12 +116,14 @@ void TrainingPlot::position_marker_labels() {
 }
 
 QStringList TrainingPlot::marker_labels() const {
+    current();
     QStringList out;
     for (const Marker& m : m_marker_data) out << m.label;
     return out;
 }
 
 QStringList TrainingPlot::marker_texts() const {
+    current();
     QStringList out;
     for (const Marker& m : m_marker_data) out << m.text;
     return out;

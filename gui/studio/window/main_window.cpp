@@ -104,6 +104,7 @@ MainWindow::~MainWindow() {
     // after it); what they announce while being torn down (a field losing
     // the focus) must not reach a half-destroyed window.
     m_load_timer.stop();
+    m_plot->follow(nullptr);
     for (QObject* view : std::initializer_list<QObject*>{m_data, m_editor, m_canvas, m_flow, m_controls,
                                                          m_data->preview()})
         view->disconnect(this);
@@ -248,6 +249,7 @@ void MainWindow::build_views() {
 
 void MainWindow::connect_bridge() {
     connect(m_bridge, &SessionBridge::sessionChanged, this, &MainWindow::session_changed);
+    m_plot->follow(&m_bridge->store());  // the bridge is this window's: it outlives the plot's use
     connect(m_bridge, &SessionBridge::telemetryUpdated, this, &MainWindow::telemetry_updated);
     connect(m_bridge, &SessionBridge::snapshotUpdated, this, [this] {
         if (!m_awaiting_session && !m_time_travel->views_taken()) m_canvas->update_snapshot(m_bridge->snapshot());
@@ -417,7 +419,7 @@ void MainWindow::session_changed() {
 void MainWindow::telemetry_updated() {
     if (m_awaiting_session) return;  // the old network's numbers
     const TelemetryStore& store = m_bridge->store();
-    m_plot->update_from(store);
+    m_plot->refresh();  // taken at the plot's pace (it follows the store)
     m_time_travel->refresh();
     // The inspector's text re-lays out its whole panel: a few times a
     // second is as often as anyone can read it. (While a past step or a
