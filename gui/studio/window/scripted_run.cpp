@@ -154,12 +154,8 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
         return {};
     }
     std::vector<double> frames;
-    QElapsedTimer total;
-    total.start();
-    const long steps0 = b->steps_done();
     // The frames below are the window's only updates, as the bridge's own
     // 30 ms timer's would be (with both, every view updated twice as often).
-    b->set_polling(false);
     QTimer timer;
     timer.setInterval(30);
     QObject::connect(&timer, &QTimer::timeout, &window, [&] {
@@ -172,25 +168,51 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
         QCoreApplication::processEvents();
         frames.push_back(t.nsecsElapsed() / 1e6);
     });
-    timer.start();
-    wait_for([&] { return total.elapsed() >= seconds * 1000; }, static_cast<int>(seconds * 1000) + 10000);
-    timer.stop();
-    b->set_polling(true);
-    const double run_s = total.elapsed() / 1000.0;
-    const long steps = b->steps_done() - steps0;
-    FrameTimes f = summarize_frames(std::move(frames));
-    f.steps_per_s = steps / run_s;
-    // The same run as long again with the window hidden: no frame drawn,
-    // the bridge still draining the session as it does (what training gets
-    // without the window, on the same machine a moment later).
-    window.hide();
-    QElapsedTimer hidden;
-    hidden.start();
-    const long steps1 = b->steps_done();
-    wait_for([&] { return hidden.elapsed() >= seconds * 1000; }, static_cast<int>(seconds * 1000) + 10000);
-    f.hidden_steps_per_s = (b->steps_done() - steps1) / (hidden.elapsed() / 1000.0);
+    // Training with frames and with the window hidden (the bridge still
+    // draining the session as it does), in alternating windows, so that the
+    // run's own drift (a preset that speeds up as it goes, the machine) falls
+    // on both alike: kRounds pairs, in the order shown-hidden, hidden-shown,
+    // ... Each window starts kSettleMs after the window was shown or hidden
+    // (the repaint of everything on show is no frame of training).
+    constexpr int kRounds = 4;
+    constexpr int kSettleMs = 200;
+    const int window_ms = std::max(100, static_cast<int>(seconds * 1000 / kRounds));
+    double shown_s = 0, hidden_s = 0;
+    long shown_steps = 0, hidden_steps = 0;
+    auto train_for = [&](bool shown) {
+        if (shown != window.isVisible()) {
+            if (shown) window.show();
+            else window.hide();
+            wait_for([] { return false; }, kSettleMs);
+        }
+        if (shown) {
+            b->set_polling(false);
+            timer.start();
+        }
+        QElapsedTimer w;
+        w.start();
+        const long steps0 = b->steps_done();
+        wait_for([&] { return w.elapsed() >= window_ms; }, window_ms + 10000);
+        const long steps = b->steps_done() - steps0;
+        const double s = w.elapsed() / 1000.0;
+        if (shown) {
+            timer.stop();
+            b->set_polling(true);
+            shown_s += s, shown_steps += steps;
+        } else {
+            hidden_s += s, hidden_steps += steps;
+        }
+    };
+    for (int r = 0; r < kRounds; ++r) {
+        const bool shown_first = r % 2 == 0;
+        train_for(shown_first);
+        train_for(!shown_first);
+    }
     b->pause();
     window.show();
+    FrameTimes f = summarize_frames(std::move(frames));
+    f.steps_per_s = shown_s > 0 ? shown_steps / shown_s : 0;
+    f.hidden_steps_per_s = hidden_s > 0 ? hidden_steps / hidden_s : 0;
     return f;
 }
 

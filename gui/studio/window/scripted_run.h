@@ -28,7 +28,7 @@ struct FrameTimes {
     double median_ms = 0, p99_ms = 0, max_ms = 0;
     size_t frames = 0;
     double steps_per_s = 0;
-    double hidden_steps_per_s = 0;  // the same run right after, the window hidden
+    double hidden_steps_per_s = 0;  // the same run, the window hidden, in windows alternating with the above
 };
 // Percentiles of a list of durations (ms).
 FrameTimes summarize_frames(std::vector<double> ms);
@@ -37,8 +37,9 @@ FrameTimes summarize_frames(std::vector<double> ms);
 // draining telemetry, updating every view, and processing the events that
 // causes until the queue is empty (replots, repaints), with every view on
 // screen (the docks that share a tab get a place of their own; the learned
-// views show their data map), then as long again with the window hidden
-// (training's speed without frames). Returns the times, or sets *error.
+// views show their data map), in windows that alternate with as many with
+// the window hidden (training's speed without frames). Returns the times,
+// or sets *error.
 FrameTimes measure_frames(MainWindow& window, const QString& preset, double seconds, QString* error);
 
 // Milliseconds since this process started (from /proc, 10 ms resolution).
