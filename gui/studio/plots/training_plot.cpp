@@ -238,35 +238,38 @@ const TrainingPlot& TrainingPlot::current() const {
     return *this;
 }
 
+TrainingPlot::Seen TrainingPlot::Seen::of(const TelemetryStore& store) {
+    Seen n;
+    n.loss = store.loss().total_added();
+    n.acc = store.accuracy().total_added();
+    n.epochs = store.epochs().size();
+    n.events = store.events().size();
+    n.epoch_step = n.epochs ? store.epochs().back().step : -1;
+    n.event_step = n.events ? store.events().back().step : -1;
+    return n;
+}
+
 bool TrainingPlot::changed(const TelemetryStore& store) const {
-    const size_t ne = store.epochs().size(), nv = store.events().size();
-    const long es = ne ? store.epochs().back().step : -1, vs = nv ? store.events().back().step : -1;
-    return store.loss().total_added() != m_seen_loss || store.accuracy().total_added() != m_seen_acc ||
-           ne != m_seen_epochs || es != m_seen_epoch_step || nv != m_seen_events || vs != m_seen_event_step;
+    const Seen n = Seen::of(store);
+    return n.loss != m_seen.loss || n.acc != m_seen.acc || n.epochs != m_seen.epochs ||
+           n.epoch_step != m_seen.epoch_step || n.events != m_seen.events || n.event_step != m_seen.event_step;
 }
 
 bool TrainingPlot::take(const TelemetryStore& store) {
-    const size_t nl = store.loss().total_added(), na = store.accuracy().total_added();
-    const size_t ne = store.epochs().size(), nv = store.events().size();
-    const long es = ne ? store.epochs().back().step : -1, vs = nv ? store.events().back().step : -1;
-    if (nl < m_seen_loss || na < m_seen_acc) clear();  // the store started over
-    const bool train = nl != m_seen_loss || na != m_seen_acc;
-    const bool epochs = ne != m_seen_epochs || es != m_seen_epoch_step;
-    const bool events = nv != m_seen_events || vs != m_seen_event_step;
+    const Seen n = Seen::of(store);
+    if (n.loss < m_seen.loss || n.acc < m_seen.acc) clear();  // the store started over
+    const bool train = n.loss != m_seen.loss || n.acc != m_seen.acc;
+    const bool epochs = n.epochs != m_seen.epochs || n.epoch_step != m_seen.epoch_step;
+    const bool events = n.events != m_seen.events || n.event_step != m_seen.event_step;
     if (!train && !epochs && !events) return false;
     ++m_takes;
-    m_seen_loss = nl;
-    m_seen_acc = na;
-    m_seen_epochs = ne;
-    m_seen_epoch_step = es;
-    m_seen_events = nv;
-    m_seen_event_step = vs;
+    m_seen = n;
     if (train) {
         m_loss_pts = store.loss().points();
         m_acc_pts = store.accuracy().points();
         rebuild_train();
         // Regression has no accuracy: once steps arrive without one, hide it.
-        set_accuracy_shown(na > 0 || nl == 0);
+        set_accuracy_shown(n.acc > 0 || n.loss == 0);
     }
     if (events) rebuild_validation(store);
     else if (epochs) append_validation(store);
@@ -277,8 +280,7 @@ bool TrainingPlot::take(const TelemetryStore& store) {
 
 void TrainingPlot::clear() {
     m_follow_pending = false;  // the next refresh() finds the store anew
-    m_seen_loss = m_seen_acc = m_seen_epochs = m_seen_events = 0;
-    m_seen_epoch_step = m_seen_event_step = -1;
+    m_seen = Seen{};
     m_loss_pts.clear();
     m_acc_pts.clear();
     m_val.clear();

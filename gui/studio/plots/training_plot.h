@@ -180,8 +180,12 @@ private:
     bool m_auto_range = true;
     bool m_compact = false;
     // What the store looked like last time (to skip unchanged updates).
-    size_t m_seen_loss = 0, m_seen_acc = 0, m_seen_epochs = 0, m_seen_events = 0;
-    long m_seen_epoch_step = -1, m_seen_event_step = -1;
+    struct Seen {
+        size_t loss = 0, acc = 0, epochs = 0, events = 0;
+        long epoch_step = -1, event_step = -1;
+        static Seen of(const gs::TelemetryStore& store);
+    };
+    Seen m_seen;
     std::vector<gs::SeriesPoint> m_loss_pts, m_acc_pts;
     std::vector<double> m_loss_smoothed, m_acc_smoothed;
     struct ValPoint {
