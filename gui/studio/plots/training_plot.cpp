@@ -249,11 +249,7 @@ TrainingPlot::Seen TrainingPlot::Seen::of(const TelemetryStore& store) {
     return n;
 }
 
-bool TrainingPlot::changed(const TelemetryStore& store) const {
-    const Seen n = Seen::of(store);
-    return n.loss != m_seen.loss || n.acc != m_seen.acc || n.epochs != m_seen.epochs ||
-           n.epoch_step != m_seen.epoch_step || n.events != m_seen.events || n.event_step != m_seen.event_step;
-}
+bool TrainingPlot::changed(const TelemetryStore& store) const { return !(Seen::of(store) == m_seen); }
 
 bool TrainingPlot::take(const TelemetryStore& store) {
     const Seen n = Seen::of(store);

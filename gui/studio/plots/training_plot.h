@@ -184,6 +184,7 @@ private:
         size_t loss = 0, acc = 0, epochs = 0, events = 0;
         long epoch_step = -1, event_step = -1;
         static Seen of(const gs::TelemetryStore& store);
+        bool operator==(const Seen&) const = default;
     };
     Seen m_seen;
     std::vector<gs::SeriesPoint> m_loss_pts, m_acc_pts;
