@@ -1,7 +1,7 @@
 // gradscope: the studio.
 //   gradscope [PROJECT.gradscope] [--preset NAME]
 //   gradscope [PROJECT.gradscope | --preset NAME] --steps N --screenshot FILE.png [--size WxH] [--presentation] [--view NAME]
-//   gradscope --bench-ui [--seconds S]
+//   gradscope --bench-ui [--seconds S] [--preset NAME] [--profile-events]
 // With no display (and no QT_QPA_PLATFORM) it says so and exits 2.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -14,6 +14,7 @@
 
 #include "canvas/network_canvas.h"
 #include "views/learned_screenshot.h"
+#include "window/event_profile.h"
 #include "window/main_window.h"
 #include "window/classroom_shots.h"
 #include "window/scripted_run.h"
@@ -41,12 +42,20 @@ struct PaintWatch : QObject {
     }
 };
 
-int bench_ui(MainWindow& w, double seconds, double first_frame_process_ms, double first_frame_main_ms) {
+int bench_ui(MainWindow& w, const QStringList& presets, double seconds, double first_frame_process_ms,
+             double first_frame_main_ms, ProfilingApplication* profile) {
     std::printf("bench ui/first-frame %.0f ms (since the process started; %.0f ms since main)\n",
                 first_frame_process_ms, first_frame_main_ms);
-    for (const char* preset : {"spiral-tanh", "cnn-fashion"}) {
+    for (const QString& name : presets) {
+        const QByteArray latin = name.toLatin1();
+        const char* preset = latin.constData();
         QString error;
-        const FrameTimes f = measure_frames(w, QString::fromLatin1(preset), seconds, &error);
+        if (profile) {
+            profile->take(0);
+            profile->set_profiling(true);
+        }
+        const FrameTimes f = measure_frames(w, name, seconds, &error);
+        if (profile) profile->set_profiling(false);
         if (!error.isEmpty()) {
             std::fprintf(stderr, "gradscope: %s: %s\n", preset, qPrintable(error));
             return 1;
@@ -60,6 +69,9 @@ int bench_ui(MainWindow& w, double seconds, double first_frame_process_ms, doubl
                     f.hidden_steps_per_s);
         std::printf("bench ui/%s/training-share %.0f %% (with frames / hidden)\n", preset,
                     f.hidden_steps_per_s > 0 ? 100.0 * f.steps_per_s / f.hidden_steps_per_s : 0.0);
+        if (profile)
+            for (const QString& line : profile->take(25))
+                std::printf("bench ui/%s/events %s\n", preset, qPrintable(line));
         std::fflush(stdout);
     }
     return 0;
@@ -76,7 +88,7 @@ int main(int argc, char** argv) {
                      "QT_QPA_PLATFORM=offscreen for screenshots and benchmarks.\n");
         return 2;
     }
-    QApplication app(argc, argv);
+    ProfilingApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Gradscope"));
     QApplication::setApplicationName(QStringLiteral("Gradscope"));
     QCommandLineParser cli;
@@ -93,9 +105,12 @@ int main(int argc, char** argv) {
                             QStringLiteral("WxH"), QStringLiteral("1600x1000"));
     QCommandLineOption bench(QStringLiteral("bench-ui"),
                              QStringLiteral("print the time to the first frame and the frame times while "
-                                            "spiral-tanh and cnn-fashion train"));
+                                            "spiral-tanh and cnn-fashion train (--preset: that one alone)"));
     QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("with --bench-ui: seconds per preset"),
                                QStringLiteral("s"), QStringLiteral("5"));
+    QCommandLineOption profile_events(QStringLiteral("profile-events"),
+                                      QStringLiteral("with --bench-ui: the GUI thread's time by receiver and event, "
+                                                     "shown and hidden windows together"));
     QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("start in presentation mode"));
     QCommandLineOption scrub(QStringLiteral("scrub-to"),
                              QStringLiteral("with --screenshot: then show this past step (time travel)"),
@@ -111,7 +126,7 @@ int main(int argc, char** argv) {
                                               "of the window (confusion, mistakes, histograms, histograms-stacked, datamap); "
                                               "with --scrub-to, the window with that view's tab in front"),
                                QStringLiteral("name"));
-    cli.addOptions({preset, steps, shot, size, bench, seconds, presentation, scrub, race, classroom, learned});
+    cli.addOptions({preset, steps, shot, size, bench, seconds, profile_events, presentation, scrub, race, classroom, learned});
     cli.process(app);
 
     MainWindow w;
@@ -169,7 +184,12 @@ int main(int argc, char** argv) {
         QCoreApplication::processEvents();
         std::printf("bench ui/first-picture %.0f ms (since the process started: spiral-tanh drawn)\n",
                     ms_since_process_start());
-        return bench_ui(w, cli.value(seconds).toDouble(), first_process, first_main);
+        // --preset picks one preset to time (a profile of one); both by default.
+        const QStringList presets = cli.isSet(preset) ? QStringList{cli.value(preset)}
+                                                      : QStringList{QStringLiteral("spiral-tanh"),
+                                                                    QStringLiteral("cnn-fashion")};
+        return bench_ui(w, presets, cli.value(seconds).toDouble(), first_process, first_main,
+                        cli.isSet(profile_events) ? &app : nullptr);
     }
     w.show();
 
