@@ -1,6 +1,8 @@
 // Timeline: a slider over a run's steps, and the time-travel buttons.
 #include "window/timeline.h"
 
+#include "window/steady_label.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
@@ -85,9 +87,9 @@ QString Timeline::label_text() const { return m_label->text(); }
 
 void Timeline::update_label() {
     if (m_shown >= 0)
-        m_label->setText(QStringLiteral("step %L1 of %L2 — L: live").arg(m_shown).arg(m_last));
-    else
-        m_label->setText(QStringLiteral("live, step %L1").arg(m_last));
+        set_steady_text(m_label, QStringLiteral("step %L1 of %L2 — L: live").arg(m_shown).arg(m_last));
+    else  // many times a second while training: without relaying out the window
+        set_steady_text(m_label, QStringLiteral("live, step %L1").arg(m_last));
     m_live->setEnabled(m_shown >= 0);
     m_rewind->setEnabled(m_shown >= 0);
 }

@@ -3,6 +3,7 @@
 
 #include "gradscope/names.h"
 #include "wheel_guard.h"
+#include "window/steady_label.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -260,12 +261,13 @@ void TrainingControls::set_progress(int epoch, long step, double samples_per_s, 
                              .arg(s / 3600, 2, 10, QLatin1Char('0'))
                              .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
                              .arg(s % 60, 2, 10, QLatin1Char('0'));
-    m_progress->setText(QStringLiteral("Epoch %1 · Step %2 · %3 samples/s · %4")
-                            .arg(epoch)
-                            .arg(c.toString(qlonglong(step)))
-                            .arg(c.toString(qlonglong(std::llround(samples_per_s))))
-                            .arg(time));
-    m_bar_progress->setText(QStringLiteral("Epoch %1 · Step %2").arg(epoch).arg(c.toString(qlonglong(step))));
+    // Many times a second: without relaying out the window (steady_label.h).
+    set_steady_text(m_progress, QStringLiteral("Epoch %1 · Step %2 · %3 samples/s · %4")
+                                    .arg(epoch)
+                                    .arg(c.toString(qlonglong(step)))
+                                    .arg(c.toString(qlonglong(std::llround(samples_per_s))))
+                                    .arg(time));
+    set_steady_text(m_bar_progress, QStringLiteral("Epoch %1 · Step %2").arg(epoch).arg(c.toString(qlonglong(step))));
 }
 
 QString TrainingControls::progress_text() const { return m_progress->text(); }
