@@ -160,6 +160,28 @@ private slots:
         QCOMPARE(f->ids().size(), size_t{1});
     }
 
+    void the_first_run_s_steps_follow_training_a_few_times_a_second() {
+        // Every tick of a training run asks for the counts; they are shown at
+        // most every kCountsEveryMs, and the newest always in the end.
+        MainWindow w;
+        w.resize(1400, 900);
+        QVERIFY(trained(w, 60));
+        RunsPanel* panel = w.time_travel()->runs_panel();
+        QTreeWidgetItem* row = panel->item_of(0);
+        QVERIFY(row);
+        QTRY_COMPARE(row->text(1), QStringLiteral("60"));
+        QVERIFY(w.bridge()->step(5));
+        QVERIFY(w.time_travel()->family()->wait_until_settled(0, 30));
+        panel->update_states();       // shown now
+        panel->update_states_soon();  // right after: deferred
+        QVERIFY(panel->states_due());
+        QCOMPARE(row->text(1), QStringLiteral("65"));
+        QVERIFY(w.bridge()->step(5));
+        QVERIFY(settled(w, 0, 70));
+        QTRY_COMPARE(row->text(1), QStringLiteral("70"));  // with no one asking again
+        QVERIFY(!panel->states_due());
+    }
+
     void play_and_step_drive_the_active_run() {
         MainWindow w;
         w.resize(1400, 900);

@@ -85,6 +85,8 @@ RunsPanel::RunsPanel(RunFamily* family, QWidget* parent) : QWidget(parent), m_fa
     connect(m_family, &RunFamily::runsChanged, this, &RunsPanel::rebuild);
     connect(m_family, &RunFamily::activeChanged, this, &RunsPanel::rebuild);
     connect(m_family, &RunFamily::runUpdated, this, &RunsPanel::update_states);
+    m_states_soon.setSingleShot(true);
+    connect(&m_states_soon, &QTimer::timeout, this, &RunsPanel::update_states);
     rebuild();
 }
 
@@ -158,7 +160,16 @@ void RunsPanel::update_size_note() {
             .arg(size(memory), size(bytes)));
 }
 
+void RunsPanel::update_states_soon() {
+    if (m_states_soon.isActive()) return;  // already due
+    const qint64 since = m_since_states.isValid() ? m_since_states.elapsed() : kCountsEveryMs;
+    if (since >= kCountsEveryMs) update_states();
+    else m_states_soon.start(static_cast<int>(kCountsEveryMs - since));
+}
+
 void RunsPanel::update_states() {
+    m_states_soon.stop();
+    m_since_states.start();
     m_building = true;
     for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
         QTreeWidgetItem* item = m_list->topLevelItem(i);

@@ -4,6 +4,8 @@
 // delete it. A double click on a name renames the run.
 #pragma once
 
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QWidget>
 #include <cstdint>
 
@@ -26,6 +28,13 @@ public:
     // Rows for the family's runs as they are now (names, states, steps).
     void rebuild();
     void update_states();  // the state and steps columns only
+    // The same at most every kCountsEveryMs (the newest always shown in the
+    // end): for every tick of a training run, where a column resized to
+    // its contents on every step count cost the GUI thread more than the
+    // rest of the tick.
+    void update_states_soon();
+    static constexpr int kCountsEveryMs = 250;
+    bool states_due() const { return m_states_soon.isActive(); }  // deferred, not shown yet
 
     // For tests.
     QTreeWidget* list() const { return m_list; }
@@ -50,6 +59,8 @@ private:
     double m_state_bytes = 0;
     bool m_building = false;
     bool m_editing = false;  // a row edited by hand is being applied
+    QElapsedTimer m_since_states;  // since update_states() last ran
+    QTimer m_states_soon;          // update_states_soon()'s deferred update
 };
 
 }  // namespace gs::studio

@@ -234,7 +234,7 @@ CommandResult TimeTravel::step_active_epoch() {
 }
 
 void TimeTravel::refresh() {
-    m_runs->update_states();  // the first run's steps and state
+    m_runs->update_states_soon();  // the first run's steps and state, a few times a second
     const uint32_t id = m_family->active();
     m_timeline->set_range(m_family->first_step(id), m_family->steps_done(id));
 }
