@@ -19,7 +19,8 @@ public:
 
     void set_profiling(bool on) { m_on = on; }
     // The `top` receivers (class, object name) and event types with the most
-    // self time since the last take, largest first, as lines of text; clears.
+    // self time since the last take, largest first, then the `top` slowest
+    // single events (what the slow frames are made of), as lines of text; clears.
     std::vector<QString> take(size_t top);
 
 private:
@@ -30,6 +31,8 @@ private:
     bool m_on = false;
     std::vector<int64_t> m_child_ns;  // per nesting level: time spent in nested deliveries
     std::map<QString, Cost> m_costs;
+    std::vector<std::pair<double, QString>> m_slowest;  // self ms, key; the slowest kept
+    static constexpr size_t kSlowest = 64;
 };
 
 }  // namespace gs::studio
