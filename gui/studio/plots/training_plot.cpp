@@ -490,6 +490,10 @@ void TrainingPlot::apply_graph_styles() {
     for (QCPGraph* g : {m_loss_min, m_loss_max, m_acc_min, m_acc_max}) g->setPen(Qt::NoPen);
     m_loss_max->setBrush(QBrush(band));
     m_acc_max->setBrush(QBrush(band));
+    // The band's edge is hundreds of buckets' zigzag, faint: filled without
+    // antialiasing, which took most of a replot's fill time.
+    m_loss_max->setAntialiasedFill(false);
+    m_acc_max->setAntialiasedFill(false);
     for (QCPGraph* g : {m_loss_val, m_acc_val}) {
         g->setPen(QPen(t.validation, lw));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(t.validation, lw),
