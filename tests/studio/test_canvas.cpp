@@ -522,6 +522,90 @@ private slots:
         QVERIFY(ink(presentation) > ink(standard));
     }
 
+    // While a run trains, a new snapshot's frame is composed on another
+    // thread: the paint shows the last frame and composes nothing itself;
+    // the finished frame is the same picture the GUI thread would compose,
+    // with the click areas that match it.
+    void a_snapshot_s_frame_is_composed_in_the_background() {
+        Spiral sp;
+        auto first = train_and_snapshot(sp.session, 50, {});
+        auto second = train_and_snapshot(sp.session, 50, {});
+        QVERIFY(first && second);
+        NetworkCanvas c;
+        c.resize(1000, 600);
+        c.set_model(sp.spec);
+        c.set_data(make_data_view(sp.data));
+        c.update_snapshot(first);
+        c.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&c));
+        c.repaint();
+        const int before = c.renders();
+        c.set_compose_in_background(true);
+        c.update_snapshot(second);
+        c.repaint();  // starts the job; its result comes back as an event
+        QVERIFY(c.composing_in_background());
+        QCOMPARE(c.renders(), before);
+        QTRY_VERIFY(!c.composing_in_background());
+        QCOMPARE(c.renders(), before + 1);
+        const QImage shown = c.grab().toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        QCOMPARE(c.renders(), before + 1);  // painted from the adopted frame
+        const QRectF neuron = c.neuron_rect(0, 3);
+        QVERIFY(!neuron.isEmpty());
+        QCOMPARE(c.renders(), before + 1);  // its click areas came with it
+        c.set_compose_in_background(false);
+        const QImage direct = c.render_image(c.size()).convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        QCOMPARE(shown.size(), direct.size());
+        QVERIFY(shown == direct);
+        QCOMPARE(c.neuron_rect(0, 3), neuron);
+    }
+
+    void a_change_other_than_a_snapshot_is_composed_at_once() {
+        Spiral sp;
+        auto snap = train_and_snapshot(sp.session, 20, {});
+        QVERIFY(snap);
+        NetworkCanvas c;
+        c.resize(1000, 600);
+        c.set_model(sp.spec);
+        c.set_data(make_data_view(sp.data));
+        c.update_snapshot(snap);
+        c.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&c));
+        c.set_compose_in_background(true);
+        c.repaint();
+        const int before = c.renders();
+        c.select_layer(2);  // a click: the highlight at once
+        c.repaint();
+        QVERIFY(!c.composing_in_background());
+        QCOMPARE(c.renders(), before + 1);
+        // A snapshot after the click but before the paint: the click is
+        // still owed at once, so the frame is composed here too.
+        c.select_layer(0);
+        c.update_snapshot(std::make_shared<Snapshot>(*snap));
+        c.repaint();
+        QVERIFY(!c.composing_in_background());
+        QCOMPARE(c.renders(), before + 2);
+    }
+
+    void a_canvas_closed_while_composing_goes_quietly() {
+        Spiral sp;
+        auto snap = train_and_snapshot(sp.session, 20, {});
+        QVERIFY(snap);
+        auto c = std::make_unique<NetworkCanvas>();
+        c->resize(1000, 600);
+        c->set_model(sp.spec);
+        c->set_data(make_data_view(sp.data));
+        c->update_snapshot(snap);
+        c->show();
+        QVERIFY(QTest::qWaitForWindowExposed(c.get()));
+        c->repaint();
+        c->set_compose_in_background(true);
+        c->update_snapshot(std::make_shared<Snapshot>(*snap));
+        c->repaint();
+        QVERIFY(c->composing_in_background());
+        c.reset();  // waits for the job; its result, posted to the canvas, is dropped
+        QCoreApplication::processEvents();
+    }
+
     // Composing a frame of the spiral canvas (what a new snapshot costs the
     // GUI thread); the median must stay far under a 16 ms frame. Bounded in
     // CPU time (this process's, all threads), which a busy machine does not

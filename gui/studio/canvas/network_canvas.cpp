@@ -10,6 +10,9 @@
 #include <QPainter>
 #include <QToolTip>
 #include <algorithm>
+#include <cerrno>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "bridge/spec_service.h"
 #include "editor/layer_catalog.h"
@@ -21,13 +24,31 @@ namespace gs::studio {
 
 NetworkCanvas::NetworkCanvas(QWidget* parent)
     : QWidget(parent), m_dense(std::make_unique<DenseView>()), m_conv(std::make_unique<ConvView>()) {
+    m_pool.setMaxThreadCount(1);
     setMouseTracking(true);
     setMinimumSize(320, 240);
     setAttribute(Qt::WA_OpaquePaintEvent);
     update_font();
 }
 
-NetworkCanvas::~NetworkCanvas() = default;
+// The background composer's work: copies of what a frame is drawn from,
+// and what comes back (the picture, and the view whose click areas match it).
+struct NetworkCanvas::Job {
+    quint64 generation = 0;
+    CanvasState state;
+    QSize size;
+    qreal dpr = 1;
+    std::unique_ptr<DenseView> dense;
+    std::unique_ptr<ConvView> conv;
+    QImage image;
+    double ms = 0;
+};
+
+NetworkCanvas::~NetworkCanvas() {
+    // A job in flight posts its result to this object: let it finish first
+    // (Qt drops what is posted to an object when it is destroyed).
+    m_pool.waitForDone();
+}
 
 CanvasView* NetworkCanvas::view() const {
     return m_conv_mode ? static_cast<CanvasView*>(m_conv.get()) : static_cast<CanvasView*>(m_dense.get());
@@ -36,8 +57,7 @@ CanvasView* NetworkCanvas::view() const {
 void NetworkCanvas::set_cannot_train(const QString& why) {
     if (why == m_cannot_train) return;
     m_cannot_train = why;
-    m_dirty = true;
-    update();
+    invalidate();
 }
 
 void NetworkCanvas::set_model(const gs::ModelSpec& spec) {
@@ -98,7 +118,9 @@ void NetworkCanvas::update_snapshot(std::shared_ptr<const gs::Snapshot> snapshot
     if (snapshot == m_state.snapshot) return;
     if (!m_valid && snapshot) return;  // the values of the network before the edit
     m_state.snapshot = std::move(snapshot);
+    const bool only_snapshots = !m_dirty || m_snapshot_only;
     rebuild();
+    m_snapshot_only = only_snapshots;  // may be composed in the background
 }
 
 void NetworkCanvas::set_show_test_points(bool show) {
@@ -195,22 +217,96 @@ void NetworkCanvas::refresh_feature_maps() {
 }
 
 void NetworkCanvas::invalidate() {
-    m_dirty = true;
+    mark_dirty();
     update();
+}
+
+void NetworkCanvas::mark_dirty() {
+    m_dirty = true;
+    m_snapshot_only = false;
+    ++m_generation;
+}
+
+namespace {
+
+// A target of this size, filled with the background, and a painter on it.
+void begin_frame(QImage& target, const QSize& size, qreal dpr, const QColor& background, QPainter& p) {
+    if (target.size() != size * dpr) {
+        target = QImage(size * dpr, QImage::Format_ARGB32_Premultiplied);
+        target.setDevicePixelRatio(dpr);
+    }
+    target.fill(background);
+    p.begin(&target);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setRenderHint(QPainter::TextAntialiasing);
+}
+
+// The composer yields to the GUI thread as the training threads do (nice
+// +5, SessionOptions::background_priority): on two cores, a GUI event that
+// waits for a core while a frame is composed is a late frame.
+void lower_this_thread() {
+    thread_local bool lowered = false;
+    if (lowered) return;
+    lowered = true;
+    const pid_t tid = gettid();
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
+    if (errno == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), std::min(nice + 5, 19));
+}
+
+}  // namespace
+
+void NetworkCanvas::start_job() {
+    if (m_job_running) return;  // when it is done, adopt() asks for the next if this one is stale
+    auto job = std::make_shared<Job>();
+    job->generation = m_generation;
+    job->state = m_state;
+    // A font of its own: the copy would share its font engine cache with this thread's.
+    QFont own;
+    own.fromString(m_state.font.toString());
+    job->state.font = own;
+    job->size = size();
+    job->dpr = m_frame.devicePixelRatio();
+    if (m_conv_mode) job->conv = std::make_unique<ConvView>(*m_conv);
+    else job->dense = std::make_unique<DenseView>(*m_dense);
+    m_job_running = true;
+    m_pool.start([this, job] {
+        lower_this_thread();
+        QElapsedTimer timer;
+        timer.start();
+        QPainter p;
+        begin_frame(job->image, job->size, job->dpr, job->state.theme.background, p);
+        CanvasView* view = job->conv ? static_cast<CanvasView*>(job->conv.get()) : job->dense.get();
+        view->paint(p, QRectF(QPointF(0, 0), QSizeF(job->size)), job->state);
+        p.end();
+        job->ms = timer.nsecsElapsed() / 1e6;
+        QMetaObject::invokeMethod(this, [this, job] { adopt(job); }, Qt::QueuedConnection);
+    });
+}
+
+void NetworkCanvas::adopt(const std::shared_ptr<Job>& job) {
+    m_job_running = false;
+    const bool current = job->generation == m_generation && m_dirty && job->size == size() &&
+                         (job->conv != nullptr) == m_conv_mode;
+    if (current) {
+        m_frame = std::move(job->image);
+        if (job->conv) m_conv = std::move(job->conv);
+        else m_dense = std::move(job->dense);
+        m_bad_rect = QRectF();
+        m_dirty = false;
+        m_snapshot_only = false;
+        m_render_ms = job->ms;
+        ++m_renders;
+    }
+    update();  // the new frame, or (it was stale) the next job
 }
 
 void NetworkCanvas::compose(QImage& target, const QSize& size) {
     QElapsedTimer timer;
     timer.start();
     const qreal dpr = target.isNull() ? devicePixelRatioF() : target.devicePixelRatio();
-    if (target.size() != size * dpr) {
-        target = QImage(size * dpr, QImage::Format_ARGB32_Premultiplied);
-        target.setDevicePixelRatio(dpr);
-    }
-    target.fill(m_state.theme.background);
-    QPainter p(&target);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setRenderHint(QPainter::TextAntialiasing);
+    QPainter p;
+    begin_frame(target, size, dpr, m_state.theme.background, p);
     const QRectF r(QPointF(0, 0), QSizeF(size));
     m_bad_rect = QRectF();
     if (m_bad_layer >= 0) {
@@ -243,13 +339,18 @@ void NetworkCanvas::compose(QImage& target, const QSize& size) {
 }
 
 void NetworkCanvas::paintEvent(QPaintEvent*) {
-    ensure_frame();
+    const bool same_size = !m_frame.isNull() && m_frame.deviceIndependentSize().toSize() == size();
+    const bool plain = m_state.has_model && m_bad_layer < 0 && issue_line().isEmpty();  // the view alone
+    if (m_dirty && m_background && m_snapshot_only && same_size && plain)
+        start_job();  // meanwhile the last frame
+    else
+        ensure_frame();
     QPainter p(this);
     p.drawImage(0, 0, m_frame);
 }
 
 void NetworkCanvas::resizeEvent(QResizeEvent* event) {
-    m_dirty = true;
+    mark_dirty();
     QWidget::resizeEvent(event);
 }
 
@@ -288,7 +389,7 @@ QImage NetworkCanvas::render_image(const QSize& size) {
     QImage img(size, QImage::Format_ARGB32_Premultiplied);
     img.setDevicePixelRatio(1.0);
     compose(img, size);
-    m_dirty = true;  // the views' hit areas now belong to this image
+    mark_dirty();  // the views' hit areas now belong to this image
     return img;
 }
 
@@ -346,6 +447,7 @@ void NetworkCanvas::ensure_frame() const {
     if (m_dirty || m_frame.isNull() || m_frame.deviceIndependentSize().toSize() != size()) {
         self->compose(self->m_frame, size());
         self->m_dirty = false;
+        self->m_snapshot_only = false;
     }
 }
 

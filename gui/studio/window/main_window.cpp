@@ -258,6 +258,8 @@ void MainWindow::connect_bridge() {
         if (!m_time_travel->fork_active()) m_controls->set_state(s);  // else the fork's (TimeTravel)
         m_editor->set_read_only(s == SessionState::Running,
                                 QStringLiteral("Pause to change the network's structure"));
+        // Snapshots ten times a second: their frames composed off this thread.
+        m_canvas->set_compose_in_background(s == SessionState::Running);
         telemetry_updated();
     });
     connect(m_bridge, &SessionBridge::breakpointHit, this, &MainWindow::breakpoint_hit);
