@@ -559,6 +559,38 @@ private slots:
         QCOMPARE(c.neuron_rect(0, 3), neuron);
     }
 
+    // Snapshots faster than the composer: the frame it finishes is shown
+    // (newer than the last), and the newest snapshot's frame follows.
+    void a_frame_overtaken_by_a_snapshot_is_shown_and_the_newest_follows() {
+        Spiral sp;
+        auto first = train_and_snapshot(sp.session, 30, {});
+        auto second = train_and_snapshot(sp.session, 30, {});
+        auto third = train_and_snapshot(sp.session, 30, {});
+        QVERIFY(first && second && third);
+        NetworkCanvas c;
+        c.resize(1000, 600);
+        c.set_model(sp.spec);
+        c.set_data(make_data_view(sp.data));
+        c.update_snapshot(first);
+        c.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&c));
+        c.repaint();
+        const int before = c.renders();
+        c.set_compose_in_background(true);
+        c.update_snapshot(second);
+        c.repaint();
+        QVERIFY(c.composing_in_background());
+        c.update_snapshot(third);  // while the second is composed
+        c.repaint();               // one job at a time: nothing more yet
+        QTRY_VERIFY(c.renders() >= before + 2 && !c.composing_in_background());
+        QCOMPARE(c.renders(), before + 2);  // the second's frame, then the third's
+        QCOMPARE(c.snapshot_step(), 90L);
+        const QImage shown = c.grab().toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        c.set_compose_in_background(false);
+        const QImage direct = c.render_image(c.size()).convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        QVERIFY(shown == direct);
+    }
+
     void a_change_other_than_a_snapshot_is_composed_at_once() {
         Spiral sp;
         auto snap = train_and_snapshot(sp.session, 20, {});

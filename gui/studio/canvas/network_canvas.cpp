@@ -286,19 +286,24 @@ void NetworkCanvas::start_job() {
 
 void NetworkCanvas::adopt(const std::shared_ptr<Job>& job) {
     m_job_running = false;
-    const bool current = job->generation == m_generation && m_dirty && job->size == size() &&
-                         (job->conv != nullptr) == m_conv_mode;
-    if (current) {
+    const bool fits = m_dirty && job->size == size() && (job->conv != nullptr) == m_conv_mode;
+    const bool current = fits && job->generation == m_generation;
+    // Newer snapshots came while it was composed (a slow composer on busy
+    // cores): its picture is still newer than the one shown, so it is shown,
+    // with its view brought up to the newest snapshot for the next frame.
+    const bool older = fits && !current && m_snapshot_only;
+    if (current || older) {
         m_frame = std::move(job->image);
         if (job->conv) m_conv = std::move(job->conv);
         else m_dense = std::move(job->dense);
+        if (older) view()->rebuild(m_state);
         m_bad_rect = QRectF();
-        m_dirty = false;
-        m_snapshot_only = false;
+        m_dirty = older;
+        m_snapshot_only = older;
         m_render_ms = job->ms;
         ++m_renders;
     }
-    update();  // the new frame, or (it was stale) the next job
+    update();  // the new frame, and (it was stale) the next job
 }
 
 void NetworkCanvas::compose(QImage& target, const QSize& size) {
