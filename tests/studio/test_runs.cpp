@@ -18,8 +18,10 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTreeWidget>
+#include <QThread>
 #include <QtTest>
 #include <climits>
+#include <functional>
 
 #include "bridge/run_family.h"
 #include "bridge/session_bridge.h"
@@ -162,23 +164,38 @@ private slots:
 
     void the_first_run_s_steps_follow_training_a_few_times_a_second() {
         // Every tick of a training run asks for the counts; they are shown at
-        // most every kCountsEveryMs, and the newest always in the end.
+        // most every kCountsEveryMs, the newest always in the end, and a
+        // run that starts or stops at once. (The steps below between two
+        // updates take far less than kCountsEveryMs; no events run there.)
         MainWindow w;
         w.resize(1400, 900);
         QVERIFY(trained(w, 60));
         RunsPanel* panel = w.time_travel()->runs_panel();
+        RunFamily* f = w.time_travel()->family();
         QTreeWidgetItem* row = panel->item_of(0);
         QVERIFY(row);
         QTRY_COMPARE(row->text(1), QStringLiteral("60"));
-        QVERIFY(w.bridge()->step(5));
-        QVERIFY(w.time_travel()->family()->wait_until_settled(0, 30));
-        panel->update_states();       // shown now
-        panel->update_states_soon();  // right after: deferred
+        auto wait_without_events = [&](const std::function<bool()>& done) {
+            for (int i = 0; i < 5000 && !done(); ++i) QThread::msleep(1);
+            return done();
+        };
+        panel->update_states();
+        QVERIFY(w.bridge()->step(100000));
+        QVERIFY(wait_without_events([&] { return f->state(0) == gs::SessionState::Running; }));
+        panel->update_states_soon();  // started: at once
+        QCOMPARE(row->text(2), QStringLiteral("running · active"));
+        QVERIFY(!panel->states_due());
+        const QString shown = row->text(1);
+        QVERIFY(wait_without_events([&] { return QStringLiteral("%L1").arg(f->steps_done(0)) != shown; }));
+        panel->update_states_soon();  // only the count is new: it waits
         QVERIFY(panel->states_due());
-        QCOMPARE(row->text(1), QStringLiteral("65"));
-        QVERIFY(w.bridge()->step(5));
-        QVERIFY(settled(w, 0, 70));
-        QTRY_COMPARE(row->text(1), QStringLiteral("70"));  // with no one asking again
+        QCOMPARE(row->text(1), shown);
+        QTRY_VERIFY(row->text(1) != shown);  // then shown, with no one asking again
+        QVERIFY(w.bridge()->pause());
+        QVERIFY(f->wait_until_settled(0, 30));
+        panel->update_states_soon();  // stopped: at once, with its last count
+        QCOMPARE(row->text(2), QStringLiteral("paused · active"));
+        QCOMPARE(row->text(1), QStringLiteral("%L1").arg(f->steps_done(0)));
         QVERIFY(!panel->states_due());
     }
 

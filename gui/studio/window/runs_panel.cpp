@@ -160,8 +160,25 @@ void RunsPanel::update_size_note() {
             .arg(size(memory), size(bytes)));
 }
 
+QString RunsPanel::state_text(uint32_t id) const {
+    // A run of a project saved without its state: in the tree, not trainable.
+    QString state = m_family->listed_only(id) ? QStringLiteral("no state")
+                                               : QString::fromLatin1(state_name(m_family->state(id)));
+    if (id == m_family->active()) state += QStringLiteral(" · active");
+    return state;
+}
+
 void RunsPanel::update_states_soon() {
-    if (m_states_soon.isActive()) return;  // already due
+    // A run that started, paused or finished is shown at once; only the
+    // counts wait.
+    bool counts = false;
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_list->topLevelItem(i);
+        const auto id = item->data(Name, Qt::UserRole).toUInt();
+        if (item->text(State) != state_text(id)) return update_states();
+        counts = counts || item->text(Steps) != QStringLiteral("%L1").arg(m_family->steps_done(id));
+    }
+    if (!counts || m_states_soon.isActive()) return;  // nothing new, or already due
     const qint64 since = m_since_states.isValid() ? m_since_states.elapsed() : kCountsEveryMs;
     if (since >= kCountsEveryMs) update_states();
     else m_states_soon.start(static_cast<int>(kCountsEveryMs - since));
@@ -175,11 +192,7 @@ void RunsPanel::update_states() {
         QTreeWidgetItem* item = m_list->topLevelItem(i);
         const auto id = item->data(Name, Qt::UserRole).toUInt();
         item->setText(Steps, QStringLiteral("%L1").arg(m_family->steps_done(id)));
-        // A run of a project saved without its state: in the tree, not trainable.
-        QString state = m_family->listed_only(id) ? QStringLiteral("no state")
-                                                   : QString::fromLatin1(state_name(m_family->state(id)));
-        if (id == m_family->active()) state += QStringLiteral(" · active");
-        item->setText(State, state);
+        item->setText(State, state_text(id));
     }
     m_building = false;
 }

@@ -28,10 +28,10 @@ public:
     // Rows for the family's runs as they are now (names, states, steps).
     void rebuild();
     void update_states();  // the state and steps columns only
-    // The same at most every kCountsEveryMs (the newest always shown in the
-    // end): for every tick of a training run, where a column resized to
-    // its contents on every step count cost the GUI thread more than the
-    // rest of the tick.
+    // The same, but the step counts at most every kCountsEveryMs (the newest
+    // always shown in the end; a changed state at once): for every tick of a
+    // training run, where a column resized to its contents on every step
+    // count cost the GUI thread more than the rest of the tick.
     void update_states_soon();
     static constexpr int kCountsEveryMs = 250;
     bool states_due() const { return m_states_soon.isActive(); }  // deferred, not shown yet
@@ -52,6 +52,8 @@ public:
     void update_size_note();
 
 private:
+    QString state_text(uint32_t id) const;  // "paused · active"
+
     RunFamily* m_family;
     QTreeWidget* m_list;
     QToolButton *m_activate, *m_play, *m_pause, *m_delete;
