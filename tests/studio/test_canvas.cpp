@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <thread>
 
 #include <time.h>
@@ -73,6 +74,28 @@ struct Spiral {
     PreparedData data = prepare_data(spec);
     Session session{spec, data, cpu_backend()};
 };
+
+// What the canvas shows is what composing on this thread draws, pixel for
+// pixel (and after this, it composes at once).
+bool shows_what_this_thread_composes(NetworkCanvas& c) {
+    const QImage shown = c.grab().toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    c.set_compose_in_background(false);
+    const QImage direct = c.render_image(c.size()).convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    return shown.size() == direct.size() && shown == direct;
+}
+
+// A 1000x600 canvas of the spiral showing `snap`, on screen and painted.
+std::unique_ptr<NetworkCanvas> shown_canvas(const Spiral& sp, std::shared_ptr<const Snapshot> snap) {
+    auto c = std::make_unique<NetworkCanvas>();
+    c->resize(1000, 600);
+    c->set_model(sp.spec);
+    c->set_data(make_data_view(sp.data));
+    c->update_snapshot(std::move(snap));
+    c->show();
+    if (!QTest::qWaitForWindowExposed(c.get())) return nullptr;
+    c->repaint();
+    return c;
+}
 
 }  // namespace
 
@@ -531,14 +554,9 @@ private slots:
         auto first = train_and_snapshot(sp.session, 50, {});
         auto second = train_and_snapshot(sp.session, 50, {});
         QVERIFY(first && second);
-        NetworkCanvas c;
-        c.resize(1000, 600);
-        c.set_model(sp.spec);
-        c.set_data(make_data_view(sp.data));
-        c.update_snapshot(first);
-        c.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&c));
-        c.repaint();
+        auto canvas = shown_canvas(sp, first);
+        QVERIFY(canvas);
+        NetworkCanvas& c = *canvas;
         const int before = c.renders();
         c.set_compose_in_background(true);
         c.update_snapshot(second);
@@ -547,15 +565,12 @@ private slots:
         QCOMPARE(c.renders(), before);
         QTRY_VERIFY(!c.composing_in_background());
         QCOMPARE(c.renders(), before + 1);
-        const QImage shown = c.grab().toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
-        QCOMPARE(c.renders(), before + 1);  // painted from the adopted frame
         const QRectF neuron = c.neuron_rect(0, 3);
         QVERIFY(!neuron.isEmpty());
         QCOMPARE(c.renders(), before + 1);  // its click areas came with it
-        c.set_compose_in_background(false);
-        const QImage direct = c.render_image(c.size()).convertToFormat(QImage::Format_ARGB32_Premultiplied);
-        QCOMPARE(shown.size(), direct.size());
-        QVERIFY(shown == direct);
+        c.grab();
+        QCOMPARE(c.renders(), before + 1);  // painted from the adopted frame
+        QVERIFY(shows_what_this_thread_composes(c));
         QCOMPARE(c.neuron_rect(0, 3), neuron);
     }
 
@@ -567,14 +582,9 @@ private slots:
         auto second = train_and_snapshot(sp.session, 30, {});
         auto third = train_and_snapshot(sp.session, 30, {});
         QVERIFY(first && second && third);
-        NetworkCanvas c;
-        c.resize(1000, 600);
-        c.set_model(sp.spec);
-        c.set_data(make_data_view(sp.data));
-        c.update_snapshot(first);
-        c.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&c));
-        c.repaint();
+        auto canvas = shown_canvas(sp, first);
+        QVERIFY(canvas);
+        NetworkCanvas& c = *canvas;
         const int before = c.renders();
         c.set_compose_in_background(true);
         c.update_snapshot(second);
@@ -585,25 +595,17 @@ private slots:
         QTRY_VERIFY(c.renders() >= before + 2 && !c.composing_in_background());
         QCOMPARE(c.renders(), before + 2);  // the second's frame, then the third's
         QCOMPARE(c.snapshot_step(), 90L);
-        const QImage shown = c.grab().toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied);
-        c.set_compose_in_background(false);
-        const QImage direct = c.render_image(c.size()).convertToFormat(QImage::Format_ARGB32_Premultiplied);
-        QVERIFY(shown == direct);
+        QVERIFY(shows_what_this_thread_composes(c));
     }
 
     void a_change_other_than_a_snapshot_is_composed_at_once() {
         Spiral sp;
         auto snap = train_and_snapshot(sp.session, 20, {});
         QVERIFY(snap);
-        NetworkCanvas c;
-        c.resize(1000, 600);
-        c.set_model(sp.spec);
-        c.set_data(make_data_view(sp.data));
-        c.update_snapshot(snap);
-        c.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&c));
+        auto canvas = shown_canvas(sp, snap);
+        QVERIFY(canvas);
+        NetworkCanvas& c = *canvas;
         c.set_compose_in_background(true);
-        c.repaint();
         const int before = c.renders();
         c.select_layer(2);  // a click: the highlight at once
         c.repaint();
@@ -622,14 +624,8 @@ private slots:
         Spiral sp;
         auto snap = train_and_snapshot(sp.session, 20, {});
         QVERIFY(snap);
-        auto c = std::make_unique<NetworkCanvas>();
-        c->resize(1000, 600);
-        c->set_model(sp.spec);
-        c->set_data(make_data_view(sp.data));
-        c->update_snapshot(snap);
-        c->show();
-        QVERIFY(QTest::qWaitForWindowExposed(c.get()));
-        c->repaint();
+        auto c = shown_canvas(sp, snap);
+        QVERIFY(c);
         c->set_compose_in_background(true);
         c->update_snapshot(std::make_shared<Snapshot>(*snap));
         c->repaint();
