@@ -4,14 +4,11 @@
 #include "session/worker.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <omp.h>
-#include <unistd.h>
 
 #include "gradscope/run_log.h"
 #include "gradscope/session.h"
+#include "gradscope/thread_priority.h"
 #include "gradscope/trainer.h"
 #include "session/time_travel.h"
 
@@ -40,12 +37,7 @@ void Worker::run() {
     // Below the caller's priority: its OpenMP team, started from this
     // thread, inherits the nice value, so a GUI thread on the same cores
     // draws its frames on time and training gets the rest.
-    if (m_background) {
-        const pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
-        errno = 0;
-        const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
-        if (errno == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), std::min(nice + 5, 19));
-    }
+    if (m_background) lower_this_thread();
     // A thread's OpenMP team size is its own setting: this thread's team trains.
     if (m_threads > 0) omp_set_num_threads(m_threads);
     using Clock = std::chrono::steady_clock;

@@ -10,11 +10,9 @@
 #include <QPainter>
 #include <QToolTip>
 #include <algorithm>
-#include <cerrno>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include "bridge/spec_service.h"
+#include "gradscope/thread_priority.h"
 #include "editor/layer_catalog.h"
 #include "conv_view.h"
 #include "dense_view.h"
@@ -241,19 +239,6 @@ void begin_frame(QImage& target, const QSize& size, qreal dpr, const QColor& bac
     p.setRenderHint(QPainter::TextAntialiasing);
 }
 
-// The composer yields to the GUI thread as the training threads do (nice
-// +5, SessionOptions::background_priority): on two cores, a GUI event that
-// waits for a core while a frame is composed is a late frame.
-void lower_this_thread() {
-    thread_local bool lowered = false;
-    if (lowered) return;
-    lowered = true;
-    const pid_t tid = gettid();
-    errno = 0;
-    const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
-    if (errno == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), std::min(nice + 5, 19));
-}
-
 }  // namespace
 
 void NetworkCanvas::start_job() {
@@ -271,7 +256,9 @@ void NetworkCanvas::start_job() {
     else job->dense = std::make_unique<DenseView>(*m_dense);
     m_job_running = true;
     m_pool.start([this, job] {
-        lower_this_thread();
+        // Below the GUI thread, as the training is (a thread of the pool: once).
+        thread_local const bool lowered = (gs::lower_this_thread(), true);
+        (void)lowered;
         QElapsedTimer timer;
         timer.start();
         QPainter p;
