@@ -4,30 +4,24 @@
 #include <QDir>
 #include <QSignalSpy>
 #include <QTest>
-#include <chrono>
-#include <thread>
 
 #include "canvas/feature_map_dialog.h"
 #include "canvas/network_canvas.h"
+#include "canvas_support.h"
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
 
 using namespace gs;
 using namespace gs::studio;
+using namespace gs::studio::testing;
 
 namespace {
 
-std::shared_ptr<const Snapshot> train_and_snapshot(Session& s, long steps) {
-    if (!s.step(steps) || !s.wait_until_settled(120)) return nullptr;
+// A snapshot after `steps` more steps, without the confusion pass.
+std::shared_ptr<const Snapshot> trained_snapshot(Session& s, long steps) {
     SnapshotRequest q;
     q.confusion = false;
-    if (!s.request_snapshot(q)) return nullptr;
-    for (int i = 0; i < 12000; ++i) {
-        auto snap = s.latest_snapshot();
-        if (snap && snap->step == s.steps_done()) return snap;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return nullptr;
+    return train_and_snapshot(s, steps, q);
 }
 
 }  // namespace
@@ -43,7 +37,7 @@ private slots:
         spec.data.test_limit = 128;
         PreparedData data = prepare_data(spec);
         Session s(spec, data, cpu_backend());
-        auto snap = train_and_snapshot(s, 1);
+        auto snap = trained_snapshot(s, 1);
         QVERIFY(snap);
         NetworkCanvas c;
         c.resize(1280, 420);
@@ -77,7 +71,7 @@ private slots:
         if (const QByteArray dir = qgetenv("GS_CANVAS_SHOTS"); !dir.isEmpty())
             shot.save(QString::fromUtf8(dir) + QStringLiteral("/feature-map-dialog.png"));
         // A new snapshot refreshes the open dialog; the choice stays.
-        auto next = train_and_snapshot(s, 2);
+        auto next = trained_snapshot(s, 2);
         QVERIFY(next);
         c.update_snapshot(next);
         QCOMPARE(d->maps_shown(), 32);
