@@ -38,6 +38,15 @@ std::unique_ptr<NetworkCanvas> shown_canvas(const Spiral& sp, std::shared_ptr<co
     return c;
 }
 
+// Turns background composition on and hands the canvas `next`; the paint
+// starts a job (its result comes back as an event). True when one runs.
+bool start_job(NetworkCanvas& c, std::shared_ptr<const Snapshot> next) {
+    c.set_compose_in_background(true);
+    c.update_snapshot(std::move(next));
+    c.repaint();
+    return c.composing_in_background();
+}
+
 }  // namespace
 
 class TestCanvasBackground : public QObject {
@@ -57,10 +66,7 @@ private slots:
         QVERIFY(canvas);
         NetworkCanvas& c = *canvas;
         const int before = c.renders();
-        c.set_compose_in_background(true);
-        c.update_snapshot(second);
-        c.repaint();  // starts the job; its result comes back as an event
-        QVERIFY(c.composing_in_background());
+        QVERIFY(start_job(c, second));
         QCOMPARE(c.renders(), before);
         QTRY_VERIFY(!c.composing_in_background());
         QCOMPARE(c.renders(), before + 1);
@@ -85,10 +91,7 @@ private slots:
         QVERIFY(canvas);
         NetworkCanvas& c = *canvas;
         const int before = c.renders();
-        c.set_compose_in_background(true);
-        c.update_snapshot(second);
-        c.repaint();
-        QVERIFY(c.composing_in_background());
+        QVERIFY(start_job(c, second));
         c.update_snapshot(third);  // while the second is composed
         c.repaint();               // one job at a time: nothing more yet
         QTRY_VERIFY(c.renders() >= before + 2 && !c.composing_in_background());
@@ -125,10 +128,7 @@ private slots:
         QVERIFY(snap);
         auto c = shown_canvas(sp, snap);
         QVERIFY(c);
-        c->set_compose_in_background(true);
-        c->update_snapshot(std::make_shared<Snapshot>(*snap));
-        c->repaint();
-        QVERIFY(c->composing_in_background());
+        QVERIFY(start_job(*c, std::make_shared<Snapshot>(*snap)));
         c.reset();  // waits for the job; its result, posted to the canvas, is dropped
         QCoreApplication::processEvents();
     }
