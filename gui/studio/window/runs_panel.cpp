@@ -168,6 +168,8 @@ QString RunsPanel::state_text(uint32_t id) const {
     return state;
 }
 
+QString RunsPanel::steps_text(uint32_t id) const { return QStringLiteral("%L1").arg(m_family->steps_done(id)); }
+
 void RunsPanel::update_states_soon() {
     // A run that started, paused or finished is shown at once; only the
     // counts wait.
@@ -176,7 +178,7 @@ void RunsPanel::update_states_soon() {
         const QTreeWidgetItem* item = m_list->topLevelItem(i);
         const auto id = item->data(Name, Qt::UserRole).toUInt();
         if (item->text(State) != state_text(id)) return update_states();
-        counts = counts || item->text(Steps) != QStringLiteral("%L1").arg(m_family->steps_done(id));
+        counts = counts || item->text(Steps) != steps_text(id);
     }
     if (!counts || m_states_soon.isActive()) return;  // nothing new, or already due
     const qint64 since = m_since_states.isValid() ? m_since_states.elapsed() : kCountsEveryMs;
@@ -191,7 +193,7 @@ void RunsPanel::update_states() {
     for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
         QTreeWidgetItem* item = m_list->topLevelItem(i);
         const auto id = item->data(Name, Qt::UserRole).toUInt();
-        item->setText(Steps, QStringLiteral("%L1").arg(m_family->steps_done(id)));
+        item->setText(Steps, steps_text(id));
         item->setText(State, state_text(id));
     }
     m_building = false;

@@ -53,6 +53,7 @@ public:
 
 private:
     QString state_text(uint32_t id) const;  // "paused · active"
+    QString steps_text(uint32_t id) const;  // "1,234"
 
     RunFamily* m_family;
     QTreeWidget* m_list;
