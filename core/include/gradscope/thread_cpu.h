@@ -1,0 +1,21 @@
+#pragma once
+// The CPU time of each thread of this process, from /proc/self/task: what
+// the studio's frame benchmark reads to say which thread took the cores
+// (the GUI, the canvas composer, the training team) while it measured.
+#include <string>
+#include <vector>
+
+namespace gs {
+
+struct ThreadCpu {
+    long tid = 0;
+    std::string name;  // /proc's comm: at most 15 characters
+    int nice = 0;
+    double cpu_ms = 0;  // on a CPU since the thread started
+};
+
+// Every thread of this process that could be read (a thread that ends while
+// it is read is left out); empty where /proc is not there.
+std::vector<ThreadCpu> threads_of_this_process();
+
+}  // namespace gs
