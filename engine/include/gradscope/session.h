@@ -269,23 +269,10 @@ public:
     // The first step this run has (0, or the step it was forked or resumed at).
     long first_step() const { return m_first_step.load(std::memory_order_relaxed); }
     RestorePointInfo restore_points() const;
-    // Where the worker's time went since the session was made, in ms of wall
-    // time: the training steps, and each telemetry stream's own work on top
-    // (gradscope-bench's <case>/telemetry-streams prints the shares).
-    struct WorkerTime {
-        long steps = 0;
-        double steps_ms = 0;      // the training steps, without the checks below
-        double checks_ms = 0;     // non-finite checks of the gradients
-        double stats_ms = 0;      // per-layer statistics
-        double restore_ms = 0;    // restore points
-        double data_map_ms = 0;   // observing the data map, and copying it out
-        double records_ms = 0;    // step records: ring, run log
-        double snapshots_ms = 0;  // snapshots asked for
-        long stats_samples = 0, snapshots = 0;
-        long confusion_passes = 0;  // the confusion matrix made (epoch ends, paused snapshots)
-        // The cheapest of each (a sample's own cost, whatever preempted the others).
-        double stats_min_ms = 0, snapshot_min_ms = 0, step_min_ms = 0;
-    };
+    // Where the worker's time went since the session was made (WorkerTime,
+    // gradscope/session_types.h; gradscope-bench's <case>/telemetry-streams
+    // prints the shares).
+    using WorkerTime = gs::WorkerTime;
     WorkerTime worker_time() const;
 
     SessionState state() const;

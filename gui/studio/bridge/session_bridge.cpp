@@ -215,6 +215,8 @@ SessionState SessionBridge::state() const {
 
 long SessionBridge::steps_done() const { return m_session ? m_session->steps_done() : 0; }
 
+WorkerTime SessionBridge::worker_time() const { return m_session ? m_session->worker_time() : WorkerTime{}; }
+
 int SessionBridge::epoch() const {
     if (!m_session || m_session->steps_done() == 0) return 0;
     // Between epochs the last step closed the one before.

@@ -63,6 +63,8 @@ public:
     const TelemetryStore& store() const { return m_store; }
     SessionState state() const;
     long steps_done() const;
+    // The session's worker's own account of its time (zeros without a session).
+    WorkerTime worker_time() const;
     // The epoch the last step belonged to, 1-based (0 before the first step),
     // from the session itself: right after a checkpoint too.
     int epoch() const;
