@@ -9,8 +9,12 @@
 #include <QEvent>
 #include <QFileInfo>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <unistd.h>
+#include <tuple>
+#include <utility>
 
 #include "canvas/network_canvas.h"
 #include "views/learned_screenshot.h"
@@ -69,6 +73,25 @@ int bench_ui(MainWindow& w, const QStringList& presets, double seconds, double f
                     f.hidden_steps_per_s);
         std::printf("bench ui/%s/training-share %.0f %% (with frames / hidden)\n", preset,
                     f.hidden_steps_per_s > 0 ? 100.0 * f.steps_per_s / f.hidden_steps_per_s : 0.0);
+        const double cores = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
+        for (const auto& [phase, u] : {std::pair{"shown", f.shown_cpu}, std::pair{"hidden", f.hidden_cpu}}) {
+            if (u.wall_ms <= 0) continue;
+            const double pc = 100.0 / u.wall_ms;  // % of one core
+            const double used = u.gui_ms + u.composer_ms + u.training_ms + u.other_ms;
+            std::printf("bench ui/%s/cpu-%s gui %.1f%%, composer %.1f%%, training %.1f%%, other %.1f%%, "
+                        "idle %.1f%% (of one core; %g cores)\n",
+                        preset, phase, u.gui_ms * pc, u.composer_ms * pc, u.training_ms * pc, u.other_ms * pc,
+                        std::max(0.0, cores * 100.0 - used * pc), cores);
+        }
+        for (const auto& [phase, t, wall] : {std::tuple{"shown", f.shown_worker, f.shown_cpu.wall_ms},
+                                              std::tuple{"hidden", f.hidden_worker, f.hidden_cpu.wall_ms}}) {
+            if (wall <= 0) continue;
+            const double pc = 100.0 / wall;  // % of the wall time
+            std::printf("bench ui/%s/worker-%s steps %.1f%% (%ld), snapshots %.1f%% (%ld), statistics %.1f%%, "
+                        "data map %.1f%%, records %.1f%%, restore points %.1f%%, checks %.1f%% (of the wall time)\n",
+                        preset, phase, t.steps_ms * pc, t.steps, t.snapshots_ms * pc, t.snapshots, t.stats_ms * pc,
+                        t.data_map_ms * pc, t.records_ms * pc, t.restore_ms * pc, t.checks_ms * pc);
+        }
         if (profile)
             for (const QString& line : profile->take(25))
                 std::printf("bench ui/%s/events %s\n", preset, qPrintable(line));

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bridge/session_bridge.h"
+#include "gradscope/thread_cpu.h"
 #include "bridge/spec_service.h"
 #include "views/learned_views.h"
 #include "window/main_window.h"
@@ -135,6 +136,51 @@ void open_every_view(MainWindow& window) {
             dock->show();
 }
 
+// The CPU time of this process's threads by kind (see CpuUse), wall_ms 0.
+CpuUse cpu_by_kind() {
+    const long gui = static_cast<long>(getpid());
+    const std::vector<ThreadCpu> threads = threads_of_this_process();
+    int gui_nice = 0;
+    for (const ThreadCpu& t : threads)
+        if (t.tid == gui) gui_nice = t.nice;
+    CpuUse u;
+    for (const ThreadCpu& t : threads) {
+        const bool below = t.nice > gui_nice;
+        double& into = t.tid == gui ? u.gui_ms
+                       : below && t.name.rfind("Thread (pooled)", 0) == 0 ? u.composer_ms
+                       : below ? u.training_ms
+                               : u.other_ms;
+        into += t.cpu_ms;
+    }
+    return u;
+}
+
+// `to` += what the threads used since `from` (a thread that ended in between
+// takes its time with it: the sums can only be short, never long).
+void add_since(CpuUse& to, const CpuUse& from, double wall_ms) {
+    const CpuUse now = cpu_by_kind();
+    to.gui_ms += std::max(0.0, now.gui_ms - from.gui_ms);
+    to.composer_ms += std::max(0.0, now.composer_ms - from.composer_ms);
+    to.training_ms += std::max(0.0, now.training_ms - from.training_ms);
+    to.other_ms += std::max(0.0, now.other_ms - from.other_ms);
+    to.wall_ms += wall_ms;
+}
+
+// `to` += the worker's time from `a` to `b`.
+void add_worker_time(WorkerTime& to, const WorkerTime& a, const WorkerTime& b) {
+    to.steps += b.steps - a.steps;
+    to.steps_ms += b.steps_ms - a.steps_ms;
+    to.checks_ms += b.checks_ms - a.checks_ms;
+    to.stats_ms += b.stats_ms - a.stats_ms;
+    to.restore_ms += b.restore_ms - a.restore_ms;
+    to.data_map_ms += b.data_map_ms - a.data_map_ms;
+    to.records_ms += b.records_ms - a.records_ms;
+    to.snapshots_ms += b.snapshots_ms - a.snapshots_ms;
+    to.snapshots += b.snapshots - a.snapshots;
+    to.stats_samples += b.stats_samples - a.stats_samples;
+    to.confusion_passes += b.confusion_passes - a.confusion_passes;
+}
+
 }  // namespace
 
 FrameTimes measure_frames(MainWindow& window, const QString& preset, double seconds, QString* error) {
@@ -179,6 +225,8 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
     const int window_ms = std::max(100, static_cast<int>(seconds * 1000 / kRounds));
     double shown_s = 0, hidden_s = 0;
     long shown_steps = 0, hidden_steps = 0;
+    CpuUse f_shown_cpu, f_hidden_cpu;
+    WorkerTime f_shown_worker, f_hidden_worker;
     auto train_for = [&](bool shown) {
         if (shown != window.isVisible()) {
             if (shown) window.show();
@@ -191,10 +239,14 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
         }
         QElapsedTimer w;
         w.start();
+        const CpuUse cpu0 = cpu_by_kind();
+        const WorkerTime worker0 = b->worker_time();
         const long steps0 = b->steps_done();
         wait_for([&] { return w.elapsed() >= window_ms; }, window_ms + 10000);
         const long steps = b->steps_done() - steps0;
         const double s = w.elapsed() / 1000.0;
+        add_since(shown ? f_shown_cpu : f_hidden_cpu, cpu0, w.elapsed());
+        add_worker_time(shown ? f_shown_worker : f_hidden_worker, worker0, b->worker_time());
         if (shown) {
             timer.stop();
             b->set_polling(true);
@@ -213,6 +265,10 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
     FrameTimes f = summarize_frames(std::move(frames));
     f.steps_per_s = shown_s > 0 ? shown_steps / shown_s : 0;
     f.hidden_steps_per_s = hidden_s > 0 ? hidden_steps / hidden_s : 0;
+    f.shown_cpu = f_shown_cpu;
+    f.hidden_cpu = f_hidden_cpu;
+    f.shown_worker = f_shown_worker;
+    f.hidden_worker = f_hidden_worker;
     return f;
 }
 

@@ -11,6 +11,8 @@
 #include <functional>
 #include <vector>
 
+#include "gradscope/session_types.h"
+
 namespace gs::studio {
 
 class MainWindow;
@@ -24,11 +26,23 @@ bool wait_for(const std::function<bool()>& done, int timeout_ms);
 QString screenshot_run(MainWindow& window, const QString& preset, long steps, const QString& png,
                        QSize size = {1600, 1000}, bool presentation = false);
 
+// Where the process's CPU time went while the benchmark trained, by kind of
+// thread: the GUI thread; the canvas composer (a pooled thread below the
+// GUI's priority); training (the worker and its OpenMP team, below the GUI's
+// priority); other threads. In ms of CPU, over wall_ms of wall time.
+struct CpuUse {
+    double gui_ms = 0, composer_ms = 0, training_ms = 0, other_ms = 0, wall_ms = 0;
+};
+
 struct FrameTimes {
     double median_ms = 0, p99_ms = 0, max_ms = 0;
     size_t frames = 0;
     double steps_per_s = 0;
     double hidden_steps_per_s = 0;  // the same run, the window hidden, in windows alternating with the above
+    CpuUse shown_cpu, hidden_cpu;   // the same windows
+    // The training thread's own account of those windows (SessionBridge::worker_time):
+    // steps and what it did between them (snapshots, statistics, ...).
+    WorkerTime shown_worker, hidden_worker;
 };
 // Percentiles of a list of durations (ms).
 FrameTimes summarize_frames(std::vector<double> ms);
