@@ -199,6 +199,20 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
         if (error) *error = QString::fromStdString(r.reason);
         return {};
     }
+    // The measurement starts once the run has made a snapshot while training:
+    // the first one after the start makes a validation pass for the confusion
+    // matrix (cnn-fashion: 1.3-2.6 s over 10,000 test images), which would
+    // otherwise fall on the first window, always a shown one, and stood for
+    // about ten points of the training share until 2026-12-07.
+    const long started = b->steps_done();
+    if (!wait_for([&] {
+            window.refresh_now();
+            auto s = b->snapshot();
+            return s && s->step > started;
+        }, 60000)) {
+        if (error) *error = QStringLiteral("no snapshot of the running preset within a minute");
+        return {};
+    }
     std::vector<double> frames;
     // The frames below are the window's only updates, as the bridge's own
     // 30 ms timer's would be (with both, every view updated twice as often).
