@@ -199,11 +199,12 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
         if (error) *error = QString::fromStdString(r.reason);
         return {};
     }
-    // The measurement starts once the run has made a snapshot while training:
-    // the first one after the start makes a validation pass for the confusion
-    // matrix (cnn-fashion: 1.3-2.6 s over 10,000 test images), which would
-    // otherwise fall on the first window, always a shown one, and stood for
-    // about ten points of the training share until 2026-12-07.
+    // The measurement starts once the run has made a snapshot while training.
+    // The session's first snapshot (asked for when the preset opens) makes a
+    // validation pass for the confusion matrix (cnn-fashion: 1.3-2.6 s over
+    // 10,000 test images); started 300 ms after opening, the first window,
+    // always a shown one, lost most of its training to it: about ten points
+    // of the training share until 2026-12-07.
     const long started = b->steps_done();
     if (!wait_for([&] {
             window.refresh_now();
