@@ -49,6 +49,22 @@ private slots:
         QCOMPARE(b.snapshot()->grid, 64);
     }
 
+    void the_worker_s_account_of_its_time_comes_through() {
+        SessionBridge b;
+        QCOMPARE(b.worker_time().steps, 0L);  // no session: nothing to account for
+        b.load(spiral());
+        QVERIFY(loaded(b));
+        QVERIFY(b.step(25));
+        QVERIFY(settled(b, 25));
+        // The worker publishes its account with each snapshot it makes.
+        QVERIFY(wait_for([&] { return b.snapshot() && b.snapshot()->step == 25; }, 10000));
+        const gs::WorkerTime t = b.worker_time();
+        QCOMPARE(t.steps, 25L);
+        QVERIFY(t.steps_ms > 0);
+        QVERIFY(t.snapshots >= 1);
+        QVERIFY(t.snapshots_ms > 0);
+    }
+
     void play_pause_toggle_and_reset() {
         SessionBridge b;
         QSignalSpy states(&b, &SessionBridge::stateChanged);
