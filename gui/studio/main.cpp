@@ -75,7 +75,11 @@ int bench_ui(MainWindow& w, const QStringList& presets, double seconds, double f
                     f.hidden_steps_per_s > 0 ? 100.0 * f.steps_per_s / f.hidden_steps_per_s : 0.0);
         const double cores = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
         for (const auto& [phase, u] : {std::pair{"shown", f.shown_cpu}, std::pair{"hidden", f.hidden_cpu}}) {
-            if (u.wall_ms <= 0) continue;
+            if (!u.windows || u.wall_ms <= 0) {
+                std::printf("bench ui/%s/cpu-%s unavailable (this system's /proc/self/task could not be read)\n",
+                            preset, phase);
+                continue;
+            }
             const double pc = 100.0 / u.wall_ms;  // % of one core
             const double used = u.gui_ms + u.composer_ms + u.training_ms + u.other_ms;
             std::printf("bench ui/%s/cpu-%s gui %.1f%%, composer %.1f%%, training %.1f%%, other %.1f%%, "
@@ -83,8 +87,8 @@ int bench_ui(MainWindow& w, const QStringList& presets, double seconds, double f
                         preset, phase, u.gui_ms * pc, u.composer_ms * pc, u.training_ms * pc, u.other_ms * pc,
                         std::max(0.0, cores * 100.0 - used * pc), cores);
         }
-        for (const auto& [phase, t, wall] : {std::tuple{"shown", f.shown_worker, f.shown_cpu.wall_ms},
-                                              std::tuple{"hidden", f.hidden_worker, f.hidden_cpu.wall_ms}}) {
+        for (const auto& [phase, t, wall] : {std::tuple{"shown", f.shown_worker, f.shown_s * 1000},
+                                              std::tuple{"hidden", f.hidden_worker, f.hidden_s * 1000}}) {
             if (wall <= 0) continue;
             const double pc = 100.0 / wall;  // % of the wall time
             // The rest: epoch ends (validation, the confusion matrix), commands,

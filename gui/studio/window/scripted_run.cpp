@@ -144,6 +144,7 @@ CpuUse cpu_by_kind() {
     for (const ThreadCpu& t : threads)
         if (t.tid == gui) gui_nice = t.nice;
     CpuUse u;
+    u.windows = threads.empty() ? 0 : 1;
     for (const ThreadCpu& t : threads) {
         const bool below = t.nice > gui_nice;
         double& into = t.tid == gui ? u.gui_ms
@@ -159,6 +160,8 @@ CpuUse cpu_by_kind() {
 // takes its time with it: the sums can only be short, never long).
 void add_since(CpuUse& to, const CpuUse& from, double wall_ms) {
     const CpuUse now = cpu_by_kind();
+    if (!from.windows || !now.windows) return;
+    ++to.windows;
     to.gui_ms += std::max(0.0, now.gui_ms - from.gui_ms);
     to.composer_ms += std::max(0.0, now.composer_ms - from.composer_ms);
     to.training_ms += std::max(0.0, now.training_ms - from.training_ms);
@@ -280,6 +283,8 @@ FrameTimes measure_frames(MainWindow& window, const QString& preset, double seco
     FrameTimes f = summarize_frames(std::move(frames));
     f.steps_per_s = shown_s > 0 ? shown_steps / shown_s : 0;
     f.hidden_steps_per_s = hidden_s > 0 ? hidden_steps / hidden_s : 0;
+    f.shown_s = shown_s;
+    f.hidden_s = hidden_s;
     f.shown_cpu = f_shown_cpu;
     f.hidden_cpu = f_hidden_cpu;
     f.shown_worker = f_shown_worker;

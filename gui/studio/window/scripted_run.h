@@ -32,6 +32,7 @@ QString screenshot_run(MainWindow& window, const QString& preset, long steps, co
 // priority); other threads. In ms of CPU, over wall_ms of wall time.
 struct CpuUse {
     double gui_ms = 0, composer_ms = 0, training_ms = 0, other_ms = 0, wall_ms = 0;
+    int windows = 0;  // windows whose threads could be read (0: /proc/self/task unreadable here)
 };
 
 struct FrameTimes {
@@ -39,9 +40,13 @@ struct FrameTimes {
     size_t frames = 0;
     double steps_per_s = 0;
     double hidden_steps_per_s = 0;  // the same run, the window hidden, in windows alternating with the above
+    double shown_s = 0, hidden_s = 0;  // the windows' wall time, each way
     CpuUse shown_cpu, hidden_cpu;   // the same windows
     // The training thread's own account of those windows (SessionBridge::worker_time):
-    // steps and what it did between them (snapshots, statistics, ...).
+    // steps and what it did between them (snapshots, statistics, ...). The
+    // worker publishes it with each snapshot (ten a second while running), so
+    // up to a tenth of a second moves across a window's edges: in short
+    // windows a share can pass 100%.
     WorkerTime shown_worker, hidden_worker;
 };
 // Percentiles of a list of durations (ms).
