@@ -2,6 +2,7 @@
 //   gradscope [PROJECT.gradscope] [--preset NAME]
 //   gradscope [PROJECT.gradscope | --preset NAME] --steps N --screenshot FILE.png [--size WxH] [--presentation] [--view NAME]
 //   gradscope --bench-ui [--seconds S] [--preset NAME] [--profile-events]
+//   gradscope --bench-replot [--replots N]
 // With no display (and no QT_QPA_PLATFORM) it says so and exits 2.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,6 +18,7 @@
 #include <utility>
 
 #include "canvas/network_canvas.h"
+#include "plots/replot_bench.h"
 #include "views/learned_screenshot.h"
 #include "window/event_profile.h"
 #include "window/main_window.h"
@@ -144,6 +146,11 @@ int main(int argc, char** argv) {
     QCommandLineOption profile_events(QStringLiteral("profile-events"),
                                       QStringLiteral("with --bench-ui: the GUI thread's time by receiver and event, "
                                                      "shown and hidden windows together"));
+    QCommandLineOption bench_replot(QStringLiteral("bench-replot"),
+                                    QStringLiteral("print how long the loss and accuracy plot takes to replot, "
+                                                   "on made-up runs of two shapes (plots/replot_bench.h)"));
+    QCommandLineOption replots(QStringLiteral("replots"), QStringLiteral("with --bench-replot: replots per case"),
+                               QStringLiteral("n"), QStringLiteral("200"));
     QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("start in presentation mode"));
     QCommandLineOption scrub(QStringLiteral("scrub-to"),
                              QStringLiteral("with --screenshot: then show this past step (time travel)"),
@@ -159,8 +166,23 @@ int main(int argc, char** argv) {
                                               "of the window (confusion, mistakes, histograms, histograms-stacked, datamap); "
                                               "with --scrub-to, the window with that view's tab in front"),
                                QStringLiteral("name"));
-    cli.addOptions({preset, steps, shot, size, bench, seconds, profile_events, presentation, scrub, race, classroom, learned});
+    cli.addOptions({preset, steps, shot, size, bench, seconds, profile_events, bench_replot, replots, presentation,
+                    scrub, race, classroom, learned});
     cli.process(app);
+
+    if (cli.isSet(bench_replot)) {
+        bool ok = false;
+        const int n = cli.value(replots).toInt(&ok);
+        if (!ok || n < 1 || n > 100000) {
+            std::fprintf(stderr, "gradscope: --replots wants a count from 1 to 100000\n");
+            return 1;
+        }
+        for (const ReplotTimes& r : bench_replots(n))
+            std::printf("bench replot/%s median %.2f ms, p90 %.2f ms, mean %.2f ms (%d training points, "
+                        "%d validation points drawn; %d replots)\n",
+                        qPrintable(r.name), r.median_ms, r.p90_ms, r.mean_ms, r.train_points, r.validation_points, n);
+        return 0;
+    }
 
     MainWindow w;
     if (cli.isSet(shot)) {

@@ -16,6 +16,7 @@
 #include "gradscope/telemetry.h"
 #include "plots/plot_style.h"
 #include "plots/smoothing.h"
+#include "plots/stamp_graph.h"
 
 namespace gs::studio {
 
@@ -97,8 +98,11 @@ TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent) {
     m_acc_rect->axis(QCPAxis::atLeft)->setRange(0, 100);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
 
-    auto add = [&](QCPAxisRect* r, const QString& name, bool legend) {
-        QCPGraph* g = m_plot->addGraph(r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft));
+    // The validation lines' markers are stamped, not stroked (stamp_graph.h).
+    auto add = [&](QCPAxisRect* r, const QString& name, bool legend, bool stamped = false) {
+        QCPAxis* x = r->axis(QCPAxis::atBottom);
+        QCPAxis* y = r->axis(QCPAxis::atLeft);
+        QCPGraph* g = stamped ? new StampGraph(x, y) : m_plot->addGraph(x, y);
         g->setName(name);
         if (!legend) g->removeFromLegend();
         return g;
@@ -108,12 +112,12 @@ TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent) {
     m_loss_max = add(m_loss_rect, tr("train range"), false);
     m_loss_raw = add(m_loss_rect, tr("train (raw)"), true);
     m_loss_smooth = add(m_loss_rect, tr("train (smoothed)"), true);
-    m_loss_val = add(m_loss_rect, tr("validation"), true);
+    m_loss_val = add(m_loss_rect, tr("validation"), true, true);
     m_acc_min = add(m_acc_rect, tr("train min"), false);
     m_acc_max = add(m_acc_rect, tr("train range"), false);
     m_acc_raw = add(m_acc_rect, tr("train (raw)"), false);
     m_acc_smooth = add(m_acc_rect, tr("train (smoothed)"), false);
-    m_acc_val = add(m_acc_rect, tr("validation"), false);
+    m_acc_val = add(m_acc_rect, tr("validation"), false, true);
     m_loss_max->setChannelFillGraph(m_loss_min);
     m_acc_max->setChannelFillGraph(m_acc_min);
 
@@ -316,6 +320,36 @@ namespace {
 // Markers on at most about 30 points; the line shows the rest.
 void skip_scatters(QCPGraph* g) { g->setScatterSkip(g->dataCount() / 30); }
 
+// The validation line: its points as they are, up to kMaxValidationDrawn;
+// beyond that, the mean step and value of each run of `group` consecutive
+// points (a power of two, so a run that goes on regroups rarely). A small
+// set validated every epoch makes thousands a second (spiral-tanh: 60,000
+// after 13 s, up to the store's 100,000), which cost every replot most of
+// its time until 2026-12-07. The read-out and the CSV keep every point.
+constexpr size_t kMaxValidationDrawn = 2048;
+
+template <typename Points, typename Value>
+void validation_line(const Points& val, Value value, QVector<QCPGraphData>& out) {
+    out.clear();
+    size_t n = 0;
+    for (const auto& v : val) n += !std::isnan(value(v));
+    size_t group = 1;
+    while (n / group > kMaxValidationDrawn) group *= 2;
+    out.reserve(static_cast<int>(n / group + 1));
+    double step_sum = 0, value_sum = 0;
+    size_t in_group = 0;
+    for (const auto& v : val) {
+        const double y = value(v);
+        if (std::isnan(y)) continue;
+        step_sum += v.step, value_sum += y, ++in_group;
+        if (in_group == group) {
+            out.append(QCPGraphData(step_sum / group, value_sum / group));
+            step_sum = value_sum = 0, in_group = 0;
+        }
+    }
+    if (in_group) out.append(QCPGraphData(step_sum / in_group, value_sum / in_group));
+}
+
 }  // namespace
 
 void TrainingPlot::rebuild_validation(const TelemetryStore& store) {
@@ -337,11 +371,13 @@ void TrainingPlot::rebuild_validation(const TelemetryStore& store) {
     m_val_front_step = store.epochs().empty() ? -1 : store.epochs().front().step;
     m_val_last_epoch_step = store.epochs().empty() ? -1 : store.epochs().back().step;
     m_val_run = store.last_step().run;
+    draw_validation();
+}
+
+void TrainingPlot::draw_validation() {
     QVector<QCPGraphData> loss, acc;
-    for (const ValPoint& v : m_val) {
-        loss.append(QCPGraphData(v.step, v.loss));
-        if (v.accuracy >= 0) acc.append(QCPGraphData(v.step, v.accuracy * 100));
-    }
+    validation_line(m_val, [](const ValPoint& v) { return v.loss; }, loss);
+    validation_line(m_val, [](const ValPoint& v) { return v.accuracy >= 0 ? v.accuracy * 100 : kNaN; }, acc);
     m_loss_val->data()->set(loss, true);
     m_acc_val->data()->set(acc, true);
     skip_scatters(m_loss_val);
@@ -366,14 +402,11 @@ void TrainingPlot::append_validation(const TelemetryStore& store) {
         const ValPoint v{static_cast<double>(e.step), e.epoch, e.val_loss,
                          e.val_accuracy < 0 ? -1.0 : static_cast<double>(e.val_accuracy)};
         m_val.push_back(v);
-        m_loss_val->addData(v.step, v.loss);
-        if (v.accuracy >= 0) m_acc_val->addData(v.step, v.accuracy * 100);
     }
     m_val_epochs = static_cast<long>(epochs.size());
     m_val_last_epoch_step = epochs.empty() ? -1 : epochs.back().step;
     m_val_run = store.last_step().run;
-    skip_scatters(m_loss_val);
-    skip_scatters(m_acc_val);
+    draw_validation();
 }
 
 void TrainingPlot::set_smoothing(double w) {

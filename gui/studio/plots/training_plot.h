@@ -131,6 +131,7 @@ private:
     // if refresh() noted news that the next replot would take.
     const TrainingPlot& current() const;
     void rebuild_validation(const gs::TelemetryStore& store);
+    void draw_validation();  // the graphs from m_val (decimated when long)
     // The epochs' validation points after the first m_val_epochs already in
     // m_val, appended (the common case: training went on).
     void append_validation(const gs::TelemetryStore& store);
