@@ -16,6 +16,7 @@
 #include "plots/replot_bench.h"
 #include "plots/stamp_graph.h"
 #include "plots/training_plot.h"
+#include "plot_support.h"
 
 using namespace gs::studio;
 
@@ -102,11 +103,7 @@ private slots:
     void theReadoutAndTheCsvKeepEveryValidation() {
         const gs::TelemetryStore store = validated_every_step(5000);
         TrainingPlot p;
-        p.resize(800, 500);
-        p.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&p));
-        p.update_from(store);
-        p.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        QVERIFY(gs::studio::testing::show_plot_of(p, store));
         p.show_readout_at(1236);
         // Step 1236's own validation accuracy (36%), not the mean of its run
         // of four drawn (steps 1233..1236: 34.5%).

@@ -19,6 +19,7 @@
 #include "gradscope/presets.h"
 #include "gradscope/session.h"
 #include "plots/training_plot.h"
+#include "plot_support.h"
 
 using gs::studio::TrainingPlot;
 
@@ -311,11 +312,7 @@ private slots:
 
     void hoverReadsOutTheCurves() {
         TrainingPlot p;
-        p.resize(800, 500);
-        p.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&p));
-        p.update_from(m_store);
-        p.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        QVERIFY(gs::studio::testing::show_plot_of(p, m_store));
         QCPAxisRect* loss = p.plot()->axisRect(0);
         const int x = static_cast<int>(std::lround(loss->axis(QCPAxis::atBottom)->coordToPixel(100)));
         QTest::mouseMove(p.plot(), QPoint(x, loss->center().y()));
