@@ -326,6 +326,10 @@ void skip_scatters(QCPGraph* g) { g->setScatterSkip(g->dataCount() / 30); }
 // set validated every epoch makes thousands a second (spiral-tanh: 60,000
 // after 13 s, up to the store's 100,000), which cost every replot most of
 // its time until 2026-12-07. The read-out and the CSV keep every point.
+// NaN values (no accuracy; a diverged loss) are left out, not drawn as gaps.
+// Each take of new epochs draws the line again from m_val: a few passes over
+// at most 100,000 points, at most ten times a second, against the replot's
+// milliseconds that walking them all cost.
 constexpr size_t kMaxValidationDrawn = 2048;
 
 template <typename Points, typename Value>
