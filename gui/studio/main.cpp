@@ -18,10 +18,10 @@
 #include <utility>
 
 #include "canvas/network_canvas.h"
-#include "plots/replot_bench.h"
 #include "views/learned_screenshot.h"
 #include "window/event_profile.h"
 #include "window/main_window.h"
+#include "window/replot_bench.h"
 #include "window/classroom_shots.h"
 #include "window/scripted_run.h"
 #include "window/time_travel_shots.h"
@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
                                                      "shown and hidden windows together"));
     QCommandLineOption bench_replot(QStringLiteral("bench-replot"),
                                     QStringLiteral("print how long the loss and accuracy plot takes to replot, "
-                                                   "on made-up runs of two shapes (plots/replot_bench.h)"));
+                                                   "on made-up runs of two shapes (window/replot_bench.h)"));
     QCommandLineOption replots(QStringLiteral("replots"), QStringLiteral("with --bench-replot: replots per case"),
                                QStringLiteral("n"), QStringLiteral("200"));
     QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("start in presentation mode"));

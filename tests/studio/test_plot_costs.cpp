@@ -13,9 +13,9 @@
 #include <cmath>
 
 #include "gradscope/telemetry.h"
-#include "plots/replot_bench.h"
 #include "plots/stamp_graph.h"
 #include "plots/training_plot.h"
+#include "window/replot_bench.h"
 #include "plot_support.h"
 
 using namespace gs::studio;

@@ -105,15 +105,16 @@ FrameTimes summarize_frames(std::vector<double> ms) {
     f.frames = ms.size();
     if (ms.empty()) return f;
     std::sort(ms.begin(), ms.end());
-    // Nearest rank: the smallest value with at least q of all at or below it.
-    auto at = [&](double q) {
-        const size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(ms.size())));
-        return ms[std::clamp<size_t>(rank, 1, ms.size()) - 1];
-    };
-    f.median_ms = at(0.5);
-    f.p99_ms = at(0.99);
+    f.median_ms = nearest_rank(ms, 0.5);
+    f.p99_ms = nearest_rank(ms, 0.99);
     f.max_ms = ms.back();
     return f;
+}
+
+double nearest_rank(const std::vector<double>& sorted, double q) {
+    if (sorted.empty()) return 0;
+    const size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+    return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
 
 namespace {

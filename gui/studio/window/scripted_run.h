@@ -51,6 +51,9 @@ struct FrameTimes {
 };
 // Percentiles of a list of durations (ms).
 FrameTimes summarize_frames(std::vector<double> ms);
+// The nearest-rank percentile q (0..1] of values sorted ascending: the
+// smallest with at least q of all at or below it; 0 when there are none.
+double nearest_rank(const std::vector<double>& sorted, double q);
 
 // Trains the preset for `seconds`, and every 30 ms times one frame:
 // draining telemetry, updating every view, and processing the events that

@@ -1,5 +1,5 @@
 // The replot benchmark: see replot_bench.h.
-#include "plots/replot_bench.h"
+#include "window/replot_bench.h"
 
 #include <qcustomplot.h>
 
@@ -11,6 +11,7 @@
 
 #include "gradscope/telemetry.h"
 #include "plots/training_plot.h"
+#include "window/scripted_run.h"
 
 namespace gs::studio {
 
@@ -72,10 +73,8 @@ std::vector<ReplotTimes> bench_replots(int replots) {
         r.validation_points = plot.validation_point_count();
         r.mean_ms = ms.empty() ? 0 : std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
         std::sort(ms.begin(), ms.end());
-        if (!ms.empty()) {
-            r.median_ms = ms[ms.size() / 2];
-            r.p90_ms = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
-        }
+        r.median_ms = nearest_rank(ms, 0.5);  // as --bench-ui's frames
+        r.p90_ms = nearest_rank(ms, 0.9);
         out.push_back(r);
     }
     return out;
