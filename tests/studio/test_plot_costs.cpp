@@ -3,7 +3,8 @@
 // the means of runs of its points (2,048 at most), while the read-out and
 // the CSV keep every point; StampGraph's markers land where QCPGraph
 // strokes them, and the stamp is made once, not on every replot; the
-// replot benchmark (--bench-replot) measures both shapes of run it says.
+// replot benchmark (--bench-replot) measures both shapes of run it says,
+// and takes its percentiles as --bench-ui does.
 #include <qcustomplot.h>
 
 #include <QFile>
@@ -16,6 +17,7 @@
 #include "plots/stamp_graph.h"
 #include "plots/training_plot.h"
 #include "window/replot_bench.h"
+#include "window/scripted_run.h"
 #include "plot_support.h"
 
 using namespace gs::studio;
@@ -163,6 +165,23 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(p.savePdf(dir.filePath("x.pdf"), 300, 200));
         QCOMPARE(g->stamps_made(), 2L);
+    }
+
+    void percentilesAreTakenByNearestRank() {
+        // The benchmarks' percentiles (--bench-ui's frames, --bench-replot):
+        // the smallest value with at least q of all at or below it.
+        std::vector<double> ten;
+        for (int i = 1; i <= 10; ++i) ten.push_back(i);
+        QCOMPARE(nearest_rank(ten, 0.5), 5.0);
+        QCOMPARE(nearest_rank(ten, 0.9), 9.0);
+        QCOMPARE(nearest_rank(ten, 0.99), 10.0);
+        QCOMPARE(nearest_rank(ten, 0.01), 1.0);
+        QCOMPARE(nearest_rank({}, 0.5), 0.0);
+        const FrameTimes f = summarize_frames({3, 1, 2, 40});
+        QCOMPARE(f.median_ms, 2.0);
+        QCOMPARE(f.p99_ms, 40.0);
+        QCOMPARE(f.max_ms, 40.0);
+        QCOMPARE(f.frames, size_t(4));
     }
 
     void theReplotBenchMeasuresBothShapes() {
